@@ -1,0 +1,83 @@
+/*
+ * wg/log.h - the exercise log: a file of framed records.
+ *
+ * The file is a header (magic, format version, then a LogHeader protobuf:
+ * scenario name, path, hash and text, seed, start time as metadata) and a
+ * sequence of records, each framed as length, CRC-32C and the bytes of one
+ * wgpb.v1.Envelope. docs/LOG-FORMAT.md is the contract.
+ *
+ * Writer: append-only, buffered; wg_log_writer_flush() writes the buffer out
+ * and fsyncs when the policy says so. Opening an existing log to continue
+ * cuts a torn tail first.
+ * Reader: maps or reads the whole file, checks each frame before handing it
+ * out, and never decodes a frame whose CRC does not match.
+ *
+ * Errors: 0 or a negative code (-errno, WG_ETORN, WG_ECORRUPT, WG_EVERSION,
+ * WG_ELIMIT from wg/error.h).
+ */
+#ifndef WG_LOG_H
+#define WG_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WG_LOG_FORMAT_VERSION 1
+#define WG_LOG_MAX_RECORD (1u << 20) /* larger length fields are corrupt */
+
+typedef struct {
+    uint32_t version;
+    char scenario_name[64];
+    char scenario_path[512];
+    uint8_t scenario_hash[32];  /* SHA-256 of the scenario file */
+    char *scenario_text;        /* the file's bytes, NUL-terminated; owned */
+    size_t scenario_len;
+    uint64_t seed;
+    char started[40];           /* ISO 8601 UTC; metadata, never a decision */
+} wg_log_header_t;
+
+void wg_log_header_clear(wg_log_header_t *hdr); /* frees scenario_text */
+
+typedef enum {
+    WG_FSYNC_NEVER = 0,
+    WG_FSYNC_EVERY_TURN = 1,
+} wg_fsync_policy_t;
+
+typedef struct wg_log_writer wg_log_writer_t;
+
+/* Creates (or truncates) path and writes the header. */
+int wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
+                         wg_fsync_policy_t policy, wg_log_writer_t **out);
+/* Opens an existing log to append: the header is read into *hdr (caller
+ * clears it), a torn tail is cut (*cut_bytes says how many bytes went). */
+int wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
+                         wg_log_header_t *hdr, uint64_t *cut_bytes,
+                         wg_log_writer_t **out);
+int wg_log_writer_append(wg_log_writer_t *self, const void *rec, size_t len);
+/* End of a turn: write out, and fsync if the policy says so. */
+int wg_log_writer_flush(wg_log_writer_t *self);
+uint64_t wg_log_writer_records(const wg_log_writer_t *self);
+void wg_log_writer_destroy(wg_log_writer_t **self_p); /* flushes */
+
+typedef struct wg_log_reader wg_log_reader_t;
+
+int wg_log_reader_open(const char *path, wg_log_reader_t **out);
+const wg_log_header_t *wg_log_reader_header(const wg_log_reader_t *self);
+/*
+ * Next record: returns 1 with *rec/*len pointing at the record's bytes
+ * (valid until the next call or destroy) and *offset at its frame's file
+ * offset; 0 at a clean end; WG_ETORN when the file ends inside a frame (the
+ * reader stops there; *offset says where the torn frame starts);
+ * WG_ECORRUPT when a whole frame fails its CRC or its length is impossible
+ * (*offset names the frame).
+ */
+int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec,
+                       size_t *len, uint64_t *offset);
+/* Moves back to the first record. */
+void wg_log_reader_rewind(wg_log_reader_t *self);
+void wg_log_reader_destroy(wg_log_reader_t **self_p);
+
+/* CRC-32C (Castagnoli), hardware where the CPU has it, else slice-by-8. */
+uint32_t wg_crc32c(uint32_t crc, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * wg/rules.h - the rules of deployment, rotation and incident turns.
+ *
+ * Pure functions of (scenario, state, orders): no I/O, no clock, and every
+ * random draw from state->rng, so one seed and the same orders give the same
+ * exercise. The umpire (adjudicator) calls them in this order each turn:
+ *
+ *   wg_rules_begin_turn
+ *   deployment: validate requirement, pledges, assignment -> wg_rules_deploy
+ *   rotation:   validate rotation orders -> wg_rules_rotate
+ *   incident:   wg_rules_draw_incidents -> validate responses
+ *               -> wg_rules_resolve_incidents
+ *   wg_rules_end_turn
+ *
+ * Validation clamps an order to what the rules allow and returns 0 if it was
+ * already valid, or a positive count of the corrections made, and writes a
+ * one-line reason; the order is then safe to apply. Results are written to a
+ * wg_turn_result_t the caller zeroed at wg_rules_begin_turn.
+ */
+#ifndef WG_RULES_H
+#define WG_RULES_H
+
+#include <stddef.h>
+
+#include "wg/scenario.h"
+#include "wg/state.h"
+
+/* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
+ * stability at their start values, managed regime, gates evaluated. */
+void wg_state_init(wg_state_t *st, const wg_scenario_t *sc);
+
+/* Is the nation's gate open now (mandate, auspices, enablers, events,
+ * truce)? A withdrawn nation's gate is closed. */
+bool wg_rules_gate_open(const wg_scenario_t *sc, const wg_state_t *st,
+                        size_t nation);
+
+/* Troops the nation may have in theatre now: 0 if its gate is closed. */
+uint32_t wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st,
+                          size_t nation);
+
+/* May the nation's troops serve in this sector (gate rear_only, max_threat)? */
+bool wg_rules_sector_allowed(const wg_scenario_t *sc, size_t nation,
+                             size_t sector);
+
+/* Weeks from this turn to the next rotation turn of the plan (or to the end). */
+uint32_t wg_rules_weeks_to_next_rotation(const wg_scenario_t *sc,
+                                         uint32_t turn);
+
+/* Is a deployed unit due for relief at this rotation turn? */
+bool wg_rules_unit_due(const wg_scenario_t *sc, const wg_unit_t *u,
+                       uint32_t weeks_to_next_rotation);
+
+/* Starts turn st->turn + 1: sets st->turn, ticks the clock on incident turns
+ * (units age, preparation and recovery end), applies the scenario events
+ * of the turn, re-evaluates gates, and records events in res. */
+void wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
+                         wg_turn_result_t *res);
+
+/* Deployment. */
+int wg_rules_validate_requirement(const wg_scenario_t *sc,
+                                  const wg_state_t *st, wg_requirement_t *req,
+                                  char *why, size_t why_len);
+int wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
+                             size_t nation, wg_pledge_t *pledge, char *why,
+                             size_t why_len);
+int wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
+                                 const wg_pledge_t pledges[WG_MAX_NATIONS],
+                                 wg_assignment_t *asg, char *why,
+                                 size_t why_len);
+/* Default orders when a role misses the deadline. */
+void wg_rules_default_requirement(const wg_scenario_t *sc,
+                                  const wg_state_t *st, wg_requirement_t *req);
+void wg_rules_default_pledge(const wg_scenario_t *sc, const wg_state_t *st,
+                             size_t nation, wg_pledge_t *pledge);
+void wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,
+                                 const wg_requirement_t *req,
+                                 const wg_pledge_t pledges[WG_MAX_NATIONS],
+                                 wg_assignment_t *asg);
+/* Creates deployed units (in unit_size blocks, first tours staggered) for
+ * what was assigned beyond what each nation already has in each sector. */
+void wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
+                     const wg_requirement_t *req, const wg_assignment_t *asg,
+                     wg_turn_result_t *res);
+
+/* Rotation. nation is an index, or -1 for the command's orders (moves). */
+int wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
+                               int nation, wg_rotation_t *rot, char *why,
+                               size_t why_len);
+void wg_rules_default_rotation(const wg_scenario_t *sc, const wg_state_t *st,
+                               int nation, wg_rotation_t *rot);
+/* Applies reliefs, recalls and preparations of every nation, then the
+ * command's moves; due units left unrelieved go home, leaving gaps. */
+void wg_rules_rotate(const wg_scenario_t *sc, wg_state_t *st,
+                     const wg_rotation_t orders[WG_MAX_NATIONS],
+                     const wg_rotation_t *command, wg_turn_result_t *res);
+
+/* Incidents. */
+void wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
+                             wg_incident_list_t *out);
+int wg_rules_validate_response(const wg_scenario_t *sc, const wg_state_t *st,
+                               const wg_incident_list_t *inc, size_t nation,
+                               wg_response_t *resp, char *why, size_t why_len);
+void wg_rules_default_response(const wg_scenario_t *sc, const wg_state_t *st,
+                               const wg_incident_list_t *inc, size_t nation,
+                               wg_response_t *resp);
+int wg_rules_validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
+                               wg_decision_t *dec, char *why, size_t why_len);
+void wg_rules_default_decision(const wg_scenario_t *sc, const wg_state_t *st,
+                               wg_decision_t *dec);
+/* Casualties, escalation, stability, regime changes and cohesion. */
+void wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
+                                const wg_incident_list_t *inc,
+                                const wg_response_t resp[WG_MAX_NATIONS],
+                                const wg_decision_t *dec,
+                                wg_turn_result_t *res);
+
+/* Closes the turn: withdrawals by cohesion, per-nation and per-sector totals
+ * into res. */
+void wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
+                       wg_turn_result_t *res);
+
+/* Totals over the state now. */
+uint32_t wg_state_deployed(const wg_state_t *st, int nation);  /* -1: all */
+uint32_t wg_state_committed(const wg_state_t *st, int nation); /* -1: all */
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * wg/state.h - the adjudicated state of an exercise, and orders and results
+ * as plain C values.
+ *
+ * The state is owned by the adjudicator (its umpire) and changed only by the
+ * functions of wg/rules.h. Everything in it is fixed-size plain data, so it
+ * can be copied, compared and hashed; units live in one array that is kept
+ * compact (units back home are dropped).
+ */
+#ifndef WG_STATE_H
+#define WG_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wg/rng.h"
+#include "wg/scenario.h"
+
+#define WG_MAX_UNITS 2048
+#define WG_MAX_INCIDENTS 512
+#define WG_MAX_ORDER_UNITS 128
+#define WG_MAX_MOVES 64
+
+typedef enum {
+    WG_UNIT_PREPARING = 1,
+    WG_UNIT_READY = 2,
+    WG_UNIT_DEPLOYED = 3,
+    WG_UNIT_RECOVERING = 4,
+} wg_unit_status_t;
+
+typedef struct {
+    uint32_t id;              /* unique over the exercise, from 1 */
+    uint8_t nation;           /* index into scenario nations */
+    int8_t sector;            /* index into scenario sectors; -1 at home */
+    uint8_t status;           /* wg_unit_status_t */
+    int32_t weeks_left;       /* in the current status; may go negative */
+    uint32_t troops;
+} wg_unit_t;
+
+typedef struct {
+    double cohesion;
+    bool gate_open;
+    bool withdrawn;
+    bool leaving;             /* leaves as its tours end */
+    uint32_t kia, wia;        /* cumulative */
+} wg_nation_state_t;
+
+typedef struct {
+    uint32_t turn;            /* the turn being played, from 1 */
+    uint32_t week;            /* weeks elapsed */
+    uint32_t escalation;      /* 0..scenario escalation.max_level */
+    double stability;         /* 0..100 */
+    uint32_t regime;          /* index into scenario regimes */
+    uint32_t regime_turns_left; /* for spike regimes; 0 = no limit */
+    uint32_t truce_turns;     /* consecutive turns the truce has held */
+    bool recommitted;         /* a recommitment is in force */
+    bool robust_roe;          /* the force-wide ROE the command set */
+    uint32_t required[WG_MAX_SECTORS]; /* the command's last requirement */
+    uint32_t reinforced_mask; /* sectors reinforced this turn */
+    double coverage[WG_MAX_SECTORS];   /* 0..1, last incident turn */
+    wg_nation_state_t nations[WG_MAX_NATIONS];
+    wg_unit_t units[WG_MAX_UNITS];
+    uint32_t n_units;
+    uint32_t next_unit_id;
+    wg_rng_t rng;
+} wg_state_t;
+
+/* Orders, as the rules take them. */
+typedef struct {
+    uint32_t troops[WG_MAX_SECTORS];
+} wg_requirement_t;
+
+typedef struct {
+    uint32_t troops;
+    uint32_t sector_mask;     /* bit i: sector i acceptable */
+} wg_pledge_t;
+
+typedef struct {
+    uint32_t troops[WG_MAX_NATIONS][WG_MAX_SECTORS];
+} wg_assignment_t;
+
+typedef struct {
+    uint32_t unit;
+    uint8_t sector;
+} wg_move_t;
+
+typedef struct {
+    uint32_t relieve[WG_MAX_ORDER_UNITS];
+    uint32_t n_relieve;
+    uint32_t prepare;
+    uint32_t recall[WG_MAX_ORDER_UNITS];
+    uint32_t n_recall;
+    wg_move_t moves[WG_MAX_MOVES]; /* command only */
+    uint32_t n_moves;
+} wg_rotation_t;
+
+typedef struct {
+    uint32_t id;              /* index in the turn's list, from 1 */
+    uint8_t sector;
+    uint8_t type;             /* index into scenario incident types */
+    int8_t nation;            /* exposed nation, -1 for none */
+    uint32_t count;
+} wg_incident_t;
+
+typedef struct {
+    uint32_t n;
+    wg_incident_t items[WG_MAX_INCIDENTS];
+} wg_incident_list_t;
+
+/* A nation's answers; action[i] answers incident id i+1 (0 = none). */
+typedef struct {
+    uint8_t action[WG_MAX_INCIDENTS]; /* wg_roe_t */
+} wg_response_t;
+
+typedef struct {
+    uint32_t reinforce_mask;
+    bool robust_roe;
+    bool recommit;
+} wg_decision_t;
+
+/* What a turn came to. */
+typedef struct {
+    uint32_t deployed, preparing, recovering;
+    uint32_t kia, wia;        /* this turn */
+    uint32_t gaps;            /* units that left unrelieved this turn */
+    double cohesion;
+    bool withdrawn, leaving;
+} wg_nation_result_t;
+
+typedef struct {
+    uint32_t kia, wia;
+    bool escalated;
+    uint8_t action;
+} wg_outcome_t;
+
+#define WG_MAX_RESULT_EVENTS 32
+typedef struct {
+    wg_turn_type_t type;
+    uint32_t week;
+    wg_nation_result_t nations[WG_MAX_NATIONS];
+    uint32_t sector_deployed[WG_MAX_SECTORS];
+    double coverage[WG_MAX_SECTORS];
+    uint32_t incidents;       /* raw events drawn */
+    uint32_t kia, wia;
+    uint32_t escalation;
+    double stability;
+    uint32_t regime;
+    wg_outcome_t outcomes[WG_MAX_INCIDENTS]; /* by incident id - 1 */
+    uint32_t n_outcomes;
+    char events[WG_MAX_RESULT_EVENTS][WG_NAME_MAX * 2];
+    uint32_t n_events;
+} wg_turn_result_t;
+
+#endif
