@@ -41,8 +41,11 @@ typedef struct {
     /* Client only: the DEALER's routing id (at most 255 bytes), or NULL for
      * one chosen by ZeroMQ. */
     const char *identity;
-    /* Largest message accepted; longer ones are dropped by ZeroMQ
-     * (ZMQ_MAXMSGSIZE) and counted. 0 = 1 MiB. */
+    /* Largest message accepted; 0 = 1 MiB. Sending a longer one fails
+     * with -EMSGSIZE (counted in send_errors). Receiving one makes ZeroMQ
+     * (ZMQ_MAXMSGSIZE) drop it together with the connection it came on,
+     * and whatever was in flight behind it; the connecting side then
+     * reconnects. Such drops are not visible to the bus. */
     int64_t max_message;
 } wg_bus_config_t;
 
@@ -65,9 +68,12 @@ int wg_bus_send_to(wg_bus_t *self, const uint8_t *peer, size_t peer_len,
 /* Client: send to the hub. */
 int wg_bus_send(wg_bus_t *self, const void *data, size_t len);
 
-/* Messages sent and received, and sends that failed, since creation. */
+/* Messages sent and received, and sends that failed, since creation;
+ * dropped counts received messages with an unexpected number of frames
+ * (never delivered). */
 typedef struct {
     uint64_t sent, received, send_errors;
+    uint64_t dropped;
 } wg_bus_stats_t;
 void wg_bus_stats(const wg_bus_t *self, wg_bus_stats_t *out);
 

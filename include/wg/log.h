@@ -64,17 +64,37 @@ typedef struct wg_log_reader wg_log_reader_t;
 int wg_log_reader_open(const char *path, wg_log_reader_t **out);
 const wg_log_header_t *wg_log_reader_header(const wg_log_reader_t *self);
 /*
- * Next record: returns 1 with *rec/*len pointing at the record's bytes
+ * Next record: returns 1 with *rec and *len pointing at the record's bytes
  * (valid until the next call or destroy) and *offset at its frame's file
  * offset; 0 at a clean end; WG_ETORN when the file ends inside a frame (the
  * reader stops there; *offset says where the torn frame starts);
  * WG_ECORRUPT when a whole frame fails its CRC or its length is impossible
- * (*offset names the frame).
+ * (*offset names the frame). A tail of zero bytes from a frame boundary to
+ * the end is torn too (a crash after the file grew, before its data was
+ * written); a length reaching past the end of the file while good frames
+ * follow within it is corrupt, not torn. Errors are sticky.
  */
 int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec,
                        size_t *len, uint64_t *offset);
 /* Moves back to the first record. */
 void wg_log_reader_rewind(wg_log_reader_t *self);
+/* Frames handed out (or skipped by resync) so far: after an error, the
+ * index of the bad frame, counting from 0. */
+uint64_t wg_log_reader_index(const wg_log_reader_t *self);
+/* Size of the file as read, and the offset of its first frame. */
+uint64_t wg_log_reader_size(const wg_log_reader_t *self);
+uint64_t wg_log_reader_first(const wg_log_reader_t *self);
+/* The header's "writer" field ("wg 0.1.0"); borrowed. */
+const char *wg_log_reader_writer(const wg_log_reader_t *self);
+/*
+ * After WG_ECORRUPT: moves to the next frame that passes its CRC (where the
+ * bad frame's length says, else the first such offset after it, searched
+ * with bounded work) so that tools can report every damaged frame. Returns
+ * 0 with *offset at that frame, or WG_ECORRUPT (the reader stays stopped).
+ * Frames found this way are whole and checked, but what lay between was
+ * lost; the verifier and replay should not resync.
+ */
+int wg_log_reader_resync(wg_log_reader_t *self, uint64_t *offset);
 void wg_log_reader_destroy(wg_log_reader_t **self_p);
 
 /* CRC-32C (Castagnoli), hardware where the CPU has it, else slice-by-8. */

@@ -82,6 +82,7 @@ typedef struct {
     double risk_tolerance;    /* 0..1: how the built-in bot answers fire */
     double max_threat;        /* caveat: no sector above this threat */
     wg_fallback_t fallback;
+    uint32_t avoid_sectors;   /* caveat: bit i set, never in sector i */
 } wg_nation_t;
 
 typedef struct {
@@ -110,6 +111,7 @@ typedef struct {
     double exposure_factor;   /* on the share reaching troops */
     uint32_t min_turns;       /* spike regimes last 1..max_turns */
     uint32_t max_turns;
+    double direct_multiplier; /* on direct (non-raw) event rates; 0 = 1 */
 } wg_regime_t;
 
 typedef struct {
@@ -184,6 +186,7 @@ typedef struct {
     uint32_t turn;
     wg_event_kind_t kind;
     uint32_t regime;          /* for WG_EVENT_REGIME */
+    int32_t nation;           /* for WG_EVENT_OPEN_GATE; else -1 */
     char text[WG_NAME_MAX * 2];
 } wg_event_t;
 

@@ -1,0 +1,773 @@
+/*
+ * log.c - the exercise log: writer and reader of framed records.
+ *
+ * docs/LOG-FORMAT.md is the contract; in short, all integers little-endian:
+ *
+ *   0   magic "\x89WGL\r\n\x1a\n" (8 bytes)
+ *   8   u32 format version (1)
+ *   12  u32 H, length of the LogHeader protobuf
+ *   16  u32 CRC-32C of the H header bytes
+ *   20  LogHeader (proto/log.proto), H bytes
+ *   then frames: u32 length L (1..WG_LOG_MAX_RECORD), u32 CRC-32C of the
+ *   four length bytes followed by the L payload bytes, L payload bytes
+ *   (one wgpb.v1.Envelope).
+ *
+ * Writer: owned by one thread (the adjudicator's loop). Frames are built in
+ * its own buffer and written with pwrite(2) at the end of the last whole
+ * frame, so a failed write (ENOSPC, EIO) can be undone with ftruncate(2)
+ * and retried: the file on disk only ever grows by whole frames unless the
+ * process dies mid-write, which is the torn tail that reopen cuts.
+ * A failed fsync is sticky: after one, the kernel may have dropped the
+ * dirty pages, so a later fsync that succeeds proves nothing.
+ *
+ * Reader: reads the whole file into memory (read(2), not mmap, so a file
+ * truncated under us cannot raise SIGBUS), checks each frame's length and
+ * CRC before handing its bytes out, and never decodes a payload. Errors are
+ * sticky: after WG_ETORN or WG_ECORRUPT, next() repeats them, unless the
+ * caller asks wg_log_reader_resync() to look for the next good frame.
+ *
+ * Errors: 0 or a negative code (-errno, WG_ETORN, WG_ECORRUPT, WG_EVERSION,
+ * WG_ELIMIT); only wg_log_writer_destroy(), which cannot return one, logs.
+ */
+#include "wg/log.h"
+
+#include "wg/diag.h"
+#include "wg/error.h"
+
+#include "log.pb-c.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAGIC "\x89WGL\r\n\x1a\n"
+#define MAGIC_LEN 8
+#define PREAMBLE_LEN 20          /* magic, version, header length, CRC */
+#define FRAME_HDR_LEN 8          /* length, CRC */
+#define MAX_HEADER (64u << 20)   /* header length fields beyond are corrupt */
+#define WBUF_CAP (256u << 10)    /* writer buffer; grows for a big frame */
+#define RESYNC_BUDGET (64u << 20) /* bytes CRC-checked per frame search */
+
+#ifndef WG_VERSION
+#define WG_VERSION "unknown"
+#endif
+
+static inline uint32_t
+rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline void
+wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+/* The CRC of a frame: its four length bytes, then its payload. Covering
+ * the length means a frame checks itself whole. */
+static inline uint32_t
+frame_crc(const uint8_t *frame, size_t len)
+{
+    return wg_crc32c(wg_crc32c(0, frame, 4), frame + FRAME_HDR_LEN, len);
+}
+
+void
+wg_log_header_clear(wg_log_header_t *hdr)
+{
+    if (hdr == NULL)
+        return;
+    free(hdr->scenario_text);
+    memset(hdr, 0, sizeof *hdr);
+}
+
+/* ---- header ------------------------------------------------------------ */
+
+static bool
+terminated(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
+
+static int
+header_encode(const wg_log_header_t *hdr, uint8_t **out, size_t *out_len)
+{
+    Wgpb__V1__LogHeader lh = WGPB__V1__LOG_HEADER__INIT;
+    char started[sizeof hdr->started];
+
+    if (!terminated(hdr->scenario_name, sizeof hdr->scenario_name) ||
+        !terminated(hdr->scenario_path, sizeof hdr->scenario_path) ||
+        !terminated(hdr->started, sizeof hdr->started))
+        return -EINVAL;
+    if (hdr->scenario_len > 0 && hdr->scenario_text == NULL)
+        return -EINVAL;
+    if (hdr->scenario_len > MAX_HEADER / 2)
+        return WG_ELIMIT;
+
+    memcpy(started, hdr->started, sizeof started);
+    if (started[0] == '\0') {
+        /* Metadata only: the wall clock never feeds a decision. */
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    lh.format_version = WG_LOG_FORMAT_VERSION;
+    lh.scenario_name = (char *)hdr->scenario_name;
+    lh.scenario_path = (char *)hdr->scenario_path;
+    lh.scenario_hash.data = (uint8_t *)hdr->scenario_hash;
+    lh.scenario_hash.len = sizeof hdr->scenario_hash;
+    lh.scenario_text.data = (uint8_t *)hdr->scenario_text;
+    lh.scenario_text.len = hdr->scenario_len;
+    lh.seed = hdr->seed;
+    lh.started = started;
+    lh.writer = (char *)"wg " WG_VERSION;
+
+    size_t hlen = wgpb__v1__log_header__get_packed_size(&lh);
+    uint8_t *buf = malloc(PREAMBLE_LEN + hlen);
+    if (buf == NULL)
+        return -ENOMEM;
+    memcpy(buf, MAGIC, MAGIC_LEN);
+    wr32(buf + 8, WG_LOG_FORMAT_VERSION);
+    wr32(buf + 12, (uint32_t)hlen);
+    wgpb__v1__log_header__pack(&lh, buf + PREAMBLE_LEN);
+    wr32(buf + 16, wg_crc32c(0, buf + PREAMBLE_LEN, hlen));
+    *out = buf;
+    *out_len = PREAMBLE_LEN + hlen;
+    return 0;
+}
+
+static int
+copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap)
+        return WG_ELIMIT;
+    if (n > 0)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/*
+ * Checks the preamble and header of a whole file image. On success fills
+ * *hdr (caller clears it), *first (offset of the first frame) and writer.
+ */
+static int
+header_parse(const uint8_t *buf, size_t size, wg_log_header_t *hdr,
+             size_t *first, char *writer, size_t writer_cap)
+{
+    size_t m = size < MAGIC_LEN ? size : MAGIC_LEN;
+    if (memcmp(buf, MAGIC, m) != 0)
+        return WG_ECORRUPT; /* not a log, or mangled by a text transfer */
+    if (size < PREAMBLE_LEN)
+        return WG_ETORN;
+    uint32_t version = rd32(buf + 8);
+    if (version != WG_LOG_FORMAT_VERSION)
+        return WG_EVERSION;
+    uint32_t hlen = rd32(buf + 12);
+    if (hlen > MAX_HEADER)
+        return WG_ECORRUPT;
+    if (size - PREAMBLE_LEN < hlen)
+        return WG_ETORN;
+    const uint8_t *hb = buf + PREAMBLE_LEN;
+    if (wg_crc32c(0, hb, hlen) != rd32(buf + 16))
+        return WG_ECORRUPT;
+
+    Wgpb__V1__LogHeader *lh = wgpb__v1__log_header__unpack(NULL, hlen, hb);
+    if (lh == NULL)
+        return WG_ECORRUPT;
+    int rc = WG_ECORRUPT;
+    memset(hdr, 0, sizeof *hdr);
+    if (lh->format_version != version)
+        goto out;
+    if (lh->scenario_hash.len != 0 &&
+        lh->scenario_hash.len != sizeof hdr->scenario_hash)
+        goto out;
+    if ((rc = copy_str(hdr->scenario_name, sizeof hdr->scenario_name,
+                       lh->scenario_name)) < 0 ||
+        (rc = copy_str(hdr->scenario_path, sizeof hdr->scenario_path,
+                       lh->scenario_path)) < 0 ||
+        (rc = copy_str(hdr->started, sizeof hdr->started, lh->started)) < 0)
+        goto out;
+    if (writer != NULL && writer_cap > 0)
+        snprintf(writer, writer_cap, "%s", lh->writer ? lh->writer : "");
+    hdr->version = version;
+    if (lh->scenario_hash.len > 0)
+        memcpy(hdr->scenario_hash, lh->scenario_hash.data,
+               sizeof hdr->scenario_hash);
+    hdr->scenario_text = malloc(lh->scenario_text.len + 1);
+    if (hdr->scenario_text == NULL) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    if (lh->scenario_text.len > 0)
+        memcpy(hdr->scenario_text, lh->scenario_text.data,
+               lh->scenario_text.len);
+    hdr->scenario_text[lh->scenario_text.len] = '\0';
+    hdr->scenario_len = lh->scenario_text.len;
+    hdr->seed = lh->seed;
+    *first = PREAMBLE_LEN + hlen;
+    rc = 0;
+out:
+    wgpb__v1__log_header__free_unpacked(lh, NULL);
+    if (rc < 0)
+        wg_log_header_clear(hdr);
+    return rc;
+}
+
+/* ---- frame checks ------------------------------------------------------ */
+
+typedef enum { SCAN_NONE, SCAN_FOUND, SCAN_GAVE_UP } scan_t;
+
+static bool
+frame_ok(const uint8_t *buf, size_t size, size_t off)
+{
+    if (size - off < FRAME_HDR_LEN)
+        return false;
+    uint32_t len = rd32(buf + off);
+    if (len == 0 || len > WG_LOG_MAX_RECORD ||
+        len > size - off - FRAME_HDR_LEN)
+        return false;
+    return frame_crc(buf + off, len) == rd32(buf + off + 4);
+}
+
+/*
+ * Looks for the first offset in [from, size) where a whole frame passes its
+ * CRC. The work is bounded (RESYNC_BUDGET bytes of CRC) so that no file,
+ * however crafted, makes a search take long; SCAN_GAVE_UP says so.
+ */
+static scan_t
+scan_frame(const uint8_t *buf, size_t size, size_t from, size_t *at)
+{
+    uint64_t budget = RESYNC_BUDGET;
+    for (size_t p = from; size - p >= FRAME_HDR_LEN + 1 && p < size; p++) {
+        uint32_t len = rd32(buf + p);
+        if (len == 0 || len > WG_LOG_MAX_RECORD ||
+            len > size - p - FRAME_HDR_LEN)
+            continue;
+        if (budget < (uint64_t)len + 4)
+            return SCAN_GAVE_UP;
+        budget -= (uint64_t)len + 4;
+        if (frame_crc(buf + p, len) == rd32(buf + p + 4)) {
+            *at = p;
+            return SCAN_FOUND;
+        }
+    }
+    return SCAN_NONE;
+}
+
+static bool
+all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0)
+            return false;
+    return true;
+}
+
+/*
+ * Judges the frame at off, which is not a good frame. It is the torn tail
+ * when the file ends inside it and nothing good follows within it, or when
+ * everything from it to the end is zero bytes (a crash after the file grew
+ * but before its data reached the disk). Anything else is corruption: a
+ * bad CRC on a whole frame, an impossible length, or a length reaching past
+ * the end of a file in which good frames still follow.
+ */
+static int
+classify_bad(const uint8_t *buf, size_t size, size_t off)
+{
+    size_t rem = size - off;
+    if (all_zero(buf + off, rem))
+        return WG_ETORN;
+    if (rem < FRAME_HDR_LEN)
+        return WG_ETORN;
+    uint32_t len = rd32(buf + off);
+    if (len == 0 || len > WG_LOG_MAX_RECORD)
+        return WG_ECORRUPT;
+    if (len <= rem - FRAME_HDR_LEN)
+        return WG_ECORRUPT; /* a whole frame that fails its CRC */
+    size_t at;
+    return scan_frame(buf, size, off + FRAME_HDR_LEN, &at) == SCAN_NONE
+               ? WG_ETORN
+               : WG_ECORRUPT;
+}
+
+/* ---- reader ------------------------------------------------------------ */
+
+struct wg_log_reader {
+    uint8_t *buf;
+    size_t size;
+    size_t first; /* offset of the first frame */
+    size_t pos;   /* offset of the next frame */
+    uint64_t index; /* frames handed out or skipped so far */
+    int err;        /* sticky WG_ETORN / WG_ECORRUPT, else 0 */
+    size_t err_off;
+    wg_log_header_t hdr;
+    char writer[64];
+};
+
+/* Reads a regular file whole, up to the size it had when we looked: a log
+ * still being written is read as a consistent prefix. */
+static int
+slurp_fd(int fd, uint8_t **out, size_t *out_len)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    if (S_ISDIR(st.st_mode))
+        return -EISDIR;
+    if (!S_ISREG(st.st_mode))
+        return -EINVAL; /* a FIFO or device could block or never end */
+    if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX - 1)
+        return -EFBIG;
+    size_t want = (size_t)st.st_size;
+    uint8_t *buf = malloc(want > 0 ? want : 1);
+    if (buf == NULL)
+        return -ENOMEM;
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = pread(fd, buf + got, want - got, (off_t)got);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = -errno;
+            free(buf);
+            return e;
+        }
+        if (n == 0)
+            break; /* shrank under us: read what is there */
+        got += (size_t)n;
+    }
+    *out = buf;
+    *out_len = got;
+    return 0;
+}
+
+static int
+reader_from_fd(int fd, wg_log_reader_t **out)
+{
+    wg_log_reader_t *self = calloc(1, sizeof *self);
+    if (self == NULL)
+        return -ENOMEM;
+    int rc = slurp_fd(fd, &self->buf, &self->size);
+    if (rc < 0)
+        goto fail_free;
+    rc = header_parse(self->buf, self->size, &self->hdr, &self->first,
+                      self->writer, sizeof self->writer);
+    if (rc < 0)
+        goto fail_buf;
+    self->pos = self->first;
+    *out = self;
+    return 0;
+
+fail_buf:
+    free(self->buf);
+fail_free:
+    free(self);
+    return rc;
+}
+
+int
+wg_log_reader_open(const char *path, wg_log_reader_t **out)
+{
+    if (path == NULL || out == NULL)
+        return -EINVAL;
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = reader_from_fd(fd, out);
+    close(fd);
+    return rc;
+}
+
+const wg_log_header_t *
+wg_log_reader_header(const wg_log_reader_t *self)
+{
+    return &self->hdr;
+}
+
+int
+wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
+                   uint64_t *offset)
+{
+    if (self->err != 0) {
+        *offset = self->err_off;
+        return self->err;
+    }
+    size_t off = self->pos;
+    *offset = off;
+    if (off == self->size)
+        return 0;
+    /* The hot path: one length check and one CRC per frame. */
+    const uint8_t *p = self->buf + off;
+    size_t rem = self->size - off;
+    if (rem >= FRAME_HDR_LEN) {
+        uint32_t n = rd32(p);
+        if (n != 0 && n <= WG_LOG_MAX_RECORD &&
+            n <= rem - FRAME_HDR_LEN && frame_crc(p, n) == rd32(p + 4)) {
+            *rec = p + FRAME_HDR_LEN;
+            *len = n;
+            self->pos = off + FRAME_HDR_LEN + n;
+            self->index++;
+            return 1;
+        }
+    }
+    self->err = classify_bad(self->buf, self->size, off);
+    self->err_off = off;
+    return self->err;
+}
+
+void
+wg_log_reader_rewind(wg_log_reader_t *self)
+{
+    self->pos = self->first;
+    self->index = 0;
+    self->err = 0;
+    self->err_off = 0;
+}
+
+uint64_t
+wg_log_reader_index(const wg_log_reader_t *self)
+{
+    return self->index;
+}
+
+uint64_t
+wg_log_reader_size(const wg_log_reader_t *self)
+{
+    return self->size;
+}
+
+uint64_t
+wg_log_reader_first(const wg_log_reader_t *self)
+{
+    return self->first;
+}
+
+const char *
+wg_log_reader_writer(const wg_log_reader_t *self)
+{
+    return self->writer;
+}
+
+int
+wg_log_reader_resync(wg_log_reader_t *self, uint64_t *offset)
+{
+    if (self->err != WG_ECORRUPT)
+        return self->err == WG_ETORN ? WG_ETORN : -EINVAL;
+    size_t off = self->err_off;
+    size_t at = 0;
+    /* Most often only the payload is damaged and the length is right: the
+     * next frame then starts where this one says it ends. */
+    uint32_t len = rd32(self->buf + off);
+    if (len != 0 && len <= WG_LOG_MAX_RECORD &&
+        len <= self->size - off - FRAME_HDR_LEN) {
+        size_t next = off + FRAME_HDR_LEN + len;
+        if (next == self->size || frame_ok(self->buf, self->size, next)) {
+            at = next;
+            goto found;
+        }
+    }
+    switch (scan_frame(self->buf, self->size, off + 1, &at)) {
+    case SCAN_FOUND:
+        goto found;
+    case SCAN_NONE:
+    case SCAN_GAVE_UP:
+        break;
+    }
+    return WG_ECORRUPT;
+found:
+    self->pos = at;
+    self->index++; /* the bad frame counts as one record */
+    self->err = 0;
+    self->err_off = 0;
+    *offset = at;
+    return 0;
+}
+
+void
+wg_log_reader_destroy(wg_log_reader_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    wg_log_reader_t *self = *self_p;
+    wg_log_header_clear(&self->hdr);
+    free(self->buf);
+    free(self);
+    *self_p = NULL;
+}
+
+/* ---- writer ------------------------------------------------------------ */
+
+struct wg_log_writer {
+    int fd;
+    wg_fsync_policy_t policy;
+    uint8_t *buf;
+    size_t len, cap;
+    uint64_t file_off; /* end of the last whole frame on file */
+    uint64_t records;  /* in the file and the buffer */
+    int sticky;        /* a failed fsync: nothing is durable any more */
+};
+
+/* Writes all of buf at off, through short writes and EINTR. */
+static int
+pwrite_all(int fd, const uint8_t *buf, size_t len, uint64_t off)
+{
+    while (len > 0) {
+        ssize_t n = pwrite(fd, buf, len, (off_t)off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return -EIO;
+        buf += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    return 0;
+}
+
+static int
+sync_fd(int fd)
+{
+    while (fdatasync(fd) < 0) {
+        if (errno != EINTR)
+            return -errno;
+    }
+    return 0;
+}
+
+/* fsync of the directory, so that a newly created file is durable too. */
+static void
+sync_dir(const char *path)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return;
+    int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    free(copy);
+}
+
+static int
+writer_new(int fd, wg_fsync_policy_t policy, uint64_t file_off,
+           uint64_t records, wg_log_writer_t **out)
+{
+    wg_log_writer_t *self = calloc(1, sizeof *self);
+    if (self == NULL)
+        return -ENOMEM;
+    self->buf = malloc(WBUF_CAP);
+    if (self->buf == NULL) {
+        free(self);
+        return -ENOMEM;
+    }
+    self->cap = WBUF_CAP;
+    self->fd = fd;
+    self->policy = policy;
+    self->file_off = file_off;
+    self->records = records;
+    *out = self;
+    return 0;
+}
+
+/*
+ * Writes the buffer out after the last whole frame. On failure the partial
+ * write is cut off again so the file still ends on a frame boundary, and
+ * the buffer is kept, so a later flush (say, once disk space is freed)
+ * can retry.
+ */
+static int
+write_out(wg_log_writer_t *self)
+{
+    if (self->len == 0)
+        return 0;
+    int rc = pwrite_all(self->fd, self->buf, self->len, self->file_off);
+    if (rc < 0) {
+        while (ftruncate(self->fd, (off_t)self->file_off) < 0 &&
+               errno == EINTR)
+            ;
+        return rc;
+    }
+    self->file_off += self->len;
+    self->len = 0;
+    return 0;
+}
+
+int
+wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
+                     wg_fsync_policy_t policy, wg_log_writer_t **out)
+{
+    if (path == NULL || hdr == NULL || out == NULL)
+        return -EINVAL;
+    *out = NULL;
+    uint8_t *head;
+    size_t head_len;
+    int rc = header_encode(hdr, &head, &head_len);
+    if (rc < 0)
+        return rc;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        rc = -errno;
+        goto fail_head;
+    }
+    if ((rc = pwrite_all(fd, head, head_len, 0)) < 0)
+        goto fail_fd;
+    if (policy == WG_FSYNC_EVERY_TURN) {
+        if ((rc = sync_fd(fd)) < 0)
+            goto fail_fd;
+        sync_dir(path);
+    }
+    if ((rc = writer_new(fd, policy, head_len, 0, out)) < 0)
+        goto fail_fd;
+    free(head);
+    return 0;
+
+fail_fd:
+    close(fd);
+fail_head:
+    free(head);
+    return rc;
+}
+
+int
+wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
+                     wg_log_header_t *hdr, uint64_t *cut_bytes,
+                     wg_log_writer_t **out)
+{
+    if (path == NULL || hdr == NULL || out == NULL)
+        return -EINVAL;
+    *out = NULL;
+    if (cut_bytes != NULL)
+        *cut_bytes = 0;
+    memset(hdr, 0, sizeof *hdr);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    wg_log_reader_t *rd = NULL;
+    int rc = reader_from_fd(fd, &rd);
+    if (rc < 0)
+        goto fail_fd;
+
+    uint64_t records = 0, end = rd->first, off;
+    const uint8_t *rec;
+    size_t len;
+    while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
+        records++;
+        end = off + FRAME_HDR_LEN + len;
+    }
+    if (rc == WG_ECORRUPT)
+        goto fail_rd; /* not ours to cut: the caller must look at it */
+    if (rc == WG_ETORN) {
+        end = off;
+        while ((rc = ftruncate(fd, (off_t)end)) < 0 && errno == EINTR)
+            ;
+        if (rc < 0) {
+            rc = -errno;
+            goto fail_rd;
+        }
+        if (policy == WG_FSYNC_EVERY_TURN && (rc = sync_fd(fd)) < 0)
+            goto fail_rd;
+        if (cut_bytes != NULL)
+            *cut_bytes = rd->size - end;
+    } else if (rc < 0) {
+        goto fail_rd;
+    }
+    if ((rc = writer_new(fd, policy, end, records, out)) < 0)
+        goto fail_rd;
+    *hdr = rd->hdr; /* hand the header (and its scenario text) over */
+    memset(&rd->hdr, 0, sizeof rd->hdr);
+    wg_log_reader_destroy(&rd);
+    return 0;
+
+fail_rd:
+    wg_log_reader_destroy(&rd);
+fail_fd:
+    close(fd);
+    return rc;
+}
+
+int
+wg_log_writer_append(wg_log_writer_t *self, const void *rec, size_t len)
+{
+    if (self->sticky < 0)
+        return self->sticky;
+    if (len == 0)
+        return -EINVAL; /* a zero length marks a corrupt frame */
+    if (len > WG_LOG_MAX_RECORD)
+        return WG_ELIMIT;
+    size_t need = FRAME_HDR_LEN + len;
+    if (self->cap - self->len < need) {
+        int rc = write_out(self);
+        if (rc < 0)
+            return rc;
+        if (self->cap < need) {
+            uint8_t *nb = realloc(self->buf, need);
+            if (nb == NULL)
+                return -ENOMEM;
+            self->buf = nb;
+            self->cap = need;
+        }
+    }
+    uint8_t *f = self->buf + self->len;
+    wr32(f, (uint32_t)len);
+    memcpy(f + FRAME_HDR_LEN, rec, len);
+    wr32(f + 4, frame_crc(f, len));
+    self->len += need;
+    self->records++;
+    return 0;
+}
+
+int
+wg_log_writer_flush(wg_log_writer_t *self)
+{
+    if (self->sticky < 0)
+        return self->sticky;
+    int rc = write_out(self);
+    if (rc < 0)
+        return rc;
+    if (self->policy == WG_FSYNC_EVERY_TURN && (rc = sync_fd(self->fd)) < 0) {
+        self->sticky = rc;
+        return rc;
+    }
+    return 0;
+}
+
+uint64_t
+wg_log_writer_records(const wg_log_writer_t *self)
+{
+    return self->records;
+}
+
+void
+wg_log_writer_destroy(wg_log_writer_t **self_p)
+{
+    if (self_p == NULL || *self_p == NULL)
+        return;
+    wg_log_writer_t *self = *self_p;
+    int rc = wg_log_writer_flush(self);
+    if (rc < 0)
+        WG_LOG_ERR("exercise log: final flush failed, %zu bytes lost: %s",
+                   self->len, wg_strerror(rc));
+    if (close(self->fd) < 0 && rc == 0)
+        WG_LOG_ERR("exercise log: close: %s", strerror(errno));
+    free(self->buf);
+    free(self);
+    *self_p = NULL;
+}

@@ -1,0 +1,861 @@
+/*
+ * umpire.c - the adjudicator's rules engine: lobby, turn clock, orders,
+ * defaults, results, and the global sequence.
+ *
+ * Owns a copy of the scenario, the adjudicated state, the orders of the
+ * current turn and an arena for outgoing messages. Single-threaded: called
+ * from the adjudicator's loop or from a log replay. Every envelope it makes
+ * goes out through one callback, in the order it must be recorded, so the
+ * log is the total order of the exercise. Nothing here reads a clock: when a
+ * phase ends is decided outside (all orders in, or wg_umpire_deadline()),
+ * and what it ends with is decided here.
+ */
+#include "wg/umpire.h"
+#include "wg/diag.h"
+#include "wg/error.h"
+#include "wg/rules.h"
+#include "wg/wire.h"
+
+#include <assert.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_KEYS (1 + WG_MAX_NATIONS)
+
+struct wg_umpire {
+    wg_scenario_t sc;
+    char *scenario_text;
+    size_t text_len;
+    wg_umpire_out_cb cb;
+    void *arg;
+    wg_state_t *st;
+    wg_arena_t *arena;
+
+    uint64_t next_seq;
+    uint64_t phase_serial;
+    bool started, done;
+    wg_turn_type_t type;
+    Wgpb__V1__Phase phase;
+    uint32_t weeks_to_rotation;
+
+    bool joined[N_KEYS];
+    bool expected[N_KEYS];
+    bool received[N_KEYS];
+
+    /* Orders of the current turn. */
+    wg_requirement_t req;
+    wg_pledge_t pledges[WG_MAX_NATIONS];
+    wg_assignment_t asg;
+    wg_rotation_t rot[WG_MAX_NATIONS];
+    wg_rotation_t cmd_rot;
+    wg_incident_list_t inc;
+    wg_response_t resp[WG_MAX_NATIONS];
+    wg_decision_t dec;
+    wg_turn_result_t res;
+    char defaulted[N_KEYS][WG_CODE_MAX + 8];
+    size_t n_defaulted;
+
+    /* Over the exercise. */
+    uint32_t peak_deployed, peak_committed;
+    uint32_t total_kia, total_wia, total_incidents;
+    wg_umpire_stats_t stats;
+    int reply_key; /* role of the peer being answered, while joining */
+};
+
+static void begin_turn(wg_umpire_t *self);
+static void close_phase(wg_umpire_t *self);
+
+/* ---- roles --------------------------------------------------------------- */
+
+int
+wg_umpire_role_key(const wg_umpire_t *self, int role, const char *nation)
+{
+    if (role == WGPB__V1__ROLE__ROLE_COMMAND)
+        return WG_ROLE_COMMAND;
+    if (role != WGPB__V1__ROLE__ROLE_CONTINGENT || nation == NULL)
+        return -1;
+    for (size_t i = 0; i < self->sc.n_nations; i++)
+        if (strcmp(self->sc.nations[i].code, nation) == 0)
+            return (int)(1 + i);
+    return -1;
+}
+
+const char *
+wg_umpire_role_name(const wg_umpire_t *self, int key)
+{
+    if (key == WG_ROLE_COMMAND)
+        return "command";
+    if (key >= 1 && (size_t)key <= self->sc.n_nations)
+        return self->sc.nations[key - 1].code;
+    return "unknown";
+}
+
+static size_t
+n_keys(const wg_umpire_t *self)
+{
+    return 1 + self->sc.n_nations;
+}
+
+/* ---- output -------------------------------------------------------------- */
+
+static void
+envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env)
+{
+    wgpb__v1__envelope__init(env);
+    env->sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env->turn = self->st->turn;
+    env->phase = self->phase;
+}
+
+/* Stamps the sequence number (0 for error replies), packs and hands the
+ * envelope to the callback. */
+static void
+emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+{
+    bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+    env->seq = is_error ? 0 : self->next_seq++;
+    if (dest >= 0)
+        env->recipient = (char *)wg_umpire_role_name(self, dest);
+    else if (dest == WG_DEST_SENDER && self->reply_key >= 0)
+        env->recipient = (char *)wg_umpire_role_name(self, self->reply_key);
+    uint8_t *buf;
+    size_t len;
+    if (wg_wire_pack(env, &buf, &len) != 0)
+        abort(); /* out of memory: nothing sensible is left to do */
+    if (self->cb != NULL)
+        self->cb(self, env, buf, len, dest, self->arg);
+    free(buf);
+}
+
+static int
+reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code, int rc,
+       const char *fmt, ...)
+{
+    char detail[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+
+    self->stats.rejected++;
+    if ((size_t)code < sizeof self->stats.by_code / sizeof(uint64_t))
+        self->stats.by_code[code]++;
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+        &wgpb__v1__error_code__descriptor, code);
+    WG_LOG_WARN("rejected (%s): %s", v ? v->name : "?", detail);
+
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Error err = WGPB__V1__ERROR__INIT;
+    envelope_init(self, &env);
+    err.code = code;
+    err.detail = detail;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+    env.error = &err;
+    emit(self, &env, dest);
+    return rc;
+}
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+wg_umpire_t *
+wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
+              size_t text_len, wg_umpire_out_cb cb, void *arg)
+{
+    if (sodium_init() < 0)
+        return NULL;
+    wg_umpire_t *self = calloc(1, sizeof *self);
+    if (self == NULL)
+        return NULL;
+    self->sc = *sc;
+    self->st = calloc(1, sizeof *self->st);
+    self->scenario_text = malloc(text_len + 1);
+    self->arena = wg_arena_new();
+    if (self->st == NULL || self->scenario_text == NULL) {
+        wg_umpire_destroy(&self);
+        return NULL;
+    }
+    memcpy(self->scenario_text, scenario_text, text_len);
+    self->scenario_text[text_len] = '\0';
+    self->text_len = text_len;
+    self->cb = cb;
+    self->arg = arg;
+    self->next_seq = 1;
+    self->reply_key = -1;
+    self->phase = WGPB__V1__PHASE__PHASE_LOBBY;
+    wg_state_init(self->st, &self->sc);
+    return self;
+}
+
+void
+wg_umpire_destroy(wg_umpire_t **self_p)
+{
+    wg_umpire_t *self = *self_p;
+    if (self == NULL)
+        return;
+    wg_arena_destroy(&self->arena);
+    free(self->scenario_text);
+    free(self->st);
+    free(self);
+    *self_p = NULL;
+}
+
+/* ---- turn start -------------------------------------------------------- */
+
+static bool
+nation_active(const wg_umpire_t *self, size_t i)
+{
+    return !self->st->nations[i].withdrawn;
+}
+
+static void
+expect(wg_umpire_t *self, bool command, bool nations)
+{
+    memset(self->expected, 0, sizeof self->expected);
+    memset(self->received, 0, sizeof self->received);
+    self->expected[WG_ROLE_COMMAND] = command;
+    for (size_t i = 0; i < self->sc.n_nations; i++)
+        self->expected[1 + i] = nations && nation_active(self, i);
+}
+
+static Wgpb__V1__TurnStart *
+build_turn_start(wg_umpire_t *self)
+{
+    wg_arena_t *a = self->arena;
+    Wgpb__V1__TurnStart *ts = wg_arena_alloc(a, sizeof *ts);
+    wgpb__v1__turn_start__init(ts);
+    ts->type = (Wgpb__V1__TurnType)self->type;
+    ts->deadline_ms = self->sc.deadline_ms;
+    ts->expected = wg_arena_alloc(a, sizeof(char *) * N_KEYS);
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k])
+            ts->expected[ts->n_expected++] =
+                (char *)wg_umpire_role_name(self, (int)k);
+    ts->situation = wg_wire_situation(a, &self->sc, self->st);
+    if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE ||
+        self->phase == WGPB__V1__PHASE__PHASE_ASSIGN)
+        ts->requirement = wg_wire_requirement(a, &self->sc, &self->req);
+    if (self->phase == WGPB__V1__PHASE__PHASE_ASSIGN) {
+        ts->pledges = wg_arena_alloc(a, sizeof(void *) * WG_MAX_NATIONS);
+        for (size_t i = 0; i < self->sc.n_nations; i++)
+            if (nation_active(self, i))
+                ts->pledges[ts->n_pledges++] =
+                    wg_wire_pledge(a, &self->sc, i, &self->pledges[i]);
+    }
+    if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
+        ts->incidents =
+            wg_wire_incidents(a, &self->sc, &self->inc, &ts->n_incidents);
+    if (self->phase == WGPB__V1__PHASE__PHASE_ROTATE)
+        ts->rotation_due_within = self->weeks_to_rotation;
+    return ts;
+}
+
+static void
+emit_turn_start(wg_umpire_t *self, int dest)
+{
+    Wgpb__V1__Envelope env;
+    envelope_init(self, &env);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
+    env.turn_start = build_turn_start(self);
+    emit(self, &env, dest);
+    wg_arena_reset(self->arena);
+}
+
+static void
+start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
+            bool nations)
+{
+    self->phase = phase;
+    self->phase_serial++;
+    expect(self, command, nations);
+    emit_turn_start(self, WG_DEST_BROADCAST);
+}
+
+static void
+begin_turn(wg_umpire_t *self)
+{
+    memset(&self->res, 0, sizeof self->res);
+    memset(self->rot, 0, sizeof self->rot);
+    memset(&self->cmd_rot, 0, sizeof self->cmd_rot);
+    memset(self->resp, 0, sizeof self->resp);
+    memset(&self->dec, 0, sizeof self->dec);
+    memset(self->pledges, 0, sizeof self->pledges);
+    memset(&self->asg, 0, sizeof self->asg);
+    self->inc.n = 0;
+    self->n_defaulted = 0;
+
+    wg_rules_begin_turn(&self->sc, self->st, &self->res);
+    self->type = self->sc.plan[self->st->turn - 1];
+    self->res.type = self->type;
+    switch (self->type) {
+    case WG_TURN_DEPLOYMENT:
+        start_phase(self, WGPB__V1__PHASE__PHASE_REQUIREMENT, true, false);
+        break;
+    case WG_TURN_ROTATION:
+        self->weeks_to_rotation =
+            wg_rules_weeks_to_next_rotation(&self->sc, self->st->turn);
+        start_phase(self, WGPB__V1__PHASE__PHASE_ROTATE, true, true);
+        break;
+    case WG_TURN_INCIDENT:
+        wg_rules_draw_incidents(&self->sc, self->st, &self->inc);
+        start_phase(self, WGPB__V1__PHASE__PHASE_RESPOND, true, true);
+        break;
+    }
+}
+
+void
+wg_umpire_start(wg_umpire_t *self)
+{
+    if (self->started)
+        return;
+    self->started = true;
+    begin_turn(self);
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+/* SHA-256 over the public picture plus what it leaves out (the generator
+ * and the counters), so two states with equal digests play on alike. */
+static void
+state_digest(wg_umpire_t *self, uint8_t out[32])
+{
+    const wg_state_t *st = self->st;
+    Wgpb__V1__Situation *sit = wg_wire_situation(self->arena, &self->sc, st);
+    size_t n = wgpb__v1__situation__get_packed_size(sit);
+    uint8_t *buf = malloc(n + 1);
+    if (buf == NULL)
+        abort();
+    wgpb__v1__situation__pack(sit, buf);
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, buf, n);
+    uint64_t extra[8] = {st->rng.s[0],       st->rng.s[1],
+                         st->rng.s[2],       st->rng.s[3],
+                         st->truce_turns,    st->regime_turns_left,
+                         st->next_unit_id,   (uint64_t)st->recommitted << 1 |
+                                                 (uint64_t)st->robust_roe};
+    crypto_hash_sha256_update(&h, (const uint8_t *)extra, sizeof extra);
+    crypto_hash_sha256_final(&h, out);
+    free(buf);
+}
+
+static void
+emit_end(wg_umpire_t *self)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__ExerciseEnd end = WGPB__V1__EXERCISE_END__INIT;
+    char *withdrawn[WG_MAX_NATIONS];
+    self->phase = WGPB__V1__PHASE__PHASE_END;
+    envelope_init(self, &env);
+    end.turns = self->st->turn;
+    end.peak_deployed = self->peak_deployed;
+    end.peak_committed = self->peak_committed;
+    end.kia = self->total_kia;
+    end.wia = self->total_wia;
+    end.incidents = self->total_incidents;
+    end.stability = self->st->stability;
+    end.escalation = self->st->escalation;
+    end.withdrawn = withdrawn;
+    for (size_t i = 0; i < self->sc.n_nations; i++)
+        if (self->st->nations[i].withdrawn)
+            withdrawn[end.n_withdrawn++] = self->sc.nations[i].code;
+    end.rejected = self->stats.rejected;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_END;
+    env.end = &end;
+    self->done = true;
+    self->phase_serial++;
+    emit(self, &env, WG_DEST_BROADCAST);
+}
+
+static void
+finish_turn(wg_umpire_t *self)
+{
+    wg_rules_end_turn(&self->sc, self->st, &self->res);
+    uint32_t dep = wg_state_deployed(self->st, -1);
+    uint32_t com = wg_state_committed(self->st, -1);
+    if (dep > self->peak_deployed)
+        self->peak_deployed = dep;
+    if (com > self->peak_committed)
+        self->peak_committed = com;
+    self->total_kia += self->res.kia;
+    self->total_wia += self->res.wia;
+    self->total_incidents += self->res.incidents;
+
+    uint8_t digest[32];
+    state_digest(self, digest);
+    Wgpb__V1__Envelope env;
+    self->phase = WGPB__V1__PHASE__PHASE_RESULT;
+    envelope_init(self, &env);
+    Wgpb__V1__TurnResult *r = wg_wire_result(self->arena, &self->sc, &self->res);
+    r->state_digest.data = digest;
+    r->state_digest.len = sizeof digest;
+    char *names[N_KEYS];
+    for (size_t i = 0; i < self->n_defaulted; i++)
+        names[i] = self->defaulted[i];
+    r->defaulted = names;
+    r->n_defaulted = self->n_defaulted;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    env.result = r;
+    emit(self, &env, WG_DEST_BROADCAST);
+    wg_arena_reset(self->arena);
+
+    if (self->st->turn >= self->sc.n_turns)
+        emit_end(self);
+    else
+        begin_turn(self);
+}
+
+/* ---- default orders ------------------------------------------------------ */
+
+/* Fills the missing order of role k with the scenario's default and records
+ * it as coming from that role, with the reason. */
+static void
+default_order(wg_umpire_t *self, int k)
+{
+    wg_arena_t *a = self->arena;
+    const wg_scenario_t *sc = &self->sc;
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    envelope_init(self, &env);
+    env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
+                                           : WGPB__V1__ROLE__ROLE_CONTINGENT;
+    env.sender_nation = k == WG_ROLE_COMMAND ? "" : (char *)sc->nations[k - 1].code;
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
+    prov.agent = "scenario default";
+    prov.reason = self->joined[k] ? "deadline missed" : "not joined";
+    env.provenance = &prov;
+
+    size_t n = (size_t)(k - 1);
+    switch (self->phase) {
+    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
+        wg_rules_default_requirement(sc, self->st, &self->req);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
+        env.requirement = wg_wire_requirement(a, sc, &self->req);
+        break;
+    case WGPB__V1__PHASE__PHASE_PLEDGE:
+        wg_rules_default_pledge(sc, self->st, n, &self->pledges[n]);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+        env.pledge = wg_wire_pledge(a, sc, n, &self->pledges[n]);
+        break;
+    case WGPB__V1__PHASE__PHASE_ASSIGN:
+        wg_rules_default_assignment(sc, self->st, &self->req, self->pledges,
+                                    &self->asg);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
+        env.assignment = wg_wire_assignment(a, sc, &self->asg);
+        break;
+    case WGPB__V1__PHASE__PHASE_ROTATE: {
+        wg_rotation_t *r = k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[n];
+        wg_rules_default_rotation(sc, self->st,
+                                  k == WG_ROLE_COMMAND ? -1 : (int)n, r);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+        env.rotation = wg_wire_rotation(a, sc, r);
+        break;
+    }
+    case WGPB__V1__PHASE__PHASE_RESPOND:
+        if (k == WG_ROLE_COMMAND) {
+            wg_rules_default_decision(sc, self->st, &self->dec);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
+            env.decision = wg_wire_decision(a, sc, &self->dec);
+        } else {
+            wg_rules_default_response(sc, self->st, &self->inc, n,
+                                      &self->resp[n]);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+            env.response = wg_wire_response(a, &self->inc, n, &self->resp[n]);
+        }
+        break;
+    default:
+        return;
+    }
+    self->stats.defaulted++;
+    snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
+             "%s", wg_umpire_role_name(self, k));
+    WG_LOG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
+                wg_umpire_role_name(self, k), prov.reason);
+    emit(self, &env, WG_DEST_RECORD);
+    wg_arena_reset(a);
+}
+
+static void
+close_phase(wg_umpire_t *self)
+{
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && !self->received[k])
+            default_order(self, (int)k);
+
+    switch (self->phase) {
+    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
+        start_phase(self, WGPB__V1__PHASE__PHASE_PLEDGE, false, true);
+        break;
+    case WGPB__V1__PHASE__PHASE_PLEDGE:
+        start_phase(self, WGPB__V1__PHASE__PHASE_ASSIGN, true, false);
+        break;
+    case WGPB__V1__PHASE__PHASE_ASSIGN:
+        wg_rules_deploy(&self->sc, self->st, &self->req, &self->asg,
+                        &self->res);
+        finish_turn(self);
+        break;
+    case WGPB__V1__PHASE__PHASE_ROTATE:
+        wg_rules_rotate(&self->sc, self->st, self->rot, &self->cmd_rot,
+                        &self->res);
+        finish_turn(self);
+        break;
+    case WGPB__V1__PHASE__PHASE_RESPOND:
+        wg_rules_resolve_incidents(&self->sc, self->st, &self->inc, self->resp,
+                                   &self->dec, &self->res);
+        finish_turn(self);
+        break;
+    default:
+        break;
+    }
+}
+
+void
+wg_umpire_deadline(wg_umpire_t *self)
+{
+    if (!self->started || self->done)
+        return;
+    close_phase(self);
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
+static void
+record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
+{
+    env->recipient = "";
+    emit(self, env, WG_DEST_RECORD);
+}
+
+static void
+emit_welcome(wg_umpire_t *self)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Welcome w = WGPB__V1__WELCOME__INIT;
+    envelope_init(self, &env);
+    w.scenario_name = self->sc.name;
+    w.scenario_hash.data = self->sc.hash;
+    w.scenario_hash.len = sizeof self->sc.hash;
+    w.seed = self->sc.seed;
+    w.total_turns = (uint32_t)self->sc.n_turns;
+    w.snapshot = wg_wire_situation(self->arena, &self->sc, self->st);
+    w.deadline_ms = self->sc.deadline_ms;
+    w.scenario_text.data = (uint8_t *)self->scenario_text;
+    w.scenario_text.len = self->text_len;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_WELCOME;
+    env.welcome = &w;
+    emit(self, &env, WG_DEST_SENDER);
+    wg_arena_reset(self->arena);
+}
+
+static int
+handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
+            int *joined_key)
+{
+    int k = wg_umpire_role_key(self, env->sender_role, env->sender_nation);
+    if (k < 0)
+        return reject(self, WG_DEST_SENDER,
+                      WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE,
+                      WG_EUNAUTHORISED, "no role %d/'%s' in this scenario",
+                      env->sender_role, env->sender_nation);
+    if (key >= 0 && key != k)
+        return reject(self, WG_DEST_SENDER,
+                      WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
+                      WG_EUNAUTHORISED, "peer joined as %s cannot join as %s",
+                      wg_umpire_role_name(self, key),
+                      wg_umpire_role_name(self, k));
+    if (self->joined[k])
+        WG_LOG_WARN("%s joins again: the new peer takes the role over",
+                    wg_umpire_role_name(self, k));
+    self->joined[k] = true;
+    self->stats.accepted++;
+    record_input(self, env);
+    /* The transport binds the peer to k only after this call, so replies
+     * go to "the sender", addressed to k. */
+    self->reply_key = k;
+    emit_welcome(self);
+    /* A late joiner owes the current phase: it gets the phase's start. */
+    if (self->started && !self->done && self->expected[k] && !self->received[k])
+        emit_turn_start(self, WG_DEST_SENDER);
+    self->reply_key = -1;
+    if (joined_key != NULL)
+        *joined_key = k;
+    return 0;
+}
+
+static bool
+payload_fits(const wg_umpire_t *self, int k, int pc)
+{
+    bool cmd = k == WG_ROLE_COMMAND;
+    switch (self->phase) {
+    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
+        return cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
+    case WGPB__V1__PHASE__PHASE_PLEDGE:
+        return !cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+    case WGPB__V1__PHASE__PHASE_ASSIGN:
+        return cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
+    case WGPB__V1__PHASE__PHASE_ROTATE:
+        return pc == WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+    case WGPB__V1__PHASE__PHASE_RESPOND:
+        return pc == (cmd ? WGPB__V1__ENVELOPE__PAYLOAD_DECISION
+                          : WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE);
+    default:
+        return false;
+    }
+}
+
+/* Reads and validates the order into the turn's tables. Returns < 0 if it
+ * cannot be read, else the number of corrections the rules made. */
+static int
+take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
+           char *why, size_t n)
+{
+    const wg_scenario_t *sc = &self->sc;
+    const wg_state_t *st = self->st;
+    size_t i = (size_t)(k - 1);
+    int rc;
+    switch (env->payload_case) {
+    case WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT:
+        rc = wg_wire_read_requirement(sc, env->requirement, &self->req, why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_requirement(sc, st, &self->req, why, n);
+    case WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE:
+        if (env->pledge->nation[0] != '\0' &&
+            strcmp(env->pledge->nation, sc->nations[i].code) != 0) {
+            snprintf(why, n, "pledge names %s", env->pledge->nation);
+            return WG_EMALFORMED;
+        }
+        rc = wg_wire_read_pledge(sc, env->pledge, &self->pledges[i], why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_pledge(sc, st, i, &self->pledges[i],
+                                                 why, n);
+    case WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT:
+        rc = wg_wire_read_assignment(sc, env->assignment, &self->asg, why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_assignment(sc, st, self->pledges,
+                                                     &self->asg, why, n);
+    case WGPB__V1__ENVELOPE__PAYLOAD_ROTATION: {
+        wg_rotation_t *r = k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[i];
+        rc = wg_wire_read_rotation(sc, env->rotation, r, why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_rotation(
+                            sc, st, k == WG_ROLE_COMMAND ? -1 : (int)i, r, why,
+                            n);
+    }
+    case WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE:
+        rc = wg_wire_read_response(&self->inc, env->response, &self->resp[i],
+                                   why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_response(sc, st, &self->inc, i,
+                                                   &self->resp[i], why, n);
+    case WGPB__V1__ENVELOPE__PAYLOAD_DECISION:
+        rc = wg_wire_read_decision(sc, env->decision, &self->dec, why, n);
+        return rc < 0 ? rc
+                      : wg_rules_validate_decision(sc, st, &self->dec, why, n);
+    default:
+        snprintf(why, n, "not an order");
+        return WG_EMALFORMED;
+    }
+}
+
+static bool
+all_in(const wg_umpire_t *self)
+{
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && !self->received[k])
+            return false;
+    return true;
+}
+
+static int
+handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
+{
+    const wg_state_t *st = self->st;
+    if (key < 0)
+        return reject(self, WG_DEST_SENDER,
+                      WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
+                      WG_EUNAUTHORISED, "sender has not joined");
+    int claimed = wg_umpire_role_key(self, env->sender_role, env->sender_nation);
+    if (claimed != key)
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
+                      WG_EUNAUTHORISED,
+                      "peer joined as %s sent a message claiming %d/'%s'",
+                      wg_umpire_role_name(self, key), env->sender_role,
+                      env->sender_nation);
+    if (!self->started || self->done || env->turn != st->turn ||
+        env->phase != self->phase)
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
+                      WG_ESTATE,
+                      "order for turn %u %s, but now turn %u %s",
+                      env->turn, wg_wire_phase_name(env->phase), st->turn,
+                      wg_wire_phase_name(self->phase));
+    if (!self->expected[key] || !payload_fits(self, key, env->payload_case))
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_NOT_EXPECTED,
+                      WG_ESTATE, "%s owes no such order in %s",
+                      wg_umpire_role_name(self, key),
+                      wg_wire_phase_name(self->phase));
+    if (self->received[key])
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_DUPLICATE,
+                      WG_ESTATE, "%s already sent its order for %s",
+                      wg_umpire_role_name(self, key),
+                      wg_wire_phase_name(self->phase));
+
+    char why[200] = "";
+    int rc = take_order(self, key, env, why, sizeof why);
+    if (rc < 0)
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
+                      WG_EMALFORMED, "%s: %s", wg_umpire_role_name(self, key),
+                      why);
+    self->received[key] = true;
+    self->stats.accepted++;
+    record_input(self, env);
+    if (rc > 0) /* accepted as corrected: tell the sender what changed */
+        reject(self, key, WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER, 0,
+               "%s: order corrected: %s", wg_umpire_role_name(self, key), why);
+    if (all_in(self))
+        close_phase(self);
+    return 0;
+}
+
+int
+wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
+                  size_t len, int *joined_key)
+{
+    if (joined_key != NULL)
+        *joined_key = -1;
+    Wgpb__V1__Envelope *env = wg_wire_unpack(bytes, len);
+    if (env == NULL)
+        return reject(self, WG_DEST_SENDER,
+                      WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
+                      "%zu bytes that are not a wgpb.v1.Envelope", len);
+    int rc;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN)
+        rc = handle_join(self, key, env, joined_key);
+    else
+        rc = handle_order(self, key, env);
+    wg_wire_free(env);
+    return rc;
+}
+
+/* ---- accessors ------------------------------------------------------------- */
+
+bool
+wg_umpire_started(const wg_umpire_t *self)
+{
+    return self->started;
+}
+
+bool
+wg_umpire_done(const wg_umpire_t *self)
+{
+    return self->done;
+}
+
+uint64_t
+wg_umpire_phase_serial(const wg_umpire_t *self)
+{
+    return self->phase_serial;
+}
+
+uint32_t
+wg_umpire_turn(const wg_umpire_t *self)
+{
+    return self->st->turn;
+}
+
+Wgpb__V1__Phase
+wg_umpire_phase(const wg_umpire_t *self)
+{
+    return self->phase;
+}
+
+size_t
+wg_umpire_joined(const wg_umpire_t *self)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < n_keys(self); k++)
+        n += self->joined[k];
+    return n;
+}
+
+size_t
+wg_umpire_expected(const wg_umpire_t *self)
+{
+    return n_keys(self);
+}
+
+const wg_state_t *
+wg_umpire_state(const wg_umpire_t *self)
+{
+    return self->st;
+}
+
+const wg_scenario_t *
+wg_umpire_scenario(const wg_umpire_t *self)
+{
+    return &self->sc;
+}
+
+void
+wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out)
+{
+    *out = self->stats;
+}
+
+uint64_t
+wg_umpire_next_seq(const wg_umpire_t *self)
+{
+    return self->next_seq;
+}
+
+/* ---- reports --------------------------------------------------------------- */
+
+void
+wg_format_turn_line(const wg_scenario_t *sc, uint32_t turn,
+                    const Wgpb__V1__TurnResult *r, char *buf, size_t n)
+{
+    static const char *type_names[] = {"?", "deployment", "rotation",
+                                       "incident"};
+    uint32_t deployed = 0, committed = 0;
+    size_t off = (size_t)snprintf(
+        buf, n, "turn %3u %-10s wk %3u |", turn,
+        type_names[r->type <= 3 ? r->type : 0], r->week);
+    for (size_t i = 0; i < r->n_nations && off < n; i++) {
+        const Wgpb__V1__NationResult *nr = r->nations[i];
+        deployed += nr->deployed;
+        committed += nr->deployed + nr->preparing + nr->recovering;
+        off += (size_t)snprintf(buf + off, n - off, " %s %5u%s", nr->code,
+                                nr->deployed,
+                                nr->withdrawn ? "x" : nr->leaving ? "-" : " ");
+    }
+    (void)sc;
+    if (off < n)
+        snprintf(buf + off, n - off,
+                 "| theatre %5u committed %6u | incidents %5u kia %2u wia %3u "
+                 "| stability %5.1f escalation %u",
+                 deployed, committed, r->incidents, r->kia, r->wia,
+                 r->stability, r->escalation);
+}
+
+void
+wg_format_summary(const wg_scenario_t *sc, const Wgpb__V1__ExerciseEnd *e,
+                  char *buf, size_t n)
+{
+    size_t off = (size_t)snprintf(
+        buf, n,
+        "summary: scenario %s, seed %llu, %u turns\n"
+        "  peak troops in theatre  %u\n"
+        "  peak committed force    %u (deployed + preparing + recovering)\n"
+        "  incidents %u, killed %u, wounded %u\n"
+        "  final stability %.1f, escalation %u\n"
+        "  rejected messages %llu\n"
+        "  withdrawn:",
+        sc->name, (unsigned long long)sc->seed, e->turns, e->peak_deployed,
+        e->peak_committed, e->incidents, e->kia, e->wia, e->stability,
+        e->escalation, (unsigned long long)e->rejected);
+    for (size_t i = 0; i < e->n_withdrawn && off < n; i++)
+        off += (size_t)snprintf(buf + off, n - off, " %s", e->withdrawn[i]);
+    if (e->n_withdrawn == 0 && off < n)
+        snprintf(buf + off, n - off, " none");
+}

@@ -1,0 +1,391 @@
+/*
+ * worker.c - the runtime of a player worker (command or contingent).
+ *
+ * Owns one libuv loop (created and closed here), a bus client, two signal
+ * handles and a join timer, all in one struct on wg_worker_run()'s stack;
+ * memory is released only after every handle reported closed. Single
+ * thread. Endpoints: DEALER to the adjudicator's ROUTER, SUB to its PUB.
+ * Sends Join and orders (Requirement, Pledge, Assignment, RotationOrders,
+ * Response, CommandDecision); receives Beacon, Welcome, TurnStart,
+ * TurnResult, Error and ExerciseEnd. Errors from the adjudicator are logged
+ * and counted; the worker carries on.
+ */
+#include "wg/worker.h"
+#include "wg/bus.h"
+#include "wg/diag.h"
+#include "wg/error.h"
+#include "wg/wire.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const wg_worker_config_t *cfg;
+    uv_loop_t loop;
+    wg_bus_t *bus;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t join_timer;
+    wg_scenario_t *sc;
+    wg_state_t *st;
+    wg_arena_t *arena;
+    int nation;               /* index once the scenario is known */
+    bool welcomed, heard, closing;
+    uint32_t answered_turn;   /* last (turn, phase) answered */
+    int answered_phase;
+    int exit_code;
+    uint64_t errors;
+} worker_t;
+
+static void
+worker_close(worker_t *w, int exit_code)
+{
+    if (w->closing)
+        return;
+    w->closing = true;
+    w->exit_code = exit_code;
+    uv_close((uv_handle_t *)&w->sigint, NULL);
+    uv_close((uv_handle_t *)&w->sigterm, NULL);
+    uv_close((uv_handle_t *)&w->join_timer, NULL);
+    wg_bus_close(w->bus, NULL, NULL);
+}
+
+static const char *
+role_name(const worker_t *w)
+{
+    return w->cfg->role == WGPB__V1__ROLE__ROLE_COMMAND ? "command"
+                                                        : w->cfg->nation;
+}
+
+static void
+envelope_init(const worker_t *w, Wgpb__V1__Envelope *env, uint32_t turn,
+              Wgpb__V1__Phase phase)
+{
+    wgpb__v1__envelope__init(env);
+    env->sender_role = (Wgpb__V1__Role)w->cfg->role;
+    env->sender_nation =
+        w->cfg->role == WGPB__V1__ROLE__ROLE_CONTINGENT ? (char *)w->cfg->nation
+                                                        : "";
+    env->turn = turn;
+    env->phase = phase;
+}
+
+static void
+send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
+{
+    uint8_t *buf;
+    size_t len;
+    if (wg_wire_pack(env, &buf, &len) != 0)
+        return;
+    int rc = wg_bus_send(w->bus, buf, len);
+    if (rc < 0)
+        WG_LOG_WARN("send failed: %s", wg_strerror(rc));
+    free(buf);
+}
+
+static void
+send_join(worker_t *w)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    envelope_init(w, &env, 0, WGPB__V1__PHASE__PHASE_LOBBY);
+    join.agent = (char *)w->cfg->agent;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+    env.join = &join;
+    send_envelope(w, &env);
+}
+
+static void
+join_timer_cb(uv_timer_t *t)
+{
+    worker_t *w = t->data;
+    /* A Join can be lost if the adjudicator was not up yet; repeat it until
+     * the Welcome arrives. */
+    if (w->heard && !w->welcomed)
+        send_join(w);
+}
+
+static void
+signal_cb(uv_signal_t *s, int signum)
+{
+    worker_t *w = s->data;
+    WG_LOG_INFO("signal %d: stopping", signum);
+    worker_close(w, 1);
+}
+
+static bool
+expects_me(const worker_t *w, const Wgpb__V1__TurnStart *ts)
+{
+    for (size_t i = 0; i < ts->n_expected; i++)
+        if (strcmp(ts->expected[i], role_name(w)) == 0)
+            return true;
+    return false;
+}
+
+static void
+handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
+{
+    wg_config_error_t err;
+    wg_scenario_t *sc = NULL;
+    if (wg_scenario_parse("welcome", (const char *)m->scenario_text.data,
+                          m->scenario_text.len, &sc, &err) != 0) {
+        WG_LOG_ERR("the adjudicator's scenario does not parse: %s:%u:%u: %s",
+                   err.file, err.line, err.column, err.message);
+        worker_close(w, 2);
+        return;
+    }
+    sc->seed = m->seed;
+    free(w->sc);
+    w->sc = sc;
+    w->nation = w->cfg->role == WGPB__V1__ROLE__ROLE_CONTINGENT
+                    ? wg_scenario_nation_index(sc, w->cfg->nation)
+                    : -1;
+    w->welcomed = true;
+    WG_LOG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
+}
+
+/* Puts the decided orders of this phase into env's payload. */
+static void
+orders_payload(worker_t *w, const wg_phase_view_t *v, const wg_orders_t *o,
+               Wgpb__V1__Envelope *env)
+{
+    wg_arena_t *a = w->arena;
+    const wg_scenario_t *sc = w->sc;
+    bool cmd = w->nation < 0;
+    switch (v->phase) {
+    case WG_PHASE_REQUIREMENT:
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
+        env->requirement = wg_wire_requirement(a, sc, &o->requirement);
+        break;
+    case WG_PHASE_PLEDGE:
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+        env->pledge = wg_wire_pledge(a, sc, (size_t)w->nation, &o->pledge);
+        break;
+    case WG_PHASE_ASSIGN:
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
+        env->assignment = wg_wire_assignment(a, sc, &o->assignment);
+        break;
+    case WG_PHASE_ROTATE:
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+        env->rotation = wg_wire_rotation(a, sc, &o->rotation);
+        break;
+    case WG_PHASE_RESPOND:
+        if (cmd) {
+            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
+            env->decision = wg_wire_decision(a, sc, &o->decision);
+        } else {
+            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+            env->response = wg_wire_response(a, v->incidents,
+                                              (size_t)w->nation, &o->response);
+        }
+        break;
+    }
+}
+
+static void
+handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
+{
+    const Wgpb__V1__TurnStart *ts = env->turn_start;
+    if (!w->welcomed || !expects_me(w, ts))
+        return;
+    if (w->answered_turn == env->turn && w->answered_phase == (int)env->phase)
+        return; /* the same phase again (a late-join copy) */
+    if (env->phase < WGPB__V1__PHASE__PHASE_REQUIREMENT ||
+        env->phase > WGPB__V1__PHASE__PHASE_RESPOND)
+        return;
+
+    static wg_requirement_t req;
+    static wg_pledge_t pledges[WG_MAX_NATIONS];
+    static wg_incident_list_t inc;
+    static wg_orders_t orders;
+    char why[160] = "";
+    memset(&req, 0, sizeof req);
+    memset(pledges, 0, sizeof pledges);
+    memset(&orders, 0, sizeof orders);
+    inc.n = 0;
+    if (wg_wire_read_situation(w->sc, ts->situation, w->st) != 0 ||
+        (ts->requirement &&
+         wg_wire_read_requirement(w->sc, ts->requirement, &req, why,
+                                  sizeof why) != 0) ||
+        wg_wire_read_incidents(w->sc, ts->incidents, ts->n_incidents, &inc,
+                               why, sizeof why) != 0) {
+        WG_LOG_WARN("turn %u: cannot read the phase start: %s", env->turn,
+                    why);
+        return;
+    }
+    for (size_t i = 0; i < ts->n_pledges; i++) {
+        int n = wg_scenario_nation_index(w->sc, ts->pledges[i]->nation);
+        if (n >= 0)
+            wg_wire_read_pledge(w->sc, ts->pledges[i], &pledges[n], why,
+                                sizeof why);
+    }
+
+    wg_phase_view_t v = {
+        .phase = (wg_phase_t)env->phase,
+        .type = (wg_turn_type_t)ts->type,
+        .turn = env->turn,
+        .nation = w->nation,
+        .st = w->st,
+        .req = &req,
+        .pledges = pledges,
+        .incidents = &inc,
+        .weeks_to_rotation = ts->rotation_due_within,
+    };
+    w->answered_turn = env->turn;
+    w->answered_phase = (int)env->phase;
+    if (w->cfg->decide(w->sc, &v, &orders, w->cfg->arg) != 0)
+        return;
+
+    Wgpb__V1__Envelope out;
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    envelope_init(w, &out, env->turn, env->phase);
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT;
+    prov.agent = (char *)w->cfg->agent;
+    prov.rationale = orders.rationale;
+    out.provenance = &prov;
+    orders_payload(w, &v, &orders, &out);
+    send_envelope(w, &out);
+    wg_arena_reset(w->arena);
+}
+
+static void
+recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
+        const uint8_t *data, size_t len, void *arg)
+{
+    (void)bus;
+    (void)peer;
+    (void)peer_len;
+    worker_t *w = arg;
+    if (w->closing)
+        return;
+    Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
+    if (env == NULL) {
+        WG_LOG_WARN("dropped %zu bytes that are not an envelope", len);
+        return;
+    }
+    if (broadcast && !w->heard) {
+        /* Our SUB socket is live: from now on no broadcast is missed. */
+        w->heard = true;
+        send_join(w);
+    }
+    if (env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR) {
+        wg_wire_free(env);
+        return;
+    }
+    switch (env->payload_case) {
+    case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
+        handle_welcome(w, env->welcome);
+        break;
+    case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
+        handle_turn_start(w, env);
+        break;
+    case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
+        w->errors++;
+        WG_LOG_WARN("adjudicator: %s", env->error->detail);
+        break;
+    case WGPB__V1__ENVELOPE__PAYLOAD_END:
+        if (w->welcomed) {
+            WG_LOG_INFO("exercise over after %u turns", env->end->turns);
+            worker_close(w, 0);
+        }
+        break;
+    default:
+        break;
+    }
+    wg_wire_free(env);
+}
+
+int
+wg_worker_run(const wg_worker_config_t *cfg)
+{
+    worker_t w;
+    memset(&w, 0, sizeof w);
+    w.cfg = cfg;
+    w.nation = -1;
+    w.st = calloc(1, sizeof *w.st);
+    w.arena = wg_arena_new();
+    if (w.st == NULL)
+        return -12;
+    int rc = uv_loop_init(&w.loop);
+    if (rc < 0)
+        goto out_free;
+
+    wg_bus_config_t bc = {.router_endpoint = cfg->router_endpoint,
+                          .pub_endpoint = cfg->pub_endpoint};
+    w.bus = wg_bus_new_client(&w.loop, &bc, recv_cb, &w, &rc);
+    if (w.bus == NULL) {
+        WG_LOG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
+                   cfg->pub_endpoint, wg_strerror(rc));
+        goto out_loop;
+    }
+    uv_signal_init(&w.loop, &w.sigint);
+    uv_signal_init(&w.loop, &w.sigterm);
+    w.sigint.data = w.sigterm.data = &w;
+    uv_signal_start(&w.sigint, signal_cb, SIGINT);
+    uv_signal_start(&w.sigterm, signal_cb, SIGTERM);
+    uv_timer_init(&w.loop, &w.join_timer);
+    w.join_timer.data = &w;
+    uv_timer_start(&w.join_timer, join_timer_cb, 1000, 1000);
+
+    uv_run(&w.loop, UV_RUN_DEFAULT);
+    wg_bus_destroy(&w.bus);
+    rc = w.exit_code;
+    if (w.errors > 0)
+        WG_LOG_INFO("%llu error replies from the adjudicator",
+                    (unsigned long long)w.errors);
+out_loop:
+    if (uv_loop_close(&w.loop) != 0)
+        WG_LOG_WARN("loop closed with handles still open");
+out_free:
+    free(w.sc);
+    free(w.st);
+    wg_arena_destroy(&w.arena);
+    return rc;
+}
+
+int
+wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
+                     const char *usage)
+{
+    static const struct option opts[] = {
+        {"router", required_argument, NULL, 'r'},
+        {"pub", required_argument, NULL, 'p'},
+        {"nation", required_argument, NULL, 'n'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    cfg->router_endpoint = "tcp://127.0.0.1:5555";
+    cfg->pub_endpoint = "tcp://127.0.0.1:5556";
+    wg_diag_init_from_env();
+    int c;
+    while ((c = getopt_long(argc, argv, "r:p:n:l:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            cfg->router_endpoint = optarg;
+            break;
+        case 'p':
+            cfg->pub_endpoint = optarg;
+            break;
+        case 'n':
+            cfg->nation = optarg;
+            break;
+        case 'l':
+            setenv("WG_LOG_LEVEL", optarg, 1);
+            wg_diag_init_from_env();
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            exit(0);
+        default:
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return 0;
+}

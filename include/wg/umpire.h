@@ -1,0 +1,98 @@
+/*
+ * wg/umpire.h - the adjudicator's rules engine: turn clock, orders, results.
+ *
+ * The umpire is a deterministic state machine with no I/O and no clock: it
+ * takes envelopes in (joins and orders, as bytes), and gives envelopes out
+ * through one callback, each stamped with the next global sequence number,
+ * in the order they must be recorded and sent. The adjudicator worker wraps
+ * it with sockets, a deadline timer and the log writer; `wg-log verify` and
+ * `--resume` drive the same umpire from a recorded log, so a replay makes
+ * the same decisions byte for byte.
+ *
+ * Roles are keys: 0 is the command, 1 + i is scenario nation i.
+ * Lifetime: wg_umpire_new() copies the scenario; destroy frees everything.
+ * Errors: rejected input is answered with an Error envelope to the sender
+ * (sequence number 0: replies to rejected input are outside the exercise's
+ * total order), counted, logged, and the call returns a negative code.
+ */
+#ifndef WG_UMPIRE_H
+#define WG_UMPIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wg.pb-c.h"
+#include "wg/scenario.h"
+#include "wg/state.h"
+
+typedef struct wg_umpire wg_umpire_t;
+
+#define WG_ROLE_COMMAND 0
+
+/* Where an envelope goes, besides into the log. */
+typedef enum {
+    WG_DEST_RECORD = -3,    /* recorded only (orders received, defaults) */
+    WG_DEST_BROADCAST = -2, /* published to every subscriber */
+    WG_DEST_SENDER = -1,    /* back to the sender of the input being handled */
+    /* >= 0: directed to that role key */
+} wg_dest_t;
+
+/* An envelope to record and route. bytes/env live only during the call. */
+typedef void (*wg_umpire_out_cb)(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
+                                 const uint8_t *bytes, size_t len, int dest,
+                                 void *arg);
+
+typedef struct {
+    uint64_t rejected;                    /* all rejected input */
+    uint64_t by_code[9];                  /* by wgpb ErrorCode */
+    uint64_t accepted;                    /* orders and joins */
+    uint64_t defaulted;                   /* orders filled by default */
+} wg_umpire_stats_t;
+
+/* scenario_text is the scenario file (sent to workers in Welcome). */
+wg_umpire_t *wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
+                           size_t text_len, wg_umpire_out_cb cb, void *arg);
+void wg_umpire_destroy(wg_umpire_t **self_p);
+
+/*
+ * Input from a peer bound to role `key` (-1 if it has not joined). A Join is
+ * answered with Welcome and *joined_key (if not NULL) gets the role key to
+ * bind the peer to; -1 otherwise. Returns 0 if accepted, else a negative
+ * code (WG_EMALFORMED, WG_EUNAUTHORISED, WG_ESTATE) after answering with an
+ * Error. An order that completes a phase closes it at once.
+ */
+int wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
+                      size_t len, int *joined_key);
+
+/* Leaves the lobby and starts turn 1 (roles that never joined get default
+ * orders until they do). */
+void wg_umpire_start(wg_umpire_t *self);
+/* The current phase's deadline passed: missing orders get the defaults. */
+void wg_umpire_deadline(wg_umpire_t *self);
+
+bool wg_umpire_started(const wg_umpire_t *self);
+bool wg_umpire_done(const wg_umpire_t *self);
+/* Changes whenever a new phase starts; the caller re-arms its timer. */
+uint64_t wg_umpire_phase_serial(const wg_umpire_t *self);
+uint32_t wg_umpire_turn(const wg_umpire_t *self);
+Wgpb__V1__Phase wg_umpire_phase(const wg_umpire_t *self);
+/* Roles joined so far, and roles the exercise expects. */
+size_t wg_umpire_joined(const wg_umpire_t *self);
+size_t wg_umpire_expected(const wg_umpire_t *self);
+int wg_umpire_role_key(const wg_umpire_t *self, int role, const char *nation);
+const char *wg_umpire_role_name(const wg_umpire_t *self, int key);
+const wg_state_t *wg_umpire_state(const wg_umpire_t *self);
+const wg_scenario_t *wg_umpire_scenario(const wg_umpire_t *self);
+void wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out);
+/* Next sequence number to be assigned. */
+uint64_t wg_umpire_next_seq(const wg_umpire_t *self);
+
+/* One line per turn, as the adjudicator prints it. */
+void wg_format_turn_line(const wg_scenario_t *sc, uint32_t turn,
+                         const Wgpb__V1__TurnResult *r, char *buf, size_t n);
+/* The final summary, several lines. */
+void wg_format_summary(const wg_scenario_t *sc, const Wgpb__V1__ExerciseEnd *e,
+                       char *buf, size_t n);
+
+#endif

@@ -1,0 +1,495 @@
+/*
+ * wg-adjudicator - the umpire and the hub of an exercise.
+ *
+ * Endpoints: binds a ROUTER (--router, directed messages) and a PUB (--pub,
+ * broadcasts). Receives Join and orders (ForceRequirement, Pledge,
+ * Assignment, RotationOrders, Response, CommandDecision); sends Welcome and
+ * Error (directed), and Beacon, TurnStart, TurnResult and ExerciseEnd
+ * (broadcast). The rules engine is libwg's umpire; this file binds peers to
+ * roles, runs the lobby and deadline timers, writes the exercise log and
+ * prints one line per turn on stdout.
+ *
+ * One loop, one thread. Every handle is embedded in adjudicator_t, which
+ * lives on main's stack until uv_loop_close() returned. SIGINT/SIGTERM close
+ * every handle and flush the log; the exit code is then 1. A finished
+ * exercise exits 0; a bad scenario or option exits 2.
+ */
+#include "wg/bus.h"
+#include "wg/diag.h"
+#include "wg/error.h"
+#include "wg/log.h"
+#include "wg/scenario.h"
+#include "wg/umpire.h"
+#include "wg/wire.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define N_KEYS (1 + WG_MAX_NATIONS)
+#define BEACON_MS 100
+
+typedef struct {
+    uint8_t id[256];
+    size_t len; /* 0: no peer bound */
+} peer_t;
+
+typedef struct {
+    uv_loop_t loop;
+    wg_bus_t *bus;
+    uv_signal_t sigint, sigterm;
+    uv_timer_t beacon_timer, deadline_timer, lobby_timer, end_timer;
+    wg_scenario_t *sc;
+    wg_umpire_t *umpire;
+    wg_log_writer_t *log;
+    peer_t peers[N_KEYS];
+    const uint8_t *cur_peer; /* sender of the input being handled */
+    size_t cur_peer_len;
+    uint64_t armed_serial;
+    bool closing;
+    int exit_code;
+    uint64_t malformed_frames;
+} adjudicator_t;
+
+typedef struct {
+    const char *scenario;
+    const char *router, *pub;
+    const char *log_path;
+    wg_fsync_policy_t fsync;
+    unsigned lobby_ms;
+    bool have_seed;
+    uint64_t seed;
+    bool list_nations;
+} options_t;
+
+static void
+close_all(adjudicator_t *a, int exit_code)
+{
+    if (a->closing)
+        return;
+    a->closing = true;
+    a->exit_code = exit_code;
+    uv_close((uv_handle_t *)&a->sigint, NULL);
+    uv_close((uv_handle_t *)&a->sigterm, NULL);
+    uv_close((uv_handle_t *)&a->beacon_timer, NULL);
+    uv_close((uv_handle_t *)&a->deadline_timer, NULL);
+    uv_close((uv_handle_t *)&a->lobby_timer, NULL);
+    uv_close((uv_handle_t *)&a->end_timer, NULL);
+    wg_bus_close(a->bus, NULL, NULL);
+}
+
+static void
+end_timer_cb(uv_timer_t *t)
+{
+    close_all(t->data, 0);
+}
+
+static void
+print_result(adjudicator_t *a, const Wgpb__V1__Envelope *env)
+{
+    char line[1024];
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+        wg_format_turn_line(a->sc, env->turn, env->result, line, sizeof line);
+        printf("%s\n", line);
+    } else {
+        wg_format_summary(a->sc, env->end, line, sizeof line);
+        printf("%s\n", line);
+    }
+    fflush(stdout);
+}
+
+/* Every envelope the umpire makes: into the log, then onto the wire. */
+static void
+umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
+              const uint8_t *bytes, size_t len, int dest, void *arg)
+{
+    (void)u;
+    adjudicator_t *a = arg;
+    if (a->log != NULL) {
+        int rc = wg_log_writer_append(a->log, bytes, len);
+        if (rc < 0)
+            WG_LOG_ERR("log append failed: %s", wg_strerror(rc));
+    }
+    int rc = 0;
+    if (dest == WG_DEST_BROADCAST) {
+        rc = wg_bus_publish(a->bus, bytes, len);
+    } else if (dest == WG_DEST_SENDER) {
+        if (a->cur_peer != NULL)
+            rc = wg_bus_send_to(a->bus, a->cur_peer, a->cur_peer_len, bytes,
+                                len);
+    } else if (dest >= 0 && dest < N_KEYS && a->peers[dest].len > 0) {
+        rc = wg_bus_send_to(a->bus, a->peers[dest].id, a->peers[dest].len,
+                            bytes, len);
+    }
+    if (rc < 0)
+        WG_LOG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
+
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
+        print_result(a, env);
+        if (a->log != NULL) {
+            rc = wg_log_writer_flush(a->log);
+            if (rc < 0)
+                WG_LOG_ERR("log flush failed: %s", wg_strerror(rc));
+        }
+    }
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        /* Let the last broadcast drain to subscribers before closing. */
+        uv_timer_start(&a->end_timer, end_timer_cb, 300, 0);
+}
+
+static void
+deadline_cb(uv_timer_t *t);
+
+/* After anything that may have started a phase: re-arm the deadline. */
+static void
+arm_deadline(adjudicator_t *a)
+{
+    uint64_t serial = wg_umpire_phase_serial(a->umpire);
+    if (serial == a->armed_serial || a->closing)
+        return;
+    a->armed_serial = serial;
+    if (wg_umpire_done(a->umpire)) {
+        uv_timer_stop(&a->deadline_timer);
+        return;
+    }
+    uv_timer_start(&a->deadline_timer, deadline_cb, a->sc->deadline_ms, 0);
+}
+
+static void
+deadline_cb(uv_timer_t *t)
+{
+    adjudicator_t *a = t->data;
+    WG_LOG_INFO("turn %u %s: deadline passed", wg_umpire_turn(a->umpire),
+                wg_wire_phase_name(wg_umpire_phase(a->umpire)));
+    wg_umpire_deadline(a->umpire);
+    arm_deadline(a);
+}
+
+static void
+start_exercise(adjudicator_t *a)
+{
+    if (wg_umpire_started(a->umpire))
+        return;
+    uv_timer_stop(&a->lobby_timer);
+    WG_LOG_INFO("%zu of %zu roles joined: turn 1 begins",
+                wg_umpire_joined(a->umpire), wg_umpire_expected(a->umpire));
+    wg_umpire_start(a->umpire);
+    arm_deadline(a);
+}
+
+static void
+lobby_cb(uv_timer_t *t)
+{
+    adjudicator_t *a = t->data;
+    WG_LOG_WARN("lobby timeout: starting without every role");
+    start_exercise(a);
+}
+
+static int
+key_of_peer(const adjudicator_t *a, const uint8_t *peer, size_t len)
+{
+    for (int k = 0; k < N_KEYS; k++)
+        if (a->peers[k].len == len && memcmp(a->peers[k].id, peer, len) == 0)
+            return k;
+    return -1;
+}
+
+static void
+recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
+        const uint8_t *data, size_t len, void *arg)
+{
+    (void)bus;
+    (void)broadcast;
+    adjudicator_t *a = arg;
+    if (a->closing || peer == NULL || peer_len == 0 || peer_len > 255)
+        return;
+    int key = key_of_peer(a, peer, peer_len);
+    int joined = -1;
+    a->cur_peer = peer;
+    a->cur_peer_len = peer_len;
+    wg_umpire_receive(a->umpire, key, data, len, &joined);
+    if (joined >= 0) {
+        /* The newest peer for a role takes it over (a restarted worker). */
+        if (key >= 0 && key != joined)
+            a->peers[key].len = 0;
+        memcpy(a->peers[joined].id, peer, peer_len);
+        a->peers[joined].len = peer_len;
+        /* Directed replies the umpire made during the join went to "the
+         * sender"; from now on they go by role. */
+    }
+    a->cur_peer = NULL;
+    if (!wg_umpire_started(a->umpire) &&
+        wg_umpire_joined(a->umpire) == wg_umpire_expected(a->umpire))
+        start_exercise(a);
+    arm_deadline(a);
+}
+
+static void
+beacon_cb(uv_timer_t *t)
+{
+    adjudicator_t *a = t->data;
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__Beacon b = WGPB__V1__BEACON__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = wg_umpire_turn(a->umpire);
+    env.phase = wg_umpire_phase(a->umpire);
+    b.turn = env.turn;
+    b.phase = env.phase;
+    b.joined = (uint32_t)wg_umpire_joined(a->umpire);
+    b.expected = (uint32_t)wg_umpire_expected(a->umpire);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_BEACON;
+    env.beacon = &b;
+    uint8_t *buf;
+    size_t len;
+    if (wg_wire_pack(&env, &buf, &len) == 0) {
+        wg_bus_publish(a->bus, buf, len);
+        free(buf);
+    }
+}
+
+static void
+signal_cb(uv_signal_t *s, int signum)
+{
+    adjudicator_t *a = s->data;
+    WG_LOG_WARN("signal %d: stopping at turn %u", signum,
+                wg_umpire_turn(a->umpire));
+    close_all(a, 1);
+}
+
+static const char usage[] =
+    "usage: wg-adjudicator --scenario PATH [options]\n"
+    "  --scenario PATH     scenario YAML (configs/scenarios/default.yaml)\n"
+    "  --router EP         ROUTER endpoint to bind (tcp://127.0.0.1:5555)\n"
+    "  --pub EP            PUB endpoint to bind (tcp://127.0.0.1:5556)\n"
+    "  --seed N            override the scenario's seed\n"
+    "  --log PATH          record the exercise log to PATH\n"
+    "  --fsync POLICY      every-turn (default) or never\n"
+    "  --lobby-timeout MS  start without missing roles after MS (30000)\n"
+    "  --log-level LEVEL   err, warn, info (default), debug\n"
+    "  --list-nations      print the scenario's nation codes and exit\n";
+
+static int
+parse_options(int argc, char **argv, options_t *o)
+{
+    static const struct option opts[] = {
+        {"scenario", required_argument, NULL, 's'},
+        {"router", required_argument, NULL, 'r'},
+        {"pub", required_argument, NULL, 'p'},
+        {"seed", required_argument, NULL, 'S'},
+        {"log", required_argument, NULL, 'L'},
+        {"fsync", required_argument, NULL, 'f'},
+        {"lobby-timeout", required_argument, NULL, 'T'},
+        {"log-level", required_argument, NULL, 'l'},
+        {"list-nations", no_argument, NULL, 'N'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->router = "tcp://127.0.0.1:5555";
+    o->pub = "tcp://127.0.0.1:5556";
+    o->fsync = WG_FSYNC_EVERY_TURN;
+    o->lobby_ms = 30000;
+    int c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) !=
+           -1) {
+        switch (c) {
+        case 's':
+            o->scenario = optarg;
+            break;
+        case 'r':
+            o->router = optarg;
+            break;
+        case 'p':
+            o->pub = optarg;
+            break;
+        case 'S':
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 0);
+            if (errno != 0 || *end != '\0' || *optarg == '\0') {
+                fprintf(stderr, "wg-adjudicator: --seed: not a number: %s\n",
+                        optarg);
+                return 2;
+            }
+            o->have_seed = true;
+            break;
+        case 'L':
+            o->log_path = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "every-turn") == 0)
+                o->fsync = WG_FSYNC_EVERY_TURN;
+            else if (strcmp(optarg, "never") == 0)
+                o->fsync = WG_FSYNC_NEVER;
+            else {
+                fprintf(stderr, "wg-adjudicator: --fsync: every-turn or never\n");
+                return 2;
+            }
+            break;
+        case 'T':
+            o->lobby_ms = (unsigned)strtoul(optarg, NULL, 10);
+            break;
+        case 'l':
+            setenv("WG_LOG_LEVEL", optarg, 1);
+            wg_diag_init_from_env();
+            break;
+        case 'N':
+            o->list_nations = true;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            exit(0);
+        default:
+            fputs(usage, stderr);
+            return 2;
+        }
+    }
+    if (o->scenario == NULL || optind != argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return 0;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n + 4096 > cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(buf, cap);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static int
+open_log(adjudicator_t *a, const options_t *o, const char *text, size_t len)
+{
+    wg_log_header_t hdr;
+    memset(&hdr, 0, sizeof hdr);
+    hdr.version = WG_LOG_FORMAT_VERSION;
+    snprintf(hdr.scenario_name, sizeof hdr.scenario_name, "%s", a->sc->name);
+    snprintf(hdr.scenario_path, sizeof hdr.scenario_path, "%s", o->scenario);
+    memcpy(hdr.scenario_hash, a->sc->hash, sizeof hdr.scenario_hash);
+    hdr.scenario_text = (char *)text;
+    hdr.scenario_len = len;
+    hdr.seed = a->sc->seed;
+    time_t now = time(NULL); /* metadata only: no decision reads it */
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(hdr.started, sizeof hdr.started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    int rc = wg_log_writer_create(o->log_path, &hdr, o->fsync, &a->log);
+    if (rc < 0)
+        WG_LOG_ERR("cannot create log %s: %s", o->log_path, wg_strerror(rc));
+    return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+    options_t o;
+    adjudicator_t a;
+    memset(&a, 0, sizeof a);
+    wg_diag_set_role("adjudicator");
+    wg_diag_init_from_env();
+    if (parse_options(argc, argv, &o) != 0)
+        return 2;
+
+    wg_config_error_t err;
+    if (wg_scenario_load(o.scenario, &a.sc, &err) != 0) {
+        wg_config_error_print(&err);
+        return 2;
+    }
+    if (o.have_seed)
+        a.sc->seed = o.seed;
+    if (o.list_nations) {
+        for (size_t i = 0; i < a.sc->n_nations; i++)
+            printf("%s\n", a.sc->nations[i].code);
+        free(a.sc);
+        return 0;
+    }
+    size_t text_len = 0;
+    char *text = read_file(o.scenario, &text_len);
+    if (text == NULL) {
+        fprintf(stderr, "%s: cannot read: %s\n", o.scenario, strerror(errno));
+        free(a.sc);
+        return 2;
+    }
+
+    int rc = 1;
+    a.umpire = wg_umpire_new(a.sc, text, text_len, umpire_out_cb, &a);
+    if (a.umpire == NULL)
+        goto out_text;
+    if (o.log_path != NULL && open_log(&a, &o, text, text_len) < 0)
+        goto out_umpire;
+    if (uv_loop_init(&a.loop) < 0)
+        goto out_log;
+    wg_bus_config_t bc = {.router_endpoint = o.router, .pub_endpoint = o.pub};
+    int brc;
+    a.bus = wg_bus_new_hub(&a.loop, &bc, recv_cb, &a, &brc);
+    if (a.bus == NULL) {
+        WG_LOG_ERR("cannot bind %s / %s: %s", o.router, o.pub,
+                   wg_strerror(brc));
+        uv_loop_close(&a.loop);
+        goto out_log;
+    }
+    uv_signal_init(&a.loop, &a.sigint);
+    uv_signal_init(&a.loop, &a.sigterm);
+    a.sigint.data = a.sigterm.data = &a;
+    uv_signal_start(&a.sigint, signal_cb, SIGINT);
+    uv_signal_start(&a.sigterm, signal_cb, SIGTERM);
+    uv_timer_init(&a.loop, &a.beacon_timer);
+    uv_timer_init(&a.loop, &a.deadline_timer);
+    uv_timer_init(&a.loop, &a.lobby_timer);
+    uv_timer_init(&a.loop, &a.end_timer);
+    a.beacon_timer.data = a.deadline_timer.data = &a;
+    a.lobby_timer.data = a.end_timer.data = &a;
+    uv_timer_start(&a.beacon_timer, beacon_cb, 0, BEACON_MS);
+    uv_timer_start(&a.lobby_timer, lobby_cb, o.lobby_ms, 0);
+    WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
+                a.sc->name, (unsigned long long)a.sc->seed, a.sc->n_turns,
+                wg_bus_endpoint(a.bus, 0), wg_bus_endpoint(a.bus, 1));
+
+    uv_run(&a.loop, UV_RUN_DEFAULT);
+    wg_bus_destroy(&a.bus);
+    if (uv_loop_close(&a.loop) != 0)
+        WG_LOG_WARN("loop closed with handles still open");
+    rc = a.exit_code;
+    wg_umpire_stats_t stats;
+    wg_umpire_stats(a.umpire, &stats);
+    WG_LOG_INFO("accepted %llu, rejected %llu, defaulted %llu",
+                (unsigned long long)stats.accepted,
+                (unsigned long long)stats.rejected,
+                (unsigned long long)stats.defaulted);
+out_log:
+    wg_log_writer_destroy(&a.log);
+out_umpire:
+    wg_umpire_destroy(&a.umpire);
+out_text:
+    free(text);
+    free(a.sc);
+    return rc;
+}

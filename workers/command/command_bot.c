@@ -1,0 +1,187 @@
+/*
+ * command_bot.c - the built-in bot of the coalition force headquarters.
+ *
+ * Plays the command from the scenario's command profile: it asks for the
+ * target force, spread over the line by length and threat with a reserve at
+ * the hubs; assigns pledged troops where the gaps are largest and the
+ * contributors' caveats allow; re-balances deployed units into sectors left
+ * short at rotations; and in incident turns commits the reserve where the
+ * force was hit, sets the force-wide rules of engagement and calls for a
+ * truce recommitment when the ladder climbs. Deterministic and stateless.
+ */
+#include "command_bot.h"
+
+#include "wg/rules.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t
+sector_deployed(const wg_state_t *st, size_t s)
+{
+    uint32_t sum = 0;
+    for (uint32_t i = 0; i < st->n_units; i++)
+        if (st->units[i].status == WG_UNIT_DEPLOYED &&
+            st->units[i].sector == (int)s)
+            sum += st->units[i].troops;
+    return sum;
+}
+
+/* Line sectors get troops in proportion to length × sqrt(threat): density
+ * follows danger, but less than linearly, or the quiet north would be left
+ * unwatched. Rear hubs share the reserve. */
+static void
+decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                   wg_orders_t *out)
+{
+    (void)v;
+    const wg_command_profile_t *cp = &sc->command;
+    double line = cp->target_troops * (1.0 - cp->reserve_share);
+    double reserve = cp->target_troops - line;
+    double wline = 0.0, nrear = 0.0;
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        if (sc->sectors[s].rear)
+            nrear += 1.0;
+        else
+            wline += sc->sectors[s].length_km * sqrt(sc->sectors[s].threat);
+    }
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        const wg_sector_t *sec = &sc->sectors[s];
+        double want = sec->rear ? reserve / (nrear > 0 ? nrear : 1)
+                                : line * sec->length_km * sqrt(sec->threat) /
+                                      (wline > 0 ? wline : 1);
+        out->requirement.troops[s] = (uint32_t)(want / 100.0) * 100;
+    }
+    if (nrear == 0 && sc->n_sectors > 0)
+        out->requirement.troops[0] += (uint32_t)reserve / 100 * 100;
+    snprintf(out->rationale, sizeof out->rationale,
+             "%u troops: %.0f on the line, %.0f in reserve", cp->target_troops,
+             line, reserve);
+}
+
+/* Greedy: the unit of the largest pledge goes to the allowed sector with
+ * the largest remaining gap, one unit at a time. */
+static void
+decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                  wg_orders_t *out)
+{
+    int64_t gap[WG_MAX_SECTORS];
+    uint32_t left[WG_MAX_NATIONS];
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        gap[s] = (int64_t)v->req->troops[s] - sector_deployed(v->st, s);
+    for (size_t n = 0; n < sc->n_nations; n++)
+        left[n] = v->pledges[n].troops;
+
+    uint32_t assigned = 0;
+    for (;;) {
+        int best_n = -1;
+        for (size_t n = 0; n < sc->n_nations; n++)
+            if (left[n] >= sc->nations[n].unit_size &&
+                sc->nations[n].unit_size > 0 &&
+                (best_n < 0 || left[n] > left[best_n]))
+                best_n = (int)n;
+        if (best_n < 0)
+            break;
+        int best_s = -1;
+        for (size_t s = 0; s < sc->n_sectors; s++)
+            if ((v->pledges[best_n].sector_mask & (1u << s)) && gap[s] > 0 &&
+                (best_s < 0 || gap[s] > gap[best_s]))
+                best_s = (int)s;
+        uint32_t unit = sc->nations[best_n].unit_size;
+        if (best_s < 0) {
+            left[best_n] = 0; /* nowhere this nation may go is short */
+            continue;
+        }
+        out->assignment.troops[best_n][best_s] += unit;
+        gap[best_s] -= unit;
+        left[best_n] -= unit;
+        assigned += unit;
+    }
+    snprintf(out->rationale, sizeof out->rationale,
+             "assigned %u pledged troops to the largest gaps", assigned);
+}
+
+/* Moves a deployed unit from a sector above its requirement into one short
+ * of it, when the unit's nation may serve there. */
+static void
+decide_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
+             wg_orders_t *out)
+{
+    const wg_state_t *st = v->st;
+    int64_t surplus[WG_MAX_SECTORS];
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        surplus[s] = (int64_t)sector_deployed(st, s) - st->required[s];
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        const wg_unit_t *u = &st->units[i];
+        if (u->status != WG_UNIT_DEPLOYED || u->sector < 0 ||
+            wg_rules_unit_due(sc, u, v->weeks_to_rotation) ||
+            surplus[u->sector] < (int64_t)u->troops)
+            continue;
+        int to = -1;
+        for (size_t s = 0; s < sc->n_sectors; s++)
+            if (surplus[s] < 0 && -surplus[s] >= (int64_t)u->troops / 2 &&
+                wg_rules_sector_allowed(sc, u->nation, s) &&
+                (to < 0 || surplus[s] < surplus[to]))
+                to = (int)s;
+        if (to < 0 || out->rotation.n_moves >= WG_MAX_MOVES)
+            continue;
+        out->rotation.moves[out->rotation.n_moves].unit = u->id;
+        out->rotation.moves[out->rotation.n_moves].sector = (uint8_t)to;
+        out->rotation.n_moves++;
+        surplus[u->sector] -= u->troops;
+        surplus[to] += u->troops;
+    }
+    snprintf(out->rationale, sizeof out->rationale,
+             "%u units moved to sectors short of their requirement",
+             out->rotation.n_moves);
+}
+
+static void
+decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                 wg_orders_t *out)
+{
+    uint32_t hits[WG_MAX_SECTORS] = {0};
+    for (uint32_t i = 0; i < v->incidents->n; i++) {
+        const wg_incident_t *in = &v->incidents->items[i];
+        if (in->nation >= 0)
+            hits[in->sector] += in->count;
+    }
+    /* The reserve can reinforce one sector: the one hit hardest. */
+    int worst = -1;
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        if (hits[s] > 0 && (worst < 0 || hits[s] > hits[worst]))
+            worst = (int)s;
+    if (worst >= 0)
+        out->decision.reinforce_mask = 1u << worst;
+    out->decision.robust_roe = sc->command.robust_roe;
+    out->decision.recommit = sc->command.recommit_escalation > 0 &&
+                             v->st->escalation >= sc->command.recommit_escalation;
+    snprintf(out->rationale, sizeof out->rationale,
+             "reinforce %s, %s ROE%s", worst >= 0 ? sc->sectors[worst].code : "none",
+             out->decision.robust_roe ? "robust" : "restrictive",
+             out->decision.recommit ? ", truce recommitment" : "");
+}
+
+int
+command_bot_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                   wg_orders_t *out, void *arg)
+{
+    (void)arg;
+    switch (v->phase) {
+    case WG_PHASE_REQUIREMENT:
+        decide_requirement(sc, v, out);
+        return 0;
+    case WG_PHASE_ASSIGN:
+        decide_assignment(sc, v, out);
+        return 0;
+    case WG_PHASE_ROTATE:
+        decide_moves(sc, v, out);
+        return 0;
+    case WG_PHASE_RESPOND:
+        decide_incidents(sc, v, out);
+        return 0;
+    default:
+        return 1;
+    }
+}
