@@ -1182,3 +1182,325 @@ wg_rules_default_decision(const wg_scenario_t *sc, const wg_state_t *st,
     dec->recommit = lvl > 0 && st->escalation >= lvl &&
                     st->regime != sc->threat.managed_regime;
 }
+
+/* ---- resolution ----------------------------------------------------------- */
+
+static uint8_t
+action_of(const wg_response_t resp[WG_MAX_NATIONS], const wg_incident_t *it,
+          uint32_t k)
+{
+    uint8_t a = resp != NULL ? resp[it->nation].action[k] : 0;
+    return a >= WG_ROE_HOLD && a <= WG_ROE_WITHDRAW ? a : WG_ROE_HOLD;
+}
+
+/* Casualties and escalation steps, incident by incident in id order.
+ * Returns true if the turn was quiet: no casualties, no step up. */
+static bool
+resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
+                const wg_incident_list_t *inc,
+                const wg_response_t resp[WG_MAX_NATIONS],
+                wg_turn_result_t *res)
+{
+    const wg_escalation_t *esc = &sc->escalation;
+    bool quiet = true;
+    for (uint32_t k = 0; k < inc->n; k++) {
+        const wg_incident_t *it = &inc->items[k];
+        if (it->nation < 0 || (size_t)it->nation >= sc->n_nations ||
+            it->type >= sc->n_incident_types)
+            continue;
+        const wg_incident_type_t *ty = &sc->incident_types[it->type];
+        uint8_t a = action_of(resp, it, k);
+        const wg_roe_effect_t *roe = &sc->roe[a];
+        double p_cas = ty->p_casualties * roe->casualty_factor;
+        if (ty->p_strike > 0)
+            p_cas *= ty->p_strike; /* only an overflight that strikes */
+        uint32_t kia = 0, wia = 0;
+        for (uint32_t e = 0; e < it->count; e++) {
+            if (!wg_rng_bernoulli(&st->rng, p_cas))
+                continue;
+            kia += wg_rng_poisson(&st->rng, ty->kia_mean);
+            wia += wg_rng_poisson(&st->rng, ty->wia_mean);
+        }
+        /* One chance to step up per incident, i.e. per contingent hit by
+         * one kind of fire in one sector this turn. */
+        double p_up = (st->robust_roe ? esc->p_up_robust
+                                      : esc->p_up_restrictive) *
+                      roe->escalation_factor *
+                      (sc->us_enablers ? esc->us_enabler_factor : 1.0);
+        if (st->reinforced_mask & (1u << it->sector))
+            p_up += esc->reinforce_delta;
+        bool up = wg_rng_bernoulli(&st->rng, p_up);
+        if (up && st->escalation < esc->max_level)
+            st->escalation++;
+
+        wg_nation_state_t *ns = &st->nations[it->nation];
+        ns->kia += kia;
+        ns->wia += wia;
+        res->nations[it->nation].kia += kia;
+        res->nations[it->nation].wia += wia;
+        res->kia += kia;
+        res->wia += wia;
+        res->outcomes[k] = (wg_outcome_t){kia, wia, up, a};
+        if (kia + wia > 0 || up)
+            quiet = false;
+    }
+    res->n_outcomes = inc->n;
+    return quiet;
+}
+
+/* Ceasefire stability against the managed truce's expected violations,
+ * then the regime of the next turn. */
+static void
+resolve_stability(const wg_scenario_t *sc, wg_state_t *st,
+                  const wg_incident_list_t *inc, bool recommit,
+                  wg_turn_result_t *res)
+{
+    const wg_stability_t *sb = &sc->stability;
+    double expected = 0, observed = 0;
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        uint32_t troops = 0;
+        for (size_t i = 0; i < sc->n_nations; i++)
+            troops += troops_in_sector(st, i, s);
+        for (size_t t = 0; t < sc->n_incident_types; t++)
+            if (sc->incident_types[t].raw)
+                expected += expected_count(sc, s, t,
+                                           sc->threat.managed_regime, troops);
+    }
+    for (uint32_t k = 0; k < inc->n; k++)
+        if (inc->items[k].type < sc->n_incident_types &&
+            sc->incident_types[inc->items[k].type].raw)
+            observed += inc->items[k].count;
+    res->incidents = (uint32_t)observed;
+
+    if (observed <= expected)
+        st->stability += sb->quiet_gain;
+    else if (expected > 0)
+        st->stability -= sb->per_excess * (observed - expected) / expected;
+    st->stability -= sb->escalation_loss * st->escalation;
+
+    uint32_t managed = sc->threat.managed_regime;
+    uint32_t hot = sc->threat.hot_regime;
+    if (recommit) {
+        st->stability += sb->recommit_gain;
+        st->regime = managed;
+        st->regime_turns_left = 0;
+        st->recommitted = true;
+        add_event(res, "the parties recommit to the truce");
+    } else if (st->regime_turns_left > 0) {
+        if (--st->regime_turns_left == 0) {
+            st->regime = hot;
+            add_event(res, "the spike subsides; the truce stays hot");
+        }
+    } else if (st->regime == managed) {
+        /* Recommitted truces held about two weeks (brief §5); an ordinary
+         * one slides more easily the higher the escalation, by a factor
+         * of 1 + level. */
+        double p = st->recommitted
+                       ? sc->threat.p_hot_after_recommit
+                       : sc->threat.p_hot_from_managed * (1.0 + st->escalation);
+        if (wg_rng_bernoulli(&st->rng, p)) {
+            st->regime = hot;
+            st->recommitted = false;
+            add_event(res, "the truce breaks down");
+        }
+    }
+    if (st->stability < 0)
+        st->stability = 0;
+    if (st->stability > 100)
+        st->stability = 100;
+}
+
+/* Sector coverage: troops held in place over the requirement, less what
+ * withdrawals under fire and jamming take away. */
+static void
+resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
+                 const wg_incident_list_t *inc,
+                 const wg_response_t resp[WG_MAX_NATIONS])
+{
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        double factor[WG_MAX_NATIONS];
+        for (size_t i = 0; i < sc->n_nations; i++)
+            factor[i] = 1.0;
+        double jam = 1.0;
+        for (uint32_t k = 0; k < inc->n; k++) {
+            const wg_incident_t *it = &inc->items[k];
+            if (it->sector != s || it->type >= sc->n_incident_types)
+                continue;
+            double loss = sc->incident_types[it->type].coverage_loss;
+            if (loss > 0)
+                jam *= pow(1.0 - (loss < 1 ? loss : 1), it->count);
+            if (it->nation >= 0 && (size_t)it->nation < sc->n_nations) {
+                double f = sc->roe[action_of(resp, it, k)].coverage_factor;
+                if (f < factor[it->nation])
+                    factor[it->nation] = f;
+            }
+        }
+        double held = 0;
+        for (size_t i = 0; i < sc->n_nations; i++)
+            held += troops_in_sector(st, i, s) * factor[i];
+        double base = st->required[s] > 0 ? held / st->required[s]
+                                          : (held > 0 ? 1.0 : 0.0);
+        st->coverage[s] = (base < 1.0 ? base : 1.0) * jam;
+    }
+}
+
+static void
+resolve_cohesion(const wg_scenario_t *sc, wg_state_t *st,
+                 wg_turn_result_t *res)
+{
+    const wg_cohesion_t *co = &sc->cohesion;
+    for (size_t i = 0; i < sc->n_nations; i++) {
+        wg_nation_state_t *ns = &st->nations[i];
+        /* Only a public with soldiers in the force follows its fortunes. */
+        if (ns->withdrawn || wg_state_committed(st, (int)i) == 0)
+            continue;
+        const wg_nation_t *nat = &sc->nations[i];
+        uint32_t kia = res->nations[i].kia;
+        ns->cohesion -= co->per_kia * nat->kia_weight * kia;
+        if (co->bad_day_kia > 0 && kia >= co->bad_day_kia)
+            ns->cohesion -= co->bad_day_penalty;
+        if (kia + res->nations[i].wia == 0) {
+            double cap = nat->cohesion_start + co->cap_above_start;
+            if (ns->cohesion < cap)
+                ns->cohesion = fmin(cap, ns->cohesion + co->quiet_gain);
+        }
+        if (co->escalation_level > 0 && st->escalation >= co->escalation_level)
+            ns->cohesion -= co->escalation_penalty;
+        if (ns->cohesion < 0)
+            ns->cohesion = 0;
+        if (ns->cohesion > 100)
+            ns->cohesion = 100;
+    }
+}
+
+void
+wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
+                           const wg_incident_list_t *inc,
+                           const wg_response_t resp[WG_MAX_NATIONS],
+                           const wg_decision_t *dec, wg_turn_result_t *res)
+{
+    wg_decision_t d;
+    if (dec == NULL)
+        wg_rules_default_decision(sc, st, &d);
+    else
+        d = *dec;
+    st->robust_roe = d.robust_roe;
+    st->reinforced_mask = d.reinforce_mask;
+
+    uint32_t before = st->escalation;
+    bool quiet = resolve_exposed(sc, st, inc, resp, res);
+    if (quiet && st->escalation > 0 &&
+        wg_rng_bernoulli(&st->rng, sc->escalation.p_down_quiet))
+        st->escalation--;
+    if (st->escalation != before)
+        add_event(res, "escalation %u -> %u", before, st->escalation);
+    st->truce_turns = st->escalation <= 1 ? st->truce_turns + 1 : 0;
+
+    resolve_stability(sc, st, inc, d.recommit, res);
+    resolve_coverage(sc, st, inc, resp);
+    resolve_cohesion(sc, st, res);
+}
+
+/* ---- end of turn ---------------------------------------------------------- */
+
+/* Cohesion thresholds. A withdrawal costs the allies cohesion, which may
+ * take another nation over its threshold, so this runs until nothing
+ * changes (at most once per nation). */
+static void
+apply_thresholds(const wg_scenario_t *sc, wg_state_t *st,
+                 wg_turn_result_t *res)
+{
+    const wg_cohesion_t *co = &sc->cohesion;
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (size_t i = 0; i < sc->n_nations; i++) {
+            wg_nation_state_t *ns = &st->nations[i];
+            if (ns->withdrawn || wg_state_committed(st, (int)i) == 0)
+                continue;
+            if (ns->cohesion < co->leave_now_below) {
+                withdraw_nation(sc, st, i, res);
+                changed = true;
+            } else if (ns->cohesion < co->leave_at_tour_end_below &&
+                       !ns->leaving) {
+                ns->leaving = true;
+                add_event(res, "%s will leave as its tours end",
+                          sc->nations[i].code);
+            }
+            if (!ns->withdrawn && ns->leaving &&
+                wg_state_deployed(st, (int)i) == 0) {
+                withdraw_nation(sc, st, i, res);
+                changed = true;
+            }
+        }
+    }
+}
+
+void
+wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
+                  wg_turn_result_t *res)
+{
+    apply_thresholds(sc, st, res);
+
+    for (size_t i = 0; i < sc->n_nations; i++) {
+        wg_nation_result_t *nr = &res->nations[i];
+        nr->deployed = nr->preparing = nr->recovering = 0;
+        for (uint32_t k = 0; k < st->n_units; k++) {
+            const wg_unit_t *u = &st->units[k];
+            if (u->nation != i)
+                continue;
+            if (u->status == WG_UNIT_DEPLOYED)
+                nr->deployed += u->troops;
+            else if (u->status == WG_UNIT_RECOVERING)
+                nr->recovering += u->troops;
+            else
+                nr->preparing += u->troops; /* preparing and ready */
+        }
+        nr->cohesion = st->nations[i].cohesion;
+        nr->withdrawn = st->nations[i].withdrawn;
+        nr->leaving = st->nations[i].leaving;
+    }
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        uint32_t troops = 0;
+        for (size_t i = 0; i < sc->n_nations; i++)
+            troops += troops_in_sector(st, i, s);
+        res->sector_deployed[s] = troops;
+        /* Incident turns score coverage with jamming and withdrawals; the
+         * other turns report plain troops over the requirement. */
+        if (res->type == WG_TURN_INCIDENT) {
+            res->coverage[s] = st->coverage[s];
+        } else {
+            double c = st->required[s] > 0 ? (double)troops / st->required[s]
+                                           : (troops > 0 ? 1.0 : 0.0);
+            res->coverage[s] = c < 1.0 ? c : 1.0;
+        }
+    }
+    res->week = st->week;
+    res->escalation = st->escalation;
+    res->stability = st->stability;
+    res->regime = st->regime;
+}
+
+uint32_t
+wg_state_deployed(const wg_state_t *st, int nation)
+{
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < st->n_units; k++) {
+        const wg_unit_t *u = &st->units[k];
+        if (u->status == WG_UNIT_DEPLOYED && (nation < 0 || u->nation == nation))
+            sum += u->troops;
+    }
+    return sum;
+}
+
+uint32_t
+wg_state_committed(const wg_state_t *st, int nation)
+{
+    /* Units back home are dropped from the array, so every unit in it is
+     * deployed, preparing, ready or recovering. */
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < st->n_units; k++)
+        if (nation < 0 || st->units[k].nation == nation)
+            sum += st->units[k].troops;
+    return sum;
+}

@@ -1521,7 +1521,13 @@ syntax_error(ctx_t *c, const yaml_parser_t *p, const char *text, size_t len)
 
     if (p->error == YAML_READER_ERROR)
         m = mark_of_offset(text, len, p->problem_offset);
-    if (p->context)
+    /* The problem mark is where libyaml gave up, often a line after the
+     * real mistake; the context mark says where the construct began. */
+    if (p->context && p->error != YAML_READER_ERROR)
+        snprintf(ctx_text, sizeof ctx_text, " (%s at line %u, column %u)",
+                 p->context, (unsigned)p->context_mark.line + 1,
+                 (unsigned)p->context_mark.column + 1);
+    else if (p->context)
         snprintf(ctx_text, sizeof ctx_text, " (%s)", p->context);
     return fail_at(c, &m, "YAML syntax error: %s%s",
                    p->problem ? p->problem : "unknown problem", ctx_text);

@@ -81,9 +81,26 @@ static int
 open_log(const char *path, wg_log_reader_t **rd)
 {
     int rc = wg_log_reader_open(path, rd);
-    if (rc < 0)
-        fprintf(stderr, "%s: %s: cannot read as an exercise log: %s\n", prog,
-                path, wg_strerror(rc));
+    const char *why;
+    switch (rc) {
+    case 0:
+        return 0;
+    case WG_ETORN:
+        why = "the file ends inside the log header (empty or cut short)";
+        break;
+    case WG_ECORRUPT:
+        why = "not an exercise log, or its header is damaged";
+        break;
+    case WG_EVERSION:
+        why = "a log format version this wg-log does not read";
+        break;
+    case WG_ELIMIT:
+        why = "a header field is longer than wg allows";
+        break;
+    default:
+        why = wg_strerror(rc);
+    }
+    fprintf(stderr, "%s: %s: %s\n", prog, path, why);
     return rc;
 }
 
