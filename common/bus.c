@@ -220,9 +220,8 @@ recv_one(wg_bus_t *self, int idx)
             self->stats.received++;
             if (want == 2)
                 self->recv_cb(self, zmq_msg_data(&part[0]),
-                              zmq_msg_size(&part[0]), 0,
-                              zmq_msg_data(payload), zmq_msg_size(payload),
-                              self->recv_arg);
+                              zmq_msg_size(&part[0]), 0, zmq_msg_data(payload),
+                              zmq_msg_size(payload), self->recv_arg);
             else
                 self->recv_cb(self, NULL, 0, idx == SOCK_BCAST,
                               zmq_msg_data(payload), zmq_msg_size(payload),
@@ -496,8 +495,8 @@ fail:
 }
 
 wg_bus_t *
-wg_bus_new_hub(uv_loop_t *loop, const wg_bus_config_t *cfg,
-               wg_bus_recv_cb cb, void *arg, int *err)
+wg_bus_new_hub(uv_loop_t *loop, const wg_bus_config_t *cfg, wg_bus_recv_cb cb,
+               void *arg, int *err)
 {
     return bus_new(loop, cfg, true, cb, arg, err);
 }

@@ -81,13 +81,24 @@ typedef struct field {
 } field_t;
 
 #define FIELD(T, m, ty, req, lo, hi)                                           \
-    {#m, ty, offsetof(T, m), sizeof(((T *)0)->m), req, lo, hi, NULL, NULL, 0}
+    {                                                                          \
+#m, ty, offsetof(T, m), sizeof(((T *)0)->m), req, lo, hi, NULL, NULL,  \
+            0                                                                  \
+    }
 #define FENUM(T, m, req, names)                                                \
-    {#m, F_ENUM, offsetof(T, m), sizeof(((T *)0)->m), req, 0, 0, names, NULL, 0}
+    {                                                                          \
+#m, F_ENUM, offsetof(T, m), sizeof(((T *)0)->m), req, 0, 0, names,     \
+            NULL, 0                                                            \
+    }
 #define FSUB(T, m, sub)                                                        \
-    {#m, F_SUB, offsetof(T, m), sizeof(((T *)0)->m), false, 0, 0, NULL, sub,  \
-     sizeof(sub) / sizeof(sub[0])}
-#define FNODE(key, req) {key, F_NODE, 0, 0, req, 0, 0, NULL, NULL, 0}
+    {                                                                          \
+#m, F_SUB, offsetof(T, m), sizeof(((T *)0)->m), false, 0, 0, NULL,     \
+            sub, sizeof(sub) / sizeof(sub[0])                                  \
+    }
+#define FNODE(key, req)                                                        \
+    {                                                                          \
+        key, F_NODE, 0, 0, req, 0, 0, NULL, NULL, 0                            \
+    }
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Generous upper bounds: they catch a slipped digit, not a design choice. */
@@ -358,7 +369,8 @@ is_null(const yaml_node_t *n)
 {
     const char *v;
 
-    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    if (n->type != YAML_SCALAR_NODE ||
+        n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return false;
     v = (const char *)n->data.scalar.value;
     return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") ||
@@ -440,8 +452,8 @@ unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
         }
     }
     if (best)
-        return fail(c, key, path, "unknown key \"%.40s\" (did you mean \"%s\"?)",
-                    k, best);
+        return fail(c, key, path,
+                    "unknown key \"%.40s\" (did you mean \"%s\"?)", k, best);
     return fail(c, key, path, "unknown key \"%.40s\"", k);
 }
 
@@ -857,8 +869,8 @@ read_incidents(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
     size_t n;
     int rc;
 
-    if ((rc = expect_list(c, list, "incident_types", WG_MAX_INCIDENT_TYPES,
-                          &n)))
+    if ((rc =
+             expect_list(c, list, "incident_types", WG_MAX_INCIDENT_TYPES, &n)))
         return rc;
     if (!n)
         return fail(c, list, "incident_types",
@@ -898,8 +910,8 @@ read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
     const char *known[WG_MAX_INCIDENT_TYPES];
     int rc;
 
-    if ((rc = expect_type(c, map, "casualties", YAML_MAPPING_NODE,
-                          "a mapping")))
+    if ((rc =
+             expect_type(c, map, "casualties", YAML_MAPPING_NODE, "a mapping")))
         return rc;
     for (size_t i = 0; i < sc->n_incident_types; i++)
         known[i] = sc->incident_types[i].name;
@@ -1217,8 +1229,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
             return fail(c, item, sub,
                         "the plan is longer than %d turns (%zu so far, this "
                         "adds %llu)",
-                        WG_MAX_TURNS, start,
-                        (unsigned long long)(len * reps));
+                        WG_MAX_TURNS, start, (unsigned long long)(len * reps));
         for (uint64_t r = 1; r < reps; r++) {
             memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
                    len * sizeof sc->plan[0]);
@@ -1374,15 +1385,20 @@ set_defaults(wg_scenario_t *sc)
     sc->deadline_ms = 2000;
 
     sc->n_regimes = 3;
-    sc->regimes[0] = (wg_regime_t){.name = "managed", .multiplier = 1.0,
+    sc->regimes[0] = (wg_regime_t){.name = "managed",
+                                   .multiplier = 1.0,
                                    .exposure_factor = 1.0,
                                    .direct_multiplier = 1.0};
-    sc->regimes[1] = (wg_regime_t){.name = "hot", .multiplier = 25.0,
+    sc->regimes[1] = (wg_regime_t){.name = "hot",
+                                   .multiplier = 25.0,
                                    .exposure_factor = 0.5,
                                    .direct_multiplier = 2.0};
-    sc->regimes[2] = (wg_regime_t){.name = "spike", .multiplier = 40.0,
-                                   .exposure_factor = 0.5, .min_turns = 1,
-                                   .max_turns = 3, .direct_multiplier = 3.0};
+    sc->regimes[2] = (wg_regime_t){.name = "spike",
+                                   .multiplier = 40.0,
+                                   .exposure_factor = 0.5,
+                                   .min_turns = 1,
+                                   .max_turns = 3,
+                                   .direct_multiplier = 3.0};
 
     sc->threat = (wg_threat_t){
         .exposure_line = 0.01,
@@ -1418,18 +1434,18 @@ set_defaults(wg_scenario_t *sc)
         .escalation_loss = 2,
         .recommit_gain = 10,
     };
-    sc->roe[WG_ROE_HOLD] = (wg_roe_effect_t){
-        .casualty_factor = 1.0, .escalation_factor = 1.0,
-        .coverage_factor = 1.0};
-    sc->roe[WG_ROE_RETURN_FIRE] = (wg_roe_effect_t){
-        .casualty_factor = 0.8, .escalation_factor = 2.0,
-        .coverage_factor = 1.0};
-    sc->roe[WG_ROE_DE_ESCALATE] = (wg_roe_effect_t){
-        .casualty_factor = 1.2, .escalation_factor = 0.5,
-        .coverage_factor = 0.9};
-    sc->roe[WG_ROE_WITHDRAW] = (wg_roe_effect_t){
-        .casualty_factor = 0.3, .escalation_factor = 0.3,
-        .coverage_factor = 0.2};
+    sc->roe[WG_ROE_HOLD] = (wg_roe_effect_t){.casualty_factor = 1.0,
+                                             .escalation_factor = 1.0,
+                                             .coverage_factor = 1.0};
+    sc->roe[WG_ROE_RETURN_FIRE] = (wg_roe_effect_t){.casualty_factor = 0.8,
+                                                    .escalation_factor = 2.0,
+                                                    .coverage_factor = 1.0};
+    sc->roe[WG_ROE_DE_ESCALATE] = (wg_roe_effect_t){.casualty_factor = 1.2,
+                                                    .escalation_factor = 0.5,
+                                                    .coverage_factor = 0.9};
+    sc->roe[WG_ROE_WITHDRAW] = (wg_roe_effect_t){.casualty_factor = 0.3,
+                                                 .escalation_factor = 0.3,
+                                                 .coverage_factor = 0.2};
     sc->command = (wg_command_profile_t){
         .target_troops = 40000,
         .reserve_share = 0.1,
@@ -1447,8 +1463,8 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
     int rc;
 
     set_defaults(sc);
-    if ((rc = read_table(c, root, "", top_fields, NFIELDS(top_fields), sc,
-                         top)))
+    if ((rc =
+             read_table(c, root, "", top_fields, NFIELDS(top_fields), sc, top)))
         return rc;
     /* The robust default follows the mandate unless the file says. */
     sc->command.robust_roe = sc->mandate == WG_MANDATE_DETERRENCE;
@@ -1462,9 +1478,9 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
         (rc = read_threat(c, top[TOP_THREAT], top[TOP_REGIMES], root, sc)))
         return rc;
     if (top[TOP_ESCALATION] &&
-        (rc = read_table(c, top[TOP_ESCALATION], "escalation",
-                         escalation_fields, NFIELDS(escalation_fields),
-                         &sc->escalation, NULL)))
+        (rc =
+             read_table(c, top[TOP_ESCALATION], "escalation", escalation_fields,
+                        NFIELDS(escalation_fields), &sc->escalation, NULL)))
         return rc;
     if (top[TOP_COHESION] &&
         (rc = read_table(c, top[TOP_COHESION], "cohesion", cohesion_fields,
@@ -1548,7 +1564,8 @@ wg_scenario_parse(const char *name, const char *text, size_t len,
     snprintf(err->file, sizeof err->file, "%s", name);
     *out = NULL;
     if (sodium_init() < 0) {
-        snprintf(err->message, sizeof err->message, "libsodium failed to start");
+        snprintf(err->message, sizeof err->message,
+                 "libsodium failed to start");
         return WG_ECONFIG;
     }
     if (!(sc = calloc(1, sizeof *sc)))

@@ -202,6 +202,13 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     *self_p = NULL;
 }
 
+void
+wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg)
+{
+    self->cb = cb;
+    self->arg = arg;
+}
+
 /* ---- turn start -------------------------------------------------------- */
 
 static bool

@@ -32,6 +32,7 @@ typedef struct {
     wg_arena_t *arena;
     int nation;               /* index once the scenario is known */
     bool welcomed, heard, closing;
+    uint64_t instance;        /* of the adjudicator we joined */
     uint32_t answered_turn;   /* last (turn, phase) answered */
     int answered_phase;
     int exit_code;
@@ -142,6 +143,9 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     ? wg_scenario_nation_index(sc, w->cfg->nation)
                     : -1;
     w->welcomed = true;
+    /* A Welcome after a restart comes with the current phase again. */
+    w->answered_turn = 0;
+    w->answered_phase = 0;
     WG_LOG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
 }
 
@@ -274,6 +278,14 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     }
     switch (env->payload_case) {
+    case WGPB__V1__ENVELOPE__PAYLOAD_BEACON:
+        if (w->instance != 0 && env->beacon->instance != w->instance) {
+            WG_LOG_WARN("the adjudicator restarted: joining again");
+            w->welcomed = false;
+            send_join(w);
+        }
+        w->instance = env->beacon->instance;
+        break;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
         handle_welcome(w, env->welcome);
         break;

@@ -11,8 +11,11 @@
  * Lifetime: wg_bus_new_*() on a loop the caller owns; wg_bus_close() stops
  * the polls and closes the sockets, and its callback runs once every handle
  * is closed; only then wg_bus_destroy(). Callbacks never run after close.
- * The bytes passed to a receive callback live only during the call. All
- * functions run on the loop's thread.
+ * The bytes passed to a receive callback live only during the call. The
+ * receive callback may send, and may close its own bus (no callback runs
+ * after that); a send never calls the receive callback itself (input it
+ * uncovers is drained on the next loop iteration). Sending on a closing bus
+ * returns WG_ESTATE. All functions run on the loop's thread.
  *
  * Errors: 0 or a negative code (-errno from ZeroMQ, or wg/error.h).
  */

@@ -54,6 +54,8 @@ typedef struct {
 wg_umpire_t *wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
                            size_t text_len, wg_umpire_out_cb cb, void *arg);
 void wg_umpire_destroy(wg_umpire_t **self_p);
+/* Replaces the output callback (a replayed umpire going live). */
+void wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg);
 
 /*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is

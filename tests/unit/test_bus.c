@@ -26,7 +26,7 @@
 enum {
     NCLI = 3,
     MSG_LEN = 16,
-    WATCHDOG_MS = 8000,
+    WATCHDOG_MS = 5000,
     ROUNDTRIP_N = 10000,
     ROUNDTRIP_WINDOW = 1000,
     BURST_N = 5000,
@@ -163,8 +163,7 @@ fx_init(fx_t *fx, transport_t tr)
     assert_int_equal(uv_timer_init(&fx->loop, &fx->tick), 0);
     fx->watchdog.data = fx;
     fx->tick.data = fx;
-    assert_int_equal(uv_timer_start(&fx->watchdog, watchdog_cb, WATCHDOG_MS,
-                                    0),
+    assert_int_equal(uv_timer_start(&fx->watchdog, watchdog_cb, WATCHDOG_MS, 0),
                      0);
     for (int i = 0; i < NCLI; i++) {
         fx->c[i].fx = fx;
@@ -196,8 +195,7 @@ fx_hub(fx_t *fx, int64_t max_message, wg_bus_recv_cb cb)
     /* From now on the endpoints are the resolved ones. */
     snprintf(fx->router_ep, sizeof fx->router_ep, "%s",
              wg_bus_endpoint(fx->hub, 0));
-    snprintf(fx->pub_ep, sizeof fx->pub_ep, "%s",
-             wg_bus_endpoint(fx->hub, 1));
+    snprintf(fx->pub_ep, sizeof fx->pub_ep, "%s", wg_bus_endpoint(fx->hub, 1));
     assert_null(strchr(fx->router_ep, '*'));
     assert_null(strchr(fx->pub_ep, '*'));
     assert_string_not_equal(fx->router_ep, fx->pub_ep);
@@ -256,8 +254,8 @@ peer_index(const uint8_t *peer, size_t peer_len)
 /* ---- hub and three clients: directed both ways, then broadcast ---------- */
 
 static void
-basic_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len,
-             int broadcast, const uint8_t *data, size_t len, void *arg)
+basic_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
+             const uint8_t *data, size_t len, void *arg)
 {
     fx_t *fx = arg;
     uint8_t reply[MSG_LEN];
@@ -381,8 +379,7 @@ rt_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
     fx->hub_expect[who]++;
     memcpy(echo, data, MSG_LEN);
     echo[0] = 'E';
-    assert_int_equal(wg_bus_send_to(hub, peer, peer_len, echo, sizeof echo),
-                     0);
+    assert_int_equal(wg_bus_send_to(hub, peer, peer_len, echo, sizeof echo), 0);
 }
 
 static void
@@ -396,8 +393,8 @@ rt_send(client_t *c)
 }
 
 static void
-rt_client_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
-             int broadcast, const uint8_t *data, size_t len, void *arg)
+rt_client_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
+             const uint8_t *data, size_t len, void *arg)
 {
     client_t *c = arg;
     fx_t *fx = c->fx;
@@ -601,12 +598,12 @@ test_send_errors(void **state)
     (void)state;
     fx_init(&fx, TR_TCP);
     fx_hub(&fx, 1024, unused_hub_cb);
-    assert_int_equal(wg_bus_send_to(fx.hub, (const uint8_t *)"nobody", 6,
-                                    "x", 1),
-                     -EHOSTUNREACH);
-    assert_int_equal(wg_bus_send_to(fx.hub, (const uint8_t *)"c0", 2, big,
-                                    sizeof big),
-                     -EMSGSIZE);
+    assert_int_equal(
+        wg_bus_send_to(fx.hub, (const uint8_t *)"nobody", 6, "x", 1),
+        -EHOSTUNREACH);
+    assert_int_equal(
+        wg_bus_send_to(fx.hub, (const uint8_t *)"c0", 2, big, sizeof big),
+        -EMSGSIZE);
     assert_int_equal(wg_bus_publish(fx.hub, big, sizeof big), -EMSGSIZE);
     /* No subscribers: a PUB drops silently, which is a success. */
     assert_int_equal(wg_bus_publish(fx.hub, big, 1024), 0);
@@ -705,8 +702,8 @@ test_oversize(void **state)
 /* ---- close from inside the receive callback ----------------------------- */
 
 static void
-close_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len,
-             int broadcast, const uint8_t *data, size_t len, void *arg)
+close_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
+             const uint8_t *data, size_t len, void *arg)
 {
     fx_t *fx = arg;
 
@@ -743,8 +740,8 @@ test_close_in_hub_callback(void **state)
 }
 
 static void
-flood_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len,
-             int broadcast, const uint8_t *data, size_t len, void *arg)
+flood_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
+             const uint8_t *data, size_t len, void *arg)
 {
     uint8_t msg[MSG_LEN];
 

@@ -23,6 +23,7 @@
 #include "wg/wire.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ typedef struct {
     uint64_t armed_serial;
     bool closing;
     int exit_code;
-    uint64_t malformed_frames;
+    uint64_t instance; /* random per process; never in a decision */
 } adjudicator_t;
 
 typedef struct {
@@ -241,6 +242,7 @@ beacon_cb(uv_timer_t *t)
     b.phase = env.phase;
     b.joined = (uint32_t)wg_umpire_joined(a->umpire);
     b.expected = (uint32_t)wg_umpire_expected(a->umpire);
+    b.instance = a->instance;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_BEACON;
     env.beacon = &b;
     uint8_t *buf;
@@ -467,6 +469,7 @@ main(int argc, char **argv)
     uv_timer_init(&a.loop, &a.end_timer);
     a.beacon_timer.data = a.deadline_timer.data = &a;
     a.lobby_timer.data = a.end_timer.data = &a;
+    randombytes_buf(&a.instance, sizeof a.instance);
     uv_timer_start(&a.beacon_timer, beacon_cb, 0, BEACON_MS);
     uv_timer_start(&a.lobby_timer, lobby_cb, o.lobby_ms, 0);
     WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
