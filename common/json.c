@@ -137,13 +137,27 @@ wg_json_append_str(wg_json_buf_t *buf, const char *s, size_t n)
         run = 0;
         char esc[8];
         switch (c) {
-        case '"': append_lit(buf, "\\\""); break;
-        case '\\': append_lit(buf, "\\\\"); break;
-        case '\n': append_lit(buf, "\\n"); break;
-        case '\r': append_lit(buf, "\\r"); break;
-        case '\t': append_lit(buf, "\\t"); break;
-        case '\b': append_lit(buf, "\\b"); break;
-        case '\f': append_lit(buf, "\\f"); break;
+        case '"':
+            append_lit(buf, "\\\"");
+            break;
+        case '\\':
+            append_lit(buf, "\\\\");
+            break;
+        case '\n':
+            append_lit(buf, "\\n");
+            break;
+        case '\r':
+            append_lit(buf, "\\r");
+            break;
+        case '\t':
+            append_lit(buf, "\\t");
+            break;
+        case '\b':
+            append_lit(buf, "\\b");
+            break;
+        case '\f':
+            append_lit(buf, "\\f");
+            break;
         default:
             if (c < 0x20) {
                 snprintf(esc, sizeof esc, "\\u%04x", c);
@@ -260,9 +274,9 @@ append_value(wg_json_buf_t *buf, const ProtobufCFieldDescriptor *f,
     case PROTOBUF_C_TYPE_ENUM: {
         int v = *(const int *)p;
         const ProtobufCEnumValue *ev =
-            f->descriptor ? protobuf_c_enum_descriptor_get_value(
-                                f->descriptor, v)
-                          : NULL;
+            f->descriptor
+                ? protobuf_c_enum_descriptor_get_value(f->descriptor, v)
+                : NULL;
         if (ev != NULL) {
             wg_json_append_str(buf, ev->name, strlen(ev->name));
         } else {

@@ -20,11 +20,12 @@
  * A failed fsync is sticky: after one, the kernel may have dropped the
  * dirty pages, so a later fsync that succeeds proves nothing.
  *
- * Reader: reads the whole file into memory (read(2), not mmap, so a file
- * truncated under us cannot raise SIGBUS), checks each frame's length and
- * CRC before handing its bytes out, and never decodes a payload. Errors are
- * sticky: after WG_ETORN or WG_ECORRUPT, next() repeats them, unless the
- * caller asks wg_log_reader_resync() to look for the next good frame.
+ * Reader: owned by one thread. Streams the file through one reused buffer
+ * (pread(2), not mmap, so a file truncated under us cannot raise SIGBUS),
+ * checks each frame's length and CRC before handing its bytes out, and
+ * never decodes a payload. Errors are sticky: after WG_ETORN or
+ * WG_ECORRUPT, next() repeats them, unless the caller asks
+ * wg_log_reader_resync() to look for the next good frame.
  *
  * Errors: 0 or a negative code (-errno, WG_ETORN, WG_ECORRUPT, WG_EVERSION,
  * WG_ELIMIT); only wg_log_writer_destroy(), which cannot return one, logs.
@@ -48,11 +49,12 @@
 
 #define MAGIC "\x89WGL\r\n\x1a\n"
 #define MAGIC_LEN 8
-#define PREAMBLE_LEN 20          /* magic, version, header length, CRC */
-#define FRAME_HDR_LEN 8          /* length, CRC */
-#define MAX_HEADER (64u << 20)   /* header length fields beyond are corrupt */
-#define WBUF_CAP (256u << 10)    /* writer buffer; grows for a big frame */
+#define PREAMBLE_LEN 20           /* magic, version, header length, CRC */
+#define FRAME_HDR_LEN 8           /* length, CRC */
+#define MAX_HEADER (64u << 20)    /* header length fields beyond are corrupt */
+#define WBUF_CAP (256u << 10)     /* writer buffer; grows for a big frame */
 #define RESYNC_BUDGET (64u << 20) /* bytes CRC-checked per frame search */
+#define WINDOW (4u << 20)         /* reader buffer: > 2 largest frames */
 
 #ifndef WG_VERSION
 #define WG_VERSION "unknown"
@@ -160,17 +162,18 @@ copy_str(char *dst, size_t cap, const char *src)
 }
 
 /*
- * Checks the preamble and header of a whole file image. On success fills
+ * Checks the preamble and header at the start of a file, given the first
+ * n bytes of it (all of the header if the file has it). On success fills
  * *hdr (caller clears it), *first (offset of the first frame) and writer.
  */
 static int
-header_parse(const uint8_t *buf, size_t size, wg_log_header_t *hdr,
-             size_t *first, char *writer, size_t writer_cap)
+header_parse(const uint8_t *buf, size_t n, wg_log_header_t *hdr,
+             uint64_t *first, char *writer, size_t writer_cap)
 {
-    size_t m = size < MAGIC_LEN ? size : MAGIC_LEN;
+    size_t m = n < MAGIC_LEN ? n : MAGIC_LEN;
     if (memcmp(buf, MAGIC, m) != 0)
         return WG_ECORRUPT; /* not a log, or mangled by a text transfer */
-    if (size < PREAMBLE_LEN)
+    if (n < PREAMBLE_LEN)
         return WG_ETORN;
     uint32_t version = rd32(buf + 8);
     if (version != WG_LOG_FORMAT_VERSION)
@@ -178,7 +181,7 @@ header_parse(const uint8_t *buf, size_t size, wg_log_header_t *hdr,
     uint32_t hlen = rd32(buf + 12);
     if (hlen > MAX_HEADER)
         return WG_ECORRUPT;
-    if (size - PREAMBLE_LEN < hlen)
+    if (n - PREAMBLE_LEN < hlen)
         return WG_ETORN;
     const uint8_t *hb = buf + PREAMBLE_LEN;
     if (wg_crc32c(0, hb, hlen) != rd32(buf + 16))
@@ -217,7 +220,7 @@ header_parse(const uint8_t *buf, size_t size, wg_log_header_t *hdr,
     hdr->scenario_text[lh->scenario_text.len] = '\0';
     hdr->scenario_len = lh->scenario_text.len;
     hdr->seed = lh->seed;
-    *first = PREAMBLE_LEN + hlen;
+    *first = PREAMBLE_LEN + (uint64_t)hlen;
     rc = 0;
 out:
     wgpb__v1__log_header__free_unpacked(lh, NULL);
@@ -226,40 +229,139 @@ out:
     return rc;
 }
 
-/* ---- frame checks ------------------------------------------------------ */
+/* ---- reader ------------------------------------------------------------ */
+
+/*
+ * The reader streams the file through one buffer that it reuses (WINDOW
+ * bytes, enough for two of the largest frames), refilled with pread(2).
+ * Reading a whole log into fresh memory costs more in page faults than
+ * checking its CRCs, and mmap(2) would turn a file truncated under us into
+ * SIGBUS. The reader's view of the file is its size when opened.
+ */
+struct wg_log_reader {
+    int fd;
+    uint64_t size; /* file size when opened (less if it shrank since) */
+    uint8_t *buf;
+    size_t cap;
+    uint64_t base;  /* file offset of buf[0] */
+    size_t have;    /* bytes of the file in buf */
+    uint64_t first; /* offset of the first frame */
+    uint64_t pos;   /* offset of the next frame */
+    uint64_t index; /* frames handed out or skipped so far */
+    int err;        /* sticky error of next(), else 0 */
+    uint64_t err_off;
+    wg_log_header_t hdr;
+    char writer[64];
+};
+
+/*
+ * Makes file bytes [off, off + n) contiguous in the buffer; *p points at
+ * them and *avail says how many there are (fewer than n only at the end of
+ * the file). Moves the window forward, or back for a rewind.
+ */
+static int
+window(wg_log_reader_t *self, uint64_t off, size_t n, const uint8_t **p,
+       size_t *avail)
+{
+    *p = self->buf;
+    *avail = 0;
+    if (off > self->size)
+        off = self->size;
+    if (n > self->size - off)
+        n = (size_t)(self->size - off);
+    if (off < self->base || off + n > self->base + self->have) {
+        if (n > self->cap) { /* only for a big header */
+            uint8_t *nb = realloc(self->buf, n);
+            if (nb == NULL)
+                return -ENOMEM;
+            self->buf = nb;
+            self->cap = n;
+        }
+        if (off >= self->base && off < self->base + self->have) {
+            size_t keep = (size_t)(self->base + self->have - off);
+            memmove(self->buf, self->buf + (off - self->base), keep);
+            self->have = keep;
+        } else {
+            self->have = 0;
+        }
+        self->base = off;
+        while (self->have < n) {
+            size_t want = self->cap - self->have;
+            uint64_t left = self->size - (self->base + self->have);
+            if (want > left)
+                want = (size_t)left;
+            ssize_t r = pread(self->fd, self->buf + self->have, want,
+                              (off_t)(self->base + self->have));
+            if (r < 0) {
+                if (errno == EINTR)
+                    continue;
+                return -errno;
+            }
+            if (r == 0) { /* it shrank under us: it ends here now */
+                self->size = self->base + self->have;
+                n = self->have;
+                break;
+            }
+            self->have += (size_t)r;
+        }
+    }
+    *p = self->buf + (off - self->base);
+    *avail = n;
+    return 0;
+}
+
+/* Whether a whole frame that passes its CRC starts at off: 1, 0 or < 0. */
+static int
+frame_ok(wg_log_reader_t *self, uint64_t off)
+{
+    const uint8_t *p;
+    size_t avail;
+    int rc = window(self, off, FRAME_HDR_LEN, &p, &avail);
+    if (rc < 0)
+        return rc;
+    if (avail < FRAME_HDR_LEN)
+        return 0;
+    uint32_t len = rd32(p);
+    if (len == 0 || len > WG_LOG_MAX_RECORD ||
+        len > self->size - off - FRAME_HDR_LEN)
+        return 0;
+    if ((rc = window(self, off, FRAME_HDR_LEN + len, &p, &avail)) < 0)
+        return rc;
+    if (avail < FRAME_HDR_LEN + len)
+        return 0;
+    return frame_crc(p, len) == rd32(p + 4);
+}
 
 typedef enum { SCAN_NONE, SCAN_FOUND, SCAN_GAVE_UP } scan_t;
 
-static bool
-frame_ok(const uint8_t *buf, size_t size, size_t off)
-{
-    if (size - off < FRAME_HDR_LEN)
-        return false;
-    uint32_t len = rd32(buf + off);
-    if (len == 0 || len > WG_LOG_MAX_RECORD ||
-        len > size - off - FRAME_HDR_LEN)
-        return false;
-    return frame_crc(buf + off, len) == rd32(buf + off + 4);
-}
-
 /*
- * Looks for the first offset in [from, size) where a whole frame passes its
- * CRC. The work is bounded (RESYNC_BUDGET bytes of CRC) so that no file,
- * however crafted, makes a search take long; SCAN_GAVE_UP says so.
+ * Looks for the first offset at or after from where a whole frame passes
+ * its CRC. The work is bounded (RESYNC_BUDGET bytes of CRC) so that no
+ * file, however crafted, makes a search take long; SCAN_GAVE_UP says so.
  */
-static scan_t
-scan_frame(const uint8_t *buf, size_t size, size_t from, size_t *at)
+static int
+scan_frame(wg_log_reader_t *self, uint64_t from, uint64_t *at)
 {
     uint64_t budget = RESYNC_BUDGET;
-    for (size_t p = from; size - p >= FRAME_HDR_LEN + 1 && p < size; p++) {
-        uint32_t len = rd32(buf + p);
+    for (uint64_t p = from;
+         p < self->size && self->size - p >= FRAME_HDR_LEN + 1; p++) {
+        const uint8_t *q;
+        size_t avail;
+        int rc = window(self, p, FRAME_HDR_LEN, &q, &avail);
+        if (rc < 0)
+            return rc;
+        if (avail < FRAME_HDR_LEN)
+            break;
+        uint32_t len = rd32(q);
         if (len == 0 || len > WG_LOG_MAX_RECORD ||
-            len > size - p - FRAME_HDR_LEN)
+            len > self->size - p - FRAME_HDR_LEN)
             continue;
         if (budget < (uint64_t)len + 4)
             return SCAN_GAVE_UP;
         budget -= (uint64_t)len + 4;
-        if (frame_crc(buf + p, len) == rd32(buf + p + 4)) {
+        if ((rc = frame_ok(self, p)) < 0)
+            return rc;
+        if (rc == 1) {
             *at = p;
             return SCAN_FOUND;
         }
@@ -267,13 +369,24 @@ scan_frame(const uint8_t *buf, size_t size, size_t from, size_t *at)
     return SCAN_NONE;
 }
 
-static bool
-all_zero(const uint8_t *p, size_t n)
+/* Whether the file holds only zero bytes from off to its end: 1, 0, < 0. */
+static int
+zero_to_end(wg_log_reader_t *self, uint64_t off)
 {
-    for (size_t i = 0; i < n; i++)
-        if (p[i] != 0)
-            return false;
-    return true;
+    while (off < self->size) {
+        const uint8_t *p;
+        size_t avail;
+        int rc = window(self, off, self->cap, &p, &avail);
+        if (rc < 0)
+            return rc;
+        if (avail == 0)
+            break;
+        for (size_t i = 0; i < avail; i++)
+            if (p[i] != 0)
+                return 0;
+        off += avail;
+    }
+    return 1;
 }
 
 /*
@@ -285,42 +398,32 @@ all_zero(const uint8_t *p, size_t n)
  * the end of a file in which good frames still follow.
  */
 static int
-classify_bad(const uint8_t *buf, size_t size, size_t off)
+classify_bad(wg_log_reader_t *self, uint64_t off)
 {
-    size_t rem = size - off;
-    if (all_zero(buf + off, rem))
-        return WG_ETORN;
+    uint64_t rem = self->size - off;
+    int rc = zero_to_end(self, off);
+    if (rc != 0)
+        return rc < 0 ? rc : WG_ETORN;
     if (rem < FRAME_HDR_LEN)
         return WG_ETORN;
-    uint32_t len = rd32(buf + off);
+    const uint8_t *p;
+    size_t avail;
+    if ((rc = window(self, off, FRAME_HDR_LEN, &p, &avail)) < 0)
+        return rc;
+    uint32_t len = rd32(p);
     if (len == 0 || len > WG_LOG_MAX_RECORD)
         return WG_ECORRUPT;
     if (len <= rem - FRAME_HDR_LEN)
         return WG_ECORRUPT; /* a whole frame that fails its CRC */
-    size_t at;
-    return scan_frame(buf, size, off + FRAME_HDR_LEN, &at) == SCAN_NONE
-               ? WG_ETORN
-               : WG_ECORRUPT;
+    uint64_t at;
+    rc = scan_frame(self, off + FRAME_HDR_LEN, &at);
+    if (rc < 0)
+        return rc;
+    return rc == SCAN_NONE ? WG_ETORN : WG_ECORRUPT;
 }
 
-/* ---- reader ------------------------------------------------------------ */
-
-struct wg_log_reader {
-    uint8_t *buf;
-    size_t size;
-    size_t first; /* offset of the first frame */
-    size_t pos;   /* offset of the next frame */
-    uint64_t index; /* frames handed out or skipped so far */
-    int err;        /* sticky WG_ETORN / WG_ECORRUPT, else 0 */
-    size_t err_off;
-    wg_log_header_t hdr;
-    char writer[64];
-};
-
-/* Reads a regular file whole, up to the size it had when we looked: a log
- * still being written is read as a consistent prefix. */
 static int
-slurp_fd(int fd, uint8_t **out, size_t *out_len)
+reader_from_fd(int fd, wg_log_reader_t **out)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
@@ -329,42 +432,33 @@ slurp_fd(int fd, uint8_t **out, size_t *out_len)
         return -EISDIR;
     if (!S_ISREG(st.st_mode))
         return -EINVAL; /* a FIFO or device could block or never end */
-    if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX - 1)
-        return -EFBIG;
-    size_t want = (size_t)st.st_size;
-    uint8_t *buf = malloc(want > 0 ? want : 1);
-    if (buf == NULL)
-        return -ENOMEM;
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = pread(fd, buf + got, want - got, (off_t)got);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = -errno;
-            free(buf);
-            return e;
-        }
-        if (n == 0)
-            break; /* shrank under us: read what is there */
-        got += (size_t)n;
-    }
-    *out = buf;
-    *out_len = got;
-    return 0;
-}
-
-static int
-reader_from_fd(int fd, wg_log_reader_t **out)
-{
     wg_log_reader_t *self = calloc(1, sizeof *self);
     if (self == NULL)
         return -ENOMEM;
-    int rc = slurp_fd(fd, &self->buf, &self->size);
-    if (rc < 0)
+    int rc = -ENOMEM;
+    self->fd = dup(fd);
+    if (self->fd < 0) {
+        rc = -errno;
         goto fail_free;
-    rc = header_parse(self->buf, self->size, &self->hdr, &self->first,
-                      self->writer, sizeof self->writer);
+    }
+    self->size = (uint64_t)st.st_size;
+    /* No bigger than the file: most opens are of small logs. */
+    self->cap = self->size < WINDOW ? (size_t)self->size + 1 : WINDOW;
+    self->buf = malloc(self->cap);
+    if (self->buf == NULL)
+        goto fail_fd;
+
+    /* The preamble, then as much as its length field asks for. */
+    const uint8_t *p;
+    size_t avail;
+    if ((rc = window(self, 0, PREAMBLE_LEN, &p, &avail)) < 0)
+        goto fail_buf;
+    if (avail >= PREAMBLE_LEN && memcmp(p, MAGIC, MAGIC_LEN) == 0 &&
+        rd32(p + 12) <= MAX_HEADER &&
+        (rc = window(self, 0, PREAMBLE_LEN + rd32(p + 12), &p, &avail)) < 0)
+        goto fail_buf;
+    rc = header_parse(p, avail, &self->hdr, &self->first, self->writer,
+                      sizeof self->writer);
     if (rc < 0)
         goto fail_buf;
     self->pos = self->first;
@@ -373,6 +467,8 @@ reader_from_fd(int fd, wg_log_reader_t **out)
 
 fail_buf:
     free(self->buf);
+fail_fd:
+    close(self->fd);
 fail_free:
     free(self);
     return rc;
@@ -406,17 +502,21 @@ wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
         *offset = self->err_off;
         return self->err;
     }
-    size_t off = self->pos;
+    uint64_t off = self->pos;
     *offset = off;
     if (off == self->size)
         return 0;
-    /* The hot path: one length check and one CRC per frame. */
-    const uint8_t *p = self->buf + off;
-    size_t rem = self->size - off;
-    if (rem >= FRAME_HDR_LEN) {
+    /* The hot path: the frame is in the window; one length check and one
+     * CRC. */
+    const uint8_t *p;
+    size_t avail;
+    int rc = window(self, off, FRAME_HDR_LEN, &p, &avail);
+    if (rc == 0 && avail == FRAME_HDR_LEN) {
         uint32_t n = rd32(p);
         if (n != 0 && n <= WG_LOG_MAX_RECORD &&
-            n <= rem - FRAME_HDR_LEN && frame_crc(p, n) == rd32(p + 4)) {
+            n <= self->size - off - FRAME_HDR_LEN &&
+            (rc = window(self, off, FRAME_HDR_LEN + n, &p, &avail)) == 0 &&
+            avail == FRAME_HDR_LEN + n && frame_crc(p, n) == rd32(p + 4)) {
             *rec = p + FRAME_HDR_LEN;
             *len = n;
             self->pos = off + FRAME_HDR_LEN + n;
@@ -424,9 +524,11 @@ wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
             return 1;
         }
     }
-    self->err = classify_bad(self->buf, self->size, off);
+    if (rc == 0)
+        rc = classify_bad(self, off);
+    self->err = rc; /* an I/O error is sticky too */
     self->err_off = off;
-    return self->err;
+    return rc;
 }
 
 void
@@ -466,28 +568,31 @@ int
 wg_log_reader_resync(wg_log_reader_t *self, uint64_t *offset)
 {
     if (self->err != WG_ECORRUPT)
-        return self->err == WG_ETORN ? WG_ETORN : -EINVAL;
-    size_t off = self->err_off;
-    size_t at = 0;
+        return self->err < 0 ? self->err : -EINVAL;
+    uint64_t off = self->err_off, at = 0;
+    const uint8_t *p;
+    size_t avail;
+    int rc = window(self, off, FRAME_HDR_LEN, &p, &avail);
+    if (rc < 0)
+        return rc;
     /* Most often only the payload is damaged and the length is right: the
      * next frame then starts where this one says it ends. */
-    uint32_t len = rd32(self->buf + off);
+    uint32_t len = avail == FRAME_HDR_LEN ? rd32(p) : 0;
     if (len != 0 && len <= WG_LOG_MAX_RECORD &&
         len <= self->size - off - FRAME_HDR_LEN) {
-        size_t next = off + FRAME_HDR_LEN + len;
-        if (next == self->size || frame_ok(self->buf, self->size, next)) {
+        uint64_t next = off + FRAME_HDR_LEN + len;
+        if (next == self->size || (rc = frame_ok(self, next)) == 1) {
             at = next;
             goto found;
         }
+        if (rc < 0)
+            return rc;
     }
-    switch (scan_frame(self->buf, self->size, off + 1, &at)) {
-    case SCAN_FOUND:
-        goto found;
-    case SCAN_NONE:
-    case SCAN_GAVE_UP:
-        break;
-    }
-    return WG_ECORRUPT;
+    rc = scan_frame(self, off + 1, &at);
+    if (rc < 0)
+        return rc;
+    if (rc != SCAN_FOUND)
+        return WG_ECORRUPT;
 found:
     self->pos = at;
     self->index++; /* the bad frame counts as one record */
@@ -504,6 +609,7 @@ wg_log_reader_destroy(wg_log_reader_t **self_p)
         return;
     wg_log_reader_t *self = *self_p;
     wg_log_header_clear(&self->hdr);
+    close(self->fd);
     free(self->buf);
     free(self);
     *self_p = NULL;
@@ -600,8 +706,7 @@ write_out(wg_log_writer_t *self)
         return 0;
     int rc = pwrite_all(self->fd, self->buf, self->len, self->file_off);
     if (rc < 0) {
-        while (ftruncate(self->fd, (off_t)self->file_off) < 0 &&
-               errno == EINTR)
+        while (ftruncate(self->fd, (off_t)self->file_off) < 0 && errno == EINTR)
             ;
         return rc;
     }

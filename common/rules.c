@@ -20,7 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------
+ */
 
 static uint32_t
 unit_size(const wg_nation_t *n)
@@ -188,11 +189,11 @@ rotation_after(const wg_scenario_t *sc, uint32_t turn, uint32_t min_weeks,
     return 0;
 }
 
-/* ---- gates and caveats ---------------------------------------------------- */
+/* ---- gates and caveats ----------------------------------------------------
+ */
 
 bool
-wg_rules_gate_open(const wg_scenario_t *sc, const wg_state_t *st,
-                   size_t nation)
+wg_rules_gate_open(const wg_scenario_t *sc, const wg_state_t *st, size_t nation)
 {
     if (nation >= sc->n_nations || st->nations[nation].withdrawn)
         return false;
@@ -218,8 +219,7 @@ wg_rules_gate_open(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 uint32_t
-wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st,
-                 size_t nation)
+wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st, size_t nation)
 {
     if (!wg_rules_gate_open(sc, st, nation))
         return 0;
@@ -227,8 +227,7 @@ wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 bool
-wg_rules_sector_allowed(const wg_scenario_t *sc, size_t nation,
-                        size_t sector)
+wg_rules_sector_allowed(const wg_scenario_t *sc, size_t nation, size_t sector)
 {
     if (nation >= sc->n_nations || sector >= sc->n_sectors)
         return false;
@@ -244,7 +243,8 @@ wg_rules_sector_allowed(const wg_scenario_t *sc, size_t nation,
     return true;
 }
 
-/* ---- rotation timing ------------------------------------------------------ */
+/* ---- rotation timing ------------------------------------------------------
+ */
 
 uint32_t
 wg_rules_weeks_to_next_rotation(const wg_scenario_t *sc, uint32_t turn)
@@ -265,7 +265,8 @@ wg_rules_unit_due(const wg_scenario_t *sc, const wg_unit_t *u,
            (int64_t)u->weeks_left * 2 <= (int64_t)weeks_to_next_rotation;
 }
 
-/* ---- state and clock ------------------------------------------------------ */
+/* ---- state and clock ------------------------------------------------------
+ */
 
 void
 wg_state_init(wg_state_t *st, const wg_scenario_t *sc)
@@ -364,15 +365,15 @@ wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
     }
 }
 
-/* ---- deployment ----------------------------------------------------------- */
+/* ---- deployment -----------------------------------------------------------
+ */
 
 /* Sanity bound on one sector's requirement: keeps sums far from overflow. */
 #define REQ_MAX 10000000u
 
 int
 wg_rules_validate_requirement(const wg_scenario_t *sc, const wg_state_t *st,
-                              wg_requirement_t *req, char *why,
-                              size_t why_len)
+                              wg_requirement_t *req, char *why, size_t why_len)
 {
     (void)st;
     int n = 0;
@@ -411,9 +412,8 @@ wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
         room = 0;
     room -= room % unit_size(nat);
     if (pledge->troops > room) {
-        correct(&n, why, why_len, "%s: pledge %u over room %u (%s)",
-                nat->code, pledge->troops, room,
-                ceiling == 0 ? "gate closed" : "ceiling");
+        correct(&n, why, why_len, "%s: pledge %u over room %u (%s)", nat->code,
+                pledge->troops, room, ceiling == 0 ? "gate closed" : "ceiling");
         pledge->troops = room;
     }
     if (pledge->troops % unit_size(nat) != 0) {
@@ -426,8 +426,8 @@ wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
         if (wg_rules_sector_allowed(sc, nation, s))
             mask |= 1u << s;
     if (pledge->sector_mask & ~mask) {
-        correct(&n, why, why_len, "%s: sectors 0x%x outside caveats",
-                nat->code, pledge->sector_mask & ~mask);
+        correct(&n, why, why_len, "%s: sectors 0x%x outside caveats", nat->code,
+                pledge->sector_mask & ~mask);
         pledge->sector_mask &= mask;
     }
     return n;
@@ -435,10 +435,9 @@ wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
 
 /* Checks one nation's row of an assignment; returns corrections made. */
 static int
-validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st,
-                        size_t i, const wg_pledge_t *pledge,
-                        uint32_t row[WG_MAX_SECTORS], char *why,
-                        size_t why_len)
+validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+                        const wg_pledge_t *pledge, uint32_t row[WG_MAX_SECTORS],
+                        char *why, size_t why_len)
 {
     const wg_nation_t *nat = &sc->nations[i];
     uint32_t unit = unit_size(nat);
@@ -457,8 +456,8 @@ validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st,
         fresh[s] = row[s] - have;
         if (fresh[s] > 0 && (!(pledge->sector_mask & (1u << s)) ||
                              !wg_rules_sector_allowed(sc, i, s))) {
-            correct(&n, why, why_len, "%s/%s: not a pledged sector",
-                    nat->code, sc->sectors[s].code);
+            correct(&n, why, why_len, "%s/%s: not a pledged sector", nat->code,
+                    sc->sectors[s].code);
             fresh[s] = 0;
         }
         if (fresh[s] % unit != 0) {
@@ -477,8 +476,8 @@ validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st,
         if (cut > fresh[s])
             cut = fresh[s];
         if (cut > 0) {
-            correct(&n, why, why_len, "%s/%s: %u over the pledge",
-                    nat->code, sc->sectors[s].code, cut);
+            correct(&n, why, why_len, "%s/%s: %u over the pledge", nat->code,
+                    sc->sectors[s].code, cut);
             fresh[s] -= cut;
             total -= cut;
         }
@@ -499,14 +498,13 @@ wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
         for (size_t s = 0; s < WG_MAX_SECTORS; s++) {
             if ((i >= sc->n_nations || s >= sc->n_sectors) &&
                 asg->troops[i][s] != 0) {
-                correct(&n, why, why_len, "no nation %zu or sector %zu", i,
-                        s);
+                correct(&n, why, why_len, "no nation %zu or sector %zu", i, s);
                 asg->troops[i][s] = 0;
             }
         }
         if (i < sc->n_nations)
-            n += validate_assignment_row(sc, st, i, &pledges[i],
-                                         asg->troops[i], why, why_len);
+            n += validate_assignment_row(sc, st, i, &pledges[i], asg->troops[i],
+                                         why, why_len);
     }
     return n;
 }
@@ -541,11 +539,10 @@ wg_rules_default_requirement(const wg_scenario_t *sc, const wg_state_t *st,
         reserve = 0;
     for (size_t s = 0; s < sc->n_sectors; s++) {
         const wg_sector_t *sec = &sc->sectors[s];
-        double v = sec->rear ? reserve / (double)n_rear
-                   : weight > 0
-                       ? (target - reserve) * sec->length_km * sec->threat /
-                             weight
-                       : 0;
+        double v = sec->rear    ? reserve / (double)n_rear
+                   : weight > 0 ? (target - reserve) * sec->length_km *
+                                      sec->threat / weight
+                                : 0;
         req->troops[s] = (uint32_t)floor(v);
     }
 }
@@ -606,21 +603,20 @@ wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,
  * stays at deployed x (P + R) / T, so committed = deployed x (T + P + R) / T
  * (the seed's factor of 2.5 with 17/13/13).
  *
- * The lead is at least one tour, and long enough that a relief prepared at
- * the first rotation turn after this deployment can be ready in time: the
- * first rotation at least P weeks after that one. Without it the first
- * units would be due before anything could have been prepared, and every
- * nation would open with gaps. So the first contingent serves between one
- * and two tours, as entry forces do.
+ * The lead is the earliest a relief can be there: a relief prepared from
+ * the first rotation turn after this deployment is ready at the first
+ * rotation at least P weeks after that one. Units due before it would
+ * leave gaps; units due long after it would keep the force at home empty
+ * for months, which is not how an entry force rotates in. So the first
+ * units serve a short first tour and the last ones a long one.
  */
 static uint32_t
 first_tour_lead(const wg_scenario_t *sc, uint32_t turn, const wg_nation_t *n)
 {
-    uint32_t lead = n->tour_weeks;
+    uint32_t lead = n->tour_weeks; /* no rotation in the plan: one tour */
     uint32_t t1, d;
     uint32_t r1 = rotation_after(sc, turn, 0, &t1);
-    if (r1 != 0 && rotation_after(sc, r1, n->prep_weeks, &d) != 0 &&
-        t1 + d > lead)
+    if (r1 != 0 && rotation_after(sc, r1, n->prep_weeks, &d) != 0)
         lead = t1 + d;
     return lead;
 }
@@ -663,8 +659,8 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
                 if (add[s] == 0)
                     continue;
                 add[s]--;
-                int32_t tour = (int32_t)(lead + (uint64_t)k *
-                                                    nat->tour_weeks / batch);
+                int32_t tour =
+                    (int32_t)(lead + (uint64_t)k * nat->tour_weeks / batch);
                 if (new_unit(st, i, (int)s, WG_UNIT_DEPLOYED, tour, unit) ==
                     NULL) {
                     add_event(res, "unit limit %d reached", WG_MAX_UNITS);
@@ -677,7 +673,8 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
     }
 }
 
-/* ---- rotation ------------------------------------------------------------- */
+/* ---- rotation -------------------------------------------------------------
+ */
 
 static bool
 rotation_blocked(const wg_scenario_t *sc, const wg_nation_state_t *ns)
@@ -799,8 +796,7 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
             gaps++;
     }
     uint32_t stay = c[WG_UNIT_DEPLOYED] - gaps - rot->n_recall;
-    uint32_t pipe =
-        c[WG_UNIT_PREPARING] + c[WG_UNIT_READY] - rot->n_relieve;
+    uint32_t pipe = c[WG_UNIT_PREPARING] + c[WG_UNIT_READY] - rot->n_relieve;
     uint32_t max_prepare = rotation_blocked(sc, ns) ? 0
                            : stay > pipe            ? stay - pipe
                                                     : 0;
@@ -854,6 +850,11 @@ wg_rules_default_rotation(const wg_scenario_t *sc, const wg_state_t *st,
             need++;
         }
     }
+    /* The units relieving now start fresh tours; a tour shorter than the
+     * preparation time plus half an interval is due again by then. */
+    int64_t fresh = sc->nations[i].tour_weeks;
+    if (r != 0 && (fresh - (int64_t)d) * 2 <= (int64_t)wd)
+        need += rot->n_relieve;
     uint32_t pipe = c[WG_UNIT_PREPARING] + c[WG_UNIT_READY] - rot->n_relieve;
     rot->prepare = need > pipe ? need - pipe : 0;
     if (rotation_blocked(sc, ns))
@@ -954,8 +955,8 @@ rotate_nation(const wg_scenario_t *sc, wg_state_t *st, size_t i,
                                : 0;
     uint32_t prepare = rot->prepare < max_prepare ? rot->prepare : max_prepare;
     for (uint32_t k = 0; k < prepare; k++)
-        if (new_unit(st, i, -1, WG_UNIT_PREPARING,
-                     (int32_t)nat->prep_weeks, unit_size(nat)) == NULL)
+        if (new_unit(st, i, -1, WG_UNIT_PREPARING, (int32_t)nat->prep_weeks,
+                     unit_size(nat)) == NULL)
             break;
     return gaps;
 }
@@ -975,8 +976,7 @@ wg_rules_rotate(const wg_scenario_t *sc, wg_state_t *st,
         if (gaps > 0)
             add_event(res, "%s leaves %u unit%s unrelieved",
                       sc->nations[i].code, gaps, gaps == 1 ? "" : "s");
-        if (st->nations[i].leaving && had &&
-            wg_state_deployed(st, (int)i) == 0)
+        if (st->nations[i].leaving && had && wg_state_deployed(st, (int)i) == 0)
             withdraw_nation(sc, st, i, res);
     }
     for (uint32_t m = 0; command != NULL && m < command->n_moves; m++) {
@@ -987,7 +987,8 @@ wg_rules_rotate(const wg_scenario_t *sc, wg_state_t *st,
     }
 }
 
-/* ---- incidents ------------------------------------------------------------ */
+/* ---- incidents ------------------------------------------------------------
+ */
 
 /*
  * Mean count of one incident type in one sector this turn, in regime r.
@@ -1021,9 +1022,9 @@ expected_count(const wg_scenario_t *sc, size_t s, size_t t, uint32_t r,
     }
     double mult = 1.0;
     if (rg != NULL)
-        mult = it->raw                        ? rg->multiplier
+        mult = it->raw                       ? rg->multiplier
                : rg->direct_multiplier > 0.0 ? rg->direct_multiplier
-                                              : 1.0;
+                                             : 1.0;
     return it->rate * basis * threat * mult;
 }
 
@@ -1094,8 +1095,8 @@ wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
                 /* Thinning a Poisson count by a Poisson draw capped at the
                  * count: close to Binomial(count, share) for the small
                  * shares that matter, at one draw whatever the count. */
-                exposed = it->raw ? wg_rng_poisson(&st->rng, count * share)
-                                  : count;
+                exposed =
+                    it->raw ? wg_rng_poisson(&st->rng, count * share) : count;
                 if (exposed > count)
                     exposed = count;
             }
@@ -1148,8 +1149,7 @@ wg_rules_default_response(const wg_scenario_t *sc, const wg_state_t *st,
     (void)st;
     memset(resp, 0, sizeof *resp);
     for (uint32_t k = 0; k < inc->n; k++)
-        if (inc->items[k].nation >= 0 &&
-            (size_t)inc->items[k].nation == nation)
+        if (inc->items[k].nation >= 0 && (size_t)inc->items[k].nation == nation)
             resp->action[k] = WG_ROE_HOLD;
 }
 
@@ -1160,8 +1160,8 @@ wg_rules_validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
     (void)st;
     int n = 0;
     why_clear(why, why_len);
-    uint32_t all = sc->n_sectors >= 32 ? UINT32_MAX
-                                       : (1u << sc->n_sectors) - 1u;
+    uint32_t all =
+        sc->n_sectors >= 32 ? UINT32_MAX : (1u << sc->n_sectors) - 1u;
     if (dec->reinforce_mask & ~all) {
         correct(&n, why, why_len, "reinforce: no sectors 0x%x",
                 dec->reinforce_mask & ~all);
@@ -1183,7 +1183,8 @@ wg_rules_default_decision(const wg_scenario_t *sc, const wg_state_t *st,
                     st->regime != sc->threat.managed_regime;
 }
 
-/* ---- resolution ----------------------------------------------------------- */
+/* ---- resolution -----------------------------------------------------------
+ */
 
 static uint8_t
 action_of(const wg_response_t resp[WG_MAX_NATIONS], const wg_incident_t *it,
@@ -1194,12 +1195,11 @@ action_of(const wg_response_t resp[WG_MAX_NATIONS], const wg_incident_t *it,
 }
 
 /* Casualties and escalation steps, incident by incident in id order.
- * Returns true if the turn was quiet: no casualties, no step up. */
+ * Returns true if the turn was quiet: nobody killed, no step up. */
 static bool
 resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
                 const wg_incident_list_t *inc,
-                const wg_response_t resp[WG_MAX_NATIONS],
-                wg_turn_result_t *res)
+                const wg_response_t resp[WG_MAX_NATIONS], wg_turn_result_t *res)
 {
     const wg_escalation_t *esc = &sc->escalation;
     bool quiet = true;
@@ -1221,15 +1221,24 @@ resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
             kia += wg_rng_poisson(&st->rng, ty->kia_mean);
             wia += wg_rng_poisson(&st->rng, ty->wia_mean);
         }
-        /* One chance to step up per incident, i.e. per contingent hit by
-         * one kind of fire in one sector this turn. */
-        double p_up = (st->robust_roe ? esc->p_up_robust
-                                      : esc->p_up_restrictive) *
-                      roe->escalation_factor *
-                      (sc->us_enablers ? esc->us_enabler_factor : 1.0);
+        /*
+         * One chance to step up per incident (a contingent hit by one kind
+         * of fire in one sector this turn), but only if blood was shed or
+         * the contingent shot back. Harassment that is absorbed does not
+         * climb the ladder: with every exposed incident counting, the
+         * brief's 0.03 over the ~30 incidents a 40,000 force meets in a
+         * managed week gives about one step a week, and the truce would
+         * collapse in a month whatever anyone did. This keeps the answer
+         * to fire the decision that matters.
+         */
+        bool hostile = kia > 0 || a == WG_ROE_RETURN_FIRE;
+        double p_up =
+            (st->robust_roe ? esc->p_up_robust : esc->p_up_restrictive) *
+            roe->escalation_factor *
+            (sc->us_enablers ? esc->us_enabler_factor : 1.0);
         if (st->reinforced_mask & (1u << it->sector))
             p_up += esc->reinforce_delta;
-        bool up = wg_rng_bernoulli(&st->rng, p_up);
+        bool up = hostile && wg_rng_bernoulli(&st->rng, p_up);
         if (up && st->escalation < esc->max_level)
             st->escalation++;
 
@@ -1241,7 +1250,11 @@ resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
         res->kia += kia;
         res->wia += wia;
         res->outcomes[k] = (wg_outcome_t){kia, wia, up, a};
-        if (kia + wia > 0 || up)
+        /* A week with only wounded still counts as quiet: mines and stray
+         * fire wound someone in most weeks of a large force, and a ladder
+         * that could only come down in a week without a scratch would
+         * never come down. */
+        if (up)
             quiet = false;
     }
     res->n_outcomes = inc->n;
@@ -1263,8 +1276,8 @@ resolve_stability(const wg_scenario_t *sc, wg_state_t *st,
             troops += troops_in_sector(st, i, s);
         for (size_t t = 0; t < sc->n_incident_types; t++)
             if (sc->incident_types[t].raw)
-                expected += expected_count(sc, s, t,
-                                           sc->threat.managed_regime, troops);
+                expected +=
+                    expected_count(sc, s, t, sc->threat.managed_regime, troops);
     }
     for (uint32_t k = 0; k < inc->n; k++)
         if (inc->items[k].type < sc->n_incident_types &&
@@ -1272,10 +1285,14 @@ resolve_stability(const wg_scenario_t *sc, wg_state_t *st,
             observed += inc->items[k].count;
     res->incidents = (uint32_t)observed;
 
+    /* Violations above the managed truce's expectation cost per_excess for
+     * every doubling: the hot regime (x25) costs ~4.6 times per_excess a
+     * turn, not 24 times, so a bad month hurts and a bad week does not
+     * end the index. */
     if (observed <= expected)
         st->stability += sb->quiet_gain;
     else if (expected > 0)
-        st->stability -= sb->per_excess * (observed - expected) / expected;
+        st->stability -= sb->per_excess * log2(observed / expected);
     st->stability -= sb->escalation_loss * st->escalation;
 
     uint32_t managed = sc->threat.managed_regime;
@@ -1345,8 +1362,7 @@ resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
 }
 
 static void
-resolve_cohesion(const wg_scenario_t *sc, wg_state_t *st,
-                 wg_turn_result_t *res)
+resolve_cohesion(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
 {
     const wg_cohesion_t *co = &sc->cohesion;
     for (size_t i = 0; i < sc->n_nations; i++) {
@@ -1392,6 +1408,10 @@ wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
     if (quiet && st->escalation > 0 &&
         wg_rng_bernoulli(&st->rng, sc->escalation.p_down_quiet))
         st->escalation--;
+    /* A recommitment of the parties takes the ladder down one step: it is
+     * what the joint commission is for (brief §5: 12 recommitments). */
+    if (d.recommit && st->escalation > 0)
+        st->escalation--;
     if (st->escalation != before)
         add_event(res, "escalation %u -> %u", before, st->escalation);
     st->truce_turns = st->escalation <= 1 ? st->truce_turns + 1 : 0;
@@ -1401,14 +1421,14 @@ wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
     resolve_cohesion(sc, st, res);
 }
 
-/* ---- end of turn ---------------------------------------------------------- */
+/* ---- end of turn ----------------------------------------------------------
+ */
 
 /* Cohesion thresholds. A withdrawal costs the allies cohesion, which may
  * take another nation over its threshold, so this runs until nothing
  * changes (at most once per nation). */
 static void
-apply_thresholds(const wg_scenario_t *sc, wg_state_t *st,
-                 wg_turn_result_t *res)
+apply_thresholds(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
 {
     const wg_cohesion_t *co = &sc->cohesion;
     bool changed = true;
@@ -1487,7 +1507,8 @@ wg_state_deployed(const wg_state_t *st, int nation)
     uint32_t sum = 0;
     for (uint32_t k = 0; k < st->n_units; k++) {
         const wg_unit_t *u = &st->units[k];
-        if (u->status == WG_UNIT_DEPLOYED && (nation < 0 || u->nation == nation))
+        if (u->status == WG_UNIT_DEPLOYED &&
+            (nation < 0 || u->nation == nation))
             sum += u->troops;
     }
     return sum;

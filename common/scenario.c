@@ -32,7 +32,7 @@
 
 /* A scenario is a few kilobytes of text; anything far larger is a mistake
  * (a log or a binary passed by accident), not a scenario. */
-#define MAX_FILE_BYTES (4u * 1024u * 1024u)
+#define MAX_FILE_BYTES ((size_t)4 * 1024 * 1024)
 #define MAX_FIELDS 32
 #define MAX_PLAN_DEPTH 8
 #define PATH_MAX_LEN 160
@@ -70,35 +70,29 @@ typedef struct {
 
 typedef struct field {
     const char *key;
-    ftype_t type;
     size_t off;
     size_t size; /* F_STR: buffer size */
-    bool required;
     double min, max;
     const enum_name_t *names; /* F_ENUM, NULL-terminated */
     const struct field *sub;  /* F_SUB */
     size_t n_sub;
+    ftype_t type;
+    bool required;
 } field_t;
 
+/* clang-format off */
 #define FIELD(T, m, ty, req, lo, hi)                                           \
-    {                                                                          \
-#m, ty, offsetof(T, m), sizeof(((T *)0)->m), req, lo, hi, NULL, NULL,  \
-            0                                                                  \
-    }
-#define FENUM(T, m, req, names)                                                \
-    {                                                                          \
-#m, F_ENUM, offsetof(T, m), sizeof(((T *)0)->m), req, 0, 0, names,     \
-            NULL, 0                                                            \
-    }
-#define FSUB(T, m, sub)                                                        \
-    {                                                                          \
-#m, F_SUB, offsetof(T, m), sizeof(((T *)0)->m), false, 0, 0, NULL,     \
-            sub, sizeof(sub) / sizeof(sub[0])                                  \
-    }
-#define FNODE(key, req)                                                        \
-    {                                                                          \
-        key, F_NODE, 0, 0, req, 0, 0, NULL, NULL, 0                            \
-    }
+    {.key = #m, .type = (ty), .off = offsetof(T, m),                           \
+     .size = sizeof(((T *)0)->m), .required = (req), .min = (lo), .max = (hi)}
+#define FENUM(T, m, req, list)                                                 \
+    {.key = #m, .type = F_ENUM, .off = offsetof(T, m),                         \
+     .size = sizeof(((T *)0)->m), .required = (req), .names = (list)}
+#define FSUB(T, m, table)                                                      \
+    {.key = #m, .type = F_SUB, .off = offsetof(T, m),                          \
+     .size = sizeof(((T *)0)->m), .sub = (table),                              \
+     .n_sub = sizeof(table) / sizeof((table)[0])}
+#define FNODE(name, req) {.key = (name), .type = F_NODE, .required = (req)}
+/* clang-format on */
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Generous upper bounds: they catch a slipped digit, not a design choice. */
@@ -634,7 +628,7 @@ read_table(ctx_t *c, const yaml_node_t *map, const char *path,
            const yaml_node_t **found)
 {
     const yaml_node_t *seen[MAX_FIELDS] = {0};
-    const char *known[MAX_FIELDS];
+    const char *known[MAX_FIELDS] = {0};
     char sub[PATH_MAX_LEN];
     int rc;
 
@@ -775,7 +769,7 @@ static int
 read_sectors(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *codes[WG_MAX_SECTORS];
-    size_t n, line_sectors = 0;
+    size_t n = 0, line_sectors = 0;
     int rc;
 
     if ((rc = expect_list(c, list, "sectors", WG_MAX_SECTORS, &n)))
@@ -822,7 +816,7 @@ static int
 read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *names[WG_MAX_REGIMES];
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc = expect_list(c, list, "regimes", WG_MAX_REGIMES, &n)))
@@ -866,7 +860,7 @@ static int
 read_incidents(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *names[WG_MAX_INCIDENT_TYPES];
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc =
@@ -907,14 +901,11 @@ static int
 read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
 {
     const yaml_node_t *seen[WG_MAX_INCIDENT_TYPES] = {0};
-    const char *known[WG_MAX_INCIDENT_TYPES];
     int rc;
 
     if ((rc =
              expect_type(c, map, "casualties", YAML_MAPPING_NODE, "a mapping")))
         return rc;
-    for (size_t i = 0; i < sc->n_incident_types; i++)
-        known[i] = sc->incident_types[i].name;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
          p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
@@ -924,17 +915,18 @@ read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
         if (k->type != YAML_SCALAR_NODE)
             return fail(c, k, "casualties", "keys must be incident types");
         for (i = 0; i < sc->n_incident_types; i++)
-            if (!strcmp((const char *)k->data.scalar.value, known[i]))
+            if (!strcmp((const char *)k->data.scalar.value,
+                        sc->incident_types[i].name))
                 break;
         if (i == sc->n_incident_types) {
             const char *name = (const char *)k->data.scalar.value;
             const char *best = NULL;
             size_t best_d = 3;
             for (size_t j = 0; j < sc->n_incident_types; j++) {
-                size_t d = distance(name, known[j]);
+                size_t d = distance(name, sc->incident_types[j].name);
                 if (d < best_d) {
                     best_d = d;
-                    best = known[j];
+                    best = sc->incident_types[j].name;
                 }
             }
             return fail(c, k, "casualties",
@@ -942,7 +934,7 @@ read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
                         best ? " (did you mean \"" : "", best ? best : "",
                         best ? "\"?)" : "");
         }
-        child_path(path, "casualties", known[i]);
+        child_path(path, "casualties", sc->incident_types[i].name);
         if (seen[i])
             return fail(c, k, path, "duplicate key (first at line %u)",
                         (unsigned)seen[i]->start_mark.line + 1);
@@ -968,7 +960,7 @@ static int
 read_avoid(ctx_t *c, const yaml_node_t *list, const char *path,
            const wg_scenario_t *sc, uint32_t *mask)
 {
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc = expect_list(c, list, path, WG_MAX_SECTORS, &n)))
@@ -993,7 +985,7 @@ static int
 read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *codes[WG_MAX_NATIONS];
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc = expect_list(c, list, "nations", WG_MAX_NATIONS, &n)))
@@ -1108,7 +1100,7 @@ static int
 read_roe(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
 {
     const yaml_node_t *seen[WG_ROE_COUNT] = {0};
-    const char *known[WG_ROE_COUNT - 1];
+    const char *known[WG_ROE_COUNT - 1] = {0};
     int rc;
 
     if ((rc = expect_type(c, map, "roe", YAML_MAPPING_NODE, "a mapping")))
@@ -1161,7 +1153,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
             wg_scenario_t *sc, int depth)
 {
     static const char *const repeat_keys[] = {"repeat", "turns"};
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc = expect_list(c, list, path, (size_t)-1, &n)))
@@ -1172,7 +1164,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
 
         item_path(sub, path, i);
         if (item->type == YAML_SCALAR_NODE) {
-            int t;
+            int t = 0;
             if ((rc = read_enum(c, item, sub, turn_names, &t)) ||
                 (rc = add_turn(c, item, sub, sc, (wg_turn_type_t)t)))
                 return rc;
@@ -1213,7 +1205,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
                         times ? "turns" : "repeat");
 
         char rpath[PATH_MAX_LEN], tpath[PATH_MAX_LEN];
-        uint64_t reps;
+        uint64_t reps = 0;
         size_t start = sc->n_turns, len;
 
         child_path(rpath, sub, "repeat");
@@ -1229,7 +1221,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
             return fail(c, item, sub,
                         "the plan is longer than %d turns (%zu so far, this "
                         "adds %llu)",
-                        WG_MAX_TURNS, start, (unsigned long long)(len * reps));
+                        WG_MAX_TURNS, start, (unsigned long long)len * reps);
         for (uint64_t r = 1; r < reps; r++) {
             memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
                    len * sizeof sc->plan[0]);
@@ -1258,7 +1250,7 @@ static int
 read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *gate_seen[WG_MAX_NATIONS] = {0};
-    size_t n;
+    size_t n = 0;
     int rc;
 
     if ((rc = expect_list(c, list, "events", WG_MAX_EVENTS, &n)))
@@ -1636,7 +1628,7 @@ wg_scenario_load(const char *path, wg_scenario_t **out, wg_config_error_t *err)
 
         if (len >= MAX_FILE_BYTES) {
             snprintf(err->message, sizeof err->message,
-                     "larger than %u bytes; not a scenario", MAX_FILE_BYTES);
+                     "larger than %zu bytes; not a scenario", MAX_FILE_BYTES);
             rc = WG_ECONFIG;
             goto out;
         }

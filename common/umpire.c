@@ -528,11 +528,16 @@ wg_umpire_deadline(wg_umpire_t *self)
 
 /* ---- input ----------------------------------------------------------------- */
 
+/* Records an accepted input as received, with its sequence number. The
+ * envelope was unpacked by protobuf-c, which frees its strings: borrow the
+ * recipient field only for the call. */
 static void
 record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
 {
+    char *recipient = env->recipient;
     env->recipient = "";
     emit(self, env, WG_DEST_RECORD);
+    env->recipient = recipient;
 }
 
 static void

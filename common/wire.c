@@ -451,11 +451,13 @@ wg_wire_rotation(wg_arena_t *a, const wg_scenario_t *sc,
     wgpb__v1__rotation_orders__init(m);
     m->n_relieve = rot->n_relieve;
     m->relieve = AARRAY(a, uint32_t, rot->n_relieve);
-    memcpy(m->relieve, rot->relieve, rot->n_relieve * sizeof(uint32_t));
+    if (rot->n_relieve > 0)
+        memcpy(m->relieve, rot->relieve, rot->n_relieve * sizeof(uint32_t));
     m->prepare = rot->prepare;
     m->n_recall = rot->n_recall;
     m->recall = AARRAY(a, uint32_t, rot->n_recall);
-    memcpy(m->recall, rot->recall, rot->n_recall * sizeof(uint32_t));
+    if (rot->n_recall > 0)
+        memcpy(m->recall, rot->recall, rot->n_recall * sizeof(uint32_t));
     m->n_moves = rot->n_moves;
     m->moves = AARRAY(a, Wgpb__V1__UnitMove *, rot->n_moves);
     for (uint32_t i = 0; i < rot->n_moves; i++) {
@@ -477,9 +479,11 @@ wg_wire_read_rotation(const wg_scenario_t *sc, const Wgpb__V1__RotationOrders *m
         m->n_moves > WG_MAX_MOVES)
         return fail(why, n, "rotation orders name too many units");
     rot->n_relieve = (uint32_t)m->n_relieve;
-    memcpy(rot->relieve, m->relieve, m->n_relieve * sizeof(uint32_t));
+    if (m->n_relieve > 0)
+        memcpy(rot->relieve, m->relieve, m->n_relieve * sizeof(uint32_t));
     rot->n_recall = (uint32_t)m->n_recall;
-    memcpy(rot->recall, m->recall, m->n_recall * sizeof(uint32_t));
+    if (m->n_recall > 0)
+        memcpy(rot->recall, m->recall, m->n_recall * sizeof(uint32_t));
     rot->prepare = m->prepare;
     for (size_t i = 0; i < m->n_moves; i++) {
         int s = sector_of(sc, m->moves[i]->sector);

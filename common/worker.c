@@ -295,6 +295,12 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         w->errors++;
         WG_LOG_WARN("adjudicator: %s", env->error->detail);
+        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
+            w->welcomed) {
+            /* The adjudicator no longer knows this peer (it restarted). */
+            w->welcomed = false;
+            send_join(w);
+        }
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
         if (w->welcomed) {

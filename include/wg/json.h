@@ -26,10 +26,13 @@ typedef struct {
     char *data; /* NUL-terminated */
     size_t len;
     size_t cap;
-    int err;    /* 0 or -ENOMEM */
+    int err; /* 0 or -ENOMEM */
 } wg_json_buf_t;
 
-#define WG_JSON_BUF_INIT {NULL, 0, 0, 0}
+#define WG_JSON_BUF_INIT                                                       \
+    {                                                                          \
+        NULL, 0, 0, 0                                                          \
+    }
 
 void wg_json_buf_reset(wg_json_buf_t *buf); /* empties, keeps memory */
 void wg_json_buf_free(wg_json_buf_t *buf);

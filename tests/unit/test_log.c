@@ -245,8 +245,7 @@ test_round_trip(void **state)
     wg_log_header_t h, *got;
     wg_log_writer_t *w;
     fill_header(&h);
-    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_EVERY_TURN,
-                                          &w),
+    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_EVERY_TURN, &w),
                      0);
     /* Records from 1 byte to WG_LOG_MAX_RECORD, some bigger than the
      * writer's buffer. */
@@ -257,8 +256,8 @@ test_round_trip(void **state)
         big[i] = (uint8_t)rnd(&s);
     size_t lens[N];
     for (unsigned i = 0; i < N; i++) {
-        lens[i] = i == 500   ? WG_LOG_MAX_RECORD
-                  : i == 501 ? 300000
+        lens[i] = i == 500      ? WG_LOG_MAX_RECORD
+                  : i == 501    ? 300000
                   : i % 97 == 0 ? 1 + rnd(&s) % 70000
                                 : 1 + rnd(&s) % 300;
         assert_int_equal(wg_log_writer_append(w, big + i, lens[i]), 0);
@@ -331,6 +330,86 @@ test_empty_started_is_filled(void **state)
     assert_null(w);
 }
 
+/* A log many times the reader's buffer, with a header bigger than it:
+ * frames straddle every refill, and errors are found far from the start. */
+static void
+test_large_log(void **state)
+{
+    fixture_t *f = *state;
+    enum { N = 300 };
+    wg_log_header_t h;
+    wg_log_writer_t *w;
+    fill_header(&h);
+    h.scenario_len = 5u << 20;
+    h.scenario_text = malloc(h.scenario_len + 1);
+    assert_non_null(h.scenario_text);
+    memset(h.scenario_text, 's', h.scenario_len);
+    h.scenario_text[h.scenario_len] = '\0';
+    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_NEVER, &w), 0);
+    uint8_t *data = malloc(WG_LOG_MAX_RECORD + N);
+    assert_non_null(data);
+    uint64_t s = 3;
+    for (size_t i = 0; i < WG_LOG_MAX_RECORD + N; i++)
+        data[i] = (uint8_t)rnd(&s);
+    size_t lens[N];
+    uint64_t offs[N];
+    for (unsigned i = 0; i < N; i++) {
+        lens[i] = i % 50 == 7 ? WG_LOG_MAX_RECORD : 1 + rnd(&s) % 90000;
+        assert_int_equal(wg_log_writer_append(w, data + i, lens[i]), 0);
+    }
+    wg_log_writer_destroy(&w);
+
+    wg_log_reader_t *rd;
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
+    assert_int_equal(wg_log_reader_header(rd)->scenario_len, h.scenario_len);
+    assert_string_equal(wg_log_reader_header(rd)->scenario_text,
+                        h.scenario_text);
+    for (unsigned i = 0; i < N; i++) {
+        assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), 1);
+        assert_int_equal(len, lens[i]);
+        assert_memory_equal(rec, data + i, len);
+        offs[i] = off;
+    }
+    assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), 0);
+    wg_log_reader_destroy(&rd);
+
+    /* Damage near the end: a payload byte of record N-20, and a cut
+     * inside the last record. */
+    size_t size;
+    uint8_t *whole = get_file(f->path, &size);
+    whole[offs[N - 20] + 8 + lens[N - 20] / 2] ^= 0x10;
+    put_file(f->path, whole, size - 1);
+    assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
+    unsigned i = 0;
+    int rc;
+    while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1)
+        assert_memory_equal(rec, data + i++, len);
+    assert_int_equal(rc, WG_ECORRUPT);
+    assert_int_equal(i, N - 20);
+    assert_int_equal(off, offs[N - 20]);
+    assert_int_equal(wg_log_reader_resync(rd, &off), 0);
+    assert_int_equal(off, offs[N - 19]);
+    i = N - 19;
+    while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1)
+        assert_memory_equal(rec, data + i++, len);
+    assert_int_equal(rc, WG_ETORN);
+    assert_int_equal(i, N - 1);
+    assert_int_equal(off, offs[N - 1]);
+    /* Rewind goes back across the whole file. */
+    wg_log_reader_rewind(rd);
+    assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), 1);
+    assert_int_equal(off, offs[0]);
+    assert_memory_equal(rec, data, len);
+    wg_log_reader_destroy(&rd);
+
+    free(whole);
+    free(data);
+    free(h.scenario_text);
+}
+
 /* ---- torn tails -------------------------------------------------------- */
 
 static void
@@ -357,9 +436,9 @@ test_torn_every_offset(void **state)
         wg_log_header_t h;
         wg_log_writer_t *w;
         uint64_t cut_bytes = 99;
-        assert_int_equal(wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &h,
-                                              &cut_bytes, &w),
-                         0);
+        assert_int_equal(
+            wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &h, &cut_bytes, &w),
+            0);
         assert_int_equal(cut_bytes, cut - last);
         assert_int_equal(wg_log_writer_records(w), N - 1);
         assert_string_equal(h.scenario_name, "test scenario");
@@ -661,8 +740,7 @@ test_bad_frames(void **state)
             buf[h + b] = (uint8_t)(lens[i] >> (8 * b));
         put_file(f->path, buf, h + 64);
         assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
-        assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off),
-                         WG_ECORRUPT);
+        assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), WG_ECORRUPT);
         assert_int_equal(off, h);
         wg_log_reader_destroy(&rd);
     }
@@ -726,14 +804,12 @@ test_reopen_errors(void **state)
     wg_log_header_t h;
     wg_log_writer_t *w;
     uint64_t cut;
-    assert_int_equal(
-        wg_log_writer_reopen("/nonexistent/x.wglog", WG_FSYNC_NEVER, &h,
-                             &cut, &w),
-        -ENOENT);
+    assert_int_equal(wg_log_writer_reopen("/nonexistent/x.wglog",
+                                          WG_FSYNC_NEVER, &h, &cut, &w),
+                     -ENOENT);
     put_file(f->path, "\x89WGL\r\n", 6);
-    assert_int_equal(wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &h, &cut,
-                                          &w),
-                     WG_ETORN);
+    assert_int_equal(
+        wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &h, &cut, &w), WG_ETORN);
     assert_null(w);
 }
 
@@ -762,6 +838,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_started_is_filled, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_large_log, setup, teardown),
         cmocka_unit_test_setup_teardown(test_torn_every_offset, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_zero_tail_is_torn, setup,

@@ -92,7 +92,7 @@ test_default_loads(void **state)
     assert_int_equal(sc->n_incident_types, 7);
     assert_int_equal(sc->n_regimes, 3);
     assert_int_equal(sc->n_events, 4);
-    assert_int_equal(sc->n_turns, 65);
+    assert_int_equal(sc->n_turns, 76);
     assert_int_equal(sc->mandate, WG_MANDATE_DETERRENCE);
     assert_int_equal(sc->auspices, WG_AUSPICES_COALITION);
     assert_true(sc->us_enablers);
@@ -104,7 +104,7 @@ test_default_loads(void **state)
     assert_int_equal(wg_nation_ceiling(sc, nation(sc, "GBR")), 10000);
     assert_int_equal(nation(sc, "GBR")->tour_weeks, 26);
     assert_int_equal(nation(sc, "GBR")->gate.opens_turn, 1);
-    assert_int_equal(nation(sc, "DEU")->gate.opens_turn, 6);
+    assert_int_equal(nation(sc, "DEU")->gate.opens_turn, 7);
     assert_true(nation(sc, "DEU")->kia_weight == 1.5);
     assert_true(nation(sc, "ITA")->gate.needs_un);
     assert_true(nation(sc, "ITA")->gate.needs_peacekeeping);
@@ -139,14 +139,15 @@ test_default_loads(void **state)
     assert_int_equal(sc->escalation.max_level, 4);
     assert_true(sc->cohesion.no_rotation_below == 35.0);
 
-    /* The plan: D, 4 I, D, 4 I, D, then (4 I, R) x 10, then 4 I. */
+    /* The plan: D R 4I, D R 4I, then (D, (R 4I) x 3) x 4. */
     assert_int_equal(sc->plan[0], WG_TURN_DEPLOYMENT);
-    assert_int_equal(sc->plan[1], WG_TURN_INCIDENT);
-    assert_int_equal(sc->plan[5], WG_TURN_DEPLOYMENT);
-    assert_int_equal(sc->plan[10], WG_TURN_DEPLOYMENT);
-    assert_int_equal(sc->plan[15], WG_TURN_ROTATION);
-    assert_int_equal(sc->plan[60], WG_TURN_ROTATION);
-    assert_int_equal(sc->plan[64], WG_TURN_INCIDENT);
+    assert_int_equal(sc->plan[1], WG_TURN_ROTATION);
+    assert_int_equal(sc->plan[2], WG_TURN_INCIDENT);
+    assert_int_equal(sc->plan[6], WG_TURN_DEPLOYMENT);
+    assert_int_equal(sc->plan[12], WG_TURN_DEPLOYMENT);
+    assert_int_equal(sc->plan[13], WG_TURN_ROTATION);
+    assert_int_equal(sc->plan[28], WG_TURN_DEPLOYMENT);
+    assert_int_equal(sc->plan[75], WG_TURN_INCIDENT);
 
     /* Events in turn order; the open_gate event names its nation. */
     for (size_t i = 1; i < sc->n_events; i++)

@@ -18,6 +18,7 @@
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
+#include "wg/replay.h"
 #include "wg/scenario.h"
 #include "wg/umpire.h"
 #include "wg/wire.h"
@@ -53,6 +54,7 @@ typedef struct {
     bool closing;
     int exit_code;
     uint64_t instance; /* random per process; never in a decision */
+    bool lobby_open;   /* waiting for roles to (re)join */
 } adjudicator_t;
 
 typedef struct {
@@ -64,6 +66,7 @@ typedef struct {
     bool have_seed;
     uint64_t seed;
     bool list_nations;
+    const char *resume;
 } options_t;
 
 static void
@@ -170,12 +173,31 @@ deadline_cb(uv_timer_t *t)
     arm_deadline(a);
 }
 
+static size_t
+bound_peers(const adjudicator_t *a)
+{
+    size_t n = 0;
+    for (int k = 0; k < N_KEYS; k++)
+        n += a->peers[k].len > 0;
+    return n;
+}
+
 static void
 start_exercise(adjudicator_t *a)
 {
-    if (wg_umpire_started(a->umpire))
+    if (!a->lobby_open)
         return;
+    a->lobby_open = false;
     uv_timer_stop(&a->lobby_timer);
+    if (wg_umpire_started(a->umpire)) {
+        /* Resumed mid-exercise: the current phase goes on from now. */
+        WG_LOG_INFO("%zu of %zu roles joined again: turn %u goes on",
+                    bound_peers(a), wg_umpire_expected(a->umpire),
+                    wg_umpire_turn(a->umpire));
+        a->armed_serial = 0;
+        arm_deadline(a);
+        return;
+    }
     WG_LOG_INFO("%zu of %zu roles joined: turn 1 begins",
                 wg_umpire_joined(a->umpire), wg_umpire_expected(a->umpire));
     wg_umpire_start(a->umpire);
@@ -223,10 +245,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
          * sender"; from now on they go by role. */
     }
     a->cur_peer = NULL;
-    if (!wg_umpire_started(a->umpire) &&
-        wg_umpire_joined(a->umpire) == wg_umpire_expected(a->umpire))
+    if (a->lobby_open && bound_peers(a) == wg_umpire_expected(a->umpire))
         start_exercise(a);
-    arm_deadline(a);
+    if (!a->lobby_open)
+        arm_deadline(a);
 }
 
 static void
@@ -264,6 +286,7 @@ signal_cb(uv_signal_t *s, int signum)
 
 static const char usage[] =
     "usage: wg-adjudicator --scenario PATH [options]\n"
+    "       wg-adjudicator --resume LOG [options]\n"
     "  --scenario PATH     scenario YAML (configs/scenarios/default.yaml)\n"
     "  --router EP         ROUTER endpoint to bind (tcp://127.0.0.1:5555)\n"
     "  --pub EP            PUB endpoint to bind (tcp://127.0.0.1:5556)\n"
@@ -272,7 +295,10 @@ static const char usage[] =
     "  --fsync POLICY      every-turn (default) or never\n"
     "  --lobby-timeout MS  start without missing roles after MS (30000)\n"
     "  --log-level LEVEL   err, warn, info (default), debug\n"
-    "  --list-nations      print the scenario's nation codes and exit\n";
+    "  --list-nations      print the scenario's nation codes and exit\n"
+    "  --resume LOG        rebuild the state from LOG (cutting a torn tail),\n"
+    "                      wait for the roles to join again, and play on,\n"
+    "                      appending to LOG\n";
 
 static int
 parse_options(int argc, char **argv, options_t *o)
@@ -287,6 +313,7 @@ parse_options(int argc, char **argv, options_t *o)
         {"lobby-timeout", required_argument, NULL, 'T'},
         {"log-level", required_argument, NULL, 'l'},
         {"list-nations", no_argument, NULL, 'N'},
+        {"resume", required_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -342,6 +369,9 @@ parse_options(int argc, char **argv, options_t *o)
         case 'N':
             o->list_nations = true;
             break;
+        case 'R':
+            o->resume = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(0);
@@ -350,7 +380,7 @@ parse_options(int argc, char **argv, options_t *o)
             return 2;
         }
     }
-    if (o->scenario == NULL || optind != argc) {
+    if ((o->scenario == NULL && o->resume == NULL) || optind != argc) {
         fputs(usage, stderr);
         return 2;
     }
@@ -409,6 +439,100 @@ open_log(adjudicator_t *a, const options_t *o, const char *text, size_t len)
     return rc;
 }
 
+/* Binds, runs the loop until the exercise ends or a signal, and closes
+ * every handle. Returns the exit code. */
+static int
+run_loop(adjudicator_t *a, const options_t *o)
+{
+    const wg_scenario_t *sc = wg_umpire_scenario(a->umpire);
+    if (uv_loop_init(&a->loop) < 0)
+        return 1;
+    wg_bus_config_t bc = {.router_endpoint = o->router,
+                          .pub_endpoint = o->pub};
+    int brc;
+    a->bus = wg_bus_new_hub(&a->loop, &bc, recv_cb, a, &brc);
+    if (a->bus == NULL) {
+        WG_LOG_ERR("cannot bind %s / %s: %s", o->router, o->pub,
+                   wg_strerror(brc));
+        uv_loop_close(&a->loop);
+        return 1;
+    }
+    a->lobby_open = true;
+    uv_signal_init(&a->loop, &a->sigint);
+    uv_signal_init(&a->loop, &a->sigterm);
+    a->sigint.data = a->sigterm.data = a;
+    uv_signal_start(&a->sigint, signal_cb, SIGINT);
+    uv_signal_start(&a->sigterm, signal_cb, SIGTERM);
+    uv_timer_init(&a->loop, &a->beacon_timer);
+    uv_timer_init(&a->loop, &a->deadline_timer);
+    uv_timer_init(&a->loop, &a->lobby_timer);
+    uv_timer_init(&a->loop, &a->end_timer);
+    a->beacon_timer.data = a->deadline_timer.data = a;
+    a->lobby_timer.data = a->end_timer.data = a;
+    randombytes_buf(&a->instance, sizeof a->instance);
+    uv_timer_start(&a->beacon_timer, beacon_cb, 0, BEACON_MS);
+    uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
+    WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
+                sc->name, (unsigned long long)sc->seed, sc->n_turns,
+                wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
+
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    wg_bus_destroy(&a->bus);
+    if (uv_loop_close(&a->loop) != 0)
+        WG_LOG_WARN("loop closed with handles still open");
+    wg_umpire_stats_t stats;
+    wg_umpire_stats(a->umpire, &stats);
+    WG_LOG_INFO("accepted %llu, rejected %llu, defaulted %llu",
+                (unsigned long long)stats.accepted,
+                (unsigned long long)stats.rejected,
+                (unsigned long long)stats.defaulted);
+    return a->exit_code;
+}
+
+/* --resume: cut the log's torn tail, rebuild the umpire from the log, and
+ * play on, appending to the same log. */
+static int
+resume_main(adjudicator_t *a, const options_t *o)
+{
+    wg_log_header_t hdr;
+    uint64_t cut = 0;
+    int rc = wg_log_writer_reopen(o->resume, o->fsync, &hdr, &cut, &a->log);
+    if (rc < 0) {
+        fprintf(stderr, "wg-adjudicator: %s: cannot reopen: %s\n", o->resume,
+                wg_strerror(rc));
+        return 2;
+    }
+    wg_log_header_clear(&hdr);
+    if (cut > 0)
+        WG_LOG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
+                    (unsigned long long)cut);
+    wg_replay_report_t rep;
+    if (wg_replay_log(o->resume, NULL, &rep, &a->umpire, &a->sc) !=
+        WG_REPLAY_OK) {
+        fprintf(stderr,
+                "wg-adjudicator: %s: cannot resume at turn %u seq %llu %s: "
+                "%s\n",
+                o->resume, rep.turn, (unsigned long long)rep.seq, rep.field,
+                rep.detail);
+        wg_log_writer_destroy(&a->log);
+        return 2;
+    }
+    wg_umpire_set_output(a->umpire, umpire_out_cb, a);
+    WG_LOG_INFO("resumed %s: %llu records, %u turns done", o->resume,
+                (unsigned long long)rep.records, rep.turns);
+    if (wg_umpire_done(a->umpire)) {
+        fprintf(stderr, "wg-adjudicator: %s: the exercise is already over\n",
+                o->resume);
+        rc = 0;
+    } else {
+        rc = run_loop(a, o);
+    }
+    wg_log_writer_destroy(&a->log);
+    wg_umpire_destroy(&a->umpire);
+    free(a->sc);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -419,6 +543,8 @@ main(int argc, char **argv)
     wg_diag_init_from_env();
     if (parse_options(argc, argv, &o) != 0)
         return 2;
+    if (o.resume != NULL)
+        return resume_main(&a, &o);
 
     wg_config_error_t err;
     if (wg_scenario_load(o.scenario, &a.sc, &err) != 0) {
@@ -447,47 +573,7 @@ main(int argc, char **argv)
         goto out_text;
     if (o.log_path != NULL && open_log(&a, &o, text, text_len) < 0)
         goto out_umpire;
-    if (uv_loop_init(&a.loop) < 0)
-        goto out_log;
-    wg_bus_config_t bc = {.router_endpoint = o.router, .pub_endpoint = o.pub};
-    int brc;
-    a.bus = wg_bus_new_hub(&a.loop, &bc, recv_cb, &a, &brc);
-    if (a.bus == NULL) {
-        WG_LOG_ERR("cannot bind %s / %s: %s", o.router, o.pub,
-                   wg_strerror(brc));
-        uv_loop_close(&a.loop);
-        goto out_log;
-    }
-    uv_signal_init(&a.loop, &a.sigint);
-    uv_signal_init(&a.loop, &a.sigterm);
-    a.sigint.data = a.sigterm.data = &a;
-    uv_signal_start(&a.sigint, signal_cb, SIGINT);
-    uv_signal_start(&a.sigterm, signal_cb, SIGTERM);
-    uv_timer_init(&a.loop, &a.beacon_timer);
-    uv_timer_init(&a.loop, &a.deadline_timer);
-    uv_timer_init(&a.loop, &a.lobby_timer);
-    uv_timer_init(&a.loop, &a.end_timer);
-    a.beacon_timer.data = a.deadline_timer.data = &a;
-    a.lobby_timer.data = a.end_timer.data = &a;
-    randombytes_buf(&a.instance, sizeof a.instance);
-    uv_timer_start(&a.beacon_timer, beacon_cb, 0, BEACON_MS);
-    uv_timer_start(&a.lobby_timer, lobby_cb, o.lobby_ms, 0);
-    WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
-                a.sc->name, (unsigned long long)a.sc->seed, a.sc->n_turns,
-                wg_bus_endpoint(a.bus, 0), wg_bus_endpoint(a.bus, 1));
-
-    uv_run(&a.loop, UV_RUN_DEFAULT);
-    wg_bus_destroy(&a.bus);
-    if (uv_loop_close(&a.loop) != 0)
-        WG_LOG_WARN("loop closed with handles still open");
-    rc = a.exit_code;
-    wg_umpire_stats_t stats;
-    wg_umpire_stats(a.umpire, &stats);
-    WG_LOG_INFO("accepted %llu, rejected %llu, defaulted %llu",
-                (unsigned long long)stats.accepted,
-                (unsigned long long)stats.rejected,
-                (unsigned long long)stats.defaulted);
-out_log:
+    rc = run_loop(&a, &o);
     wg_log_writer_destroy(&a.log);
 out_umpire:
     wg_umpire_destroy(&a.umpire);

@@ -60,8 +60,10 @@ decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
              line, reserve);
 }
 
-/* Greedy: the unit of the largest pledge goes to the allowed sector with
- * the largest remaining gap, one unit at a time. */
+/* An assignment states each nation's total in each sector: what is
+ * deployed there now, plus new troops. New troops are placed greedily: the
+ * unit of the largest remaining pledge goes to the allowed sector with the
+ * largest remaining gap, one unit at a time. */
 static void
 decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
                   wg_orders_t *out)
@@ -72,6 +74,11 @@ decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
         gap[s] = (int64_t)v->req->troops[s] - sector_deployed(v->st, s);
     for (size_t n = 0; n < sc->n_nations; n++)
         left[n] = v->pledges[n].troops;
+    for (uint32_t i = 0; i < v->st->n_units; i++) {
+        const wg_unit_t *u = &v->st->units[i];
+        if (u->status == WG_UNIT_DEPLOYED && u->sector >= 0)
+            out->assignment.troops[u->nation][u->sector] += u->troops;
+    }
 
     uint32_t assigned = 0;
     for (;;) {
@@ -99,7 +106,7 @@ decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
         assigned += unit;
     }
     snprintf(out->rationale, sizeof out->rationale,
-             "assigned %u pledged troops to the largest gaps", assigned);
+             "assigned %u new troops to the largest gaps", assigned);
 }
 
 /* Moves a deployed unit from a sector above its requirement into one short
@@ -155,8 +162,12 @@ decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
     if (worst >= 0)
         out->decision.reinforce_mask = 1u << worst;
     out->decision.robust_roe = sc->command.robust_roe;
-    out->decision.recommit = sc->command.recommit_escalation > 0 &&
-                             v->st->escalation >= sc->command.recommit_escalation;
+    /* Call the parties back to the truce when it has broken down, or when
+     * the ladder reaches the profile's level. */
+    out->decision.recommit =
+        v->st->regime == sc->threat.hot_regime ||
+        (sc->command.recommit_escalation > 0 &&
+         v->st->escalation >= sc->command.recommit_escalation);
     snprintf(out->rationale, sizeof out->rationale,
              "reinforce %s, %s ROE%s", worst >= 0 ? sc->sectors[worst].code : "none",
              out->decision.robust_roe ? "robust" : "restrictive",

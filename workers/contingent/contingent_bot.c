@@ -123,7 +123,7 @@ decide_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
         if (t->coverage_loss > 0.0)
             act = WG_ROE_HOLD; /* jamming: nothing to shoot at */
         else if (t->kia_mean > 0.0 && !t->raw && t->basis == WG_RATE_PER_SECTOR)
-            act = (risk >= 0.5 && v->st->escalation < 3) ? WG_ROE_RETURN_FIRE
+            act = (risk >= 0.5 && v->st->escalation < 2) ? WG_ROE_RETURN_FIRE
                                                          : WG_ROE_DE_ESCALATE;
         else if (t->raw && in->count >= 3 && risk < 0.4)
             act = WG_ROE_WITHDRAW; /* sustained fire on a cautious force */

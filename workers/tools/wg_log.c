@@ -28,8 +28,8 @@
 #include <string.h>
 #include <time.h>
 
-#define EXIT_BAD 1   /* read, but torn, corrupt or divergent */
-#define EXIT_USAGE 2 /* unreadable, or a wrong command line */
+#define EXIT_BAD 1    /* read, but torn, corrupt or divergent */
+#define EXIT_USAGE 2  /* unreadable, or a wrong command line */
 #define MAX_LISTED 10 /* corrupt frames listed one by one by info */
 
 typedef int (*cmd_fn)(int argc, char **argv);
@@ -115,6 +115,54 @@ hex(char *out, const uint8_t *p, size_t n)
     out[2 * n] = '\0';
 }
 
+/*
+ * Decoding. protobuf-c's unpack makes one allocation per sub-message,
+ * string and array; with a bump arena that is reset for each record a
+ * ~90-byte Envelope decodes in about half the time it takes with malloc,
+ * and that is most of what reading a log costs. A decoded Envelope lives
+ * until the next decode().
+ * TODO(lead): this belongs in common/wire.c, as wg_wire_unpack_in(arena).
+ */
+typedef struct {
+    wg_arena_t *arena;
+    ProtobufCAllocator pa;
+} decoder_t;
+
+static void *
+arena_alloc_cb(void *data, size_t size)
+{
+    return wg_arena_alloc(data, size);
+}
+
+static void
+arena_free_cb(void *data, void *p)
+{
+    (void)data; /* everything goes at the next reset */
+    (void)p;
+}
+
+static void
+decoder_init(decoder_t *d)
+{
+    d->arena = wg_arena_new();
+    d->pa.alloc = arena_alloc_cb;
+    d->pa.free = arena_free_cb;
+    d->pa.allocator_data = d->arena;
+}
+
+static void
+decoder_fini(decoder_t *d)
+{
+    wg_arena_destroy(&d->arena);
+}
+
+static Wgpb__V1__Envelope *
+decode(decoder_t *d, const uint8_t *rec, size_t len)
+{
+    wg_arena_reset(d->arena);
+    return wgpb__v1__envelope__unpack(&d->pa, len, rec);
+}
+
 /* The name of the Envelope's payload field that is set, from the
  * descriptor, so new payload types need no change here. */
 static const char *
@@ -174,6 +222,7 @@ typedef struct {
     uint64_t records, malformed, first_malformed_off, results;
     uint64_t first_seq, last_seq, out_of_order;
     bool have_seq;
+    decoder_t dec;
     uint64_t by_payload[64];
     const char *payload_names[64];
 } info_stats_t;
@@ -182,7 +231,7 @@ static int
 info_take(info_stats_t *st, const uint8_t *rec, size_t len, uint64_t off)
 {
     st->records++;
-    Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+    Wgpb__V1__Envelope *env = decode(&st->dec, rec, len);
     if (env == NULL) {
         if (st->malformed++ == 0)
             st->first_malformed_off = off;
@@ -204,15 +253,12 @@ info_take(info_stats_t *st, const uint8_t *rec, size_t len, uint64_t off)
     if (st->n_turns == st->cap_turns) {
         size_t cap = st->cap_turns ? st->cap_turns * 2 : 1024;
         uint32_t *t = realloc(st->turns, cap * sizeof *t);
-        if (t == NULL) {
-            wg_wire_free(env);
+        if (t == NULL)
             return -ENOMEM;
-        }
         st->turns = t;
         st->cap_turns = cap;
     }
     st->turns[st->n_turns++] = env->turn;
-    wg_wire_free(env);
     return 0;
 }
 
@@ -248,6 +294,7 @@ cmd_info(int argc, char **argv)
 
     info_stats_t st;
     memset(&st, 0, sizeof st);
+    decoder_init(&st.dec);
     uint64_t corrupt = 0, torn_off = 0, off;
     uint64_t listed_off[MAX_LISTED], listed_idx[MAX_LISTED];
     bool torn = false, stuck = false;
@@ -298,7 +345,8 @@ cmd_info(int argc, char **argv)
     }
     if (st.out_of_order > 0)
         printf("seq_disorder:   %" PRIu64 " records not above the one "
-               "before\n", st.out_of_order);
+               "before\n",
+               st.out_of_order);
     size_t distinct = 0;
     uint32_t tmin = 0, tmax = 0;
     if (st.n_turns > 0) {
@@ -351,6 +399,7 @@ cmd_info(int argc, char **argv)
         printf("corrupt:        0\n");
     }
 out:
+    decoder_fini(&st.dec);
     free(st.turns);
     wg_log_reader_destroy(&rd);
     return status;
@@ -372,7 +421,8 @@ static const char dump_usage[] =
     "\n"
     "  -t, --turn N   only records of turn N\n"
     "\n"
-    "Exit status: 0 clean; 1 torn, corrupt or malformed records; 2 unreadable.\n";
+    "Exit status: 0 clean; 1 torn, corrupt or malformed records; 2 "
+    "unreadable.\n";
 
 static int
 cmd_dump(int argc, char **argv)
@@ -405,6 +455,8 @@ cmd_dump(int argc, char **argv)
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     wg_json_buf_t jb = WG_JSON_BUF_INIT;
+    decoder_t dec;
+    decoder_init(&dec);
     const uint8_t *rec;
     size_t len;
     uint64_t off, last_seq = 0;
@@ -414,10 +466,10 @@ cmd_dump(int argc, char **argv)
     while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
         uint64_t index = wg_log_reader_index(rd) - 1;
         wg_json_buf_reset(&jb);
-        snprintf(head, sizeof head, "{\"offset\":%" PRIu64 ",\"record\":%" PRIu64,
-                 off, index);
+        snprintf(head, sizeof head,
+                 "{\"offset\":%" PRIu64 ",\"record\":%" PRIu64, off, index);
         wg_json_append(&jb, head, strlen(head));
-        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        Wgpb__V1__Envelope *env = decode(&dec, rec, len);
         if (env == NULL) {
             wg_json_append(&jb, ",\"error\":\"not a valid Envelope\"", 31);
             wg_json_append(&jb, ",\"payload\":", 11);
@@ -426,10 +478,8 @@ cmd_dump(int argc, char **argv)
         } else {
             last_seq = env->seq;
             have_seq = true;
-            if (by_turn && env->turn != turn) {
-                wg_wire_free(env);
+            if (by_turn && env->turn != turn)
                 continue;
-            }
             wg_json_append(&jb, ",", 1);
             size_t n = wg_json_append_members(&jb, &env->base);
             /* Canonical JSON leaves a zero seq out; dump always has one
@@ -439,7 +489,6 @@ cmd_dump(int argc, char **argv)
                     wg_json_append(&jb, ",", 1);
                 wg_json_append(&jb, "\"seq\":\"0\"", 9);
             }
-            wg_wire_free(env);
         }
         wg_json_append(&jb, "}\n", 2);
         if (jb.err < 0) {
@@ -459,6 +508,7 @@ out:
     if (fflush(stdout) != 0 && status == 0)
         status = EXIT_USAGE;
     wg_json_buf_free(&jb);
+    decoder_fini(&dec);
     wg_log_reader_destroy(&rd);
     return status;
 }
@@ -520,8 +570,8 @@ static const char *const synth_sectors[] = {"N1", "N2", "C1", "S1", "S2"};
 
 /* One envelope of the synthetic exercise: record k of turn t. */
 static int
-synth_record(uint64_t seq, uint32_t t, unsigned k, uint64_t *rng,
-             uint8_t **buf, size_t *len)
+synth_record(uint64_t seq, uint32_t t, unsigned k, uint64_t *rng, uint8_t **buf,
+             size_t *len)
 {
     Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
@@ -536,8 +586,8 @@ synth_record(uint64_t seq, uint32_t t, unsigned k, uint64_t *rng,
     Wgpb__V1__TurnResult res = WGPB__V1__TURN_RESULT__INIT;
     Wgpb__V1__NationResult nr = WGPB__V1__NATION_RESULT__INIT;
     Wgpb__V1__NationResult *nrp[1] = {&nr};
-    static const char *expected[] = {"command", "FRA", "DEU", "ITA", "GBR",
-                                     "POL"};
+    static const char *expected[] = {"command", "FRA", "DEU",
+                                     "ITA",     "GBR", "POL"};
     uint8_t digest[16];
 
     /* xorshift64: varied but reproducible field values. */
@@ -567,7 +617,8 @@ synth_record(uint64_t seq, uint32_t t, unsigned k, uint64_t *rng,
         env.phase = WGPB__V1__PHASE__PHASE_PLEDGE;
         env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
         env.pledge = &pledge;
-        prov.rationale = (char *)"within national caveats";
+        prov.rationale =
+            (char *)"pledged within national caveats, rotation plan";
         pledge.nation = (char *)synth_nations[k - 1];
         pledge.troops = 1000 + r % 9000;
         pledge.n_sectors = 2 + r % 3;
@@ -577,6 +628,7 @@ synth_record(uint64_t seq, uint32_t t, unsigned k, uint64_t *rng,
         env.phase = WGPB__V1__PHASE__PHASE_ASSIGN;
         env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
         env.assignment = &asg;
+        prov.rationale = (char *)"coverage first";
         asg.n_assignments = 3;
         asg.assignments = nstp;
         for (unsigned i = 0; i < 3; i++) {
@@ -712,16 +764,17 @@ cmd_bench_read(int argc, char **argv)
     size_t len;
     uint64_t off, n = 0, bad = 0, sum = 0;
     int rc;
+    decoder_t dec;
+    decoder_init(&dec);
     while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
-        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
-        if (env == NULL) {
+        Wgpb__V1__Envelope *env = decode(&dec, rec, len);
+        if (env == NULL)
             bad++;
-        } else {
+        else
             sum += env->seq;
-            wg_wire_free(env);
-        }
         n++;
     }
+    decoder_fini(&dec);
     double t1 = now_s();
     wg_log_reader_rewind(rd);
     uint64_t n2 = 0;
@@ -739,8 +792,8 @@ cmd_bench_read(int argc, char **argv)
     printf("crc only:         %.3f s, %.0f records/s\n", t2 - t1,
            (double)n / (t2 - t1));
     if (bad > 0 || rc < 0)
-        fprintf(stderr, "%s bench-read: %" PRIu64 " malformed, end: %s\n",
-                prog, bad, rc < 0 ? wg_strerror(rc) : "clean");
+        fprintf(stderr, "%s bench-read: %" PRIu64 " malformed, end: %s\n", prog,
+                bad, rc < 0 ? wg_strerror(rc) : "clean");
     (void)sum; /* read so that the decode cannot be optimised away */
     return rc < 0 || bad > 0 ? EXIT_BAD : 0;
 }
@@ -754,8 +807,7 @@ static const cmd_t commands[] = {
     {"verify", cmd_verify, "re-adjudicate and compare every result", false},
     {"replay", cmd_replay, "publish the recorded broadcasts again", false},
     {"synth", cmd_synth, "write a synthetic log (testing aid)", true},
-    {"bench-read", cmd_bench_read, "time reading a log (benchmark aid)",
-     true},
+    {"bench-read", cmd_bench_read, "time reading a log (benchmark aid)", true},
 };
 
 static void
