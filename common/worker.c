@@ -371,6 +371,7 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         {"pub", required_argument, NULL, 'p'},
         {"nation", required_argument, NULL, 'n'},
         {"log-level", required_argument, NULL, 'l'},
+        {"bot", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -378,7 +379,7 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
     cfg->pub_endpoint = "tcp://127.0.0.1:5556";
     wg_diag_init_from_env();
     int c;
-    while ((c = getopt_long(argc, argv, "r:p:n:l:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:p:n:l:b:h", opts, NULL)) != -1) {
         switch (c) {
         case 'r':
             cfg->router_endpoint = optarg;
@@ -393,6 +394,9 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
             setenv("WG_LOG_LEVEL", optarg, 1);
             wg_diag_init_from_env();
             break;
+        case 'b':
+            cfg->bot_path = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(0);
@@ -405,5 +409,23 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         fputs(usage, stderr);
         return 2;
     }
+    return 0;
+}
+
+int
+wg_worker_use_bot(wg_worker_config_t *cfg, const wg_bot_t *builtin)
+{
+    const wg_bot_t *bot = builtin;
+    if (cfg->bot_path != NULL) {
+        char why[512];
+        bot = wg_bot_load(cfg->bot_path, why, sizeof why);
+        if (bot == NULL) {
+            fprintf(stderr, "--bot: %s\n", why);
+            return 2;
+        }
+    }
+    cfg->decide = bot->decide;
+    cfg->arg = bot->arg;
+    cfg->agent = bot->name;
     return 0;
 }

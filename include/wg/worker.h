@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "wg/bot.h"
 #include "wg/scenario.h"
 #include "wg/state.h"
 
@@ -25,50 +26,13 @@
 #define WG_WORKER_COMMAND 2
 #define WG_WORKER_CONTINGENT 3
 
-typedef enum {
-    WG_PHASE_REQUIREMENT = 2,
-    WG_PHASE_PLEDGE = 3,
-    WG_PHASE_ASSIGN = 4,
-    WG_PHASE_ROTATE = 5,
-    WG_PHASE_RESPOND = 6,
-} wg_phase_t;
-
-/* What a role sees when a phase asks for its orders. Pointers are borrowed
- * for the duration of the decide call. */
-typedef struct {
-    wg_phase_t phase;
-    wg_turn_type_t type;
-    uint32_t turn;
-    int nation;                       /* own nation index, -1 for command */
-    const wg_state_t *st;             /* the public picture (no generator) */
-    const wg_requirement_t *req;      /* PLEDGE, ASSIGN */
-    const wg_pledge_t *pledges;       /* ASSIGN: [WG_MAX_NATIONS] */
-    const wg_incident_list_t *incidents; /* RESPOND */
-    uint32_t weeks_to_rotation;       /* ROTATE */
-} wg_phase_view_t;
-
-/* The orders a role gives; the runtime sends the one the phase asks for. */
-typedef struct {
-    wg_requirement_t requirement;
-    wg_pledge_t pledge;
-    wg_assignment_t assignment;
-    wg_rotation_t rotation;
-    wg_response_t response;
-    wg_decision_t decision;
-    char rationale[256];              /* optional, recorded, never read */
-} wg_orders_t;
-
-/* Return 0 to send the orders, > 0 to stay silent this phase (the
- * adjudicator then applies the default orders at the deadline). */
-typedef int (*wg_decide_cb)(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                            wg_orders_t *out, void *arg);
-
 typedef struct {
     const char *router_endpoint;
     const char *pub_endpoint;
     int role;                         /* WG_WORKER_COMMAND or _CONTINGENT */
     const char *nation;               /* contingent's ISO code */
     const char *agent;                /* bot name and version */
+    const char *bot_path;             /* --bot: a plug-in to load instead */
     wg_decide_cb decide;
     void *arg;
 } wg_worker_config_t;
@@ -77,8 +41,12 @@ typedef struct {
  * ended, 1 on a signal, or a negative code on failure. */
 int wg_worker_run(const wg_worker_config_t *cfg);
 
-/* Parses the common options --router, --pub, --nation, --log-level; shared
- * by the worker mains. Returns 0, or 2 after printing usage. */
+/* Sets cfg's decide/arg/agent from cfg->bot_path (a plug-in) or the given
+ * built-in bot. Returns 0, or 2 after saying why the plug-in won't load. */
+int wg_worker_use_bot(wg_worker_config_t *cfg, const wg_bot_t *builtin);
+
+/* Parses the common options --router, --pub, --nation, --bot, --log-level;
+ * shared by the worker mains. Returns 0, or 2 after printing usage. */
 int wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                          const char *usage);
 

@@ -1,33 +1,30 @@
 /*
- * wg-contingent - one national contingent, played by the built-in bot.
+ * wg-contingent - one national contingent, played by a bot.
  *
  * Endpoints: DEALER to the adjudicator's ROUTER (--router), SUB to its PUB
  * (--pub). Receives Welcome, TurnStart, TurnResult, Error, ExerciseEnd;
- * sends Join, Pledge, RotationOrders and Response. The decisions are in
- * contingent_bot.c; the loop and the sockets are libwg's worker runtime.
+ * sends Join, Pledge, RotationOrders and Response. The decisions are the
+ * built-in bot's (common/bot_contingent.c) or a plug-in's (--bot PATH.so);
+ * the loop and the sockets are libwg's worker runtime.
  */
-#include "contingent_bot.h"
-
+#include "wg/bot.h"
 #include "wg/diag.h"
+#include "wg/worker.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const char usage[] =
     "usage: wg-contingent --nation XXX [--router EP] [--pub EP] "
-    "[--log-level LEVEL]\n"
+    "[--bot PATH.so] [--log-level LEVEL]\n"
     "  Plays one national contingent (ISO 3166 alpha-3 code) with the\n"
-    "  built-in bot. Defaults: --router tcp://127.0.0.1:5555\n"
-    "  --pub tcp://127.0.0.1:5556.\n";
+    "  built-in bot, or with a plug-in bot (see docs/BOTS.md). Defaults:\n"
+    "  --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n";
 
 int
 main(int argc, char **argv)
 {
-    wg_worker_config_t cfg = {
-        .role = WG_WORKER_CONTINGENT,
-        .agent = WG_CONTINGENT_BOT_AGENT,
-        .decide = contingent_bot_decide,
-    };
+    wg_worker_config_t cfg = {.role = WG_WORKER_CONTINGENT};
     if (wg_worker_parse_args(argc, argv, &cfg, usage) != 0)
         return 2;
     if (cfg.nation == NULL || strlen(cfg.nation) != 3) {
@@ -36,6 +33,8 @@ main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    if (wg_worker_use_bot(&cfg, wg_bot_builtin_contingent()) != 0)
+        return 2;
     char role[32];
     snprintf(role, sizeof role, "contingent/%s", cfg.nation);
     wg_diag_set_role(role);

@@ -16,6 +16,7 @@
 #include "wg/error.h"
 #include "wg/json.h"
 #include "wg/log.h"
+#include "wg/replay.h"
 #include "wg/wire.h"
 
 #include <errno.h>
@@ -513,10 +514,10 @@ out:
     return status;
 }
 
-/* ---- verify and replay (the adjudicator's engine; not yet here) -------- */
+/* ---- verify ------------------------------------------------------------ */
 
 static const char verify_usage[] =
-    "Usage: wg-log verify LOG\n"
+    "Usage: wg-log verify [--scenario PATH] [--seed N] LOG\n"
     "\n"
     "Re-adjudicates the exercise from the log's scenario, seed and recorded\n"
     "orders and compares every result with the recorded one.\n"
@@ -524,15 +525,54 @@ static const char verify_usage[] =
     "Exit status: 0 identical; 1 diverged (first turn, sequence, field);\n"
     "2 unreadable.\n";
 
+static double now_s(void);
+
 static int
 cmd_verify(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    while (next_opt(argc, argv, "h", longopts, verify_usage) != -1)
-        ;
-    fprintf(stderr, "%s verify: not yet implemented\n", prog);
-    return EXIT_USAGE;
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"scenario", required_argument, NULL, 's'},
+        {"seed", required_argument, NULL, 'S'},
+        {"repeat", required_argument, NULL, 'R'},
+        {NULL, 0, NULL, 0}};
+    wg_replay_options_t opt;
+    memset(&opt, 0, sizeof opt);
+    uint64_t repeat = 1;
+    int c;
+    while ((c = next_opt(argc, argv, "hs:S:", longopts, verify_usage)) != -1) {
+        if (c == 's')
+            opt.scenario_path = optarg;
+        else if (c == 'S') {
+            if (parse_u64(optarg, &opt.seed) < 0) {
+                fprintf(stderr, "%s verify: --seed wants a number\n", prog);
+                return EXIT_USAGE;
+            }
+            opt.have_seed = true;
+        } else if (c == 'R') {
+            if (parse_u64(optarg, &repeat) < 0 || repeat == 0) {
+                fprintf(stderr, "%s verify: --repeat wants a number\n", prog);
+                return EXIT_USAGE;
+            }
+        }
+    }
+    if (argc - optind != 1) {
+        fputs(verify_usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    wg_replay_report_t rep;
+    double t0 = now_s();
+    for (uint64_t i = 0; i < repeat; i++)
+        wg_replay_log(path, &opt, &rep, NULL, NULL);
+    double t1 = now_s();
+    if (repeat > 1)
+        printf("repeat %" PRIu64 ": %" PRIu64 " records in %.3f s, %.0f records/s\n",
+               repeat, rep.records * repeat, t1 - t0,
+               (double)(rep.records * repeat) / (t1 - t0));
+    printf("status %d records %" PRIu64 " compared %" PRIu64 " turns %u field %s detail %s\n",
+           rep.status, rep.records, rep.compared, rep.turns, rep.field, rep.detail);
+    return rep.status == WG_REPLAY_OK ? 0 : 1;
 }
 
 static const char replay_usage[] =

@@ -1,5 +1,5 @@
 /*
- * command_bot.c - the built-in bot of the coalition force headquarters.
+ * bot_command.c - the built-in bot of the coalition force headquarters.
  *
  * Plays the command from the scenario's command profile: it asks for the
  * target force, spread over the line by length and threat with a reserve at
@@ -9,8 +9,7 @@
  * force was hit, sets the force-wide rules of engagement and calls for a
  * truce recommitment when the ladder climbs. Deterministic and stateless.
  */
-#include "command_bot.h"
-
+#include "wg/bot.h"
 #include "wg/rules.h"
 
 #include <math.h>
@@ -174,9 +173,9 @@ decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
              out->decision.recommit ? ", truce recommitment" : "");
 }
 
-int
-command_bot_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                   wg_orders_t *out, void *arg)
+static int
+command_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               wg_orders_t *out, void *arg)
 {
     (void)arg;
     switch (v->phase) {
@@ -195,4 +194,15 @@ command_bot_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
     default:
         return 1;
     }
+}
+
+const wg_bot_t *
+wg_bot_builtin_command(void)
+{
+    static const wg_bot_t bot = {
+        .abi_version = WG_BOT_ABI_VERSION,
+        .name = "wg-command-bot/1",
+        .decide = command_decide,
+    };
+    return &bot;
 }

@@ -1,5 +1,5 @@
 /*
- * contingent_bot.c - the built-in bot of a national contingent.
+ * bot_contingent.c - the built-in bot of a national contingent.
  *
  * Plays one nation from its profile in the scenario: it offers what its
  * gate and ceiling allow, only where its caveats let it serve; it keeps its
@@ -8,8 +8,7 @@
  * choices: the same picture always gives the same orders. Stateless between
  * phases (everything comes from the phase view).
  */
-#include "contingent_bot.h"
-
+#include "wg/bot.h"
 #include "wg/rules.h"
 
 #include <stdio.h>
@@ -136,9 +135,9 @@ decide_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
              "%u incidents answered at risk tolerance %.2f", answered, risk);
 }
 
-int
-contingent_bot_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                      wg_orders_t *out, void *arg)
+static int
+contingent_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                  wg_orders_t *out, void *arg)
 {
     (void)arg;
     switch (v->phase) {
@@ -154,4 +153,15 @@ contingent_bot_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
     default:
         return 1; /* the command's phases */
     }
+}
+
+const wg_bot_t *
+wg_bot_builtin_contingent(void)
+{
+    static const wg_bot_t bot = {
+        .abi_version = WG_BOT_ABI_VERSION,
+        .name = "wg-contingent-bot/1",
+        .decide = contingent_decide,
+    };
+    return &bot;
 }

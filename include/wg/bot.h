@@ -1,0 +1,79 @@
+/*
+ * wg/bot.h - what a bot is: a function from a phase's picture to orders.
+ *
+ * A bot never touches a socket, the loop or protobuf: the worker runtime
+ * (wg/worker.h) or the adjudicator's fallback calls decide() with the public
+ * picture of a phase and sends what it fills in. Bots must be deterministic
+ * (no clock, no unseeded randomness): the same picture gives the same orders.
+ *
+ * Plug-ins: a shared library that exports
+ *     const wg_bot_t *wg_bot_entry(void);
+ * is loaded by `wg-contingent --bot PATH.so` (and `wg-command --bot`). The
+ * returned struct and its strings must live as long as the library.
+ * WG_BOT_ABI_VERSION changes whenever these structs change.
+ */
+#ifndef WG_BOT_H
+#define WG_BOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wg/scenario.h"
+#include "wg/state.h"
+
+#define WG_BOT_ABI_VERSION 1
+
+typedef enum {
+    WG_PHASE_REQUIREMENT = 2,
+    WG_PHASE_PLEDGE = 3,
+    WG_PHASE_ASSIGN = 4,
+    WG_PHASE_ROTATE = 5,
+    WG_PHASE_RESPOND = 6,
+} wg_phase_t;
+
+/* What a role sees when a phase asks for its orders. Pointers are borrowed
+ * for the duration of the decide call. */
+typedef struct {
+    wg_phase_t phase;
+    wg_turn_type_t type;
+    uint32_t turn;
+    int nation;                       /* own nation index, -1 for command */
+    const wg_state_t *st;             /* the public picture (no generator) */
+    const wg_requirement_t *req;      /* PLEDGE, ASSIGN */
+    const wg_pledge_t *pledges;       /* ASSIGN: [WG_MAX_NATIONS] */
+    const wg_incident_list_t *incidents; /* RESPOND */
+    uint32_t weeks_to_rotation;       /* ROTATE */
+} wg_phase_view_t;
+
+/* The orders a role gives; the runtime sends the one the phase asks for. */
+typedef struct {
+    wg_requirement_t requirement;
+    wg_pledge_t pledge;
+    wg_assignment_t assignment;
+    wg_rotation_t rotation;
+    wg_response_t response;
+    wg_decision_t decision;
+    char rationale[256];              /* optional, recorded, never read */
+} wg_orders_t;
+
+/* Return 0 to send the orders, > 0 to stay silent this phase (the
+ * adjudicator then applies the default orders at the deadline). */
+typedef int (*wg_decide_cb)(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                            wg_orders_t *out, void *arg);
+
+typedef struct {
+    uint32_t abi_version;             /* WG_BOT_ABI_VERSION */
+    const char *name;                 /* "name/version", recorded as agent */
+    wg_decide_cb decide;
+    void *arg;
+} wg_bot_t;
+
+/* The built-in bots, following the scenario's profiles. */
+const wg_bot_t *wg_bot_builtin_contingent(void);
+const wg_bot_t *wg_bot_builtin_command(void);
+
+/* Loads a plug-in bot (dlopen + wg_bot_entry). Returns NULL and writes a
+ * reason into why on failure. The library stays loaded for the process. */
+const wg_bot_t *wg_bot_load(const char *path, char *why, size_t why_len);
+
+#endif
