@@ -5,56 +5,78 @@
  * the envelopes the umpire produced but the walk has not yet matched with a
  * record. Single-threaded, no I/O but reading the log. Problems are
  * reported in the wg_replay_report_t, never asserted: a log is input.
+ *
+ * Speed: verify must keep up with a million records a second, so the walk
+ * never decodes a record it only compares. It reads the Envelope's
+ * top-level fields with a small scanner (sender, turn, seq, provenance
+ * source, payload type), hands inputs to the umpire as bytes, and compares
+ * the umpire's output with the record byte for byte; only a difference is
+ * decoded, to name the field.
  */
 #include "wg/replay.h"
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/wire.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- the queue of produced envelopes --------------------------------------- */
+
 typedef struct {
-    uint8_t *bytes;
-    size_t len;
+    size_t off, len; /* in queue_t.buf */
+    uint64_t seq;
+    uint32_t turn;
 } item_t;
 
+/* The umpire's output waiting to be matched with records. It empties at
+ * almost every record, so one byte buffer and one item array serve, reset
+ * whenever the queue runs empty. */
 typedef struct {
     item_t *items;
     size_t head, tail, cap;
+    uint8_t *buf;
+    size_t used, bcap;
+    uint64_t produced_errors; /* error replies the umpire made */
 } queue_t;
 
-static void
-queue_push(queue_t *q, const uint8_t *bytes, size_t len)
+static void *
+grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
 {
-    if (q->tail == q->cap) {
-        if (q->head > 0) {
-            memmove(q->items, q->items + q->head,
-                    (q->tail - q->head) * sizeof(item_t));
-            q->tail -= q->head;
-            q->head = 0;
-        }
-        if (q->tail == q->cap) {
-            q->cap = q->cap ? q->cap * 2 : 64;
-            q->items = realloc(q->items, q->cap * sizeof(item_t));
-            if (q->items == NULL)
-                abort();
-        }
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    p = realloc(p, c * elem);
+    if (p == NULL)
+        abort(); /* out of memory in a tool: nothing sensible is left */
+    *cap = c;
+    return p;
+}
+
+static void
+queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+           size_t len)
+{
+    if (q->head == q->tail) {
+        q->head = q->tail = 0;
+        q->used = 0;
     }
-    uint8_t *b = malloc(len ? len : 1);
-    if (b == NULL)
-        abort();
-    memcpy(b, bytes, len);
-    q->items[q->tail++] = (item_t){b, len};
+    if (q->tail == q->cap)
+        q->items = grow(q->items, &q->cap, q->tail + 1, sizeof(item_t), 16);
+    if (q->used + len > q->bcap)
+        q->buf = grow(q->buf, &q->bcap, q->used + len, 1, 64 * 1024);
+    memcpy(q->buf + q->used, bytes, len);
+    q->items[q->tail++] = (item_t){q->used, len, env->seq, env->turn};
+    q->used += len;
 }
 
 static void
 queue_clear(queue_t *q)
 {
-    for (size_t i = q->head; i < q->tail; i++)
-        free(q->items[i].bytes);
     free(q->items);
+    free(q->buf);
     memset(q, 0, sizeof *q);
 }
 
@@ -64,15 +86,167 @@ produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
 {
     (void)u;
     (void)dest;
-    if (env->seq == 0)
-        return; /* error replies are outside the total order */
-    queue_push(arg, bytes, len);
+    queue_t *q = arg;
+    if (env->seq == 0) {
+        q->produced_errors++; /* outside the total order: not compared */
+        return;
+    }
+    queue_push(q, env, bytes, len);
+}
+
+/* ---- a record's top-level fields, without decoding it ---------------------- */
+
+/* Field numbers of wgpb.v1.Envelope (proto/wg.proto). */
+enum {
+    F_SENDER_ROLE = 1,
+    F_SENDER_NATION = 2,
+    F_TURN = 3,
+    F_PHASE = 4,
+    F_SEQ = 5,
+    F_PROVENANCE = 7,
+    F_PAYLOAD_FIRST = 10,
+    F_PAYLOAD_LAST = 22,
+};
+
+typedef struct {
+    int sender_role;
+    char nation[16]; /* longer codes are no scenario's: left empty */
+    uint32_t turn;
+    uint64_t seq;
+    int source;  /* provenance.source; 0 when there is none */
+    int payload; /* the oneof's field number (= payload_case); 0: none */
+    int error_code; /* Error.code, for an Error payload */
+} scan_t;
+
+static int
+get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*p >= end)
+            return -1;
+        uint8_t b = *(*p)++;
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Reads one field's key and, for length-delimited fields, the bounds of
+ * its bytes; skips other wire types. Returns 0, or -1 on bad bytes. */
+static int
+next_field(const uint8_t **p, const uint8_t *end, uint32_t *num, int *wt,
+           uint64_t *val, const uint8_t **data, size_t *len)
+{
+    uint64_t key;
+    if (get_varint(p, end, &key) < 0 || key >> 3 == 0 || key >> 3 > 0x1fffffff)
+        return -1;
+    *num = (uint32_t)(key >> 3);
+    *wt = (int)(key & 7);
+    switch (*wt) {
+    case 0:
+        return get_varint(p, end, val);
+    case 1:
+    case 5: {
+        size_t n = *wt == 1 ? 8 : 4;
+        if ((size_t)(end - *p) < n)
+            return -1;
+        *p += n;
+        return 0;
+    }
+    case 2: {
+        uint64_t n;
+        if (get_varint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
+            return -1;
+        *data = *p;
+        *len = (size_t)n;
+        *p += n;
+        return 0;
+    }
+    default:
+        return -1; /* groups: never written by wg */
+    }
+}
+
+/* The varint field number `want` inside a sub-message's bytes (the last
+ * one, as protobuf reads it); 0 when absent. */
+static uint64_t
+sub_varint(const uint8_t *p, size_t n, uint32_t want)
+{
+    const uint8_t *end = p + n;
+    uint64_t found = 0, v = 0;
+    uint32_t num;
+    int wt;
+    const uint8_t *d;
+    size_t l;
+    while (p < end) {
+        if (next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+            return 0;
+        if (num == want && wt == 0)
+            found = v;
+    }
+    return found;
+}
+
+/* Returns 0, or -1 when the bytes are not what protobuf-c would accept at
+ * the top level (the caller then lets protobuf-c decide). */
+static int
+scan_envelope(const uint8_t *p, size_t n, scan_t *s)
+{
+    const uint8_t *end = p + n;
+    memset(s, 0, sizeof *s);
+    while (p < end) {
+        uint32_t num;
+        int wt;
+        uint64_t v = 0;
+        const uint8_t *d = NULL;
+        size_t l = 0;
+        if (next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+            return -1;
+        bool varint = num == F_SENDER_ROLE || num == F_TURN ||
+                      num == F_PHASE || num == F_SEQ;
+        bool known = varint || num == F_SENDER_NATION || num == 6 ||
+                     num == F_PROVENANCE ||
+                     (num >= F_PAYLOAD_FIRST && num <= F_PAYLOAD_LAST);
+        if (known && wt != (varint ? 0 : 2))
+            return -1;
+        switch (num) {
+        case F_SENDER_ROLE:
+            s->sender_role = (int)(int32_t)v;
+            break;
+        case F_SENDER_NATION:
+            if (l < sizeof s->nation) {
+                memcpy(s->nation, d, l);
+                s->nation[l] = '\0';
+            } else {
+                s->nation[0] = '\0';
+            }
+            break;
+        case F_TURN:
+            s->turn = (uint32_t)v;
+            break;
+        case F_SEQ:
+            s->seq = v;
+            break;
+        case F_PROVENANCE:
+            s->source = (int)sub_varint(d, l, 1);
+            break;
+        default:
+            if (num >= F_PAYLOAD_FIRST && num <= F_PAYLOAD_LAST) {
+                s->payload = (int)num;
+                s->error_code = num == WGPB__V1__ENVELOPE__PAYLOAD_ERROR
+                                    ? (int)sub_varint(d, l, 1)
+                                    : 0;
+            }
+        }
+    }
+    return 0;
 }
 
 /* ---- field-by-field comparison ------------------------------------------- */
-
-static bool diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b,
-                         char *path, size_t n, size_t off);
 
 static size_t
 field_size(const ProtobufCFieldDescriptor *f)
@@ -98,101 +272,235 @@ field_size(const ProtobufCFieldDescriptor *f)
     }
 }
 
+/* One value, for a divergence report. */
+static void
+format_value(const ProtobufCFieldDescriptor *f, const void *p, char *buf,
+             size_t n)
+{
+    switch (f->type) {
+    case PROTOBUF_C_TYPE_INT32:
+    case PROTOBUF_C_TYPE_SINT32:
+    case PROTOBUF_C_TYPE_SFIXED32:
+        snprintf(buf, n, "%" PRId32, *(const int32_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_FIXED32:
+        snprintf(buf, n, "%" PRIu32, *(const uint32_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_INT64:
+    case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_SFIXED64:
+        snprintf(buf, n, "%" PRId64, *(const int64_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_UINT64:
+    case PROTOBUF_C_TYPE_FIXED64:
+        snprintf(buf, n, "%" PRIu64, *(const uint64_t *)p);
+        break;
+    case PROTOBUF_C_TYPE_FLOAT:
+        snprintf(buf, n, "%.9g", (double)*(const float *)p);
+        break;
+    case PROTOBUF_C_TYPE_DOUBLE:
+        snprintf(buf, n, "%.17g", *(const double *)p);
+        break;
+    case PROTOBUF_C_TYPE_BOOL:
+        snprintf(buf, n, "%s", *(const protobuf_c_boolean *)p ? "true" : "false");
+        break;
+    case PROTOBUF_C_TYPE_ENUM: {
+        int v = *(const int *)p;
+        const ProtobufCEnumValue *ev =
+            protobuf_c_enum_descriptor_get_value(f->descriptor, v);
+        if (ev != NULL)
+            snprintf(buf, n, "%s", ev->name);
+        else
+            snprintf(buf, n, "%d", v);
+        break;
+    }
+    case PROTOBUF_C_TYPE_STRING: {
+        const char *s = *(char *const *)p;
+        snprintf(buf, n, "\"%.80s\"%s", s ? s : "",
+                 s && strlen(s) > 80 ? "..." : "");
+        break;
+    }
+    case PROTOBUF_C_TYPE_BYTES: {
+        const ProtobufCBinaryData *d = p;
+        size_t off = (size_t)snprintf(buf, n, "%zu bytes", d->len);
+        for (size_t i = 0; i < d->len && i < 8 && off + 3 < n; i++)
+            off += (size_t)snprintf(buf + off, n - off, "%s%02x",
+                                    i ? "" : " ", d->data[i]);
+        if (d->len > 8 && off + 4 < n)
+            snprintf(buf + off, n - off, "...");
+        break;
+    }
+    case PROTOBUF_C_TYPE_MESSAGE:
+        snprintf(buf, n, "%s", *(void *const *)p ? "present" : "absent");
+        break;
+    default:
+        snprintf(buf, n, "?");
+    }
+}
+
+typedef struct {
+    char *path;
+    size_t n;
+    char *detail;
+    size_t dn;
+} diff_out_t;
+
+static bool diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b,
+                         diff_out_t *o, size_t off);
+
+/* a is the recorded value, b the re-adjudicated one. */
 static bool
 diff_value(const ProtobufCFieldDescriptor *f, const void *a, const void *b,
-           char *path, size_t n, size_t off)
+           diff_out_t *o, size_t off)
 {
+    bool same;
     switch (f->type) {
     case PROTOBUF_C_TYPE_STRING: {
         const char *sa = *(char *const *)a, *sb = *(char *const *)b;
-        return strcmp(sa ? sa : "", sb ? sb : "") == 0;
+        same = strcmp(sa ? sa : "", sb ? sb : "") == 0;
+        break;
     }
     case PROTOBUF_C_TYPE_BYTES: {
         const ProtobufCBinaryData *da = a, *db = b;
-        return da->len == db->len &&
+        same = da->len == db->len &&
                (da->len == 0 || memcmp(da->data, db->data, da->len) == 0);
+        break;
     }
     case PROTOBUF_C_TYPE_MESSAGE: {
         const ProtobufCMessage *ma = *(ProtobufCMessage *const *)a;
         const ProtobufCMessage *mb = *(ProtobufCMessage *const *)b;
-        if (ma == NULL || mb == NULL)
-            return ma == mb;
-        return diff_message(ma, mb, path, n, off);
+        if (ma != NULL && mb != NULL)
+            return diff_message(ma, mb, o, off);
+        same = ma == mb;
+        break;
     }
     default:
-        return memcmp(a, b, field_size(f)) == 0;
+        same = memcmp(a, b, field_size(f)) == 0;
     }
+    if (!same) {
+        char va[128], vb[128];
+        format_value(f, a, va, sizeof va);
+        format_value(f, b, vb, sizeof vb);
+        snprintf(o->detail, o->dn, "recorded %s, re-adjudicated %s", va, vb);
+    }
+    return same;
+}
+
+/* Appends ".name" or "[k]" to the path at off; returns the new end. */
+static size_t
+path_end(diff_out_t *o, size_t off, int w)
+{
+    size_t end = off + (w > 0 ? (size_t)w : 0);
+    return end >= o->n ? o->n - 1 : end;
+}
+
+static size_t
+path_name(diff_out_t *o, size_t off, const char *name)
+{
+    if (off >= o->n)
+        return o->n - 1;
+    return path_end(o, off,
+                    snprintf(o->path + off, o->n - off, "%s%s",
+                             off ? "." : "", name));
+}
+
+static size_t
+path_index(diff_out_t *o, size_t off, size_t k)
+{
+    if (off >= o->n)
+        return o->n - 1;
+    return path_end(o, off, snprintf(o->path + off, o->n - off, "[%zu]", k));
+}
+
+static const char *
+oneof_name(const ProtobufCMessageDescriptor *d, uint32_t id)
+{
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if (d->fields[i].id == id)
+            return d->fields[i].name;
+    return id ? "unknown" : "none";
 }
 
 static bool
-diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b, char *path,
-             size_t n, size_t off)
+diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b,
+             diff_out_t *o, size_t off)
 {
     const ProtobufCMessageDescriptor *d = a->descriptor;
-    if (d != b->descriptor)
+    if (d != b->descriptor) {
+        snprintf(o->detail, o->dn, "recorded %s, re-adjudicated %s", d->name,
+                 b->descriptor->name);
         return false;
+    }
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         const char *pa = (const char *)a + f->offset;
         const char *pb = (const char *)b + f->offset;
-        size_t o2 = off + (size_t)snprintf(path + off, off < n ? n - off : 0,
-                                           "%s%s", off ? "." : "", f->name);
-        if (o2 >= n)
-            o2 = n - 1;
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            uint32_t ca = *(const uint32_t *)((const char *)a + f->quantifier_offset);
-            uint32_t cb = *(const uint32_t *)((const char *)b + f->quantifier_offset);
-            if (ca != cb)
+            uint32_t ca =
+                *(const uint32_t *)((const char *)a + f->quantifier_offset);
+            uint32_t cb =
+                *(const uint32_t *)((const char *)b + f->quantifier_offset);
+            if (ca != cb) {
+                path_name(o, off, "payload");
+                snprintf(o->detail, o->dn, "recorded %s, re-adjudicated %s",
+                         oneof_name(d, ca), oneof_name(d, cb));
                 return false;
+            }
             if (ca != f->id)
                 continue;
-            if (!diff_value(f, pa, pb, path, n, o2))
-                return false;
-            continue;
         }
+        size_t o2 = path_name(o, off, f->name);
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
             size_t na = *(const size_t *)((const char *)a + f->quantifier_offset);
             size_t nb = *(const size_t *)((const char *)b + f->quantifier_offset);
-            if (na != nb)
-                return false;
             const char *va = *(char *const *)pa, *vb = *(char *const *)pb;
             size_t sz = field_size(f);
-            for (size_t k = 0; k < na; k++) {
-                size_t o3 = o2 + (size_t)snprintf(path + o2, n - o2, "[%zu]", k);
-                if (o3 >= n)
-                    o3 = n - 1;
-                if (!diff_value(f, va + k * sz, vb + k * sz, path, n, o3))
+            for (size_t k = 0; k < na && k < nb; k++) {
+                size_t o3 = path_index(o, o2, k);
+                if (!diff_value(f, va + k * sz, vb + k * sz, o, o3))
                     return false;
+            }
+            if (na != nb) {
+                snprintf(o->detail, o->dn,
+                         "recorded %zu items, re-adjudicated %zu", na, nb);
+                return false;
             }
             continue;
         }
-        if (!diff_value(f, pa, pb, path, n, o2))
+        if (!diff_value(f, pa, pb, o, o2))
             return false;
     }
-    path[off < n ? off : n - 1] = '\0';
+    o->path[off < o->n ? off : o->n - 1] = '\0';
     return true;
 }
 
 bool
-wg_envelope_diff(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
-                 char *field, size_t n)
+wg_envelope_diff(const uint8_t *recorded, size_t rlen,
+                 const uint8_t *replayed, size_t plen, char *field, size_t fn,
+                 char *detail, size_t dn)
 {
-    if (alen == blen && memcmp(a, b, alen) == 0)
+    if (rlen == plen && memcmp(recorded, replayed, rlen) == 0)
         return true;
-    Wgpb__V1__Envelope *ea = wg_wire_unpack(a, alen);
-    Wgpb__V1__Envelope *eb = wg_wire_unpack(b, blen);
-    bool same = false;
-    snprintf(field, n, "(envelope)");
-    if (ea != NULL && eb != NULL) {
-        field[0] = '\0';
-        same = diff_message(&ea->base, &eb->base, field, n, 0);
-        if (same) /* equal values, different encodings */
-            snprintf(field, n, "(encoding)");
-        same = false;
+    wg_arena_t *arena = wg_arena_new();
+    Wgpb__V1__Envelope *ea = wg_wire_unpack_in(arena, recorded, rlen);
+    Wgpb__V1__Envelope *eb = wg_wire_unpack_in(arena, replayed, plen);
+    diff_out_t o = {field, fn, detail, dn};
+    field[0] = '\0';
+    detail[0] = '\0';
+    if (ea == NULL || eb == NULL) {
+        snprintf(field, fn, "(envelope)");
+        snprintf(detail, dn, "the %s does not decode as a wgpb.v1.Envelope",
+                 ea == NULL ? "recorded record" : "re-adjudicated record");
+    } else if (diff_message(&ea->base, &eb->base, &o, 0)) {
+        snprintf(field, fn, "(encoding)");
+        snprintf(detail, dn,
+                 "equal values, different bytes (%zu recorded, %zu "
+                 "re-adjudicated): unknown fields or another encoder",
+                 rlen, plen);
     }
-    wg_wire_free(ea);
-    wg_wire_free(eb);
-    return same;
+    wg_arena_destroy(&arena);
+    return false;
 }
 
 /* ---- the walk -------------------------------------------------------------- */
@@ -205,13 +513,11 @@ finish(wg_replay_report_t *rep, wg_replay_status_t st)
 }
 
 static bool
-is_recorded_input(const Wgpb__V1__Envelope *env)
+is_recorded_input(const scan_t *s)
 {
-    if (env->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR)
+    if (s->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR)
         return false;
-    return env->provenance == NULL ||
-           env->provenance->source !=
-               WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
+    return s->source != WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
 }
 
 static wg_scenario_t *
@@ -223,20 +529,84 @@ load_scenario(const wg_log_header_t *hdr, wg_replay_report_t *rep)
                                                 : "(log header)",
                           hdr->scenario_text, hdr->scenario_len, &sc,
                           &err) != 0) {
+        snprintf(rep->field, sizeof rep->field, "header.scenario_text");
         snprintf(rep->detail, sizeof rep->detail,
                  "the scenario in the header does not load: %s:%u:%u: %s",
                  err.file, err.line, err.column, err.message);
+        rep->status = WG_REPLAY_UNREADABLE;
         return NULL;
     }
     if (memcmp(sc->hash, hdr->scenario_hash, sizeof sc->hash) != 0) {
+        snprintf(rep->field, sizeof rep->field, "header.scenario_hash");
         snprintf(rep->detail, sizeof rep->detail,
                  "the header's scenario text does not match its hash");
-        rep->status = WG_REPLAY_DIVERGED;
+        rep->status = WG_REPLAY_UNREADABLE;
         free(sc);
         return NULL;
     }
     sc->seed = hdr->seed;
     return sc;
+}
+
+/* Checks the log against the scenario file and seed the caller names. */
+static wg_replay_status_t
+check_options(const wg_replay_options_t *opt, const wg_scenario_t *sc,
+              wg_replay_report_t *rep)
+{
+    if (opt->scenario_path != NULL) {
+        wg_scenario_t *want = NULL;
+        wg_config_error_t err;
+        if (wg_scenario_load(opt->scenario_path, &want, &err) != 0) {
+            snprintf(rep->field, sizeof rep->field, "(--scenario)");
+            snprintf(rep->detail, sizeof rep->detail, "%s:%u:%u: %s",
+                     err.file, err.line, err.column, err.message);
+            return WG_REPLAY_UNREADABLE;
+        }
+        bool same = memcmp(want->hash, sc->hash, sizeof sc->hash) == 0;
+        free(want);
+        if (!same) {
+            snprintf(rep->field, sizeof rep->field, "header.scenario_hash");
+            snprintf(rep->detail, sizeof rep->detail,
+                     "the log was recorded with another scenario (%s) than "
+                     "%s",
+                     sc->name, opt->scenario_path);
+            return WG_REPLAY_DIVERGED;
+        }
+    }
+    if (opt->have_seed && opt->seed != sc->seed) {
+        snprintf(rep->field, sizeof rep->field, "header.seed");
+        snprintf(rep->detail, sizeof rep->detail,
+                 "the log was recorded with seed %" PRIu64 ", not %" PRIu64,
+                 sc->seed, opt->seed);
+        return WG_REPLAY_DIVERGED;
+    }
+    return WG_REPLAY_OK;
+}
+
+/* Where the walk stopped at a record it cannot read: the turn and seq the
+ * re-adjudication expected there. */
+static void
+expect_here(const queue_t *q, wg_umpire_t *u, wg_replay_report_t *rep)
+{
+    if (q->head != q->tail) {
+        rep->turn = q->items[q->head].turn;
+        rep->seq = q->items[q->head].seq;
+    } else {
+        rep->turn = wg_umpire_turn(u);
+        rep->seq = wg_umpire_next_seq(u);
+    }
+}
+
+/* An Error record: not compared; counted as a rejection when the replay
+ * did not make it itself. */
+static void
+take_error(queue_t *q, uint64_t *recorded_errors, const scan_t *s,
+           wg_umpire_t *u)
+{
+    if (++*recorded_errors <= q->produced_errors)
+        return;
+    q->produced_errors++;
+    wg_umpire_count_rejected(u, s->error_code);
 }
 
 wg_replay_status_t
@@ -261,51 +631,33 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         return finish(rep, WG_REPLAY_UNREADABLE);
     }
     const wg_log_header_t *hdr = wg_log_reader_header(r);
-    rep->status = WG_REPLAY_UNREADABLE;
     wg_scenario_t *sc = load_scenario(hdr, rep);
     if (sc == NULL) {
         wg_log_reader_destroy(&r);
         return finish(rep, rep->status);
     }
-    if (opt->scenario_path != NULL) {
-        wg_scenario_t *want = NULL;
-        wg_config_error_t err;
-        if (wg_scenario_load(opt->scenario_path, &want, &err) != 0) {
-            snprintf(rep->detail, sizeof rep->detail, "%s:%u:%u: %s", err.file,
-                     err.line, err.column, err.message);
-            free(sc);
-            wg_log_reader_destroy(&r);
-            return finish(rep, WG_REPLAY_UNREADABLE);
-        }
-        bool same = memcmp(want->hash, sc->hash, sizeof sc->hash) == 0;
-        free(want);
-        if (!same) {
-            snprintf(rep->field, sizeof rep->field, "header.scenario_hash");
-            snprintf(rep->detail, sizeof rep->detail,
-                     "the log was recorded with another scenario than %s",
-                     opt->scenario_path);
-            free(sc);
-            wg_log_reader_destroy(&r);
-            return finish(rep, WG_REPLAY_DIVERGED);
-        }
-    }
-    if (opt->have_seed && opt->seed != sc->seed) {
-        snprintf(rep->field, sizeof rep->field, "header.seed");
-        snprintf(rep->detail, sizeof rep->detail,
-                 "the log was recorded with seed %llu, not %llu",
-                 (unsigned long long)sc->seed, (unsigned long long)opt->seed);
+    wg_replay_status_t status = check_options(opt, sc, rep);
+    if (status != WG_REPLAY_OK) {
         free(sc);
         wg_log_reader_destroy(&r);
-        return finish(rep, WG_REPLAY_DIVERGED);
+        return finish(rep, status);
     }
 
-    queue_t q = {0};
+    queue_t q;
+    memset(&q, 0, sizeof q);
     wg_umpire_t *u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len,
                                    produced_cb, &q);
-    wg_replay_status_t status = WG_REPLAY_OK;
+    if (u == NULL) {
+        snprintf(rep->detail, sizeof rep->detail, "out of memory");
+        free(sc);
+        wg_log_reader_destroy(&r);
+        return finish(rep, WG_REPLAY_UNREADABLE);
+    }
+    wg_arena_t *arena = wg_arena_new(); /* fallback decoding only */
+    uint64_t recorded_errors = 0;
     const uint8_t *rec;
     size_t len;
-    uint64_t off;
+    uint64_t off = 0;
     int saved_level = wg_diag_level;
     wg_diag_level = WG_DIAG_ERR; /* the live run already said all this */
     for (;;) {
@@ -319,40 +671,62 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         }
         if (rc < 0) {
             rep->offset = off;
+            rep->index = wg_log_reader_index(r);
+            expect_here(&q, u, rep);
+            snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
-                     "record at offset %llu: %s", (unsigned long long)off,
+                     "%s: the frame fails its CRC or its length is "
+                     "impossible; not decoded",
                      wg_strerror(rc));
-            status = WG_REPLAY_UNREADABLE;
+            status = WG_REPLAY_CORRUPT;
             break;
         }
         rep->records++;
-        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
-        if (env == NULL) {
-            rep->offset = off;
-            snprintf(rep->detail, sizeof rep->detail,
-                     "record at offset %llu is not an envelope",
-                     (unsigned long long)off);
-            status = WG_REPLAY_UNREADABLE;
-            break;
-        }
-        rep->turn = env->turn;
-        rep->seq = env->seq;
         rep->offset = off;
-        bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
-        if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+        rep->index = rep->records - 1;
+        scan_t s;
+        if (scan_envelope(rec, len, &s) < 0) {
+            /* Let protobuf-c decide: the scanner is strict. */
+            wg_arena_reset(arena);
+            const Wgpb__V1__Envelope *env = wg_wire_unpack_in(arena, rec, len);
+            if (env == NULL) {
+                expect_here(&q, u, rep);
+                snprintf(rep->field, sizeof rep->field, "(record)");
+                snprintf(rep->detail, sizeof rep->detail,
+                         "record #%" PRIu64 " at offset %" PRIu64
+                         " passes its CRC but is not a wgpb.v1.Envelope",
+                         rep->index, off);
+                status = WG_REPLAY_CORRUPT;
+                break;
+            }
+            memset(&s, 0, sizeof s);
+            s.sender_role = (int)env->sender_role;
+            snprintf(s.nation, sizeof s.nation, "%s",
+                     env->sender_nation ? env->sender_nation : "");
+            s.turn = env->turn;
+            s.seq = env->seq;
+            s.source = env->provenance ? (int)env->provenance->source : 0;
+            s.payload = (int)env->payload_case;
+            if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+                s.error_code = (int)env->error->code;
+        }
+        rep->turn = s.turn;
+        rep->seq = s.seq;
+        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR) {
+            rep->errors++;
+            take_error(&q, &recorded_errors, &s, u);
+            continue;
+        }
+        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
             rep->turns++;
-        if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_END)
             rep->finished = true;
-        if (!is_error && is_recorded_input(env)) {
-            int key = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
+        if (is_recorded_input(&s)) {
+            int key = s.payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
                           ? -1
-                          : wg_umpire_role_key(u, env->sender_role,
-                                               env->sender_nation);
+                          : wg_umpire_role_key(u, s.sender_role, s.nation);
             wg_umpire_receive(u, key, rec, len, NULL);
         }
-        wg_wire_free(env);
-        if (is_error)
-            continue;
         if (q.head == q.tail) {
             /* The live run moved on without input here: the lobby ended or
              * a deadline passed. */
@@ -364,19 +738,19 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         if (q.head == q.tail) {
             snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
-                     "the re-adjudication produces nothing for this record");
+                     "the re-adjudication produces nothing for this record%s",
+                     wg_umpire_done(u) ? ": the exercise is over" : "");
             status = WG_REPLAY_DIVERGED;
             break;
         }
-        item_t *it = &q.items[q.head];
-        if (!wg_envelope_diff(it->bytes, it->len, rec, len, rep->field,
-                              sizeof rep->field)) {
-            snprintf(rep->detail, sizeof rep->detail,
-                     "recorded record differs from the re-adjudication");
+        const item_t *it = &q.items[q.head];
+        if (it->len != len || memcmp(q.buf + it->off, rec, len) != 0) {
+            wg_envelope_diff(rec, len, q.buf + it->off, it->len, rep->field,
+                             sizeof rep->field, rep->detail,
+                             sizeof rep->detail);
             status = WG_REPLAY_DIVERGED;
             break;
         }
-        free(it->bytes);
         q.head++;
         rep->compared++;
     }
@@ -384,11 +758,17 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     if (status == WG_REPLAY_OK && q.head != q.tail && rep->finished) {
         snprintf(rep->field, sizeof rep->field, "(end of log)");
         snprintf(rep->detail, sizeof rep->detail,
-                 "the re-adjudication produces %zu records the log lacks",
+                 "the re-adjudication produces %zu records after the "
+                 "ExerciseEnd",
                  q.tail - q.head);
         status = WG_REPLAY_DIVERGED;
     }
+    if (status == WG_REPLAY_OK && opt->pending != NULL)
+        for (size_t i = q.head; i < q.tail; i++)
+            opt->pending(q.buf + q.items[i].off, q.items[i].len,
+                         opt->pending_arg);
     queue_clear(&q);
+    wg_arena_destroy(&arena);
     wg_log_reader_destroy(&r);
     if (umpire_out != NULL && status == WG_REPLAY_OK) {
         wg_umpire_set_output(u, NULL, NULL);

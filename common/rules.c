@@ -150,6 +150,23 @@ troops_in_sector(const wg_state_t *st, size_t nation, size_t sector)
     return sum;
 }
 
+/* Troops deployed by nation and sector, in one pass over the units, for
+ * the loops that want every cell: troops_in_sector() per cell walks every
+ * unit once per cell, which was most of what a turn cost to adjudicate
+ * (and so most of `wg-log verify`). */
+static void
+deployed_table(const wg_state_t *st,
+               uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS])
+{
+    memset(tab, 0, sizeof(uint32_t) * WG_MAX_NATIONS * WG_MAX_SECTORS);
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        const wg_unit_t *u = &st->units[i];
+        if (u->status == WG_UNIT_DEPLOYED && u->nation < WG_MAX_NATIONS &&
+            u->sector >= 0 && u->sector < WG_MAX_SECTORS)
+            tab[u->nation][u->sector] += u->troops;
+    }
+}
+
 /* Units of one nation by status (index = wg_unit_status_t). */
 static void
 count_units(const wg_state_t *st, size_t nation, uint32_t counts[5])
@@ -1070,11 +1087,13 @@ wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
     out->n = 0;
     const wg_regime_t *rg = regime_of(sc, st->regime);
     double exp_factor = rg != NULL ? rg->exposure_factor : 1.0;
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t s = 0; s < sc->n_sectors; s++) {
         uint32_t troops[WG_MAX_NATIONS] = {0};
         uint32_t total = 0;
         for (size_t i = 0; i < sc->n_nations; i++) {
-            troops[i] = troops_in_sector(st, i, s);
+            troops[i] = tab[i][s];
             total += troops[i];
         }
         double share = (sc->sectors[s].rear ? sc->threat.exposure_rear
@@ -1121,7 +1140,17 @@ wg_rules_validate_response(const wg_scenario_t *sc, const wg_state_t *st,
     int n = 0;
     why_clear(why, why_len);
     const char *code = nation < sc->n_nations ? sc->nations[nation].code : "?";
-    for (uint32_t k = 0; k < WG_MAX_INCIDENTS; k++) {
+    /* Past the list nothing is anyone's: skip the zero words quickly (a
+     * replay validates hundreds of responses). */
+    uint32_t end = WG_MAX_INCIDENTS;
+    while (end >= 8 && end - 8 >= inc->n) {
+        uint64_t w;
+        memcpy(&w, &resp->action[end - 8], 8);
+        if (w != 0)
+            break;
+        end -= 8;
+    }
+    for (uint32_t k = 0; k < end; k++) {
         uint8_t a = resp->action[k];
         bool mine = k < inc->n && inc->items[k].nation >= 0 &&
                     (size_t)inc->items[k].nation == nation;
@@ -1270,10 +1299,12 @@ resolve_stability(const wg_scenario_t *sc, wg_state_t *st,
 {
     const wg_stability_t *sb = &sc->stability;
     double expected = 0, observed = 0;
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t s = 0; s < sc->n_sectors; s++) {
         uint32_t troops = 0;
         for (size_t i = 0; i < sc->n_nations; i++)
-            troops += troops_in_sector(st, i, s);
+            troops += tab[i][s];
         for (size_t t = 0; t < sc->n_incident_types; t++)
             if (sc->incident_types[t].raw)
                 expected +=
@@ -1334,6 +1365,8 @@ resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
                  const wg_incident_list_t *inc,
                  const wg_response_t resp[WG_MAX_NATIONS])
 {
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t s = 0; s < sc->n_sectors; s++) {
         double factor[WG_MAX_NATIONS];
         for (size_t i = 0; i < sc->n_nations; i++)
@@ -1354,7 +1387,7 @@ resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
         }
         double held = 0;
         for (size_t i = 0; i < sc->n_nations; i++)
-            held += troops_in_sector(st, i, s) * factor[i];
+            held += tab[i][s] * factor[i];
         double base = st->required[s] > 0 ? held / st->required[s]
                                           : (held > 0 ? 1.0 : 0.0);
         st->coverage[s] = (base < 1.0 ? base : 1.0) * jam;
@@ -1465,17 +1498,23 @@ wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
     for (size_t i = 0; i < sc->n_nations; i++) {
         wg_nation_result_t *nr = &res->nations[i];
         nr->deployed = nr->preparing = nr->recovering = 0;
-        for (uint32_t k = 0; k < st->n_units; k++) {
-            const wg_unit_t *u = &st->units[k];
-            if (u->nation != i)
-                continue;
-            if (u->status == WG_UNIT_DEPLOYED)
-                nr->deployed += u->troops;
-            else if (u->status == WG_UNIT_RECOVERING)
-                nr->recovering += u->troops;
-            else
-                nr->preparing += u->troops; /* preparing and ready */
-        }
+    }
+    for (uint32_t k = 0; k < st->n_units; k++) {
+        const wg_unit_t *u = &st->units[k];
+        if (u->nation >= sc->n_nations)
+            continue;
+        wg_nation_result_t *nr = &res->nations[u->nation];
+        if (u->status == WG_UNIT_DEPLOYED)
+            nr->deployed += u->troops;
+        else if (u->status == WG_UNIT_RECOVERING)
+            nr->recovering += u->troops;
+        else
+            nr->preparing += u->troops; /* preparing and ready */
+    }
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
+    for (size_t i = 0; i < sc->n_nations; i++) {
+        wg_nation_result_t *nr = &res->nations[i];
         nr->cohesion = st->nations[i].cohesion;
         nr->withdrawn = st->nations[i].withdrawn;
         nr->leaving = st->nations[i].leaving;
@@ -1483,7 +1522,7 @@ wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
     for (size_t s = 0; s < sc->n_sectors; s++) {
         uint32_t troops = 0;
         for (size_t i = 0; i < sc->n_nations; i++)
-            troops += troops_in_sector(st, i, s);
+            troops += tab[i][s];
         res->sector_deployed[s] = troops;
         /* Incident turns score coverage with jamming and withdrawals; the
          * other turns report plain troops over the requirement. */

@@ -16,6 +16,8 @@
 #include "wg/rules.h"
 #include "wg/wire.h"
 
+#include "sha256_int.h"
+
 #include <assert.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -32,7 +34,12 @@ struct wg_umpire {
     wg_umpire_out_cb cb;
     void *arg;
     wg_state_t *st;
-    wg_arena_t *arena;
+    wg_arena_t *arena;    /* outgoing messages, reset after each emit */
+    wg_arena_t *in_arena; /* the input being handled, reset per input */
+    uint8_t *out_buf;     /* the packed envelope being emitted */
+    size_t out_cap;
+    uint8_t *sit_buf;     /* the encoded Situation being emitted */
+    size_t sit_cap;
 
     uint64_t next_seq;
     uint64_t phase_serial;
@@ -111,9 +118,11 @@ envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env)
 }
 
 /* Stamps the sequence number (0 for error replies), packs and hands the
- * envelope to the callback. */
+ * envelope to the callback. With sit, the payload (a TurnStart or Welcome)
+ * carries that encoded Situation (see wg_wire_pack_with_situation). */
 static void
-emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+emit_ex(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
+        const uint8_t *sit, size_t sit_len)
 {
     bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
     env->seq = is_error ? 0 : self->next_seq++;
@@ -121,13 +130,45 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         env->recipient = (char *)wg_umpire_role_name(self, dest);
     else if (dest == WG_DEST_SENDER && self->reply_key >= 0)
         env->recipient = (char *)wg_umpire_role_name(self, self->reply_key);
-    uint8_t *buf;
     size_t len;
-    if (wg_wire_pack(env, &buf, &len) != 0)
-        abort(); /* out of memory: nothing sensible is left to do */
+    if (sit != NULL) {
+        if (wg_wire_pack_with_situation(env, sit, sit_len, &self->out_buf,
+                                        &self->out_cap, &len) != 0)
+            abort(); /* out of memory: nothing sensible is left to do */
+        if (self->cb != NULL)
+            self->cb(self, env, self->out_buf, len, dest, self->arg);
+        return;
+    }
+    /* One buffer for every envelope: emit runs hundreds of times a turn
+     * in a replay, and a malloc/free pair per envelope shows there. */
+    len = wgpb__v1__envelope__get_packed_size(env);
+    if (len > self->out_cap) {
+        size_t cap = self->out_cap ? self->out_cap : 4096;
+        while (cap < len)
+            cap *= 2;
+        uint8_t *nb = realloc(self->out_buf, cap);
+        if (nb == NULL)
+            abort(); /* out of memory: nothing sensible is left to do */
+        self->out_buf = nb;
+        self->out_cap = cap;
+    }
+    wgpb__v1__envelope__pack(env, self->out_buf);
     if (self->cb != NULL)
-        self->cb(self, env, buf, len, dest, self->arg);
-    free(buf);
+        self->cb(self, env, self->out_buf, len, dest, self->arg);
+}
+
+static void
+emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+{
+    emit_ex(self, env, dest, NULL, 0);
+}
+
+/* The current Situation, encoded into sit_buf; returns its length. */
+static size_t
+encode_situation(wg_umpire_t *self)
+{
+    return wg_wire_situation_encode(&self->sc, self->st, &self->sit_buf,
+                                    &self->sit_cap);
 }
 
 static int
@@ -173,6 +214,7 @@ wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
     self->st = calloc(1, sizeof *self->st);
     self->scenario_text = malloc(text_len + 1);
     self->arena = wg_arena_new();
+    self->in_arena = wg_arena_new();
     if (self->st == NULL || self->scenario_text == NULL) {
         wg_umpire_destroy(&self);
         return NULL;
@@ -196,6 +238,9 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     if (self == NULL)
         return;
     wg_arena_destroy(&self->arena);
+    wg_arena_destroy(&self->in_arena);
+    free(self->out_buf);
+    free(self->sit_buf);
     free(self->scenario_text);
     free(self->st);
     free(self);
@@ -240,7 +285,7 @@ build_turn_start(wg_umpire_t *self)
         if (self->expected[k])
             ts->expected[ts->n_expected++] =
                 (char *)wg_umpire_role_name(self, (int)k);
-    ts->situation = wg_wire_situation(a, &self->sc, self->st);
+    /* The situation goes in as bytes: see emit_turn_start(). */
     if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE ||
         self->phase == WGPB__V1__PHASE__PHASE_ASSIGN)
         ts->requirement = wg_wire_requirement(a, &self->sc, &self->req);
@@ -266,7 +311,8 @@ emit_turn_start(wg_umpire_t *self, int dest)
     envelope_init(self, &env);
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
     env.turn_start = build_turn_start(self);
-    emit(self, &env, dest);
+    size_t n = encode_situation(self);
+    emit_ex(self, &env, dest, self->sit_buf, n);
     wg_arena_reset(self->arena);
 }
 
@@ -283,12 +329,16 @@ start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
 static void
 begin_turn(wg_umpire_t *self)
 {
+    /* Per-nation tables are cleared for the scenario's nations only: the
+     * rest are never written (every index is a nation's), and clearing all
+     * WG_MAX_NATIONS rows was most of what a turn's start cost. */
+    size_t nn = self->sc.n_nations;
     memset(&self->res, 0, sizeof self->res);
-    memset(self->rot, 0, sizeof self->rot);
+    memset(self->rot, 0, nn * sizeof self->rot[0]);
     memset(&self->cmd_rot, 0, sizeof self->cmd_rot);
-    memset(self->resp, 0, sizeof self->resp);
+    memset(self->resp, 0, nn * sizeof self->resp[0]);
     memset(&self->dec, 0, sizeof self->dec);
-    memset(self->pledges, 0, sizeof self->pledges);
+    memset(self->pledges, 0, nn * sizeof self->pledges[0]);
     memset(&self->asg, 0, sizeof self->asg);
     self->inc.n = 0;
     self->n_defaulted = 0;
@@ -324,28 +374,27 @@ wg_umpire_start(wg_umpire_t *self)
 /* ---- results ------------------------------------------------------------- */
 
 /* SHA-256 over the public picture plus what it leaves out (the generator
- * and the counters), so two states with equal digests play on alike. */
+ * and the counters), so two states with equal digests play on alike: the
+ * encoded Situation followed by eight little-endian uint64. */
 static void
 state_digest(wg_umpire_t *self, uint8_t out[32])
 {
     const wg_state_t *st = self->st;
-    Wgpb__V1__Situation *sit = wg_wire_situation(self->arena, &self->sc, st);
-    size_t n = wgpb__v1__situation__get_packed_size(sit);
-    uint8_t *buf = malloc(n + 1);
-    if (buf == NULL)
-        abort();
-    wgpb__v1__situation__pack(sit, buf);
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, buf, n);
+    size_t n = encode_situation(self);
     uint64_t extra[8] = {st->rng.s[0],       st->rng.s[1],
                          st->rng.s[2],       st->rng.s[3],
                          st->truce_turns,    st->regime_turns_left,
                          st->next_unit_id,   (uint64_t)st->recommitted << 1 |
                                                  (uint64_t)st->robust_roe};
-    crypto_hash_sha256_update(&h, (const uint8_t *)extra, sizeof extra);
-    crypto_hash_sha256_final(&h, out);
-    free(buf);
+    if (n + sizeof extra > self->sit_cap) {
+        uint8_t *nb = realloc(self->sit_buf, n + sizeof extra);
+        if (nb == NULL)
+            abort();
+        self->sit_buf = nb;
+        self->sit_cap = n + sizeof extra;
+    }
+    memcpy(self->sit_buf + n, extra, sizeof extra);
+    wg__sha256(self->sit_buf, n + sizeof extra, out);
 }
 
 static void
@@ -529,8 +578,8 @@ wg_umpire_deadline(wg_umpire_t *self)
 /* ---- input ----------------------------------------------------------------- */
 
 /* Records an accepted input as received, with its sequence number. The
- * envelope was unpacked by protobuf-c, which frees its strings: borrow the
- * recipient field only for the call. */
+ * envelope lives in the input arena; its recipient is cleared for the
+ * record (and put back, so the envelope stays as it was decoded). */
 static void
 record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
 {
@@ -551,13 +600,13 @@ emit_welcome(wg_umpire_t *self)
     w.scenario_hash.len = sizeof self->sc.hash;
     w.seed = self->sc.seed;
     w.total_turns = (uint32_t)self->sc.n_turns;
-    w.snapshot = wg_wire_situation(self->arena, &self->sc, self->st);
     w.deadline_ms = self->sc.deadline_ms;
     w.scenario_text.data = (uint8_t *)self->scenario_text;
     w.scenario_text.len = self->text_len;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_WELCOME;
     env.welcome = &w;
-    emit(self, &env, WG_DEST_SENDER);
+    size_t n = encode_situation(self);
+    emit_ex(self, &env, WG_DEST_SENDER, self->sit_buf, n);
     wg_arena_reset(self->arena);
 }
 
@@ -736,7 +785,8 @@ wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
 {
     if (joined_key != NULL)
         *joined_key = -1;
-    Wgpb__V1__Envelope *env = wg_wire_unpack(bytes, len);
+    wg_arena_reset(self->in_arena);
+    Wgpb__V1__Envelope *env = wg_wire_unpack_in(self->in_arena, bytes, len);
     if (env == NULL)
         return reject(self, WG_DEST_SENDER,
                       WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
@@ -746,7 +796,6 @@ wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
         rc = handle_join(self, key, env, joined_key);
     else
         rc = handle_order(self, key, env);
-    wg_wire_free(env);
     return rc;
 }
 
@@ -807,6 +856,15 @@ const wg_scenario_t *
 wg_umpire_scenario(const wg_umpire_t *self)
 {
     return &self->sc;
+}
+
+void
+wg_umpire_count_rejected(wg_umpire_t *self, int code)
+{
+    self->stats.rejected++;
+    if (code >= 0 &&
+        (size_t)code < sizeof self->stats.by_code / sizeof(uint64_t))
+        self->stats.by_code[code]++;
 }
 
 void

@@ -3,7 +3,9 @@
  *
  * Owns nothing beyond the arenas it hands out. Outgoing messages point into
  * an arena (never into the state), so the state can change after a message
- * is built. Incoming messages are checked field by field: a code that the
+ * is built; codes and names point at the scenario's own strings, which live
+ * as long as the scenario (copying them cost a strdup per unit per phase
+ * start, and a replay makes thousands of those). Incoming messages are checked field by field: a code that the
  * scenario does not know, a count over the fixed limits or a value out of
  * range is WG_EMALFORMED with a reason, never an assert.
  */
@@ -133,6 +135,28 @@ wg_wire_unpack(const uint8_t *data, size_t len)
     return wgpb__v1__envelope__unpack(NULL, len, data);
 }
 
+static void *
+arena_pb_alloc(void *data, size_t size)
+{
+    return wg_arena_alloc(data, size);
+}
+
+static void
+arena_pb_free(void *data, void *p)
+{
+    (void)data; /* everything goes at the arena's next reset */
+    (void)p;
+}
+
+Wgpb__V1__Envelope *
+wg_wire_unpack_in(wg_arena_t *a, const uint8_t *data, size_t len)
+{
+    if (data == NULL || len == 0)
+        return NULL;
+    ProtobufCAllocator pa = {arena_pb_alloc, arena_pb_free, a};
+    return wgpb__v1__envelope__unpack(&pa, len, data);
+}
+
 void
 wg_wire_free(Wgpb__V1__Envelope *env)
 {
@@ -199,18 +223,6 @@ nation_of(const wg_scenario_t *sc, const char *code)
 
 /* ---- situation ---------------------------------------------------------- */
 
-static uint32_t
-count_units(const wg_state_t *st, size_t nation, int s1, int s2)
-{
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i < st->n_units; i++) {
-        const wg_unit_t *u = &st->units[i];
-        if (u->nation == nation && (u->status == s1 || u->status == s2))
-            sum += u->troops;
-    }
-    return sum;
-}
-
 Wgpb__V1__Situation *
 wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
 {
@@ -220,24 +232,33 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
     m->week = st->week;
     m->escalation = st->escalation;
     m->stability = st->stability;
-    m->regime = wg_arena_strdup(
-        a, st->regime < sc->n_regimes ? sc->regimes[st->regime].name : "");
+    m->regime = (char *)(st->regime < sc->n_regimes ? sc->regimes[st->regime].name : "");
+
+    /* Troops by sector and by nation and status, in one pass over the
+     * units (a pass per sector and per nation showed in every replay). */
+    uint32_t sector_troops[WG_MAX_SECTORS] = {0};
+    uint32_t nation_troops[WG_MAX_NATIONS][5] = {{0}};
+    for (uint32_t u = 0; u < st->n_units; u++) {
+        const wg_unit_t *su = &st->units[u];
+        if (su->status == WG_UNIT_DEPLOYED && su->sector >= 0 &&
+            su->sector < WG_MAX_SECTORS)
+            sector_troops[su->sector] += su->troops;
+        if (su->nation < WG_MAX_NATIONS && su->status <= 4)
+            nation_troops[su->nation][su->status] += su->troops;
+    }
 
     m->n_sectors = sc->n_sectors;
     m->sectors = AARRAY(a, Wgpb__V1__SectorState *, sc->n_sectors);
     for (size_t i = 0; i < sc->n_sectors; i++) {
         Wgpb__V1__SectorState *s = ANEW(a, Wgpb__V1__SectorState);
         wgpb__v1__sector_state__init(s);
-        s->code = wg_arena_strdup(a, sc->sectors[i].code);
+        s->code = (char *)sc->sectors[i].code;
         s->length_km = sc->sectors[i].length_km;
         s->threat = sc->sectors[i].threat;
         s->rear = sc->sectors[i].rear;
         s->required = st->required[i];
         s->coverage = st->coverage[i];
-        for (uint32_t u = 0; u < st->n_units; u++)
-            if (st->units[u].status == WG_UNIT_DEPLOYED &&
-                st->units[u].sector == (int)i)
-                s->deployed += st->units[u].troops;
+        s->deployed = sector_troops[i];
         m->sectors[i] = s;
     }
 
@@ -247,15 +268,15 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
         const wg_nation_state_t *ns = &st->nations[i];
         Wgpb__V1__NationState *n = ANEW(a, Wgpb__V1__NationState);
         wgpb__v1__nation_state__init(n);
-        n->code = wg_arena_strdup(a, sc->nations[i].code);
+        n->code = (char *)sc->nations[i].code;
         n->gate_open = ns->gate_open;
         n->withdrawn = ns->withdrawn;
         n->leaving = ns->leaving;
         n->cohesion = ns->cohesion;
-        n->deployed = count_units(st, i, WG_UNIT_DEPLOYED, WG_UNIT_DEPLOYED);
-        n->preparing = count_units(st, i, WG_UNIT_PREPARING, WG_UNIT_READY);
-        n->recovering =
-            count_units(st, i, WG_UNIT_RECOVERING, WG_UNIT_RECOVERING);
+        const uint32_t *t = nation_troops[i];
+        n->deployed = t[WG_UNIT_DEPLOYED];
+        n->preparing = t[WG_UNIT_PREPARING] + t[WG_UNIT_READY];
+        n->recovering = t[WG_UNIT_RECOVERING];
         n->kia = ns->kia;
         n->wia = ns->wia;
         n->max_troops = wg_nation_ceiling(sc, &sc->nations[i]);
@@ -269,15 +290,336 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
         Wgpb__V1__UnitState *u = ANEW(a, Wgpb__V1__UnitState);
         wgpb__v1__unit_state__init(u);
         u->id = su->id;
-        u->nation = wg_arena_strdup(a, sc->nations[su->nation].code);
+        u->nation = (char *)sc->nations[su->nation].code;
         u->status = (Wgpb__V1__UnitStatus)su->status;
-        u->sector = wg_arena_strdup(
-            a, su->sector >= 0 ? sc->sectors[su->sector].code : "");
+        u->sector = (char *)(su->sector >= 0 ? sc->sectors[su->sector].code : "");
         u->troops = su->troops;
         u->weeks_left = su->weeks_left;
         m->units[i] = u;
     }
     return m;
+}
+
+/* ---- the Situation, encoded straight from the state ------------------- */
+
+/*
+ * Every phase start carries the whole Situation (a few hundred units), and
+ * so does every state digest and Welcome; building it as protobuf-c
+ * messages and packing them through the descriptors cost more than all the
+ * rules of a turn. This encoder writes the same bytes protobuf-c writes for
+ * what wg_wire_situation() builds: fields in field-number order, proto3
+ * zero values left out (0, false, "", and a double equal to 0.0, as
+ * protobuf-c 1.4 does), negative int32 as ten-byte varints, doubles as
+ * little-endian fixed64. tests/unit/test_replay.c checks it against
+ * protobuf-c, and every replay checks it against the recorded bytes.
+ */
+
+static inline uint8_t *
+put_varint(uint8_t *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static inline uint8_t *
+put_u32(uint8_t *p, unsigned field, uint32_t v)
+{
+    if (v == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3);
+    return put_varint(p, v);
+}
+
+/* int32 and enums: a negative value is sign-extended to 64 bits. */
+static inline uint8_t *
+put_i32(uint8_t *p, unsigned field, int32_t v)
+{
+    if (v == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3);
+    return put_varint(p, (uint64_t)(int64_t)v);
+}
+
+static inline uint8_t *
+put_bool(uint8_t *p, unsigned field, bool v)
+{
+    if (!v)
+        return p;
+    *p++ = (uint8_t)(field << 3);
+    *p++ = 1;
+    return p;
+}
+
+static inline uint8_t *
+put_double(uint8_t *p, unsigned field, double v)
+{
+    if (v == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3 | 1);
+    uint64_t bits;
+    memcpy(&bits, &v, 8);
+    for (int i = 0; i < 8; i++)
+        *p++ = (uint8_t)(bits >> (8 * i));
+    return p;
+}
+
+static inline uint8_t *
+put_strn(uint8_t *p, unsigned field, const char *s, size_t n)
+{
+    if (n == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3 | 2);
+    p = put_varint(p, n);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static inline uint8_t *
+put_str(uint8_t *p, unsigned field, const char *s)
+{
+    return put_strn(p, field, s, strlen(s));
+}
+
+static size_t
+varint_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+/* A sub-message: its tag and a one-byte length are written before the
+ * content; close_sub() fixes the length, moving the content up in the rare
+ * case that it needs a longer one. */
+static inline uint8_t *
+open_sub(uint8_t *p, unsigned field)
+{
+    *p++ = (uint8_t)(field << 3 | 2);
+    return p + 1;
+}
+
+static inline uint8_t *
+close_sub(uint8_t *start, uint8_t *end)
+{
+    size_t n = (size_t)(end - start);
+    size_t vs = varint_size(n);
+    if (vs > 1)
+        memmove(start + vs - 1, start, n);
+    put_varint(start - 1, n);
+    return end + vs - 1;
+}
+
+/* An upper bound on the encoded size, so that the writers need no checks. */
+static size_t
+situation_bound(const wg_scenario_t *sc, const wg_state_t *st)
+{
+    return 64 + WG_NAME_MAX + sc->n_sectors * (48 + WG_CODE_MAX) +
+           sc->n_nations * (80 + WG_CODE_MAX) +
+           (size_t)st->n_units * (56 + 2 * WG_CODE_MAX);
+}
+
+size_t
+wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
+                         uint8_t **buf, size_t *cap)
+{
+    size_t need = situation_bound(sc, st);
+    if (need > *cap) {
+        size_t c = *cap ? *cap : 4096;
+        while (c < need)
+            c *= 2;
+        uint8_t *nb = realloc(*buf, c);
+        if (nb == NULL)
+            abort(); /* as wg_arena_alloc does */
+        *buf = nb;
+        *cap = c;
+    }
+    uint32_t sector_troops[WG_MAX_SECTORS] = {0};
+    uint32_t nation_troops[WG_MAX_NATIONS][5] = {{0}};
+    for (uint32_t u = 0; u < st->n_units; u++) {
+        const wg_unit_t *su = &st->units[u];
+        if (su->status == WG_UNIT_DEPLOYED && su->sector >= 0 &&
+            su->sector < WG_MAX_SECTORS)
+            sector_troops[su->sector] += su->troops;
+        if (su->nation < WG_MAX_NATIONS && su->status <= 4)
+            nation_troops[su->nation][su->status] += su->troops;
+    }
+
+    /* Codes by index with their lengths, for the units' strings. */
+    uint8_t nlen[WG_MAX_NATIONS], slen[WG_MAX_SECTORS];
+    for (size_t i = 0; i < sc->n_nations; i++)
+        nlen[i] = (uint8_t)strnlen(sc->nations[i].code, WG_CODE_MAX);
+    for (size_t i = 0; i < sc->n_sectors; i++)
+        slen[i] = (uint8_t)strnlen(sc->sectors[i].code, WG_CODE_MAX);
+
+    uint8_t *p = *buf;
+    p = put_u32(p, 1, st->turn);
+    p = put_u32(p, 2, st->week);
+    p = put_u32(p, 3, st->escalation);
+    p = put_double(p, 4, st->stability);
+    p = put_str(p, 5,
+                st->regime < sc->n_regimes ? sc->regimes[st->regime].name
+                                           : "");
+    for (size_t i = 0; i < sc->n_sectors; i++) {
+        const wg_sector_t *sec = &sc->sectors[i];
+        uint8_t *start = open_sub(p, 6);
+        p = put_str(start, 1, sec->code);
+        p = put_u32(p, 2, sec->length_km);
+        p = put_double(p, 3, sec->threat);
+        p = put_bool(p, 4, sec->rear);
+        p = put_u32(p, 5, st->required[i]);
+        p = put_u32(p, 6, sector_troops[i]);
+        p = put_double(p, 7, st->coverage[i]);
+        p = close_sub(start, p);
+    }
+    for (size_t i = 0; i < sc->n_nations; i++) {
+        const wg_nation_state_t *ns = &st->nations[i];
+        const uint32_t *t = nation_troops[i];
+        uint8_t *start = open_sub(p, 7);
+        p = put_str(start, 1, sc->nations[i].code);
+        p = put_bool(p, 2, ns->gate_open);
+        p = put_bool(p, 3, ns->withdrawn);
+        p = put_bool(p, 4, ns->leaving);
+        p = put_double(p, 5, ns->cohesion);
+        p = put_u32(p, 6, t[WG_UNIT_DEPLOYED]);
+        p = put_u32(p, 7, t[WG_UNIT_PREPARING] + t[WG_UNIT_READY]);
+        p = put_u32(p, 8, t[WG_UNIT_RECOVERING]);
+        p = put_u32(p, 9, ns->kia);
+        p = put_u32(p, 10, ns->wia);
+        p = put_u32(p, 11, wg_nation_ceiling(sc, &sc->nations[i]));
+        p = close_sub(start, p);
+    }
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        const wg_unit_t *su = &st->units[i];
+        uint8_t *start = open_sub(p, 8);
+        p = put_u32(start, 1, su->id);
+        p = put_strn(p, 2, sc->nations[su->nation].code, nlen[su->nation]);
+        p = put_i32(p, 3, su->status);
+        if (su->sector >= 0)
+            p = put_strn(p, 4, sc->sectors[su->sector].code,
+                         slen[su->sector]);
+        p = put_u32(p, 5, su->troops);
+        p = put_i32(p, 6, su->weeks_left);
+        p = close_sub(start, p);
+    }
+    return (size_t)(p - *buf);
+}
+
+/* Leaves out every field of m whose number is below lo or above hi (sets
+ * it to its zero value, which protobuf-c does not write). */
+static void
+keep_fields(ProtobufCMessage *m, uint32_t lo, uint32_t hi)
+{
+    const ProtobufCMessageDescriptor *d = m->descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++) {
+        const ProtobufCFieldDescriptor *f = &d->fields[i];
+        if (f->id >= lo && f->id <= hi)
+            continue;
+        char *member = (char *)m + f->offset;
+        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+            *(size_t *)((char *)m + f->quantifier_offset) = 0;
+            *(void **)member = NULL;
+            continue;
+        }
+        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            *(uint32_t *)((char *)m + f->quantifier_offset) = 0;
+        switch (f->type) {
+        case PROTOBUF_C_TYPE_STRING:
+        case PROTOBUF_C_TYPE_MESSAGE:
+            *(void **)member = NULL;
+            break;
+        case PROTOBUF_C_TYPE_BYTES:
+            memset(member, 0, sizeof(ProtobufCBinaryData));
+            break;
+        case PROTOBUF_C_TYPE_BOOL:
+            memset(member, 0, sizeof(protobuf_c_boolean));
+            break;
+        case PROTOBUF_C_TYPE_INT64:
+        case PROTOBUF_C_TYPE_SINT64:
+        case PROTOBUF_C_TYPE_SFIXED64:
+        case PROTOBUF_C_TYPE_UINT64:
+        case PROTOBUF_C_TYPE_FIXED64:
+        case PROTOBUF_C_TYPE_DOUBLE:
+            memset(member, 0, 8);
+            break;
+        default:
+            memset(member, 0, 4);
+        }
+    }
+}
+
+static int
+ensure(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 4096;
+    while (c < need)
+        c *= 2;
+    uint8_t *nb = realloc(*buf, c);
+    if (nb == NULL)
+        return -12; /* -ENOMEM */
+    *buf = nb;
+    *cap = c;
+    return 0;
+}
+
+int
+wg_wire_pack_with_situation(const Wgpb__V1__Envelope *env,
+                            const uint8_t *sit, size_t sit_len, uint8_t **buf,
+                            size_t *cap, size_t *len)
+{
+    /* The payload, as two copies: the fields before the situation's and
+     * the fields after it. */
+    union {
+        Wgpb__V1__TurnStart ts;
+        Wgpb__V1__Welcome w;
+    } before, after;
+    ProtobufCMessage *a, *b;
+    uint32_t sit_field, payload_field = (uint32_t)env->payload_case;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START) {
+        before.ts = after.ts = *env->turn_start;
+        a = &before.ts.base;
+        b = &after.ts.base;
+        sit_field = 4; /* TurnStart.situation */
+    } else if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_WELCOME) {
+        before.w = after.w = *env->welcome;
+        a = &before.w.base;
+        b = &after.w.base;
+        sit_field = 5; /* Welcome.snapshot */
+    } else {
+        return WG_EMALFORMED;
+    }
+    keep_fields(a, 0, sit_field - 1);
+    keep_fields(b, sit_field + 1, UINT32_MAX);
+    Wgpb__V1__Envelope head = *env;
+    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
+
+    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
+    size_t al = protobuf_c_message_get_packed_size(a);
+    size_t bl = protobuf_c_message_get_packed_size(b);
+    size_t pl = al + 1 + varint_size(sit_len) + sit_len + bl;
+    size_t total = hl + 1 + varint_size(pl) + pl;
+    if (ensure(buf, cap, total) < 0)
+        return -12;
+    uint8_t *p = *buf;
+    p += wgpb__v1__envelope__pack(&head, p);
+    *p++ = (uint8_t)(payload_field << 3 | 2);
+    p = put_varint(p, pl);
+    p += protobuf_c_message_pack(a, p);
+    *p++ = (uint8_t)(sit_field << 3 | 2);
+    p = put_varint(p, sit_len);
+    memcpy(p, sit, sit_len);
+    p += sit_len;
+    p += protobuf_c_message_pack(b, p);
+    *len = (size_t)(p - *buf);
+    return 0;
 }
 
 int
@@ -345,7 +687,7 @@ wg_wire_requirement(wg_arena_t *a, const wg_scenario_t *sc,
     for (size_t i = 0; i < sc->n_sectors; i++) {
         Wgpb__V1__SectorTroops *s = ANEW(a, Wgpb__V1__SectorTroops);
         wgpb__v1__sector_troops__init(s);
-        s->sector = wg_arena_strdup(a, sc->sectors[i].code);
+        s->sector = (char *)sc->sectors[i].code;
         s->troops = req->troops[i];
         m->sectors[m->n_sectors++] = s;
     }
@@ -375,12 +717,12 @@ wg_wire_pledge(wg_arena_t *a, const wg_scenario_t *sc, size_t nation,
 {
     Wgpb__V1__Pledge *m = ANEW(a, Wgpb__V1__Pledge);
     wgpb__v1__pledge__init(m);
-    m->nation = wg_arena_strdup(a, sc->nations[nation].code);
+    m->nation = (char *)sc->nations[nation].code;
     m->troops = p->troops;
     m->sectors = AARRAY(a, char *, sc->n_sectors);
     for (size_t i = 0; i < sc->n_sectors; i++)
         if (p->sector_mask & (1u << i))
-            m->sectors[m->n_sectors++] = wg_arena_strdup(a, sc->sectors[i].code);
+            m->sectors[m->n_sectors++] = (char *)sc->sectors[i].code;
     return m;
 }
 
@@ -416,8 +758,8 @@ wg_wire_assignment(wg_arena_t *a, const wg_scenario_t *sc,
             Wgpb__V1__NationSectorTroops *t =
                 ANEW(a, Wgpb__V1__NationSectorTroops);
             wgpb__v1__nation_sector_troops__init(t);
-            t->nation = wg_arena_strdup(a, sc->nations[i].code);
-            t->sector = wg_arena_strdup(a, sc->sectors[s].code);
+            t->nation = (char *)sc->nations[i].code;
+            t->sector = (char *)sc->sectors[s].code;
             t->troops = asg->troops[i][s];
             m->assignments[m->n_assignments++] = t;
         }
@@ -464,7 +806,7 @@ wg_wire_rotation(wg_arena_t *a, const wg_scenario_t *sc,
         Wgpb__V1__UnitMove *mv = ANEW(a, Wgpb__V1__UnitMove);
         wgpb__v1__unit_move__init(mv);
         mv->unit = rot->moves[i].unit;
-        mv->sector = wg_arena_strdup(a, sc->sectors[rot->moves[i].sector].code);
+        mv->sector = (char *)sc->sectors[rot->moves[i].sector].code;
         m->moves[i] = mv;
     }
     return m;
@@ -506,10 +848,10 @@ wg_wire_incidents(wg_arena_t *a, const wg_scenario_t *sc,
         Wgpb__V1__Incident *m = ANEW(a, Wgpb__V1__Incident);
         wgpb__v1__incident__init(m);
         m->id = in->id;
-        m->sector = wg_arena_strdup(a, sc->sectors[in->sector].code);
-        m->type = wg_arena_strdup(a, sc->incident_types[in->type].name);
+        m->sector = (char *)sc->sectors[in->sector].code;
+        m->type = (char *)sc->incident_types[in->type].name;
         m->nation =
-            wg_arena_strdup(a, in->nation >= 0 ? sc->nations[in->nation].code : "");
+            (char *)(in->nation >= 0 ? sc->nations[in->nation].code : "");
         m->count = in->count;
         v[i] = m;
     }
@@ -594,7 +936,7 @@ wg_wire_decision(wg_arena_t *a, const wg_scenario_t *sc, const wg_decision_t *d)
     for (size_t i = 0; i < sc->n_sectors; i++)
         if (d->reinforce_mask & (1u << i))
             m->reinforce[m->n_reinforce++] =
-                wg_arena_strdup(a, sc->sectors[i].code);
+                (char *)sc->sectors[i].code;
     m->robust_roe = d->robust_roe;
     m->recommit = d->recommit;
     return m;
@@ -633,7 +975,7 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
         const wg_nation_result_t *nr = &r->nations[i];
         Wgpb__V1__NationResult *n = ANEW(a, Wgpb__V1__NationResult);
         wgpb__v1__nation_result__init(n);
-        n->code = wg_arena_strdup(a, sc->nations[i].code);
+        n->code = (char *)sc->nations[i].code;
         n->deployed = nr->deployed;
         n->preparing = nr->preparing;
         n->recovering = nr->recovering;
@@ -650,7 +992,7 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
     for (size_t i = 0; i < sc->n_sectors; i++) {
         Wgpb__V1__SectorState *s = ANEW(a, Wgpb__V1__SectorState);
         wgpb__v1__sector_state__init(s);
-        s->code = wg_arena_strdup(a, sc->sectors[i].code);
+        s->code = (char *)sc->sectors[i].code;
         s->length_km = sc->sectors[i].length_km;
         s->threat = sc->sectors[i].threat;
         s->rear = sc->sectors[i].rear;
@@ -663,8 +1005,7 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
     m->wia = r->wia;
     m->escalation = r->escalation;
     m->stability = r->stability;
-    m->regime = wg_arena_strdup(
-        a, r->regime < sc->n_regimes ? sc->regimes[r->regime].name : "");
+    m->regime = (char *)(r->regime < sc->n_regimes ? sc->regimes[r->regime].name : "");
     m->n_outcomes = 0;
     m->outcomes = AARRAY(a, Wgpb__V1__IncidentOutcome *, r->n_outcomes);
     for (uint32_t i = 0; i < r->n_outcomes; i++) {

@@ -35,6 +35,13 @@ typedef struct {
     uint64_t instance;        /* of the adjudicator we joined */
     uint32_t answered_turn;   /* last (turn, phase) answered */
     int answered_phase;
+    /* The latest TurnStart that arrived before the Welcome, handled once
+     * the Welcome is in. The Welcome comes on the DEALER and phase starts on
+     * the SUB, two connections with no order between them: the role whose
+     * Join starts the exercise (and any role joining in the same burst) can
+     * see the first phase start before its Welcome. */
+    uint8_t *early;
+    size_t early_len;
     int exit_code;
     uint64_t errors;
 } worker_t;
@@ -253,6 +260,34 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
     wg_arena_reset(w->arena);
 }
 
+/* A phase start before the Welcome: keep the latest one. */
+static void
+keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len)
+{
+    uint8_t *copy = malloc(len);
+    if (copy == NULL)
+        return; /* the deadline's default orders stand in */
+    memcpy(copy, data, len);
+    free(w->early);
+    w->early = copy;
+    w->early_len = len;
+}
+
+static void
+handle_early_turn_start(worker_t *w)
+{
+    Wgpb__V1__Envelope *env = wg_wire_unpack(w->early, w->early_len);
+    free(w->early);
+    w->early = NULL;
+    w->early_len = 0;
+    if (env == NULL)
+        return;
+    WG_LOG_DEBUG("turn %u %s started before the Welcome: answering it now",
+                 env->turn, wg_wire_phase_name(env->phase));
+    handle_turn_start(w, env);
+    wg_wire_free(env);
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -288,9 +323,14 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
         handle_welcome(w, env->welcome);
+        if (w->welcomed && w->early != NULL)
+            handle_early_turn_start(w);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
-        handle_turn_start(w, env);
+        if (w->welcomed)
+            handle_turn_start(w, env);
+        else
+            keep_early_turn_start(w, data, len);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         w->errors++;
@@ -356,6 +396,7 @@ out_loop:
     if (uv_loop_close(&w.loop) != 0)
         WG_LOG_WARN("loop closed with handles still open");
 out_free:
+    free(w.early);
     free(w.sc);
     free(w.st);
     wg_arena_destroy(&w.arena);

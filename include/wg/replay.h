@@ -7,15 +7,22 @@
  * holds an adjudicator record, the live run must have left the lobby or hit
  * a deadline at that point; the replay does the same. Error replies
  * (sequence number 0) are outside the exercise's total order and are not
- * compared.
+ * compared; one the replay did not make itself answered an input the log
+ * does not hold (rejected input is not recorded), and is counted as a
+ * rejection so that ExerciseEnd.rejected comes out the same.
  *
  * `wg-log verify` reports the first divergence; `wg-adjudicator --resume`
- * keeps the umpire the replay built and plays on.
+ * keeps the umpire the replay built and plays on. docs/LOG-FORMAT.md,
+ * "Verification and replay", is the contract.
+ *
+ * One call owns everything it uses; no global state but the diagnostics
+ * level, lowered during the walk (the live run already said all of it).
  */
 #ifndef WG_REPLAY_H
 #define WG_REPLAY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wg/log.h"
@@ -23,38 +30,58 @@
 #include "wg/umpire.h"
 
 typedef enum {
-    WG_REPLAY_OK = 0,        /* every record matched */
-    WG_REPLAY_DIVERGED = 1,  /* a record differs from the re-adjudication */
-    WG_REPLAY_UNREADABLE = 2 /* header, scenario or a record unreadable */
+    WG_REPLAY_OK = 0,         /* every record read matched */
+    WG_REPLAY_DIVERGED = 1,   /* a record differs from the re-adjudication,
+                                 or the log is of another scenario or seed */
+    WG_REPLAY_UNREADABLE = 2, /* not a log, bad header, scenario unusable */
+    WG_REPLAY_CORRUPT = 3     /* a record fails its CRC or is not an
+                                 Envelope (the walk stops there) */
 } wg_replay_status_t;
 
 typedef struct {
     wg_replay_status_t status;
-    uint64_t records;        /* records read */
+    uint64_t records;        /* whole records read */
     uint64_t compared;       /* records compared with the re-adjudication */
+    uint64_t errors;         /* Error replies (seq 0), not compared */
     uint32_t turns;          /* TurnResults seen */
-    bool torn;               /* the log ends in a torn record */
+    bool torn;               /* the log ends in a torn record (status may
+                                still be OK: everything before it matched) */
     uint64_t torn_offset;
     bool finished;           /* the log holds the ExerciseEnd */
-    /* First divergence or reading problem. */
+    /* Where the walk stopped: the first divergence or damaged record, else
+     * the last record. For a damaged record, turn and seq are the ones the
+     * re-adjudication expected there (the record itself cannot be read). */
     uint32_t turn;
     uint64_t seq;
-    uint64_t offset;
+    uint64_t offset;         /* of the record's frame in the file */
+    uint64_t index;          /* of the record, counting from 0 */
     char field[160];         /* e.g. "result.nations[2].kia" */
-    char detail[1024];
+    char detail[1024];       /* e.g. "recorded 3, re-adjudicated 4" */
 } wg_replay_report_t;
 
+/* A record the umpire made after the last record of the log (a TurnStart
+ * whose turn had not been flushed when the adjudicator died, say). bytes
+ * live only during the call. */
+typedef void (*wg_replay_pending_cb)(const uint8_t *bytes, size_t len,
+                                     void *arg);
+
 typedef struct {
-    const char *scenario_path; /* check against this scenario (NULL: header) */
+    const char *scenario_path; /* check against this scenario (NULL: none) */
     bool have_seed;            /* check against this seed */
     uint64_t seed;
+    /* When the walk ends with status OK, called for each record the umpire
+     * made beyond the log, in order (--resume appends them, so that the
+     * continued log still verifies). */
+    wg_replay_pending_cb pending;
+    void *pending_arg;
 } wg_replay_options_t;
 
 /*
  * Replays the log at path. On return *umpire_out (if not NULL) holds the
  * umpire in the state the log reached (the caller destroys it, and may set
  * a new output callback with wg_umpire_set_output), and *sc_out the
- * scenario (free()). Returns the status, also in rep->status.
+ * scenario (free()); both only when the status is OK. Returns the status,
+ * also in rep->status.
  */
 wg_replay_status_t wg_replay_log(const char *path,
                                  const wg_replay_options_t *opt,
@@ -62,9 +89,15 @@ wg_replay_status_t wg_replay_log(const char *path,
                                  wg_umpire_t **umpire_out,
                                  wg_scenario_t **sc_out);
 
-/* Compares two encoded envelopes field by field; writes the first differing
- * field path into field. Returns true when they are equal. */
-bool wg_envelope_diff(const uint8_t *a, size_t alen, const uint8_t *b,
-                      size_t blen, char *field, size_t n);
+/*
+ * Compares two encoded envelopes. Returns true when they are the same
+ * bytes. Otherwise writes the path of the first field that differs into
+ * field ("result.nations[2].kia", "payload" for another payload type,
+ * "(encoding)" for equal values encoded differently, "(envelope)" when one
+ * does not decode) and the two values into detail.
+ */
+bool wg_envelope_diff(const uint8_t *recorded, size_t rlen,
+                      const uint8_t *replayed, size_t plen, char *field,
+                      size_t fn, char *detail, size_t dn);
 
 #endif

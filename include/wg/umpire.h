@@ -38,7 +38,9 @@ typedef enum {
     /* >= 0: directed to that role key */
 } wg_dest_t;
 
-/* An envelope to record and route. bytes/env live only during the call. */
+/* An envelope to record and route. bytes/env live only during the call.
+ * The Situation of a TurnStart or Welcome is encoded straight from the
+ * state into the bytes: in env, its situation (snapshot) is NULL. */
 typedef void (*wg_umpire_out_cb)(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
                                  const uint8_t *bytes, size_t len, int dest,
                                  void *arg);
@@ -87,6 +89,10 @@ const char *wg_umpire_role_name(const wg_umpire_t *self, int key);
 const wg_state_t *wg_umpire_state(const wg_umpire_t *self);
 const wg_scenario_t *wg_umpire_scenario(const wg_umpire_t *self);
 void wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out);
+/* Counts a rejection the umpire did not make itself: a replay that finds
+ * the Error reply to an input the log does not hold (rejected input is not
+ * recorded, its reply is), so ExerciseEnd.rejected comes out the same. */
+void wg_umpire_count_rejected(wg_umpire_t *self, int code);
 /* Next sequence number to be assigned. */
 uint64_t wg_umpire_next_seq(const wg_umpire_t *self);
 

@@ -10,24 +10,34 @@
 #
 #   wg_init NAME                  temp dir, trap, binaries
 #   wg_pick_ports                 sets WG_ROUTER and WG_PUB
-#   wg_start_adjudicator SCENARIO [options]   sets WG_ADJ_PID; stdout in
-#                                 $WG_TMP/adjudicator.out
-#   wg_start_command              appends to WG_WORKER_PIDS
-#   wg_start_contingent NATION    appends to WG_WORKER_PIDS
-#   wg_start_exercise SCENARIO [--skip NATION]... [adjudicator options]
-#   wg_wait PID SECONDS           sets WG_RC (exit code) or fails on timeout
+#   wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options]
+#                                 picks ports, starts the adjudicator
+#                                 (WG_ADJ_PID), the command and one
+#                                 contingent per nation (WG_WORKER_PIDS);
+#                                 WG_RUN_DIR=$WG_TMP/RUN holds the
+#                                 adjudicator's stdout (adjudicator.out) and
+#                                 every process's stderr (*.err)
+#   wg_play RUN SCENARIO ...      the same, then waits: the adjudicator and
+#                                 every worker must exit 0
+#   wg_wait PID SECONDS           sets WG_RC (exit code) or aborts on timeout
 #   wg_wait_workers SECONDS       waits for every worker; checks exit 0
+#   wg_wait_for FILE REGEX SECONDS  waits for a line in FILE or aborts
+#   wg_alive PID                  PID runs (exists and is not a zombie)
 #   fail MESSAGE / wg_done        count a failure / report and exit
+#   wg_check_turn_lines, wg_check_pol_zero, wg_summary, wg_nation_column:
+#                                 checks on an adjudicator.out
 
 WG_BUILD_DIR=${WG_BUILD_DIR:?WG_BUILD_DIR not set}
 WG_SOURCE_DIR=${WG_SOURCE_DIR:?WG_SOURCE_DIR not set}
 WG_BIN="$WG_BUILD_DIR/workers"
 WG_SHORT="$WG_SOURCE_DIR/tests/data/short.yaml"
 WG_PIDS=()
+WG_PGIDS=()
 WG_WORKER_PIDS=()
 WG_WORKER_NAMES=()
 WG_TEST=test
 WG_TMP=
+WG_RUN_DIR=
 wg_failures=0
 
 fail() {
@@ -38,23 +48,29 @@ fail() {
 # Prints the tail of every stderr file, for a failure's context.
 wg_show_logs() {
     local f
-    for f in "$WG_TMP"/*.err; do
+    for f in "$WG_TMP"/*.err "$WG_TMP"/*/*.err; do
         [ -s "$f" ] || continue
-        echo "---- ${f##*/} (last 15 lines)"
+        echo "---- ${f#"$WG_TMP"/} (last 15 lines)"
         tail -n 15 "$f"
     done
 }
 
-# Kills every process this test started (by PID, never by name).
+# Kills every process this test started (by PID or by the process group
+# of a job started with set -m, never by name).
 wg_kill_all() {
     local p
+    for p in "${WG_PGIDS[@]}"; do
+        kill -KILL -- "-$p" 2>/dev/null
+    done
     for p in "${WG_PIDS[@]}"; do
+        kill -CONT "$p" 2>/dev/null
         kill -KILL "$p" 2>/dev/null
     done
     for p in "${WG_PIDS[@]}"; do
         wait "$p" 2>/dev/null
     done
     WG_PIDS=()
+    WG_PGIDS=()
 }
 
 wg_cleanup() {
@@ -68,8 +84,20 @@ wg_cleanup() {
     fi
 }
 
+# Fails if a sanitizer (ASan, LSan, UBSan; the WG_SANITIZE build) spoke
+# on any process's stderr.
+wg_check_sanitizers() {
+    local f
+    for f in "$WG_TMP"/*.err "$WG_TMP"/*/*.err; do
+        [ -f "$f" ] || continue
+        grep -Eq 'ERROR: [A-Za-z]+Sanitizer|runtime error: ' "$f" &&
+            fail "sanitizer report in ${f#"$WG_TMP"/}: $(grep -Em1 'Sanitizer|runtime error' "$f")"
+    done
+}
+
 # Reports and exits: 0 if nothing failed.
 wg_done() {
+    [ -n "$WG_TMP" ] && wg_check_sanitizers
     if [ "$wg_failures" -ne 0 ]; then
         wg_show_logs
         echo "$WG_TEST: $wg_failures failures"
@@ -102,13 +130,23 @@ wg_port_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Two consecutive free loopback ports from a random base in 20000-60000.
-# Another test may take them between this check and the bind; the
-# adjudicator then fails to bind and exits 1, which the test reports.
+# Two consecutive free loopback ports from a random base in 20000-60000,
+# below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by
+# default): the client end of every connection, and the TIME_WAIT sockets
+# of earlier runs, hold ports in that range, and the adjudicator could not
+# bind one of them. Another test may still take the ports between this
+# check and the bind; wg_start_exercise then tries other ports.
 wg_pick_ports() {
-    local i port
+    local i port lo=20000 hi=60000 eph_lo eph_hi
+    if read -r eph_lo eph_hi 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range; then
+        if [ "$eph_lo" -gt $((lo + 1000)) ]; then
+            hi=$((eph_lo < hi ? eph_lo : hi))
+        elif [ "$eph_hi" -lt $((hi - 1000)) ]; then
+            lo=$((eph_hi + 1))
+        fi
+    fi
     for i in $(seq 1 50); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        port=$((lo + (RANDOM * 32768 + RANDOM) % (hi - lo - 1)))
         if wg_port_free "$port" && wg_port_free $((port + 1)); then
             WG_ROUTER="tcp://127.0.0.1:$port"
             WG_PUB="tcp://127.0.0.1:$((port + 1))"
@@ -124,15 +162,15 @@ wg_start_adjudicator() {
     local scenario=$1
     shift
     "$WG_BIN/wg-adjudicator" --scenario "$scenario" --router "$WG_ROUTER" \
-        --pub "$WG_PUB" "$@" >"$WG_TMP/adjudicator.out" \
-        2>"$WG_TMP/adjudicator.err" &
+        --pub "$WG_PUB" "$@" >"$WG_RUN_DIR/adjudicator.out" \
+        2>"$WG_RUN_DIR/adjudicator.err" &
     WG_ADJ_PID=$!
     WG_PIDS+=("$WG_ADJ_PID")
 }
 
 wg_start_command() {
     "$WG_BIN/wg-command" --router "$WG_ROUTER" --pub "$WG_PUB" \
-        2>"$WG_TMP/command.err" &
+        2>"$WG_RUN_DIR/command.err" &
     WG_PIDS+=($!)
     WG_WORKER_PIDS+=($!)
     WG_WORKER_NAMES+=(command)
@@ -140,18 +178,20 @@ wg_start_command() {
 
 wg_start_contingent() {
     "$WG_BIN/wg-contingent" --nation "$1" --router "$WG_ROUTER" \
-        --pub "$WG_PUB" 2>"$WG_TMP/contingent-$1.err" &
+        --pub "$WG_PUB" 2>"$WG_RUN_DIR/contingent-$1.err" &
     WG_PIDS+=($!)
     WG_WORKER_PIDS+=($!)
     WG_WORKER_NAMES+=("contingent-$1")
 }
 
-# wg_start_exercise SCENARIO [--skip NATION]... [adjudicator options...]:
+# wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options...]:
 # picks ports, starts the adjudicator, the command and one contingent per
-# nation except the skipped ones.
+# nation except the skipped ones, with their output in $WG_TMP/RUN.
 wg_start_exercise() {
-    local scenario=$1 n s skip=" "
-    shift
+    local scenario=$2 n skip=" "
+    WG_RUN_DIR="$WG_TMP/$1"
+    mkdir -p "$WG_RUN_DIR" || wg_abort "mkdir $WG_RUN_DIR"
+    shift 2
     while [ "${1:-}" = --skip ]; do
         skip="$skip$2 "
         shift 2
@@ -159,10 +199,31 @@ wg_start_exercise() {
     local nations
     nations=$("$WG_BIN/wg-adjudicator" --scenario "$scenario" \
         --list-nations) || wg_abort "--list-nations $scenario failed"
-    wg_pick_ports
     WG_WORKER_PIDS=()
     WG_WORKER_NAMES=()
-    wg_start_adjudicator "$scenario" "$@"
+    # The workers start once the adjudicator has bound both ports (it logs
+    # them at INFO); if another process took a port, other ports are tried.
+    local try ticks
+    for try in 1 2 3 4 5; do
+        wg_pick_ports
+        wg_start_adjudicator "$scenario" --log-level info "$@"
+        ticks=0
+        until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" \
+            "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
+            kill -0 "$WG_ADJ_PID" 2>/dev/null || break
+            [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
+            sleep 0.01
+            ticks=$((ticks + 1))
+        done
+        kill -0 "$WG_ADJ_PID" 2>/dev/null && break
+        wait "$WG_ADJ_PID"
+        grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
+            wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
+        echo "ports $WG_PORT-$((WG_PORT + 1)) taken: trying others"
+        mv "$WG_RUN_DIR/adjudicator.err" "$WG_RUN_DIR/adjudicator.err.$try"
+    done
+    kill -0 "$WG_ADJ_PID" 2>/dev/null ||
+        wg_abort "wg-adjudicator could not bind in 5 tries"
     wg_start_command
     for n in $nations; do
         case "$skip" in *" $n "*) continue ;; esac
@@ -192,11 +253,76 @@ wg_wait_workers() {
     for i in "${!WG_WORKER_PIDS[@]}"; do
         wg_wait "${WG_WORKER_PIDS[$i]}" "$1"
         [ "$WG_RC" -eq 0 ] ||
-            fail "${WG_WORKER_NAMES[$i]} exited $WG_RC, wanted 0"
+            fail "${WG_RUN_DIR##*/}: ${WG_WORKER_NAMES[$i]} exited $WG_RC, wanted 0"
     done
 }
 
-# Seconds since the epoch with a fraction, for timing.
-wg_now() {
-    date +%s.%N
+# wg_play RUN SCENARIO [...]: wg_start_exercise, then the adjudicator
+# must exit 0 within WG_PLAY_LIMIT seconds (50) and every worker exit 0
+# soon after.
+wg_play() {
+    local t0
+    t0=$(wg_ms)
+    wg_start_exercise "$@"
+    wg_wait "$WG_ADJ_PID" "${WG_PLAY_LIMIT:-50}"
+    [ "$WG_RC" -eq 0 ] || fail "$1: wg-adjudicator exited $WG_RC, wanted 0"
+    wg_wait_workers 5
+    echo "$1: played in $(($(wg_ms) - t0)) ms"
+}
+
+# wg_wait_for FILE REGEX SECONDS: waits until FILE has a line matching the
+# extended REGEX; after SECONDS kills everything and aborts.
+wg_wait_for() {
+    local ticks=0
+    until grep -Eq -- "$2" "$1" 2>/dev/null; do
+        if [ "$ticks" -ge $(($3 * 100)) ]; then
+            wg_kill_all
+            wg_abort "no /$2/ in ${1#"$WG_TMP"/} after ${3}s"
+        fi
+        sleep 0.01
+        ticks=$((ticks + 1))
+    done
+}
+
+# wg_alive PID: PID exists and is not a zombie.
+wg_alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+
+# Milliseconds since the epoch.
+wg_ms() {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+# wg_check_turn_lines OUT N: OUT has the lines of turns 1..N, one each, in
+# order, and nothing else before the summary.
+wg_check_turn_lines() {
+    local out=$1 n=$2 got want
+    got=$(sed -n 's/^turn \{1,3\}\([0-9]\{1,\}\) .*/\1/p' "$out" | tr '\n' ' ')
+    want=$(seq 1 "$n" | tr '\n' ' ')
+    [ "$got" = "$want" ] ||
+        fail "$out: turn lines ${got:-none}, wanted $want"
+    grep -Eq "^summary: .*, $n turns\$" "$out" ||
+        fail "$out: no summary line for $n turns"
+}
+
+# wg_check_pol_zero OUT: POL has 0 troops deployed on every turn line.
+wg_check_pol_zero() {
+    local bad
+    bad=$(grep '^turn ' "$1" | grep -Ev '\| .*POL +0[ x-]') &&
+        fail "$1: POL deploys troops: $(echo "$bad" | head -1)"
+    grep -q '^turn .* POL ' "$1" || fail "$1: no POL column"
+}
+
+# wg_summary OUT LABEL: the number after LABEL in the summary.
+wg_summary() {
+    sed -n "s/^  $2 \{1,\}\([0-9]\{1,\}\).*/\1/p" "$1" | head -1
+}
+
+# wg_nation_column OUT CODE: the troops of CODE on each turn line.
+wg_nation_column() {
+    sed -n "s/^turn .* $2 \{1,\}\([0-9]\{1,\}\).*/\1/p" "$1"
 }

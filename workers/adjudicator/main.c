@@ -489,6 +489,20 @@ run_loop(adjudicator_t *a, const options_t *o)
     return a->exit_code;
 }
 
+/* Records the umpire made beyond the end of the log being resumed: the
+ * dead adjudicator made them too (the umpire is deterministic) but died
+ * before they reached the file (the log is written out at the end of each
+ * turn). They go into the log now, so that it holds every sequence number
+ * and still verifies; the workers get what they need when they join again. */
+static void
+resume_pending_cb(const uint8_t *bytes, size_t len, void *arg)
+{
+    adjudicator_t *a = arg;
+    int rc = wg_log_writer_append(a->log, bytes, len);
+    if (rc < 0)
+        WG_LOG_ERR("log append failed: %s", wg_strerror(rc));
+}
+
 /* --resume: cut the log's torn tail, rebuild the umpire from the log, and
  * play on, appending to the same log. */
 static int
@@ -506,8 +520,11 @@ resume_main(adjudicator_t *a, const options_t *o)
     if (cut > 0)
         WG_LOG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
                     (unsigned long long)cut);
+    uint64_t kept = wg_log_writer_records(a->log);
     wg_replay_report_t rep;
-    if (wg_replay_log(o->resume, NULL, &rep, &a->umpire, &a->sc) !=
+    wg_replay_options_t ropt = {.pending = resume_pending_cb,
+                                .pending_arg = a};
+    if (wg_replay_log(o->resume, &ropt, &rep, &a->umpire, &a->sc) !=
         WG_REPLAY_OK) {
         fprintf(stderr,
                 "wg-adjudicator: %s: cannot resume at turn %u seq %llu %s: "
@@ -517,9 +534,15 @@ resume_main(adjudicator_t *a, const options_t *o)
         wg_log_writer_destroy(&a->log);
         return 2;
     }
+    uint64_t pending = wg_log_writer_records(a->log) - kept;
+    rc = wg_log_writer_flush(a->log);
+    if (rc < 0)
+        WG_LOG_ERR("log flush failed: %s", wg_strerror(rc));
     wg_umpire_set_output(a->umpire, umpire_out_cb, a);
-    WG_LOG_INFO("resumed %s: %llu records, %u turns done", o->resume,
-                (unsigned long long)rep.records, rep.turns);
+    WG_LOG_INFO("resumed %s: %llu records, %u turns done, %llu records the "
+                "log lacked written",
+                o->resume, (unsigned long long)rep.records, rep.turns,
+                (unsigned long long)pending);
     if (wg_umpire_done(a->umpire)) {
         fprintf(stderr, "wg-adjudicator: %s: the exercise is already over\n",
                 o->resume);

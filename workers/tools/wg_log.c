@@ -2,7 +2,11 @@
  * wg_log.c - wg-log, the exercise log tool: info, dump, verify, replay.
  *
  * One process, one thread, no event loop: each subcommand reads a log file
- * whole (wg/log.h), walks its records and exits. Nothing here writes to a
+ * whole (wg/log.h), walks its records and exits. verify re-adjudicates
+ * through libwg's replay engine (wg/replay.h). replay publishes on a plain
+ * ZeroMQ PUB socket, paced with nanosleep (it is a one-socket, send-only
+ * program: the bus and a libuv loop would add nothing); the hidden
+ * "listen" is its tiny subscriber, for the tests. Nothing here writes to a
  * log except the hidden "synth" subcommand, a testing aid that writes a
  * synthetic log of N envelopes for the tests and the benchmark.
  *
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zmq.h>
 
 #define EXIT_BAD 1    /* read, but torn, corrupt or divergent */
 #define EXIT_USAGE 2  /* unreadable, or a wrong command line */
@@ -519,13 +524,38 @@ out:
 static const char verify_usage[] =
     "Usage: wg-log verify [--scenario PATH] [--seed N] LOG\n"
     "\n"
-    "Re-adjudicates the exercise from the log's scenario, seed and recorded\n"
-    "orders and compares every result with the recorded one.\n"
+    "Re-adjudicates the exercise from the scenario and seed in the log's\n"
+    "header and the joins and orders it recorded, and compares every record\n"
+    "the adjudicator made (phase starts, welcomes, default orders, results,\n"
+    "the end) with the recorded one, byte for byte. Error replies (seq 0)\n"
+    "are not compared. Where the log holds an adjudicator record that no\n"
+    "input explains, the live run left the lobby or passed a deadline there,\n"
+    "and the re-adjudication does the same (docs/LOG-FORMAT.md, "
+    "\"Verification\n"
+    "and replay\").\n"
     "\n"
-    "Exit status: 0 identical; 1 diverged (first turn, sequence, field);\n"
-    "2 unreadable.\n";
+    "  --scenario PATH  also check that the log was recorded with this\n"
+    "                   scenario file (by its SHA-256)\n"
+    "  --seed N         also check that the log was recorded with seed N\n"
+    "\n"
+    "Prints the records read, the turns and the records compared; at the\n"
+    "first divergence, \"diverged at turn T, seq S, field F: detail\".\n"
+    "\n"
+    "Exit status: 0 every record matches and the file ends cleanly (an\n"
+    "exercise stopped early is still 0, and says so); 1 diverged, another\n"
+    "scenario or seed, a corrupt record (with its offset), or a torn tail\n"
+    "(even when every whole record before it matches); 2 unreadable (not a\n"
+    "log, bad header, a scenario that does not load) or bad usage.\n";
 
 static double now_s(void);
+
+static void
+print_verified(const char *path, const wg_replay_report_t *rep)
+{
+    printf("%s: %" PRIu64 " records, %u turns, %" PRIu64
+           " compared, %" PRIu64 " error replies not compared\n",
+           path, rep->records, rep->turns, rep->compared, rep->errors);
+}
 
 static int
 cmd_verify(int argc, char **argv)
@@ -534,16 +564,16 @@ cmd_verify(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"scenario", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
-        {"repeat", required_argument, NULL, 'R'},
+        {"repeat", required_argument, NULL, 'R'}, /* benchmark aid */
         {NULL, 0, NULL, 0}};
     wg_replay_options_t opt;
     memset(&opt, 0, sizeof opt);
     uint64_t repeat = 1;
     int c;
     while ((c = next_opt(argc, argv, "hs:S:", longopts, verify_usage)) != -1) {
-        if (c == 's')
+        if (c == 's') {
             opt.scenario_path = optarg;
-        else if (c == 'S') {
+        } else if (c == 'S') {
             if (parse_u64(optarg, &opt.seed) < 0) {
                 fprintf(stderr, "%s verify: --seed wants a number\n", prog);
                 return EXIT_USAGE;
@@ -562,24 +592,122 @@ cmd_verify(int argc, char **argv)
     }
     const char *path = argv[optind];
     wg_replay_report_t rep;
+    /* --repeat N (hidden): verify N times in this process and print the
+     * pace, for scripts/bench-verify. Each pass is a whole verify: open,
+     * header, scenario, re-adjudication. */
     double t0 = now_s();
     for (uint64_t i = 0; i < repeat; i++)
         wg_replay_log(path, &opt, &rep, NULL, NULL);
     double t1 = now_s();
     if (repeat > 1)
-        printf("repeat %" PRIu64 ": %" PRIu64 " records in %.3f s, %.0f records/s\n",
+        printf("repeat: %" PRIu64 " passes, %" PRIu64
+               " records in %.3f s, %.0f records/s\n",
                repeat, rep.records * repeat, t1 - t0,
                (double)(rep.records * repeat) / (t1 - t0));
-    printf("status %d records %" PRIu64 " compared %" PRIu64 " turns %u field %s detail %s\n",
-           rep.status, rep.records, rep.compared, rep.turns, rep.field, rep.detail);
-    return rep.status == WG_REPLAY_OK ? 0 : 1;
+
+    switch (rep.status) {
+    case WG_REPLAY_OK:
+        print_verified(path, &rep);
+        if (rep.torn) {
+            printf("torn tail at offset %" PRIu64
+                   ": the records before it verify, the log does not end "
+                   "cleanly\n",
+                   rep.torn_offset);
+            return EXIT_BAD;
+        }
+        if (!rep.finished)
+            printf("exercise not finished: the log stops in turn %u (seq "
+                   "%" PRIu64 ")\n",
+                   rep.turn, rep.seq);
+        else
+            printf("identical: the exercise re-adjudicates to the same "
+                   "records\n");
+        return 0;
+    case WG_REPLAY_DIVERGED:
+        print_verified(path, &rep);
+        printf("diverged at turn %u, seq %" PRIu64 ", field %s: %s\n",
+               rep.turn, rep.seq, rep.field[0] ? rep.field : "(record)",
+               rep.detail);
+        if (rep.records > 0)
+            printf("  record #%" PRIu64 " at offset %" PRIu64 "\n",
+                   rep.index, rep.offset);
+        return EXIT_BAD;
+    case WG_REPLAY_CORRUPT:
+        print_verified(path, &rep);
+        printf("corrupt record #%" PRIu64 " at offset %" PRIu64
+               " (where turn %u, seq %" PRIu64 " was due): %s\n",
+               rep.index, rep.offset, rep.turn, rep.seq, rep.detail);
+        return EXIT_BAD;
+    default:
+        fprintf(stderr, "%s verify: %s%s%s\n", prog,
+                rep.field[0] ? rep.field : "", rep.field[0] ? ": " : "",
+                rep.detail);
+        return EXIT_USAGE;
+    }
 }
+
+/* ---- replay ------------------------------------------------------------ */
 
 static const char replay_usage[] =
     "Usage: wg-log replay LOG --pub ENDPOINT [--speed X | --step]\n"
     "\n"
-    "Publishes the recorded broadcasts again, in order, for observers, at X\n"
-    "times the recorded pace or turn by turn on Enter.\n";
+    "Publishes the recorded broadcasts again, in order, on a ZeroMQ PUB\n"
+    "socket bound at ENDPOINT (tcp://127.0.0.1:5556, ipc://...), for\n"
+    "observers: every record the adjudicator published to all (TurnStart,\n"
+    "TurnResult, ExerciseEnd), as the recorded bytes. Welcomes, errors and\n"
+    "other directed replies, and the workers' orders, were never broadcast\n"
+    "and are not sent.\n"
+    "\n"
+    "The log keeps no wall clock per record, so the recorded pace is defined\n"
+    "as one turn per second: the broadcasts of a turn go out together, then\n"
+    "the replay waits 1 s / X before the next turn.\n"
+    "\n"
+    "  -p, --pub ENDPOINT  where to bind the PUB socket (required)\n"
+    "  -s, --speed X       X times the recorded pace (default 1; 0 < X)\n"
+    "  -S, --step          wait for Enter on stdin before each turn\n"
+    "\n"
+    "It waits 300 ms after binding before the first broadcast (subscribers\n"
+    "that connect later miss what went before), and lingers up to 1 s at\n"
+    "the end so the last broadcasts reach them. Prints one line per turn on\n"
+    "stderr.\n"
+    "\n"
+    "Exit status: 0 all published; 1 the log is torn or has a corrupt\n"
+    "record (what came before it was published); 2 unreadable, bad usage\n"
+    "or the endpoint cannot be bound.\n";
+
+static void
+sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* True for a record the adjudicator published to every subscriber. */
+static bool
+is_broadcast(const Wgpb__V1__Envelope *env)
+{
+    if (env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR ||
+        (env->recipient != NULL && env->recipient[0] != '\0'))
+        return false;
+    return env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START ||
+           env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+           env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END;
+}
+
+/* Waits for a line on stdin; false at its end. */
+static bool
+wait_enter(uint32_t turn)
+{
+    fprintf(stderr, "%s replay: turn %u: press Enter to publish", prog, turn);
+    fflush(stderr);
+    int ch;
+    while ((ch = getchar()) != EOF && ch != '\n')
+        ;
+    return ch != EOF;
+}
 
 static int
 cmd_replay(int argc, char **argv)
@@ -590,10 +718,194 @@ cmd_replay(int argc, char **argv)
         {"speed", required_argument, NULL, 's'},
         {"step", no_argument, NULL, 'S'},
         {NULL, 0, NULL, 0}};
-    while (next_opt(argc, argv, "hp:s:", longopts, replay_usage) != -1)
-        ;
-    fprintf(stderr, "%s replay: not yet implemented\n", prog);
-    return EXIT_USAGE;
+    const char *endpoint = NULL;
+    double speed = 1.0;
+    bool step = false, have_speed = false;
+    int c;
+    while ((c = next_opt(argc, argv, "hp:s:S", longopts, replay_usage)) !=
+           -1) {
+        if (c == 'p') {
+            endpoint = optarg;
+        } else if (c == 's') {
+            char *end;
+            errno = 0;
+            speed = strtod(optarg, &end);
+            if (errno != 0 || *end != '\0' || !(speed > 0) || speed > 1e9) {
+                fprintf(stderr, "%s replay: --speed wants a number above 0\n",
+                        prog);
+                return EXIT_USAGE;
+            }
+            have_speed = true;
+        } else if (c == 'S') {
+            step = true;
+        }
+    }
+    if (argc - optind != 1 || endpoint == NULL || (step && have_speed)) {
+        fputs(replay_usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    wg_log_reader_t *rd;
+    if (open_log(path, &rd) < 0)
+        return EXIT_USAGE;
+
+    int status = 0;
+    void *ctx = zmq_ctx_new();
+    void *pub = ctx ? zmq_socket(ctx, ZMQ_PUB) : NULL;
+    int linger = 1000;
+    if (pub == NULL ||
+        zmq_setsockopt(pub, ZMQ_LINGER, &linger, sizeof linger) == -1 ||
+        zmq_bind(pub, endpoint) == -1) {
+        fprintf(stderr, "%s replay: cannot bind %s: %s\n", prog, endpoint,
+                zmq_strerror(zmq_errno()));
+        status = EXIT_USAGE;
+        goto out;
+    }
+    sleep_s(0.3); /* slow joiners: let subscribers connect and subscribe */
+
+    decoder_t dec;
+    decoder_init(&dec);
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off, sent = 0;
+    uint32_t cur_turn = 0;
+    bool any = false;
+    int rc;
+    while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
+        Wgpb__V1__Envelope *env = decode(&dec, rec, len);
+        if (env == NULL || !is_broadcast(env))
+            continue;
+        if (!any || env->turn != cur_turn) {
+            /* A new turn: the pace is set between turns. */
+            if (any)
+                fprintf(stderr, "%s replay: turn %u published\n", prog,
+                        cur_turn);
+            if (step) {
+                if (!wait_enter(env->turn))
+                    break;
+            } else if (any) {
+                sleep_s(1.0 / speed);
+            }
+            cur_turn = env->turn;
+            any = true;
+        }
+        if (zmq_send(pub, rec, len, 0) == -1) {
+            fprintf(stderr, "%s replay: send: %s\n", prog,
+                    zmq_strerror(zmq_errno()));
+            status = EXIT_USAGE;
+            break;
+        }
+        sent++;
+    }
+    if (any && status == 0)
+        fprintf(stderr, "%s replay: turn %u published\n", prog, cur_turn);
+    if (rc == WG_ETORN || rc == WG_ECORRUPT) {
+        report_stop(path, rc, off, wg_log_reader_index(rd),
+                    wg_log_reader_size(rd), false, 0);
+        status = EXIT_BAD;
+    }
+    fprintf(stderr, "%s replay: %" PRIu64 " broadcasts published\n", prog,
+            sent);
+    decoder_fini(&dec);
+    sleep_s(0.3); /* the last broadcasts: out of the queue before close */
+out:
+    if (pub != NULL)
+        zmq_close(pub);
+    if (ctx != NULL)
+        zmq_ctx_term(ctx); /* waits up to the linger for the queue */
+    wg_log_reader_destroy(&rd);
+    return status;
+}
+
+/* ---- listen: a tiny subscriber, a testing aid --------------------------- */
+
+static const char listen_usage[] =
+    "Usage: wg-log listen [--count N] [--timeout S] ENDPOINT\n"
+    "\n"
+    "Testing aid: connects a SUB socket to ENDPOINT (a wg-adjudicator's or\n"
+    "a wg-log replay's PUB) and prints one line per Envelope received:\n"
+    "\"seq S turn T PAYLOAD\". Stops after N envelopes (--count), when an\n"
+    "ExerciseEnd arrives, or after S seconds without one (--timeout, 10).\n"
+    "Beacons are not printed or counted.\n"
+    "\n"
+    "Exit status: 0 stopped on the count or an ExerciseEnd; 1 timed out;\n"
+    "2 bad usage.\n";
+
+static int
+cmd_listen(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"count", required_argument, NULL, 'n'},
+        {"timeout", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0}};
+    uint64_t count = 0, timeout = 10;
+    int c;
+    while ((c = next_opt(argc, argv, "hn:t:", longopts, listen_usage)) !=
+           -1) {
+        if ((c == 'n' && parse_u64(optarg, &count) < 0) ||
+            (c == 't' && (parse_u64(optarg, &timeout) < 0 || timeout == 0 ||
+                          timeout > 3600))) {
+            fputs(listen_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        fputs(listen_usage, stderr);
+        return EXIT_USAGE;
+    }
+    void *ctx = zmq_ctx_new();
+    void *sub = ctx ? zmq_socket(ctx, ZMQ_SUB) : NULL;
+    int zero = 0, ms = (int)(timeout * 1000);
+    if (sub == NULL || zmq_setsockopt(sub, ZMQ_LINGER, &zero, sizeof zero) ||
+        zmq_setsockopt(sub, ZMQ_RCVTIMEO, &ms, sizeof ms) ||
+        zmq_setsockopt(sub, ZMQ_SUBSCRIBE, "", 0) ||
+        zmq_connect(sub, argv[optind]) == -1) {
+        fprintf(stderr, "%s listen: %s: %s\n", prog, argv[optind],
+                zmq_strerror(zmq_errno()));
+        if (sub != NULL)
+            zmq_close(sub);
+        if (ctx != NULL)
+            zmq_ctx_term(ctx);
+        return EXIT_USAGE;
+    }
+    static uint8_t buf[WG_LOG_MAX_RECORD];
+    decoder_t dec;
+    decoder_init(&dec);
+    uint64_t got = 0;
+    int status = EXIT_BAD;
+    for (;;) {
+        int n = zmq_recv(sub, buf, sizeof buf, 0);
+        if (n < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            fprintf(stderr, "%s listen: nothing for %" PRIu64 " s\n", prog,
+                    timeout);
+            break;
+        }
+        size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf;
+        Wgpb__V1__Envelope *env = decode(&dec, buf, len);
+        if (env == NULL) {
+            printf("malformed %zu bytes\n", len);
+        } else {
+            if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_BEACON)
+                continue;
+            printf("seq %" PRIu64 " turn %u %s\n", env->seq, env->turn,
+                   payload_name(env));
+        }
+        fflush(stdout);
+        got++;
+        if ((env != NULL &&
+             env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) ||
+            (count > 0 && got >= count)) {
+            status = 0;
+            break;
+        }
+    }
+    decoder_fini(&dec);
+    zmq_close(sub);
+    zmq_ctx_term(ctx);
+    return status;
 }
 
 /* ---- synth: a synthetic log, a testing aid ----------------------------- */
@@ -846,6 +1158,8 @@ static const cmd_t commands[] = {
     {"dump", cmd_dump, "one JSON object per record per line", false},
     {"verify", cmd_verify, "re-adjudicate and compare every result", false},
     {"replay", cmd_replay, "publish the recorded broadcasts again", false},
+    {"listen", cmd_listen, "print what a PUB endpoint sends (testing aid)",
+     true},
     {"synth", cmd_synth, "write a synthetic log (testing aid)", true},
     {"bench-read", cmd_bench_read, "time reading a log (benchmark aid)", true},
 };

@@ -1,0 +1,378 @@
+/*
+ * log_fork.c - `wg-log fork`: what if one role had played otherwise?
+ *
+ * Replays a recorded exercise through a fresh umpire, exactly as `verify`
+ * does, and writes every record the umpire makes to a new log. From turn N
+ * on, the swapped roles are played by their new bots instead of their
+ * recorded orders, at the place their recorded orders stood. While the
+ * re-adjudication still matches the record, every other role keeps its
+ * recorded orders; from the first record that differs, every role is played
+ * in-process by its bot (the swapped ones by their new bots, the others by
+ * the built-in bots), in role order, with the recorded seed. A fork that
+ * changes nothing therefore writes the same records as the original.
+ *
+ * Owns, for one call: the reader, the writer, the umpire, a queue of records
+ * made but not yet matched, and the last phase start broadcast.
+ */
+#include "log_fork.h"
+
+#include "wg/bot.h"
+#include "wg/error.h"
+#include "wg/log.h"
+#include "wg/play.h"
+#include "wg/replay.h"
+#include "wg/umpire.h"
+#include "wg/wire.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+#define N_KEYS (1 + WG_MAX_NATIONS)
+
+typedef struct {
+    uint8_t *bytes;
+    size_t len;
+} rec_t;
+
+typedef struct {
+    rec_t *v;
+    size_t head, tail, cap;
+} fifo_t;
+
+typedef struct {
+    wg_log_writer_t *w;
+    fifo_t made;              /* records with seq != 0, to match */
+    fifo_t errors;            /* error replies made, to match */
+    uint8_t *last_ts;         /* last phase start broadcast, packed */
+    size_t last_ts_len;
+    int write_rc;
+} fork_t;
+
+static void
+fifo_push(fifo_t *q, const uint8_t *b, size_t n)
+{
+    if (q->tail == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 64;
+        q->v = realloc(q->v, q->cap * sizeof *q->v);
+        if (q->v == NULL)
+            abort();
+    }
+    uint8_t *c = malloc(n ? n : 1);
+    if (c == NULL)
+        abort();
+    memcpy(c, b, n);
+    q->v[q->tail++] = (rec_t){c, n};
+}
+
+static bool
+fifo_pop_equal(fifo_t *q, const uint8_t *b, size_t n, bool *empty)
+{
+    *empty = q->head == q->tail;
+    if (*empty)
+        return false;
+    rec_t *r = &q->v[q->head];
+    bool eq = r->len == n && memcmp(r->bytes, b, n) == 0;
+    free(r->bytes);
+    q->head++;
+    return eq;
+}
+
+static void
+fifo_clear(fifo_t *q)
+{
+    for (size_t i = q->head; i < q->tail; i++)
+        free(q->v[i].bytes);
+    free(q->v);
+    memset(q, 0, sizeof *q);
+}
+
+static void
+made_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+        size_t len, int dest, void *arg)
+{
+    (void)u;
+    fork_t *f = arg;
+    int rc = wg_log_writer_append(f->w, bytes, len);
+    if (rc < 0)
+        f->write_rc = rc;
+    if (env->seq == 0)
+        fifo_push(&f->errors, bytes, len);
+    else
+        fifo_push(&f->made, bytes, len);
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
+        dest == WG_DEST_BROADCAST) {
+        free(f->last_ts);
+        f->last_ts = malloc(len);
+        if (f->last_ts == NULL)
+            abort();
+        memcpy(f->last_ts, bytes, len);
+        f->last_ts_len = len;
+    }
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+        wg_log_writer_flush(f->w);
+}
+
+/* Plays key's order for the current phase with bot, if it owes one. */
+static void
+play(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc, const wg_bot_t *bot,
+     int key)
+{
+    Wgpb__V1__Envelope *ts = wg_wire_unpack(f->last_ts, f->last_ts_len);
+    if (ts == NULL)
+        return;
+    uint8_t *buf;
+    size_t len;
+    if (wg_play_phase(bot, sc, ts, key,
+                      WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
+                      &len) == 0) {
+        wg_umpire_receive(u, key, buf, len, NULL);
+        free(buf);
+    }
+    wg_wire_free(ts);
+}
+
+static const wg_bot_t *
+bot_for(const wg_bot_t *const swaps[N_KEYS], int key)
+{
+    if (swaps[key] != NULL)
+        return swaps[key];
+    return key == 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
+}
+
+/* Every role played by its bot, phase after phase, to the end. */
+static void
+play_out(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
+         const wg_bot_t *const swaps[N_KEYS])
+{
+    if (!wg_umpire_started(u))
+        wg_umpire_start(u);
+    while (!wg_umpire_done(u) && f->write_rc == 0) {
+        uint64_t serial = wg_umpire_phase_serial(u);
+        for (int k = 0; k <= (int)sc->n_nations; k++) {
+            play(u, f, sc, bot_for(swaps, k), k);
+            if (wg_umpire_phase_serial(u) != serial)
+                break; /* the phase closed: the rest owed nothing */
+        }
+        if (wg_umpire_phase_serial(u) == serial)
+            wg_umpire_deadline(u); /* a bot stayed silent */
+    }
+}
+
+static int
+role_key(const wg_scenario_t *sc, const char *name)
+{
+    if (strcmp(name, "command") == 0)
+        return 0;
+    int n = wg_scenario_nation_index(sc, name);
+    return n < 0 ? -1 : n + 1;
+}
+
+static const char fork_usage[] =
+    "usage: wg-log fork LOG --at N [--bot ROLE=PATH.so]... -o NEW.log\n"
+    "  Replays LOG up to turn N, then plays ROLE (a nation code or\n"
+    "  'command') with the plug-in bot PATH.so instead of its recorded\n"
+    "  orders, and plays on with the recorded seed: other roles keep their\n"
+    "  recorded orders while the exercise is unchanged, and are played by\n"
+    "  the built-in bots from the first difference. Writes NEW.log. With\n"
+    "  no --bot the new log holds the same records as LOG.\n";
+
+typedef struct {
+    const char *in, *out;
+    uint32_t at;
+    const char *swap_spec[N_KEYS];
+    size_t n_swaps;
+} fork_opts_t;
+
+static int
+parse(int argc, char **argv, fork_opts_t *o)
+{
+    static const struct option opts[] = {
+        {"at", required_argument, NULL, 'a'},
+        {"bot", required_argument, NULL, 'b'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    optind = 1;
+    int c;
+    bool have_at = false;
+    while ((c = getopt_long(argc, argv, "a:b:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            o->at = (uint32_t)strtoul(optarg, NULL, 10);
+            have_at = o->at > 0;
+            break;
+        case 'b':
+            if (o->n_swaps == N_KEYS || strchr(optarg, '=') == NULL)
+                goto usage;
+            o->swap_spec[o->n_swaps++] = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'h':
+            fputs(fork_usage, stdout);
+            exit(0);
+        default:
+            goto usage;
+        }
+    }
+    if (optind + 1 != argc || !have_at || o->out == NULL)
+        goto usage;
+    o->in = argv[optind];
+    return 0;
+usage:
+    fputs(fork_usage, stderr);
+    return EXIT_USAGE;
+}
+
+/* Loads the --bot plug-ins into swaps[role key]. */
+static int
+load_swaps(const fork_opts_t *o, const wg_scenario_t *sc,
+           const wg_bot_t *swaps[N_KEYS])
+{
+    for (size_t i = 0; i < o->n_swaps; i++) {
+        char role[16];
+        const char *eq = strchr(o->swap_spec[i], '=');
+        size_t n = (size_t)(eq - o->swap_spec[i]);
+        snprintf(role, sizeof role, "%.*s", (int)(n < 15 ? n : 15),
+                 o->swap_spec[i]);
+        int k = role_key(sc, role);
+        if (k < 0) {
+            fprintf(stderr, "wg-log fork: no role '%s' in the scenario\n", role);
+            return EXIT_USAGE;
+        }
+        char why[512];
+        swaps[k] = wg_bot_load(eq + 1, why, sizeof why);
+        if (swaps[k] == NULL) {
+            fprintf(stderr, "wg-log fork: --bot %s: %s\n", role, why);
+            return EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
+static bool
+is_input(const Wgpb__V1__Envelope *env)
+{
+    return env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR &&
+           (env->provenance == NULL ||
+            env->provenance->source !=
+                WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT);
+}
+
+/* Follows the record while it holds; returns the turn where the fork first
+ * differs, or 0 if it never did. */
+static uint32_t
+follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f,
+       const wg_scenario_t *sc, const fork_opts_t *o,
+       const wg_bot_t *const swaps[N_KEYS])
+{
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1 && f->write_rc == 0) {
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        if (env == NULL)
+            return 1;
+        uint32_t turn = env->turn;
+        bool error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+        bool input = !error && is_input(env);
+        int key = input ? wg_umpire_role_key(u, env->sender_role,
+                                             env->sender_nation)
+                        : -1;
+        bool join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        wg_wire_free(env);
+        bool empty;
+        if (error) {
+            /* A reply the umpire made again, or one to input the record
+             * does not hold (a rejected message): keep it either way. */
+            if (!fifo_pop_equal(&f->errors, rec, len, &empty) && empty)
+                wg_log_writer_append(f->w, rec, len);
+            continue;
+        }
+        if (input && !join && key >= 0 && swaps[key] != NULL &&
+            turn >= o->at) {
+            play(u, f, sc, swaps[key], key);
+        } else if (input) {
+            wg_umpire_receive(u, join ? -1 : key, rec, len, NULL);
+        }
+        if (f->made.head == f->made.tail) {
+            if (!wg_umpire_started(u))
+                wg_umpire_start(u);
+            else
+                wg_umpire_deadline(u);
+        }
+        if (!fifo_pop_equal(&f->made, rec, len, &empty))
+            return turn ? turn : 1;
+    }
+    return 0;
+}
+
+int
+wg_log_cmd_fork(int argc, char **argv)
+{
+    fork_opts_t o;
+    if (parse(argc, argv, &o) != 0)
+        return EXIT_USAGE;
+    wg_log_reader_t *r;
+    int rc = wg_log_reader_open(o.in, &r);
+    if (rc < 0) {
+        fprintf(stderr, "wg-log fork: %s: %s\n", o.in, wg_strerror(rc));
+        return EXIT_USAGE;
+    }
+    const wg_log_header_t *hdr = wg_log_reader_header(r);
+    wg_scenario_t *sc = NULL;
+    wg_config_error_t err;
+    if (wg_scenario_parse(hdr->scenario_path, hdr->scenario_text,
+                          hdr->scenario_len, &sc, &err) != 0) {
+        fprintf(stderr, "wg-log fork: the log's scenario: %s:%u:%u: %s\n",
+                err.file, err.line, err.column, err.message);
+        wg_log_reader_destroy(&r);
+        return EXIT_USAGE;
+    }
+    sc->seed = hdr->seed;
+    const wg_bot_t *swaps[N_KEYS] = {0};
+    fork_t f;
+    memset(&f, 0, sizeof f);
+    wg_umpire_t *u = NULL;
+    rc = load_swaps(&o, sc, swaps);
+    if (rc != 0)
+        goto out;
+    rc = wg_log_writer_create(o.out, hdr, WG_FSYNC_NEVER, &f.w);
+    if (rc < 0) {
+        fprintf(stderr, "wg-log fork: %s: %s\n", o.out, wg_strerror(rc));
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len, made_cb, &f);
+    uint32_t parted = follow(r, u, &f, sc, &o, swaps);
+    if (!wg_umpire_done(u))
+        play_out(u, &f, sc, swaps);
+    if (f.write_rc < 0) {
+        fprintf(stderr, "wg-log fork: %s: %s\n", o.out, wg_strerror(f.write_rc));
+        rc = EXIT_USAGE;
+    } else {
+        printf("forked %s at turn %u into %s: %llu records; ", o.in, o.at,
+               o.out, (unsigned long long)wg_log_writer_records(f.w));
+        if (parted)
+            printf("the exercise differs from turn %u\n", parted);
+        else
+            printf("the exercise is unchanged\n");
+        rc = 0;
+    }
+out:
+    wg_umpire_destroy(&u);
+    wg_log_writer_destroy(&f.w);
+    fifo_clear(&f.made);
+    fifo_clear(&f.errors);
+    free(f.last_ts);
+    free(sc);
+    wg_log_reader_destroy(&r);
+    return rc;
+}
