@@ -137,23 +137,10 @@ compact_units(wg_state_t *st)
     st->n_units = j;
 }
 
-static uint32_t
-troops_in_sector(const wg_state_t *st, size_t nation, size_t sector)
-{
-    uint32_t sum = 0;
-    for (uint32_t i = 0; i < st->n_units; i++) {
-        const wg_unit_t *u = &st->units[i];
-        if (u->status == WG_UNIT_DEPLOYED && u->nation == nation &&
-            u->sector == (int)sector)
-            sum += u->troops;
-    }
-    return sum;
-}
-
 /* Troops deployed by nation and sector, in one pass over the units, for
- * the loops that want every cell: troops_in_sector() per cell walks every
- * unit once per cell, which was most of what a turn cost to adjudicate
- * (and so most of `wg-log verify`). */
+ * the loops that want every cell: asking per cell walked every unit once
+ * per cell, which was most of what a turn cost to adjudicate (and so most
+ * of `wg-log verify`). */
 static void
 deployed_table(const wg_state_t *st,
                uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS])
@@ -164,6 +151,25 @@ deployed_table(const wg_state_t *st,
         if (u->status == WG_UNIT_DEPLOYED && u->nation < WG_MAX_NATIONS &&
             u->sector >= 0 && u->sector < WG_MAX_SECTORS)
             tab[u->nation][u->sector] += u->troops;
+    }
+}
+
+/* Troops committed (every unit in the array) and deployed, by nation, in
+ * one pass: the per-nation loops below asked wg_state_committed() and
+ * wg_state_deployed() once per nation, each a pass over every unit. */
+static void
+nation_totals(const wg_state_t *st, uint32_t committed[WG_MAX_NATIONS],
+              uint32_t deployed[WG_MAX_NATIONS])
+{
+    memset(committed, 0, sizeof(uint32_t) * WG_MAX_NATIONS);
+    memset(deployed, 0, sizeof(uint32_t) * WG_MAX_NATIONS);
+    for (uint32_t k = 0; k < st->n_units; k++) {
+        const wg_unit_t *u = &st->units[k];
+        if (u->nation >= WG_MAX_NATIONS)
+            continue;
+        committed[u->nation] += u->troops;
+        if (u->status == WG_UNIT_DEPLOYED)
+            deployed[u->nation] += u->troops;
     }
 }
 
@@ -452,7 +458,8 @@ wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
 
 /* Checks one nation's row of an assignment; returns corrections made. */
 static int
-validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+validate_assignment_row(const wg_scenario_t *sc, size_t i,
+                        const uint32_t in_place[WG_MAX_SECTORS],
                         const wg_pledge_t *pledge, uint32_t row[WG_MAX_SECTORS],
                         char *why, size_t why_len)
 {
@@ -464,7 +471,7 @@ validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
     for (size_t s = 0; s < sc->n_sectors; s++) {
         /* The assignment is the nation's total in the sector; deployment
          * turns never withdraw, so below what is there means "as is". */
-        uint32_t have = troops_in_sector(st, i, s);
+        uint32_t have = in_place[s];
         if (row[s] < have) {
             correct(&n, why, why_len, "%s/%s: %u below the %u in place",
                     nat->code, sc->sectors[s].code, row[s], have);
@@ -500,7 +507,7 @@ validate_assignment_row(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
         }
     }
     for (size_t s = 0; s < sc->n_sectors; s++)
-        row[s] = troops_in_sector(st, i, s) + fresh[s];
+        row[s] = in_place[s] + fresh[s];
     return n;
 }
 
@@ -511,6 +518,8 @@ wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
 {
     int n = 0;
     why_clear(why, why_len);
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t i = 0; i < WG_MAX_NATIONS; i++) {
         for (size_t s = 0; s < WG_MAX_SECTORS; s++) {
             if ((i >= sc->n_nations || s >= sc->n_sectors) &&
@@ -520,8 +529,8 @@ wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
             }
         }
         if (i < sc->n_nations)
-            n += validate_assignment_row(sc, st, i, &pledges[i], asg->troops[i],
-                                         why, why_len);
+            n += validate_assignment_row(sc, i, tab[i], &pledges[i],
+                                         asg->troops[i], why, why_len);
     }
     return n;
 }
@@ -583,10 +592,12 @@ wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,
 {
     memset(asg, 0, sizeof *asg);
     uint32_t left[WG_MAX_NATIONS] = {0};
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t i = 0; i < sc->n_nations; i++) {
         left[i] = pledges[i].troops;
         for (size_t s = 0; s < sc->n_sectors; s++)
-            asg->troops[i][s] = troops_in_sector(st, i, s);
+            asg->troops[i][s] = tab[i][s];
     }
     /* Greedy: each sector's gap in sector order, filled from the pledges
      * in nation order, in whole units; a unit may overfill a gap by less
@@ -647,6 +658,9 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
     for (size_t s = 0; s < sc->n_sectors; s++)
         st->required[s] = req->troops[s];
 
+    /* Nation i's units are added only after its row is read. */
+    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
+    deployed_table(st, tab);
     for (size_t i = 0; i < sc->n_nations; i++) {
         const wg_nation_t *nat = &sc->nations[i];
         uint32_t unit = unit_size(nat);
@@ -656,7 +670,7 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
         uint32_t add[WG_MAX_SECTORS] = {0};
         uint32_t batch = 0;
         for (size_t s = 0; s < sc->n_sectors; s++) {
-            uint32_t have = troops_in_sector(st, i, s);
+            uint32_t have = tab[i][s];
             uint32_t want = asg->troops[i][s];
             if (want > have && wg_rules_sector_allowed(sc, i, s)) {
                 add[s] = (want - have) / unit;
@@ -905,9 +919,11 @@ withdraw_nation(const wg_scenario_t *sc, wg_state_t *st, size_t i,
     ns->leaving = false;
     ns->gate_open = false;
     add_event(res, "%s withdraws", sc->nations[i].code);
+    uint32_t committed[WG_MAX_NATIONS], deployed[WG_MAX_NATIONS];
+    nation_totals(st, committed, deployed);
     for (size_t j = 0; j < sc->n_nations; j++) {
         wg_nation_state_t *o = &st->nations[j];
-        if (j == i || o->withdrawn || wg_state_committed(st, (int)j) == 0)
+        if (j == i || o->withdrawn || committed[j] == 0)
             continue;
         o->cohesion -= sc->cohesion.ally_withdraw_penalty;
         if (o->cohesion < 0)
@@ -1398,10 +1414,12 @@ static void
 resolve_cohesion(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
 {
     const wg_cohesion_t *co = &sc->cohesion;
+    uint32_t committed[WG_MAX_NATIONS], deployed[WG_MAX_NATIONS];
+    nation_totals(st, committed, deployed);
     for (size_t i = 0; i < sc->n_nations; i++) {
         wg_nation_state_t *ns = &st->nations[i];
         /* Only a public with soldiers in the force follows its fortunes. */
-        if (ns->withdrawn || wg_state_committed(st, (int)i) == 0)
+        if (ns->withdrawn || committed[i] == 0)
             continue;
         const wg_nation_t *nat = &sc->nations[i];
         uint32_t kia = res->nations[i].kia;
@@ -1464,15 +1482,19 @@ static void
 apply_thresholds(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
 {
     const wg_cohesion_t *co = &sc->cohesion;
+    /* The totals change only when a nation withdraws: recounted then. */
+    uint32_t committed[WG_MAX_NATIONS], deployed[WG_MAX_NATIONS];
+    nation_totals(st, committed, deployed);
     bool changed = true;
     while (changed) {
         changed = false;
         for (size_t i = 0; i < sc->n_nations; i++) {
             wg_nation_state_t *ns = &st->nations[i];
-            if (ns->withdrawn || wg_state_committed(st, (int)i) == 0)
+            if (ns->withdrawn || committed[i] == 0)
                 continue;
             if (ns->cohesion < co->leave_now_below) {
                 withdraw_nation(sc, st, i, res);
+                nation_totals(st, committed, deployed);
                 changed = true;
             } else if (ns->cohesion < co->leave_at_tour_end_below &&
                        !ns->leaving) {
@@ -1480,9 +1502,9 @@ apply_thresholds(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
                 add_event(res, "%s will leave as its tours end",
                           sc->nations[i].code);
             }
-            if (!ns->withdrawn && ns->leaving &&
-                wg_state_deployed(st, (int)i) == 0) {
+            if (!ns->withdrawn && ns->leaving && deployed[i] == 0) {
                 withdraw_nation(sc, st, i, res);
+                nation_totals(st, committed, deployed);
                 changed = true;
             }
         }

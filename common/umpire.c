@@ -38,8 +38,8 @@ struct wg_umpire {
     wg_arena_t *in_arena; /* the input being handled, reset per input */
     uint8_t *out_buf;     /* the packed envelope being emitted */
     size_t out_cap;
-    uint8_t *sit_buf;     /* the encoded Situation being emitted */
-    size_t sit_cap;
+    wg_wire_buf_t fields; /* payload fields encoded from the state */
+    wg_wire_buf_t packed; /* an envelope packed with them */
 
     uint64_t next_seq;
     uint64_t phase_serial;
@@ -117,12 +117,9 @@ envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env)
     env->phase = self->phase;
 }
 
-/* Stamps the sequence number (0 for error replies), packs and hands the
- * envelope to the callback. With sit, the payload (a TurnStart or Welcome)
- * carries that encoded Situation (see wg_wire_pack_with_situation). */
+/* Stamps the sequence number (0 for error replies) and the recipient. */
 static void
-emit_ex(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
-        const uint8_t *sit, size_t sit_len)
+stamp(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
 {
     bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
     env->seq = is_error ? 0 : self->next_seq++;
@@ -130,18 +127,16 @@ emit_ex(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
         env->recipient = (char *)wg_umpire_role_name(self, dest);
     else if (dest == WG_DEST_SENDER && self->reply_key >= 0)
         env->recipient = (char *)wg_umpire_role_name(self, self->reply_key);
-    size_t len;
-    if (sit != NULL) {
-        if (wg_wire_pack_with_situation(env, sit, sit_len, &self->out_buf,
-                                        &self->out_cap, &len) != 0)
-            abort(); /* out of memory: nothing sensible is left to do */
-        if (self->cb != NULL)
-            self->cb(self, env, self->out_buf, len, dest, self->arg);
-        return;
-    }
+}
+
+/* Stamps, packs and hands the envelope to the callback. */
+static void
+emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+{
+    stamp(self, env, dest);
     /* One buffer for every envelope: emit runs hundreds of times a turn
      * in a replay, and a malloc/free pair per envelope shows there. */
-    len = wgpb__v1__envelope__get_packed_size(env);
+    size_t len = wgpb__v1__envelope__get_packed_size(env);
     if (len > self->out_cap) {
         size_t cap = self->out_cap ? self->out_cap : 4096;
         while (cap < len)
@@ -157,18 +152,19 @@ emit_ex(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
         self->cb(self, env, self->out_buf, len, dest, self->arg);
 }
 
+/* The same for a payload (TurnStart, Welcome) whose big fields were
+ * encoded straight from the state into self->fields (see wg/wire.h): sp
+ * points there, and env's own copies of those fields stay empty. */
 static void
-emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+emit_spliced(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
+             const wg_wire_splice_t *sp, size_t n)
 {
-    emit_ex(self, env, dest, NULL, 0);
-}
-
-/* The current Situation, encoded into sit_buf; returns its length. */
-static size_t
-encode_situation(wg_umpire_t *self)
-{
-    return wg_wire_situation_encode(&self->sc, self->st, &self->sit_buf,
-                                    &self->sit_cap);
+    stamp(self, env, dest);
+    if (wg_wire_pack_spliced(env, sp, n, &self->packed) != 0)
+        abort(); /* our own splices are in order: a bug */
+    if (self->cb != NULL)
+        self->cb(self, env, self->packed.data, self->packed.len, dest,
+                 self->arg);
 }
 
 static int
@@ -240,7 +236,8 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     wg_arena_destroy(&self->arena);
     wg_arena_destroy(&self->in_arena);
     free(self->out_buf);
-    free(self->sit_buf);
+    wg_wire_buf_free(&self->fields);
+    wg_wire_buf_free(&self->packed);
     free(self->scenario_text);
     free(self->st);
     free(self);
@@ -285,7 +282,6 @@ build_turn_start(wg_umpire_t *self)
         if (self->expected[k])
             ts->expected[ts->n_expected++] =
                 (char *)wg_umpire_role_name(self, (int)k);
-    /* The situation goes in as bytes: see emit_turn_start(). */
     if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE ||
         self->phase == WGPB__V1__PHASE__PHASE_ASSIGN)
         ts->requirement = wg_wire_requirement(a, &self->sc, &self->req);
@@ -296,9 +292,8 @@ build_turn_start(wg_umpire_t *self)
                 ts->pledges[ts->n_pledges++] =
                     wg_wire_pledge(a, &self->sc, i, &self->pledges[i]);
     }
-    if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
-        ts->incidents =
-            wg_wire_incidents(a, &self->sc, &self->inc, &ts->n_incidents);
+    /* The situation and the incidents go in as bytes: see
+     * emit_turn_start(). */
     if (self->phase == WGPB__V1__PHASE__PHASE_ROTATE)
         ts->rotation_due_within = self->weeks_to_rotation;
     return ts;
@@ -311,8 +306,15 @@ emit_turn_start(wg_umpire_t *self, int dest)
     envelope_init(self, &env);
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
     env.turn_start = build_turn_start(self);
-    size_t n = encode_situation(self);
-    emit_ex(self, &env, dest, self->sit_buf, n);
+    wg_wire_buf_t *b = &self->fields;
+    b->len = 0;
+    wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
+    size_t sit_len = b->len;
+    if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
+        wg_wire_put_incidents(b, 7, &self->sc, &self->inc); /* incidents */
+    wg_wire_splice_t sp[2] = {{4, b->data, sit_len},
+                              {7, b->data + sit_len, b->len - sit_len}};
+    emit_spliced(self, &env, dest, sp, b->len > sit_len ? 2 : 1);
     wg_arena_reset(self->arena);
 }
 
@@ -380,21 +382,24 @@ static void
 state_digest(wg_umpire_t *self, uint8_t out[32])
 {
     const wg_state_t *st = self->st;
-    size_t n = encode_situation(self);
+    wg_wire_buf_t *b = &self->fields;
+    b->len = 0;
+    wg_wire_put_situation(b, 0, &self->sc, st);
     uint64_t extra[8] = {st->rng.s[0],       st->rng.s[1],
                          st->rng.s[2],       st->rng.s[3],
                          st->truce_turns,    st->regime_turns_left,
                          st->next_unit_id,   (uint64_t)st->recommitted << 1 |
                                                  (uint64_t)st->robust_roe};
-    if (n + sizeof extra > self->sit_cap) {
-        uint8_t *nb = realloc(self->sit_buf, n + sizeof extra);
+    size_t n = b->len;
+    if (n + sizeof extra > b->cap) {
+        uint8_t *nb = realloc(b->data, n + sizeof extra);
         if (nb == NULL)
             abort();
-        self->sit_buf = nb;
-        self->sit_cap = n + sizeof extra;
+        b->data = nb;
+        b->cap = n + sizeof extra;
     }
-    memcpy(self->sit_buf + n, extra, sizeof extra);
-    wg__sha256(self->sit_buf, n + sizeof extra, out);
+    memcpy(b->data + n, extra, sizeof extra);
+    wg__sha256(b->data, n + sizeof extra, out);
 }
 
 static void
@@ -605,8 +610,11 @@ emit_welcome(wg_umpire_t *self)
     w.scenario_text.len = self->text_len;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_WELCOME;
     env.welcome = &w;
-    size_t n = encode_situation(self);
-    emit_ex(self, &env, WG_DEST_SENDER, self->sit_buf, n);
+    wg_wire_buf_t *b = &self->fields;
+    b->len = 0;
+    wg_wire_put_situation(b, 5, &self->sc, self->st); /* snapshot */
+    wg_wire_splice_t sp = {5, b->data, b->len};
+    emit_spliced(self, &env, WG_DEST_SENDER, &sp, 1);
     wg_arena_reset(self->arena);
 }
 

@@ -416,30 +416,71 @@ close_sub(uint8_t *start, uint8_t *end)
     return end + vs - 1;
 }
 
+void
+wg_wire_buf_free(wg_wire_buf_t *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* Room for n more bytes; returns where they go. */
+static uint8_t *
+buf_room(wg_wire_buf_t *b, size_t n)
+{
+    if (b->len + n > b->cap) {
+        size_t c = b->cap ? b->cap : 4096;
+        while (c < b->len + n)
+            c *= 2;
+        uint8_t *nb = realloc(b->data, c);
+        if (nb == NULL)
+            abort(); /* as wg_arena_alloc does */
+        b->data = nb;
+        b->cap = c;
+    }
+    return b->data + b->len;
+}
+
+/* A field written after its body: 1 + 5 bytes are reserved for the tag and
+ * the length, and the body moves down to close the gap. Returns the offset
+ * of the body. */
+#define PREFIX_MAX 6
+
+static size_t
+close_field(wg_wire_buf_t *b, size_t at, unsigned field, uint8_t *end)
+{
+    uint8_t *body = b->data + at + PREFIX_MAX;
+    size_t n = (size_t)(end - body);
+    if (field == 0) { /* the bare message: no prefix */
+        memmove(b->data + at, body, n);
+        b->len = at + n;
+        return at;
+    }
+    uint8_t prefix[PREFIX_MAX];
+    uint8_t *p = put_varint(prefix, (uint64_t)field << 3 | 2);
+    p = put_varint(p, n);
+    size_t pl = (size_t)(p - prefix);
+    memcpy(b->data + at, prefix, pl);
+    memmove(b->data + at + pl, body, n);
+    b->len = at + pl + n;
+    return at + pl;
+}
+
 /* An upper bound on the encoded size, so that the writers need no checks. */
 static size_t
 situation_bound(const wg_scenario_t *sc, const wg_state_t *st)
 {
-    return 64 + WG_NAME_MAX + sc->n_sectors * (48 + WG_CODE_MAX) +
+    return PREFIX_MAX + 64 + WG_NAME_MAX + sc->n_sectors * (48 + WG_CODE_MAX) +
            sc->n_nations * (80 + WG_CODE_MAX) +
            (size_t)st->n_units * (56 + 2 * WG_CODE_MAX);
 }
 
 size_t
-wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
-                         uint8_t **buf, size_t *cap)
+wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
+                      const wg_scenario_t *sc, const wg_state_t *st)
 {
-    size_t need = situation_bound(sc, st);
-    if (need > *cap) {
-        size_t c = *cap ? *cap : 4096;
-        while (c < need)
-            c *= 2;
-        uint8_t *nb = realloc(*buf, c);
-        if (nb == NULL)
-            abort(); /* as wg_arena_alloc does */
-        *buf = nb;
-        *cap = c;
-    }
+    size_t at = b->len;
+    uint8_t *p = buf_room(b, situation_bound(sc, st)) + PREFIX_MAX;
+
     uint32_t sector_troops[WG_MAX_SECTORS] = {0};
     uint32_t nation_troops[WG_MAX_NATIONS][5] = {{0}};
     for (uint32_t u = 0; u < st->n_units; u++) {
@@ -450,7 +491,6 @@ wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
         if (su->nation < WG_MAX_NATIONS && su->status <= 4)
             nation_troops[su->nation][su->status] += su->troops;
     }
-
     /* Codes by index with their lengths, for the units' strings. */
     uint8_t nlen[WG_MAX_NATIONS], slen[WG_MAX_SECTORS];
     for (size_t i = 0; i < sc->n_nations; i++)
@@ -458,7 +498,6 @@ wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
     for (size_t i = 0; i < sc->n_sectors; i++)
         slen[i] = (uint8_t)strnlen(sc->sectors[i].code, WG_CODE_MAX);
 
-    uint8_t *p = *buf;
     p = put_u32(p, 1, st->turn);
     p = put_u32(p, 2, st->week);
     p = put_u32(p, 3, st->escalation);
@@ -469,7 +508,7 @@ wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
     for (size_t i = 0; i < sc->n_sectors; i++) {
         const wg_sector_t *sec = &sc->sectors[i];
         uint8_t *start = open_sub(p, 6);
-        p = put_str(start, 1, sec->code);
+        p = put_strn(start, 1, sec->code, slen[i]);
         p = put_u32(p, 2, sec->length_km);
         p = put_double(p, 3, sec->threat);
         p = put_bool(p, 4, sec->rear);
@@ -482,7 +521,7 @@ wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
         const wg_nation_state_t *ns = &st->nations[i];
         const uint32_t *t = nation_troops[i];
         uint8_t *start = open_sub(p, 7);
-        p = put_str(start, 1, sc->nations[i].code);
+        p = put_strn(start, 1, sc->nations[i].code, nlen[i]);
         p = put_bool(p, 2, ns->gate_open);
         p = put_bool(p, 3, ns->withdrawn);
         p = put_bool(p, 4, ns->leaving);
@@ -508,7 +547,28 @@ wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
         p = put_i32(p, 6, su->weeks_left);
         p = close_sub(start, p);
     }
-    return (size_t)(p - *buf);
+    return close_field(b, at, field, p);
+}
+
+void
+wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field,
+                      const wg_scenario_t *sc, const wg_incident_list_t *inc)
+{
+    /* As wg_wire_incidents() builds them, one field per incident. */
+    uint8_t *p = buf_room(
+        b, (size_t)inc->n * (2 + 2 * 6 + 3 * (1 + WG_CODE_MAX) + WG_NAME_MAX));
+    for (uint32_t i = 0; i < inc->n; i++) {
+        const wg_incident_t *in = &inc->items[i];
+        uint8_t *start = open_sub(p, field);
+        p = put_u32(start, 1, in->id);
+        p = put_str(p, 2, sc->sectors[in->sector].code);
+        p = put_str(p, 3, sc->incident_types[in->type].name);
+        if (in->nation >= 0)
+            p = put_str(p, 4, sc->nations[in->nation].code);
+        p = put_u32(p, 5, in->count);
+        p = close_sub(start, p);
+    }
+    b->len = (size_t)(p - b->data);
 }
 
 /* Leaves out every field of m whose number is below lo or above hi (sets
@@ -554,71 +614,70 @@ keep_fields(ProtobufCMessage *m, uint32_t lo, uint32_t hi)
     }
 }
 
-static int
-ensure(uint8_t **buf, size_t *cap, size_t need)
+/* The payload's fields between two splices, as protobuf-c packs them: a
+ * copy of the payload with every other field left out. */
+typedef union {
+    max_align_t align;
+    uint8_t bytes[512];
+} msg_copy_t;
+
+static const ProtobufCMessage *
+segment(const ProtobufCMessage *pm, msg_copy_t *copy, uint32_t lo,
+        uint32_t hi)
 {
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 4096;
-    while (c < need)
-        c *= 2;
-    uint8_t *nb = realloc(*buf, c);
-    if (nb == NULL)
-        return -12; /* -ENOMEM */
-    *buf = nb;
-    *cap = c;
-    return 0;
+    memcpy(copy->bytes, pm, pm->descriptor->sizeof_message);
+    keep_fields((ProtobufCMessage *)copy->bytes, lo, hi);
+    return (const ProtobufCMessage *)copy->bytes;
 }
 
 int
-wg_wire_pack_with_situation(const Wgpb__V1__Envelope *env,
-                            const uint8_t *sit, size_t sit_len, uint8_t **buf,
-                            size_t *cap, size_t *len)
+wg_wire_pack_spliced(const Wgpb__V1__Envelope *env,
+                     const wg_wire_splice_t *sp, size_t n, wg_wire_buf_t *out)
 {
-    /* The payload, as two copies: the fields before the situation's and
-     * the fields after it. */
-    union {
-        Wgpb__V1__TurnStart ts;
-        Wgpb__V1__Welcome w;
-    } before, after;
-    ProtobufCMessage *a, *b;
-    uint32_t sit_field, payload_field = (uint32_t)env->payload_case;
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START) {
-        before.ts = after.ts = *env->turn_start;
-        a = &before.ts.base;
-        b = &after.ts.base;
-        sit_field = 4; /* TurnStart.situation */
-    } else if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_WELCOME) {
-        before.w = after.w = *env->welcome;
-        a = &before.w.base;
-        b = &after.w.base;
-        sit_field = 5; /* Welcome.snapshot */
-    } else {
+    const ProtobufCFieldDescriptor *pf = protobuf_c_message_descriptor_get_field(
+        &wgpb__v1__envelope__descriptor, (unsigned)env->payload_case);
+    if (pf == NULL || pf->type != PROTOBUF_C_TYPE_MESSAGE)
         return WG_EMALFORMED;
+    const ProtobufCMessage *pm =
+        *(ProtobufCMessage *const *)((const char *)env + pf->offset);
+    if (pm == NULL || pm->descriptor->sizeof_message > sizeof(msg_copy_t))
+        return WG_EMALFORMED;
+    for (size_t i = 1; i < n; i++)
+        if (sp[i].field <= sp[i - 1].field)
+            return WG_EMALFORMED;
+
+    /* Sizes first (the payload's length goes before it), then bytes. */
+    msg_copy_t copy;
+    size_t pl = 0;
+    uint32_t lo = 0;
+    for (size_t i = 0; i <= n; i++) {
+        uint32_t hi = i < n ? sp[i].field - 1 : UINT32_MAX;
+        pl += protobuf_c_message_get_packed_size(segment(pm, &copy, lo, hi));
+        if (i < n) {
+            pl += sp[i].len;
+            lo = sp[i].field + 1;
+        }
     }
-    keep_fields(a, 0, sit_field - 1);
-    keep_fields(b, sit_field + 1, UINT32_MAX);
     Wgpb__V1__Envelope head = *env;
     head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
-
     size_t hl = wgpb__v1__envelope__get_packed_size(&head);
-    size_t al = protobuf_c_message_get_packed_size(a);
-    size_t bl = protobuf_c_message_get_packed_size(b);
-    size_t pl = al + 1 + varint_size(sit_len) + sit_len + bl;
-    size_t total = hl + 1 + varint_size(pl) + pl;
-    if (ensure(buf, cap, total) < 0)
-        return -12;
-    uint8_t *p = *buf;
+
+    out->len = 0;
+    uint8_t *p = buf_room(out, hl + 2 * PREFIX_MAX + pl);
     p += wgpb__v1__envelope__pack(&head, p);
-    *p++ = (uint8_t)(payload_field << 3 | 2);
+    p = put_varint(p, (uint64_t)pf->id << 3 | 2);
     p = put_varint(p, pl);
-    p += protobuf_c_message_pack(a, p);
-    *p++ = (uint8_t)(sit_field << 3 | 2);
-    p = put_varint(p, sit_len);
-    memcpy(p, sit, sit_len);
-    p += sit_len;
-    p += protobuf_c_message_pack(b, p);
-    *len = (size_t)(p - *buf);
+    lo = 0;
+    for (size_t i = 0; i <= n; i++) {
+        uint32_t hi = i < n ? sp[i].field - 1 : UINT32_MAX;
+        p += protobuf_c_message_pack(segment(pm, &copy, lo, hi), p);
+        if (i < n) {
+            memcpy(p, sp[i].bytes, sp[i].len);
+            p += sp[i].len;
+            lo = sp[i].field + 1;
+        }
+    }
+    out->len = (size_t)(p - out->data);
     return 0;
 }
 

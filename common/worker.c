@@ -343,7 +343,9 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         }
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
-        if (w->welcomed) {
+        /* Welcomed once is enough: an adjudicator resumed after the end
+         * sends the end again to workers that are joining it anew. */
+        if (w->welcomed || w->sc != NULL) {
             WG_LOG_INFO("exercise over after %u turns", env->end->turns);
             worker_close(w, 0);
         }

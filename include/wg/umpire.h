@@ -39,8 +39,9 @@ typedef enum {
 } wg_dest_t;
 
 /* An envelope to record and route. bytes/env live only during the call.
- * The Situation of a TurnStart or Welcome is encoded straight from the
- * state into the bytes: in env, its situation (snapshot) is NULL. */
+ * The Situation of a TurnStart or Welcome, and a TurnStart's incidents,
+ * are encoded straight from the state into the bytes: in env those fields
+ * are empty. */
 typedef void (*wg_umpire_out_cb)(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
                                  const uint8_t *bytes, size_t len, int dest,
                                  void *arg);

@@ -71,23 +71,44 @@ Wgpb__V1__TurnResult *wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,
                                      const wg_turn_result_t *r);
 
 /*
- * The Situation of (sc, st) encoded straight from the state: the bytes
- * protobuf-c gives for wg_wire_situation(), several times faster. *buf
- * (with capacity *cap) grows as needed and stays the caller's. Returns the
- * length.
+ * Encoding straight from the state, for what the umpire sends at every
+ * phase start: the bytes protobuf-c gives for the messages wg_wire_*()
+ * build, several times faster. They append to a growable buffer.
  */
-size_t wg_wire_situation_encode(const wg_scenario_t *sc, const wg_state_t *st,
-                                uint8_t **buf, size_t *cap);
+typedef struct {
+    uint8_t *data;
+    size_t len, cap;
+} wg_wire_buf_t;
+
+void wg_wire_buf_free(wg_wire_buf_t *b);
+/* Appends field `field` holding the Situation of (sc, st) (as
+ * wg_wire_situation() builds it): tag, length, body; with field 0 the bare
+ * message. Returns the offset of the body in b. */
+size_t wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
+                             const wg_scenario_t *sc, const wg_state_t *st);
+/* Appends one field `field` per incident (as wg_wire_incidents()). */
+void wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field,
+                           const wg_scenario_t *sc,
+                           const wg_incident_list_t *inc);
+
+/* A field of the payload given as encoded bytes (tag, length, body; all of
+ * its occurrences for a repeated field). */
+typedef struct {
+    uint32_t field;
+    const uint8_t *bytes;
+    size_t len;
+} wg_wire_splice_t;
+
 /*
- * Packs an Envelope whose payload is a TurnStart or a Welcome with the
- * encoded Situation `sit` as its situation (snapshot): the bytes protobuf-c
- * gives for the envelope with that Situation in place (whatever the payload
- * points at there is ignored). *buf grows as needed; *len gets the length.
- * Returns 0, WG_EMALFORMED for another payload, or -ENOMEM.
+ * Packs env into out (replacing its contents) with the splices, in
+ * increasing field order, put into its payload where protobuf-c would put
+ * those fields; whatever the payload holds at those fields is ignored.
+ * Returns 0, or WG_EMALFORMED for splices out of order or an envelope
+ * without a payload message.
  */
-int wg_wire_pack_with_situation(const Wgpb__V1__Envelope *env,
-                                const uint8_t *sit, size_t sit_len,
-                                uint8_t **buf, size_t *cap, size_t *len);
+int wg_wire_pack_spliced(const Wgpb__V1__Envelope *env,
+                         const wg_wire_splice_t *sp, size_t n,
+                         wg_wire_buf_t *out);
 
 /* Incoming: messages to C values. why gets a one-line reason on error. */
 int wg_wire_read_situation(const wg_scenario_t *sc,

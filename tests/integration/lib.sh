@@ -35,7 +35,7 @@ WG_PIDS=()
 WG_PGIDS=()
 WG_WORKER_PIDS=()
 WG_WORKER_NAMES=()
-WG_TEST=test
+WG_TEST="test"
 WG_TMP=
 WG_RUN_DIR=
 wg_failures=0
@@ -56,13 +56,17 @@ wg_show_logs() {
 }
 
 # Kills every process this test started (by PID or by the process group
-# of a job started with set -m, never by name).
+# of a job started with set -m, never by name). Only those the shell still
+# counts as running jobs: a PID that was reaped may already be another
+# process's.
 wg_kill_all() {
-    local p
+    local p live
+    live=" $(jobs -p | tr '\n' ' ') "
     for p in "${WG_PGIDS[@]}"; do
-        kill -KILL -- "-$p" 2>/dev/null
+        case "$live" in *" $p "*) kill -KILL -- "-$p" 2>/dev/null ;; esac
     done
     for p in "${WG_PIDS[@]}"; do
+        case "$live" in *" $p "*) ;; *) continue ;; esac
         kill -CONT "$p" 2>/dev/null
         kill -KILL "$p" 2>/dev/null
     done
@@ -71,6 +75,21 @@ wg_kill_all() {
     done
     WG_PIDS=()
     WG_PGIDS=()
+}
+
+# wg_forget PID: PID was reaped (wait), so the number may belong to
+# another process soon: never signal it again.
+wg_forget() {
+    local p keep=()
+    for p in "${WG_PIDS[@]}"; do
+        [ "$p" = "$1" ] || keep+=("$p")
+    done
+    WG_PIDS=("${keep[@]}")
+    keep=()
+    for p in "${WG_PGIDS[@]}"; do
+        [ "$p" = "$1" ] || keep+=("$p")
+    done
+    WG_PGIDS=("${keep[@]}")
 }
 
 wg_cleanup() {
@@ -217,6 +236,7 @@ wg_start_exercise() {
         done
         kill -0 "$WG_ADJ_PID" 2>/dev/null && break
         wait "$WG_ADJ_PID"
+        wg_forget "$WG_ADJ_PID"
         grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
             wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
         echo "ports $WG_PORT-$((WG_PORT + 1)) taken: trying others"
@@ -245,6 +265,7 @@ wg_wait() {
     done
     wait "$pid"
     WG_RC=$?
+    wg_forget "$pid"
 }
 
 # wg_wait_workers SECONDS: every worker started must exit 0 within SECONDS.

@@ -127,7 +127,10 @@ wg_wait "$rx" 10
 echo "part 2: run-exercise exited $WG_RC $(($(wg_ms) - t0)) ms after SIGINT"
 [ "$WG_RC" -ne 0 ] || fail "part 2: run-exercise exited 0 after SIGINT"
 for p in "${kids[@]}"; do
-    wg_alive "$p" && fail "part 2: process $p ($(cat "/proc/$p/comm")) still running"
+    if wg_alive "$p"; then
+        fail "part 2: process $p ($(cat "/proc/$p/comm")) still running"
+        kill -KILL "$p"
+    fi
 done
 check_log "$log"
 wg_done

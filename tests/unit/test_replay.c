@@ -164,12 +164,19 @@ check_situation(const wg_scenario_t *sc, const wg_state_t *st)
     uint8_t *want = malloc(n + 1);
     assert_non_null(want);
     assert_int_equal(wgpb__v1__situation__pack(m, want), n);
-    uint8_t *got = NULL;
-    size_t cap = 0;
-    size_t len = wg_wire_situation_encode(sc, st, &got, &cap);
-    assert_int_equal(len, n);
-    assert_memory_equal(got, want, n);
-    free(got);
+    wg_wire_buf_t b = {0};
+    size_t at = wg_wire_put_situation(&b, 0, sc, st);
+    assert_int_equal(at, 0);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.data, want, n);
+    /* As a field, after something: tag, length, the same body. */
+    memcpy(b.data, "xyz", 3);
+    b.len = 3;
+    at = wg_wire_put_situation(&b, 4, sc, st);
+    assert_int_equal(b.data[3], 4 << 3 | 2);
+    assert_int_equal(b.len - at, n);
+    assert_memory_equal(b.data + at, want, n);
+    wg_wire_buf_free(&b);
     free(want);
     wg_arena_destroy(&a);
 }

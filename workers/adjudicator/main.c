@@ -33,6 +33,7 @@
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 #define BEACON_MS 100
+#define OVER_GRACE_MS 3000 /* resumed after the end: how long to tell */
 
 typedef struct {
     uint8_t id[256];
@@ -55,6 +56,15 @@ typedef struct {
     int exit_code;
     uint64_t instance; /* random per process; never in a decision */
     bool lobby_open;   /* waiting for roles to (re)join */
+    /* Resumed after the exercise ended (the adjudicator died after its
+     * last result, before every worker heard the end): the recorded
+     * ExerciseEnd, published with every Beacon and sent to every role that
+     * joins again, which is all this process then does. */
+    bool over;
+    uint8_t *end_bytes;
+    size_t end_len;
+    bool told[N_KEYS];
+    size_t n_told;
 } adjudicator_t;
 
 typedef struct {
@@ -221,6 +231,30 @@ key_of_peer(const adjudicator_t *a, const uint8_t *peer, size_t len)
     return -1;
 }
 
+/* Over: a Join is answered with the recorded ExerciseEnd, directly (a
+ * worker whose adjudicator restarted acts on it once it has been welcomed
+ * before); nothing is recorded, and other messages are dropped. */
+static void
+tell_over(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
+          const uint8_t *data, size_t len)
+{
+    Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
+    if (env == NULL)
+        return;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN) {
+        int k = wg_umpire_role_key(a->umpire, env->sender_role,
+                                   env->sender_nation);
+        wg_bus_send_to(a->bus, peer, peer_len, a->end_bytes, a->end_len);
+        if (k >= 0 && !a->told[k]) {
+            a->told[k] = true;
+            if (++a->n_told == wg_umpire_expected(a->umpire))
+                /* Everyone knows: let the last reply drain, then go. */
+                uv_timer_start(&a->end_timer, end_timer_cb, 300, 0);
+        }
+    }
+    wg_wire_free(env);
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -230,6 +264,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     adjudicator_t *a = arg;
     if (a->closing || peer == NULL || peer_len == 0 || peer_len > 255)
         return;
+    if (a->over) {
+        tell_over(a, peer, peer_len, data, len);
+        return;
+    }
     int key = key_of_peer(a, peer, peer_len);
     int joined = -1;
     a->cur_peer = peer;
@@ -273,6 +311,17 @@ beacon_cb(uv_timer_t *t)
         wg_bus_publish(a->bus, buf, len);
         free(buf);
     }
+    if (a->over)
+        wg_bus_publish(a->bus, a->end_bytes, a->end_len);
+}
+
+static void
+over_cb(uv_timer_t *t)
+{
+    adjudicator_t *a = t->data;
+    WG_LOG_INFO("%zu of %zu roles told the exercise is over", a->n_told,
+                wg_umpire_expected(a->umpire));
+    close_all(a, 0);
 }
 
 static void
@@ -471,7 +520,13 @@ run_loop(adjudicator_t *a, const options_t *o)
     a->lobby_timer.data = a->end_timer.data = a;
     randombytes_buf(&a->instance, sizeof a->instance);
     uv_timer_start(&a->beacon_timer, beacon_cb, 0, BEACON_MS);
-    uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
+    if (a->over)
+        uv_timer_start(&a->lobby_timer, over_cb,
+                       o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms
+                                                   : OVER_GRACE_MS,
+                       0);
+    else
+        uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
     WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
                 sc->name, (unsigned long long)sc->seed, sc->n_turns,
                 wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
@@ -501,6 +556,41 @@ resume_pending_cb(const uint8_t *bytes, size_t len, void *arg)
     int rc = wg_log_writer_append(a->log, bytes, len);
     if (rc < 0)
         WG_LOG_ERR("log append failed: %s", wg_strerror(rc));
+}
+
+/* The log's ExerciseEnd, kept to be sent again; printed as the summary. */
+static int
+load_end(adjudicator_t *a, const char *path)
+{
+    wg_log_reader_t *r;
+    int rc = wg_log_reader_open(path, &r);
+    if (rc < 0) {
+        fprintf(stderr, "wg-adjudicator: %s: %s\n", path, wg_strerror(rc));
+        return 2;
+    }
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        if (env != NULL &&
+            env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
+            free(a->end_bytes);
+            a->end_bytes = malloc(len);
+            if (a->end_bytes != NULL) {
+                memcpy(a->end_bytes, rec, len);
+                a->end_len = len;
+                print_result(a, env);
+            }
+        }
+        wg_wire_free(env);
+    }
+    wg_log_reader_destroy(&r);
+    if (a->end_bytes == NULL) {
+        fprintf(stderr, "wg-adjudicator: %s: no ExerciseEnd found\n", path);
+        return 2;
+    }
+    return 0;
 }
 
 /* --resume: cut the log's torn tail, rebuild the umpire from the log, and
@@ -544,12 +634,22 @@ resume_main(adjudicator_t *a, const options_t *o)
                 o->resume, (unsigned long long)rep.records, rep.turns,
                 (unsigned long long)pending);
     if (wg_umpire_done(a->umpire)) {
-        fprintf(stderr, "wg-adjudicator: %s: the exercise is already over\n",
-                o->resume);
-        rc = 0;
+        /* Workers may still wait for the end: a kill after the last result
+         * was written but before the end reached them leaves them so. */
+        fprintf(stderr,
+                "wg-adjudicator: %s: the exercise is already over; telling "
+                "the roles that join again for up to %u ms\n",
+                o->resume,
+                o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS);
+        rc = load_end(a, o->resume);
+        if (rc == 0) {
+            a->over = true;
+            rc = run_loop(a, o);
+        }
     } else {
         rc = run_loop(a, o);
     }
+    free(a->end_bytes);
     wg_log_writer_destroy(&a->log);
     wg_umpire_destroy(&a->umpire);
     free(a->sc);

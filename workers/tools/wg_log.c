@@ -701,8 +701,8 @@ is_broadcast(const Wgpb__V1__Envelope *env)
 static bool
 wait_enter(uint32_t turn)
 {
-    fprintf(stderr, "%s replay: turn %u: press Enter to publish", prog, turn);
-    fflush(stderr);
+    fprintf(stderr, "%s replay: turn %u next: press Enter to publish it\n",
+            prog, turn);
     int ch;
     while ((ch = getchar()) != EOF && ch != '\n')
         ;
@@ -769,7 +769,7 @@ cmd_replay(int argc, char **argv)
     size_t len;
     uint64_t off, sent = 0;
     uint32_t cur_turn = 0;
-    bool any = false;
+    bool any = false, stopped = false;
     int rc;
     while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
         Wgpb__V1__Envelope *env = decode(&dec, rec, len);
@@ -781,8 +781,10 @@ cmd_replay(int argc, char **argv)
                 fprintf(stderr, "%s replay: turn %u published\n", prog,
                         cur_turn);
             if (step) {
-                if (!wait_enter(env->turn))
+                if (!wait_enter(env->turn)) {
+                    stopped = true; /* stdin ended: stop here */
                     break;
+                }
             } else if (any) {
                 sleep_s(1.0 / speed);
             }
@@ -797,7 +799,7 @@ cmd_replay(int argc, char **argv)
         }
         sent++;
     }
-    if (any && status == 0)
+    if (any && status == 0 && !stopped)
         fprintf(stderr, "%s replay: turn %u published\n", prog, cur_turn);
     if (rc == WG_ETORN || rc == WG_ECORRUPT) {
         report_stop(path, rc, off, wg_log_reader_index(rd),
