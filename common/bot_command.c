@@ -12,7 +12,6 @@
 #include "wg/bot.h"
 #include "wg/rules.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,9 +26,9 @@ sector_deployed(const wg_state_t *st, size_t s)
     return sum;
 }
 
-/* Line sectors get troops in proportion to length × sqrt(threat): density
- * follows danger, but less than linearly, or the quiet north would be left
- * unwatched. Rear hubs share the reserve. */
+/* Line sectors get troops in proportion to length × threat: density
+ * follows danger (brief §8's sector multipliers), the doctrine of a
+ * deterrence force. Rear hubs share the reserve. */
 static void
 decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
                    wg_orders_t *out)
@@ -43,12 +42,12 @@ decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
         if (sc->sectors[s].rear)
             nrear += 1.0;
         else
-            wline += sc->sectors[s].length_km * sqrt(sc->sectors[s].threat);
+            wline += sc->sectors[s].length_km * sc->sectors[s].threat;
     }
     for (size_t s = 0; s < sc->n_sectors; s++) {
         const wg_sector_t *sec = &sc->sectors[s];
         double want = sec->rear ? reserve / (nrear > 0 ? nrear : 1)
-                                : line * sec->length_km * sqrt(sec->threat) /
+                                : line * sec->length_km * sec->threat /
                                       (wline > 0 ? wline : 1);
         out->requirement.troops[s] = (uint32_t)(want / 100.0) * 100;
     }
