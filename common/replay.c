@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the queue of produced envelopes --------------------------------------- */
+/* ---- the queue of produced envelopes ---------------------------------------
+ */
 
 typedef struct {
     size_t off, len; /* in queue_t.buf */
@@ -81,8 +82,8 @@ queue_clear(queue_t *q)
 }
 
 static void
-produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
-            const uint8_t *bytes, size_t len, int dest, void *arg)
+produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+            size_t len, int dest, void *arg)
 {
     (void)u;
     (void)dest;
@@ -94,7 +95,8 @@ produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
     queue_push(q, env, bytes, len);
 }
 
-/* ---- a record's top-level fields, without decoding it ---------------------- */
+/* ---- a record's top-level fields, without decoding it ----------------------
+ */
 
 /* Field numbers of wgpb.v1.Envelope (proto/wg.proto). */
 enum {
@@ -113,8 +115,8 @@ typedef struct {
     char nation[16]; /* longer codes are no scenario's: left empty */
     uint32_t turn;
     uint64_t seq;
-    int source;  /* provenance.source; 0 when there is none */
-    int payload; /* the oneof's field number (= payload_case); 0: none */
+    int source;     /* provenance.source; 0 when there is none */
+    int payload;    /* the oneof's field number (= payload_case); 0: none */
     int error_code; /* Error.code, for an Error payload */
 } scan_t;
 
@@ -206,8 +208,8 @@ scan_envelope(const uint8_t *p, size_t n, scan_t *s)
         size_t l = 0;
         if (next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
             return -1;
-        bool varint = num == F_SENDER_ROLE || num == F_TURN ||
-                      num == F_PHASE || num == F_SEQ;
+        bool varint = num == F_SENDER_ROLE || num == F_TURN || num == F_PHASE ||
+                      num == F_SEQ;
         bool known = varint || num == F_SENDER_NATION || num == 6 ||
                      num == F_PROVENANCE ||
                      (num >= F_PAYLOAD_FIRST && num <= F_PAYLOAD_LAST);
@@ -303,7 +305,8 @@ format_value(const ProtobufCFieldDescriptor *f, const void *p, char *buf,
         snprintf(buf, n, "%.17g", *(const double *)p);
         break;
     case PROTOBUF_C_TYPE_BOOL:
-        snprintf(buf, n, "%s", *(const protobuf_c_boolean *)p ? "true" : "false");
+        snprintf(buf, n, "%s",
+                 *(const protobuf_c_boolean *)p ? "true" : "false");
         break;
     case PROTOBUF_C_TYPE_ENUM: {
         int v = *(const int *)p;
@@ -325,8 +328,8 @@ format_value(const ProtobufCFieldDescriptor *f, const void *p, char *buf,
         const ProtobufCBinaryData *d = p;
         size_t off = (size_t)snprintf(buf, n, "%zu bytes", d->len);
         for (size_t i = 0; i < d->len && i < 8 && off + 3 < n; i++)
-            off += (size_t)snprintf(buf + off, n - off, "%s%02x",
-                                    i ? "" : " ", d->data[i]);
+            off += (size_t)snprintf(buf + off, n - off, "%s%02x", i ? "" : " ",
+                                    d->data[i]);
         if (d->len > 8 && off + 4 < n)
             snprintf(buf + off, n - off, "...");
         break;
@@ -400,9 +403,9 @@ path_name(diff_out_t *o, size_t off, const char *name)
 {
     if (off >= o->n)
         return o->n - 1;
-    return path_end(o, off,
-                    snprintf(o->path + off, o->n - off, "%s%s",
-                             off ? "." : "", name));
+    return path_end(
+        o, off,
+        snprintf(o->path + off, o->n - off, "%s%s", off ? "." : "", name));
 }
 
 static size_t
@@ -452,8 +455,10 @@ diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b,
         }
         size_t o2 = path_name(o, off, f->name);
         if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            size_t na = *(const size_t *)((const char *)a + f->quantifier_offset);
-            size_t nb = *(const size_t *)((const char *)b + f->quantifier_offset);
+            size_t na =
+                *(const size_t *)((const char *)a + f->quantifier_offset);
+            size_t nb =
+                *(const size_t *)((const char *)b + f->quantifier_offset);
             const char *va = *(char *const *)pa, *vb = *(char *const *)pb;
             size_t sz = field_size(f);
             for (size_t k = 0; k < na && k < nb; k++) {
@@ -476,9 +481,8 @@ diff_message(const ProtobufCMessage *a, const ProtobufCMessage *b,
 }
 
 bool
-wg_envelope_diff(const uint8_t *recorded, size_t rlen,
-                 const uint8_t *replayed, size_t plen, char *field, size_t fn,
-                 char *detail, size_t dn)
+wg_envelope_diff(const uint8_t *recorded, size_t rlen, const uint8_t *replayed,
+                 size_t plen, char *field, size_t fn, char *detail, size_t dn)
 {
     if (rlen == plen && memcmp(recorded, replayed, rlen) == 0)
         return true;
@@ -503,7 +507,8 @@ wg_envelope_diff(const uint8_t *recorded, size_t rlen,
     return false;
 }
 
-/* ---- the walk -------------------------------------------------------------- */
+/* ---- the walk --------------------------------------------------------------
+ */
 
 static wg_replay_status_t
 finish(wg_replay_report_t *rep, wg_replay_status_t st)
@@ -525,10 +530,9 @@ load_scenario(const wg_log_header_t *hdr, wg_replay_report_t *rep)
 {
     wg_scenario_t *sc = NULL;
     wg_config_error_t err;
-    if (wg_scenario_parse(hdr->scenario_path[0] ? hdr->scenario_path
-                                                : "(log header)",
-                          hdr->scenario_text, hdr->scenario_len, &sc,
-                          &err) != 0) {
+    if (wg_scenario_parse(
+            hdr->scenario_path[0] ? hdr->scenario_path : "(log header)",
+            hdr->scenario_text, hdr->scenario_len, &sc, &err) != 0) {
         snprintf(rep->field, sizeof rep->field, "header.scenario_text");
         snprintf(rep->detail, sizeof rep->detail,
                  "the scenario in the header does not load: %s:%u:%u: %s",
@@ -558,8 +562,8 @@ check_options(const wg_replay_options_t *opt, const wg_scenario_t *sc,
         wg_config_error_t err;
         if (wg_scenario_load(opt->scenario_path, &want, &err) != 0) {
             snprintf(rep->field, sizeof rep->field, "(--scenario)");
-            snprintf(rep->detail, sizeof rep->detail, "%s:%u:%u: %s",
-                     err.file, err.line, err.column, err.message);
+            snprintf(rep->detail, sizeof rep->detail, "%s:%u:%u: %s", err.file,
+                     err.line, err.column, err.message);
             return WG_REPLAY_UNREADABLE;
         }
         bool same = memcmp(want->hash, sc->hash, sizeof sc->hash) == 0;

@@ -48,20 +48,21 @@ wg__sha256_hw_available(void)
 }
 
 /* Four rounds on message quad w (already scheduled). */
-#define ROUNDS4(w, q)                                                         \
-    do {                                                                      \
-        msg = _mm_add_epi32((w), _mm_loadu_si128((const __m128i *)&K[4 * (q)])); \
-        s1 = _mm_sha256rnds2_epu32(s1, s0, msg);                              \
-        msg = _mm_shuffle_epi32(msg, 0x0e);                                   \
-        s0 = _mm_sha256rnds2_epu32(s0, s1, msg);                              \
+#define ROUNDS4(w, q)                                                          \
+    do {                                                                       \
+        msg =                                                                  \
+            _mm_add_epi32((w), _mm_loadu_si128((const __m128i *)&K[4 * (q)])); \
+        s1 = _mm_sha256rnds2_epu32(s1, s0, msg);                               \
+        msg = _mm_shuffle_epi32(msg, 0x0e);                                    \
+        s0 = _mm_sha256rnds2_epu32(s0, s1, msg);                               \
     } while (0)
 
 /* The next message quad t: n holds sha256msg1(quad t-4, quad t-3) (in
  * quads of four words), a and b are quads t-2 and t-1. */
-#define SCHEDULE(n, a, b)                                                     \
-    do {                                                                      \
-        n = _mm_add_epi32(n, _mm_alignr_epi8(b, a, 4));                       \
-        n = _mm_sha256msg2_epu32(n, b);                                       \
+#define SCHEDULE(n, a, b)                                                      \
+    do {                                                                       \
+        n = _mm_add_epi32(n, _mm_alignr_epi8(b, a, 4));                        \
+        n = _mm_sha256msg2_epu32(n, b);                                        \
     } while (0)
 
 __attribute__((target("sha,sse4.1,ssse3"))) static void
@@ -71,21 +72,21 @@ blocks_hw(uint32_t state[8], const uint8_t *p, size_t nblocks)
         _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
     __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
     __m128i s1 = _mm_loadu_si128((const __m128i *)&state[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xb1);      /* CDAB */
-    s1 = _mm_shuffle_epi32(s1, 0x1b);        /* EFGH */
+    tmp = _mm_shuffle_epi32(tmp, 0xb1);       /* CDAB */
+    s1 = _mm_shuffle_epi32(s1, 0x1b);         /* EFGH */
     __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
-    s1 = _mm_blend_epi16(s1, tmp, 0xf0);     /* CDGH */
+    s1 = _mm_blend_epi16(s1, tmp, 0xf0);      /* CDGH */
 
     for (; nblocks > 0; nblocks--, p += 64) {
         __m128i abef = s0, cdgh = s1, msg;
-        __m128i m0 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(p + 0)), bswap);
-        __m128i m1 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(p + 16)), bswap);
-        __m128i m2 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(p + 32)), bswap);
-        __m128i m3 = _mm_shuffle_epi8(
-            _mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+        __m128i m0 =
+            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
+        __m128i m1 =
+            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+        __m128i m2 =
+            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+        __m128i m3 =
+            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
 
         /* Quad q lands in m[q % 4]. After the rounds of quad q, the
          * schedule makes quad q + 1 from quad q and q - 1, and only then
@@ -125,10 +126,10 @@ blocks_hw(uint32_t state[8], const uint8_t *p, size_t nblocks)
         s1 = _mm_add_epi32(s1, cdgh);
     }
 
-    tmp = _mm_shuffle_epi32(s0, 0x1b);       /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xb1);        /* DCHG */
-    s0 = _mm_blend_epi16(tmp, s1, 0xf0);     /* DCBA */
-    s1 = _mm_alignr_epi8(s1, tmp, 8);        /* HGFE */
+    tmp = _mm_shuffle_epi32(s0, 0x1b);   /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xb1);    /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xf0); /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);    /* HGFE */
     _mm_storeu_si128((__m128i *)&state[0], s0);
     _mm_storeu_si128((__m128i *)&state[4], s1);
 }

@@ -11,7 +11,9 @@
  * and what it ends with is decided here.
  */
 #include "wg/umpire.h"
+#include "wg/bot.h"
 #include "wg/diag.h"
+#include "wg/play.h"
 #include "wg/error.h"
 #include "wg/rules.h"
 #include "wg/wire.h"
@@ -70,6 +72,22 @@ struct wg_umpire {
     uint32_t total_kia, total_wia, total_incidents;
     wg_umpire_stats_t stats;
     int reply_key; /* role of the peer being answered, while joining */
+
+    /* Fallbacks: the last phase start broadcast (for a fallback bot), the
+     * roles a fallback plays for now, and the last pledge and rotation
+     * orders each role gave (for "repeat"). */
+    uint8_t *last_ts;
+    size_t last_ts_len, last_ts_cap;
+    bool on_fallback[N_KEYS];
+    bool have_last[N_KEYS];
+    wg_pledge_t last_pledge[WG_MAX_NATIONS];
+    wg_rotation_t last_rotation[N_KEYS];
+
+    /* The hash chain: digests of this turn's records so far, and the
+     * previous turn's link. */
+    uint8_t *turn_digests;
+    size_t turn_digests_len, turn_digests_cap;
+    uint8_t chain[32];
 };
 
 static void begin_turn(wg_umpire_t *self);
@@ -129,6 +147,43 @@ stamp(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         env->recipient = (char *)wg_umpire_role_name(self, self->reply_key);
 }
 
+static void
+grow(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    uint8_t *nb = realloc(*buf, c);
+    if (nb == NULL)
+        abort(); /* out of memory: nothing sensible is left to do */
+    *buf = nb;
+    *cap = c;
+}
+
+/* Every record of the total order (seq != 0) before a turn's result goes
+ * into that turn's link of the hash chain; the last phase start broadcast
+ * is kept for a fallback bot. */
+static void
+take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
+            const uint8_t *bytes, size_t len, int dest)
+{
+    if (env->seq != 0 &&
+        env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+        grow(&self->turn_digests, &self->turn_digests_cap,
+             self->turn_digests_len + 32);
+        wg__sha256(bytes, len, self->turn_digests + self->turn_digests_len);
+        self->turn_digests_len += 32;
+    }
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
+        dest == WG_DEST_BROADCAST) {
+        grow(&self->last_ts, &self->last_ts_cap, len);
+        memcpy(self->last_ts, bytes, len);
+        self->last_ts_len = len;
+    }
+}
+
 /* Stamps, packs and hands the envelope to the callback. */
 static void
 emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
@@ -148,6 +203,7 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         self->out_cap = cap;
     }
     wgpb__v1__envelope__pack(env, self->out_buf);
+    take_record(self, env, self->out_buf, len, dest);
     if (self->cb != NULL)
         self->cb(self, env, self->out_buf, len, dest, self->arg);
 }
@@ -162,6 +218,7 @@ emit_spliced(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
     stamp(self, env, dest);
     if (wg_wire_pack_spliced(env, sp, n, &self->packed) != 0)
         abort(); /* our own splices are in order: a bug */
+    take_record(self, env, self->packed.data, self->packed.len, dest);
     if (self->cb != NULL)
         self->cb(self, env, self->packed.data, self->packed.len, dest,
                  self->arg);
@@ -195,6 +252,34 @@ reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code, int rc,
     return rc;
 }
 
+/* ---- hash chain -------------------------------------------------------- */
+
+/* Link 0: SHA-256 of "wg chain v1", the scenario file's hash and the seed
+ * (little-endian), so a chain cannot be moved to another exercise. */
+static void
+chain_genesis(wg_umpire_t *self)
+{
+    uint8_t buf[11 + 32 + 8];
+    memcpy(buf, "wg chain v1", 11);
+    memcpy(buf + 11, self->sc.hash, 32);
+    for (int i = 0; i < 8; i++)
+        buf[43 + i] = (uint8_t)(self->sc.seed >> (8 * i));
+    wg__sha256(buf, sizeof buf, self->chain);
+}
+
+/* Link t: SHA-256(link t-1 || SHA-256(the concatenated SHA-256 of each
+ * record of turn t before its result) || state digest). */
+static void
+chain_link(wg_umpire_t *self, const uint8_t digest[32])
+{
+    uint8_t buf[96];
+    memcpy(buf, self->chain, 32);
+    wg__sha256(self->turn_digests, self->turn_digests_len, buf + 32);
+    memcpy(buf + 64, digest, 32);
+    wg__sha256(buf, sizeof buf, self->chain);
+    self->turn_digests_len = 0;
+}
+
 /* ---- lifetime ------------------------------------------------------------ */
 
 wg_umpire_t *
@@ -224,6 +309,7 @@ wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
     self->reply_key = -1;
     self->phase = WGPB__V1__PHASE__PHASE_LOBBY;
     wg_state_init(self->st, &self->sc);
+    chain_genesis(self);
     return self;
 }
 
@@ -239,6 +325,8 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     wg_wire_buf_free(&self->fields);
     wg_wire_buf_free(&self->packed);
     free(self->scenario_text);
+    free(self->last_ts);
+    free(self->turn_digests);
     free(self->st);
     free(self);
     *self_p = NULL;
@@ -452,6 +540,9 @@ finish_turn(wg_umpire_t *self)
     Wgpb__V1__TurnResult *r = wg_wire_result(self->arena, &self->sc, &self->res);
     r->state_digest.data = digest;
     r->state_digest.len = sizeof digest;
+    chain_link(self, digest);
+    r->chain.data = self->chain;
+    r->chain.len = sizeof self->chain;
     char *names[N_KEYS];
     for (size_t i = 0; i < self->n_defaulted; i++)
         names[i] = self->defaulted[i];
@@ -470,8 +561,99 @@ finish_turn(wg_umpire_t *self)
 
 /* ---- default orders ------------------------------------------------------ */
 
-/* Fills the missing order of role k with the scenario's default and records
- * it as coming from that role, with the reason. */
+static int take_order(wg_umpire_t *self, int k,
+                      const Wgpb__V1__Envelope *env, char *why, size_t n);
+
+/* The scenario's "bot" fallback: the built-in bot answers the phase start
+ * the role missed, and its order is validated like any other. Returns
+ * false if the bot had nothing to say (the hold default then applies). */
+static bool
+fallback_bot(wg_umpire_t *self, int k, const char *reason)
+{
+    if (self->last_ts_len == 0)
+        return false;
+    Wgpb__V1__Envelope *ts = wg_wire_unpack(self->last_ts, self->last_ts_len);
+    if (ts == NULL)
+        return false;
+    const wg_bot_t *bot = k == WG_ROLE_COMMAND ? wg_bot_builtin_command()
+                                               : wg_bot_builtin_contingent();
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = wg_play_phase(bot, &self->sc, ts, k,
+                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT, reason,
+                           &buf, &len);
+    wg_wire_free(ts);
+    if (rc != 0)
+        return false;
+    Wgpb__V1__Envelope *env = wg_wire_unpack(buf, len);
+    free(buf);
+    char why[200];
+    if (env == NULL || take_order(self, k, env, why, sizeof why) < 0) {
+        wg_wire_free(env);
+        return false;
+    }
+    emit(self, env, WG_DEST_RECORD);
+    wg_wire_free(env);
+    return true;
+}
+
+/* The "repeat" fallback: the role's last pledge, or the number of units its
+ * last rotation orders prepared (unit ids from an earlier turn mean
+ * nothing now). Other phases have nothing to repeat. */
+static bool
+fallback_repeat(wg_umpire_t *self, int k, Wgpb__V1__Envelope *env,
+                Wgpb__V1__Provenance *prov)
+{
+    const wg_scenario_t *sc = &self->sc;
+    size_t n = (size_t)(k - 1);
+    char why[200];
+    if (k == WG_ROLE_COMMAND || !self->have_last[k])
+        return false;
+    prov->agent = "scenario fallback: repeat";
+    if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE) {
+        self->pledges[n] = self->last_pledge[n];
+        wg_rules_validate_pledge(sc, self->st, n, &self->pledges[n], why,
+                                 sizeof why);
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+        env->pledge = wg_wire_pledge(self->arena, sc, n, &self->pledges[n]);
+        return true;
+    }
+    if (self->phase == WGPB__V1__PHASE__PHASE_ROTATE) {
+        memset(&self->rot[n], 0, sizeof self->rot[n]);
+        self->rot[n].prepare = self->last_rotation[k].prepare;
+        wg_rules_validate_rotation(sc, self->st, (int)n, &self->rot[n], why,
+                                   sizeof why);
+        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+        env->rotation = wg_wire_rotation(self->arena, sc, &self->rot[n]);
+        return true;
+    }
+    return false;
+}
+
+/* Notes in the turn's events when a fallback starts or stops playing for a
+ * role, so the log shows who was in control. */
+static void
+note_control(wg_umpire_t *self, int k, bool fallback, const char *reason)
+{
+    if (self->on_fallback[k] == fallback)
+        return;
+    self->on_fallback[k] = fallback;
+    wg_turn_result_t *r = &self->res;
+    if (r->n_events >= WG_MAX_RESULT_EVENTS)
+        return;
+    if (fallback)
+        snprintf(r->events[r->n_events++], sizeof r->events[0],
+                 "%s: the fallback plays (%s)", wg_umpire_role_name(self, k),
+                 reason);
+    else
+        snprintf(r->events[r->n_events++], sizeof r->events[0],
+                 "%s: the team takes control back",
+                 wg_umpire_role_name(self, k));
+}
+
+/* Fills the missing order of role k with the scenario's fallback for it
+ * (the built-in bot, its last orders, or the hold default) and records it
+ * as coming from that role, with the reason. */
 static void
 default_order(wg_umpire_t *self, int k)
 {
@@ -479,14 +661,25 @@ default_order(wg_umpire_t *self, int k)
     const wg_scenario_t *sc = &self->sc;
     Wgpb__V1__Envelope env;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    const char *reason = self->joined[k] ? "deadline missed" : "not joined";
+    wg_fallback_t fb = k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD
+                                            : sc->nations[k - 1].fallback;
+    note_control(self, k, true, reason);
+    if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, reason))
+        goto done;
     envelope_init(self, &env);
     env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
                                            : WGPB__V1__ROLE__ROLE_CONTINGENT;
     env.sender_nation = k == WG_ROLE_COMMAND ? "" : (char *)sc->nations[k - 1].code;
     prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
     prov.agent = "scenario default";
-    prov.reason = self->joined[k] ? "deadline missed" : "not joined";
+    prov.reason = (char *)reason;
     env.provenance = &prov;
+    if (fb == WG_FALLBACK_REPEAT && fallback_repeat(self, k, &env, &prov)) {
+        emit(self, &env, WG_DEST_RECORD);
+        wg_arena_reset(a);
+        goto done;
+    }
 
     size_t n = (size_t)(k - 1);
     switch (self->phase) {
@@ -529,13 +722,14 @@ default_order(wg_umpire_t *self, int k)
     default:
         return;
     }
+    emit(self, &env, WG_DEST_RECORD);
+    wg_arena_reset(a);
+done:
     self->stats.defaulted++;
     snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
              "%s", wg_umpire_role_name(self, k));
     WG_LOG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
-                wg_umpire_role_name(self, k), prov.reason);
-    emit(self, &env, WG_DEST_RECORD);
-    wg_arena_reset(a);
+                wg_umpire_role_name(self, k), reason);
 }
 
 static void
@@ -770,12 +964,34 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
                       wg_umpire_role_name(self, key),
                       wg_wire_phase_name(self->phase));
 
+    if (env->provenance != NULL &&
+        (strlen(env->provenance->rationale) > WG_RATIONALE_MAX ||
+         strlen(env->provenance->agent) > WG_AGENT_MAX ||
+         strlen(env->provenance->reason) > WG_AGENT_MAX))
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
+                      WG_EMALFORMED,
+                      "%s: provenance longer than allowed (rationale %d, "
+                      "agent and reason %d bytes)",
+                      wg_umpire_role_name(self, key), WG_RATIONALE_MAX,
+                      WG_AGENT_MAX);
+
     char why[200] = "";
     int rc = take_order(self, key, env, why, sizeof why);
     if (rc < 0)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
                       WG_EMALFORMED, "%s: %s", wg_umpire_role_name(self, key),
                       why);
+    if (key != WG_ROLE_COMMAND &&
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE) {
+        self->last_pledge[key - 1] = self->pledges[key - 1];
+        self->have_last[key] = true;
+    }
+    if (key != WG_ROLE_COMMAND &&
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ROTATION) {
+        self->last_rotation[key] = self->rot[key - 1];
+        self->have_last[key] = true;
+    }
+    note_control(self, key, false, NULL);
     self->received[key] = true;
     self->stats.accepted++;
     record_input(self, env);
@@ -813,6 +1029,13 @@ bool
 wg_umpire_started(const wg_umpire_t *self)
 {
     return self->started;
+}
+
+bool
+wg_umpire_owes(const wg_umpire_t *self, int key)
+{
+    return key >= 0 && (size_t)key < n_keys(self) && self->started &&
+           !self->done && self->expected[key] && !self->received[key];
 }
 
 bool

@@ -5,9 +5,10 @@
  * an arena (never into the state), so the state can change after a message
  * is built; codes and names point at the scenario's own strings, which live
  * as long as the scenario (copying them cost a strdup per unit per phase
- * start, and a replay makes thousands of those). Incoming messages are checked field by field: a code that the
- * scenario does not know, a count over the fixed limits or a value out of
- * range is WG_EMALFORMED with a reason, never an assert.
+ * start, and a replay makes thousands of those). Incoming messages are checked
+ * field by field: a code that the scenario does not know, a count over the
+ * fixed limits or a value out of range is WG_EMALFORMED with a reason, never an
+ * assert.
  */
 #include "wg/wire.h"
 #include "wg/error.h"
@@ -41,8 +42,10 @@ wg_arena_new(void)
     return self;
 }
 
-void *
-wg_arena_alloc(wg_arena_t *self, size_t size)
+/* Uncleared memory, for protobuf-c's unpack (it initialises every message
+ * and array it allocates). */
+static void *
+arena_alloc_raw(wg_arena_t *self, size_t size)
 {
     size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     arena_block_t *b = self->head;
@@ -58,6 +61,13 @@ wg_arena_alloc(wg_arena_t *self, size_t size)
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
+    return p;
+}
+
+void *
+wg_arena_alloc(wg_arena_t *self, size_t size)
+{
+    void *p = arena_alloc_raw(self, size);
     memset(p, 0, size);
     return p;
 }
@@ -138,7 +148,7 @@ wg_wire_unpack(const uint8_t *data, size_t len)
 static void *
 arena_pb_alloc(void *data, size_t size)
 {
-    return wg_arena_alloc(data, size);
+    return arena_alloc_raw(data, size);
 }
 
 static void
@@ -232,7 +242,9 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
     m->week = st->week;
     m->escalation = st->escalation;
     m->stability = st->stability;
-    m->regime = (char *)(st->regime < sc->n_regimes ? sc->regimes[st->regime].name : "");
+    m->regime =
+        (char *)(st->regime < sc->n_regimes ? sc->regimes[st->regime].name
+                                            : "");
 
     /* Troops by sector and by nation and status, in one pass over the
      * units (a pass per sector and per nation showed in every replay). */
@@ -292,7 +304,8 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
         u->id = su->id;
         u->nation = (char *)sc->nations[su->nation].code;
         u->status = (Wgpb__V1__UnitStatus)su->status;
-        u->sector = (char *)(su->sector >= 0 ? sc->sectors[su->sector].code : "");
+        u->sector =
+            (char *)(su->sector >= 0 ? sc->sectors[su->sector].code : "");
         u->troops = su->troops;
         u->weeks_left = su->weeks_left;
         m->units[i] = u;
@@ -317,6 +330,10 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
 static inline uint8_t *
 put_varint(uint8_t *p, uint64_t v)
 {
+    if (v < 0x80) { /* most of them */
+        *p++ = (uint8_t)v;
+        return p;
+    }
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
         v >>= 7;
@@ -475,8 +492,8 @@ situation_bound(const wg_scenario_t *sc, const wg_state_t *st)
 }
 
 size_t
-wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
-                      const wg_scenario_t *sc, const wg_state_t *st)
+wg_wire_put_situation(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
+                      const wg_state_t *st)
 {
     size_t at = b->len;
     uint8_t *p = buf_room(b, situation_bound(sc, st)) + PREFIX_MAX;
@@ -491,20 +508,29 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
         if (su->nation < WG_MAX_NATIONS && su->status <= 4)
             nation_troops[su->nation][su->status] += su->troops;
     }
-    /* Codes by index with their lengths, for the units' strings. */
+    /* Codes by index with their lengths; and the units' nation (field 2)
+     * and sector (field 4) fields ready made, copied whole (the bound
+     * leaves room for the fixed-size copy). */
     uint8_t nlen[WG_MAX_NATIONS], slen[WG_MAX_SECTORS];
-    for (size_t i = 0; i < sc->n_nations; i++)
-        nlen[i] = (uint8_t)strnlen(sc->nations[i].code, WG_CODE_MAX);
-    for (size_t i = 0; i < sc->n_sectors; i++)
-        slen[i] = (uint8_t)strnlen(sc->sectors[i].code, WG_CODE_MAX);
+    uint8_t nfield[WG_MAX_NATIONS][WG_CODE_MAX + 2];
+    uint8_t sfield[WG_MAX_SECTORS][WG_CODE_MAX + 2];
+    memset(nfield, 0, sizeof nfield);
+    memset(sfield, 0, sizeof sfield);
+    for (size_t i = 0; i < sc->n_nations; i++) {
+        nlen[i] = (uint8_t)strnlen(sc->nations[i].code, WG_CODE_MAX - 1);
+        put_strn(nfield[i], 2, sc->nations[i].code, nlen[i]);
+    }
+    for (size_t i = 0; i < sc->n_sectors; i++) {
+        slen[i] = (uint8_t)strnlen(sc->sectors[i].code, WG_CODE_MAX - 1);
+        put_strn(sfield[i], 4, sc->sectors[i].code, slen[i]);
+    }
 
     p = put_u32(p, 1, st->turn);
     p = put_u32(p, 2, st->week);
     p = put_u32(p, 3, st->escalation);
     p = put_double(p, 4, st->stability);
     p = put_str(p, 5,
-                st->regime < sc->n_regimes ? sc->regimes[st->regime].name
-                                           : "");
+                st->regime < sc->n_regimes ? sc->regimes[st->regime].name : "");
     for (size_t i = 0; i < sc->n_sectors; i++) {
         const wg_sector_t *sec = &sc->sectors[i];
         uint8_t *start = open_sub(p, 6);
@@ -538,11 +564,15 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
         const wg_unit_t *su = &st->units[i];
         uint8_t *start = open_sub(p, 8);
         p = put_u32(start, 1, su->id);
-        p = put_strn(p, 2, sc->nations[su->nation].code, nlen[su->nation]);
+        if (nlen[su->nation] > 0) {
+            memcpy(p, nfield[su->nation], sizeof nfield[0]);
+            p += 2 + nlen[su->nation];
+        }
         p = put_i32(p, 3, su->status);
-        if (su->sector >= 0)
-            p = put_strn(p, 4, sc->sectors[su->sector].code,
-                         slen[su->sector]);
+        if (su->sector >= 0 && slen[su->sector] > 0) {
+            memcpy(p, sfield[su->sector], sizeof sfield[0]);
+            p += 2 + slen[su->sector];
+        }
         p = put_u32(p, 5, su->troops);
         p = put_i32(p, 6, su->weeks_left);
         p = close_sub(start, p);
@@ -551,8 +581,8 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
 }
 
 void
-wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field,
-                      const wg_scenario_t *sc, const wg_incident_list_t *inc)
+wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
+                      const wg_incident_list_t *inc)
 {
     /* As wg_wire_incidents() builds them, one field per incident. */
     uint8_t *p = buf_room(
@@ -622,8 +652,7 @@ typedef union {
 } msg_copy_t;
 
 static const ProtobufCMessage *
-segment(const ProtobufCMessage *pm, msg_copy_t *copy, uint32_t lo,
-        uint32_t hi)
+segment(const ProtobufCMessage *pm, msg_copy_t *copy, uint32_t lo, uint32_t hi)
 {
     memcpy(copy->bytes, pm, pm->descriptor->sizeof_message);
     keep_fields((ProtobufCMessage *)copy->bytes, lo, hi);
@@ -631,11 +660,12 @@ segment(const ProtobufCMessage *pm, msg_copy_t *copy, uint32_t lo,
 }
 
 int
-wg_wire_pack_spliced(const Wgpb__V1__Envelope *env,
-                     const wg_wire_splice_t *sp, size_t n, wg_wire_buf_t *out)
+wg_wire_pack_spliced(const Wgpb__V1__Envelope *env, const wg_wire_splice_t *sp,
+                     size_t n, wg_wire_buf_t *out)
 {
-    const ProtobufCFieldDescriptor *pf = protobuf_c_message_descriptor_get_field(
-        &wgpb__v1__envelope__descriptor, (unsigned)env->payload_case);
+    const ProtobufCFieldDescriptor *pf =
+        protobuf_c_message_descriptor_get_field(&wgpb__v1__envelope__descriptor,
+                                                (unsigned)env->payload_case);
     if (pf == NULL || pf->type != PROTOBUF_C_TYPE_MESSAGE)
         return WG_EMALFORMED;
     const ProtobufCMessage *pm =
@@ -994,8 +1024,7 @@ wg_wire_decision(wg_arena_t *a, const wg_scenario_t *sc, const wg_decision_t *d)
     m->reinforce = AARRAY(a, char *, sc->n_sectors);
     for (size_t i = 0; i < sc->n_sectors; i++)
         if (d->reinforce_mask & (1u << i))
-            m->reinforce[m->n_reinforce++] =
-                (char *)sc->sectors[i].code;
+            m->reinforce[m->n_reinforce++] = (char *)sc->sectors[i].code;
     m->robust_roe = d->robust_roe;
     m->recommit = d->recommit;
     return m;
@@ -1064,7 +1093,8 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
     m->wia = r->wia;
     m->escalation = r->escalation;
     m->stability = r->stability;
-    m->regime = (char *)(r->regime < sc->n_regimes ? sc->regimes[r->regime].name : "");
+    m->regime =
+        (char *)(r->regime < sc->n_regimes ? sc->regimes[r->regime].name : "");
     m->n_outcomes = 0;
     m->outcomes = AARRAY(a, Wgpb__V1__IncidentOutcome *, r->n_outcomes);
     for (uint32_t i = 0; i < r->n_outcomes; i++) {

@@ -40,23 +40,23 @@ typedef enum {
 
 typedef struct {
     wg_replay_status_t status;
-    uint64_t records;        /* whole records read */
-    uint64_t compared;       /* records compared with the re-adjudication */
-    uint64_t errors;         /* Error replies (seq 0), not compared */
-    uint32_t turns;          /* TurnResults seen */
-    bool torn;               /* the log ends in a torn record (status may
-                                still be OK: everything before it matched) */
+    uint64_t records;  /* whole records read */
+    uint64_t compared; /* records compared with the re-adjudication */
+    uint64_t errors;   /* Error replies (seq 0), not compared */
+    uint32_t turns;    /* TurnResults seen */
+    bool torn;         /* the log ends in a torn record (status may
+                          still be OK: everything before it matched) */
     uint64_t torn_offset;
-    bool finished;           /* the log holds the ExerciseEnd */
+    bool finished; /* the log holds the ExerciseEnd */
     /* Where the walk stopped: the first divergence or damaged record, else
      * the last record. For a damaged record, turn and seq are the ones the
      * re-adjudication expected there (the record itself cannot be read). */
     uint32_t turn;
     uint64_t seq;
-    uint64_t offset;         /* of the record's frame in the file */
-    uint64_t index;          /* of the record, counting from 0 */
-    char field[160];         /* e.g. "result.nations[2].kia" */
-    char detail[1024];       /* e.g. "recorded 3, re-adjudicated 4" */
+    uint64_t offset;   /* of the record's frame in the file */
+    uint64_t index;    /* of the record, counting from 0 */
+    char field[160];   /* e.g. "result.nations[2].kia" */
+    char detail[1024]; /* e.g. "recorded 3, re-adjudicated 4" */
 } wg_replay_report_t;
 
 /* A record the umpire made after the last record of the log (a TurnStart

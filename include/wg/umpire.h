@@ -30,6 +30,10 @@ typedef struct wg_umpire wg_umpire_t;
 
 #define WG_ROLE_COMMAND 0
 
+/* Bounds on an order's provenance strings; longer ones are refused. */
+#define WG_RATIONALE_MAX 512
+#define WG_AGENT_MAX 128
+
 /* Where an envelope goes, besides into the log. */
 typedef enum {
     WG_DEST_RECORD = -3,    /* recorded only (orders received, defaults) */
@@ -78,6 +82,8 @@ void wg_umpire_deadline(wg_umpire_t *self);
 
 bool wg_umpire_started(const wg_umpire_t *self);
 bool wg_umpire_done(const wg_umpire_t *self);
+/* Does role `key` still owe an order in the current phase? */
+bool wg_umpire_owes(const wg_umpire_t *self, int key);
 /* Changes whenever a new phase starts; the caller re-arms its timer. */
 uint64_t wg_umpire_phase_serial(const wg_umpire_t *self);
 uint32_t wg_umpire_turn(const wg_umpire_t *self);

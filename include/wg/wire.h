@@ -5,8 +5,8 @@
  * the plain C values of wg/state.h, by scenario codes. Outgoing messages are
  * built in a wg_arena_t (a bump allocator) and freed all at once after
  * packing; their strings may point into the scenario they were built from,
- * so pack them before that scenario goes; incoming envelopes are unpacked with wg_wire_unpack() and freed
- * with wg_wire_free() by whoever unpacked them.
+ * so pack them before that scenario goes; incoming envelopes are unpacked with
+ * wg_wire_unpack() and freed with wg_wire_free() by whoever unpacked them.
  *
  * Readers of incoming orders validate codes against the scenario and return
  * 0 or WG_EMALFORMED with a reason; they never trust counts or strings.

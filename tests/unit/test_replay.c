@@ -58,7 +58,8 @@ typedef struct {
 
 static fixture_t *fx;
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------
+ */
 
 static char *
 read_all(const char *path, size_t *len)
@@ -119,8 +120,8 @@ parse_frames(const uint8_t *b, size_t size, size_t *n_out)
             fr = realloc(fr, cap * sizeof *fr);
             assert_non_null(fr);
         }
-        fr[n++] = (frame_t){off, len, env->seq, env->turn,
-                            (int)env->payload_case};
+        fr[n++] =
+            (frame_t){off, len, env->seq, env->turn, (int)env->payload_case};
         wg_wire_free(env);
         off += 8 + len;
     }
@@ -133,8 +134,8 @@ parse_frames(const uint8_t *b, size_t size, size_t *n_out)
 static void
 fix_crc(uint8_t *b, const frame_t *f)
 {
-    uint32_t crc = wg_crc32c(wg_crc32c(0, b + f->off, 4), b + f->off + 8,
-                             f->len);
+    uint32_t crc =
+        wg_crc32c(wg_crc32c(0, b + f->off, 4), b + f->off + 8, f->len);
     wr32(b + f->off + 4, crc);
 }
 
@@ -237,8 +238,7 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     hdr.seed = sc->seed;
     snprintf(hdr.started, sizeof hdr.started, "2026-01-01T00:00:00Z");
     recorder_t r = {NULL, sc, checked};
-    assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w),
-                     0);
+    assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
     wg_umpire_t *u = wg_umpire_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
     join(u, WGPB__V1__ROLE__ROLE_COMMAND, "");
@@ -325,7 +325,8 @@ middle(int payload)
     return NULL;
 }
 
-/* ---- the tests ------------------------------------------------------------ */
+/* ---- the tests ------------------------------------------------------------
+ */
 
 static void
 test_recorded(void **state)
@@ -346,8 +347,7 @@ test_verify_ok(void **state)
     wg_replay_report_t rep;
     wg_umpire_t *u = NULL;
     wg_scenario_t *sc = NULL;
-    assert_int_equal(wg_replay_log(fx->ref, NULL, &rep, &u, &sc),
-                     WG_REPLAY_OK);
+    assert_int_equal(wg_replay_log(fx->ref, NULL, &rep, &u, &sc), WG_REPLAY_OK);
     assert_int_equal(rep.status, WG_REPLAY_OK);
     assert_int_equal(rep.records, fx->n_frames);
     assert_int_equal(rep.errors, 1);
@@ -371,9 +371,8 @@ test_verify_ok(void **state)
     const char *src = getenv("WG_SOURCE_DIR");
     snprintf(path, sizeof path, "%s/configs/scenarios/default.yaml",
              src ? src : ".");
-    wg_replay_options_t opt = {.scenario_path = path,
-                               .have_seed = true,
-                               .seed = SEED};
+    wg_replay_options_t opt = {
+        .scenario_path = path, .have_seed = true, .seed = SEED};
     assert_int_equal(replay(fx->ref, &opt, &rep), WG_REPLAY_OK);
 }
 
@@ -680,8 +679,7 @@ test_envelope_diff(void **state)
     assert_true(wg_envelope_diff(pa, a->len, pa, a->len, field, sizeof field,
                                  detail, sizeof detail));
     assert_false(wg_envelope_diff(pa, a->len, fx->bytes + b->off + 8, b->len,
-                                  field, sizeof field, detail,
-                                  sizeof detail));
+                                  field, sizeof field, detail, sizeof detail));
     assert_true(field[0] != '\0');
 
     /* One number changed deep inside: named by its path and values. */
@@ -699,9 +697,8 @@ test_envelope_diff(void **state)
     free(buf);
     wg_wire_free(env);
 
-    assert_false(wg_envelope_diff(pa, a->len, (const uint8_t *)"\xff", 1,
-                                  field, sizeof field, detail,
-                                  sizeof detail));
+    assert_false(wg_envelope_diff(pa, a->len, (const uint8_t *)"\xff", 1, field,
+                                  sizeof field, detail, sizeof detail));
     assert_string_equal(field, "(envelope)");
 }
 

@@ -242,8 +242,8 @@ tell_over(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     if (env == NULL)
         return;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN) {
-        int k = wg_umpire_role_key(a->umpire, env->sender_role,
-                                   env->sender_nation);
+        int k =
+            wg_umpire_role_key(a->umpire, env->sender_role, env->sender_nation);
         wg_bus_send_to(a->bus, peer, peer_len, a->end_bytes, a->end_len);
         if (k >= 0 && !a->told[k]) {
             a->told[k] = true;
@@ -347,7 +347,8 @@ static const char usage[] =
     "  --list-nations      print the scenario's nation codes and exit\n"
     "  --resume LOG        rebuild the state from LOG (cutting a torn tail),\n"
     "                      wait for the roles to join again, and play on,\n"
-    "                      appending to LOG\n";
+    "                      appending to LOG; if the exercise is over, tell\n"
+    "                      the roles that join again (up to 3 s) and exit\n";
 
 static int
 parse_options(int argc, char **argv, options_t *o)
@@ -521,10 +522,9 @@ run_loop(adjudicator_t *a, const options_t *o)
     randombytes_buf(&a->instance, sizeof a->instance);
     uv_timer_start(&a->beacon_timer, beacon_cb, 0, BEACON_MS);
     if (a->over)
-        uv_timer_start(&a->lobby_timer, over_cb,
-                       o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms
-                                                   : OVER_GRACE_MS,
-                       0);
+        uv_timer_start(
+            &a->lobby_timer, over_cb,
+            o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS, 0);
     else
         uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
     WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
@@ -612,8 +612,7 @@ resume_main(adjudicator_t *a, const options_t *o)
                     (unsigned long long)cut);
     uint64_t kept = wg_log_writer_records(a->log);
     wg_replay_report_t rep;
-    wg_replay_options_t ropt = {.pending = resume_pending_cb,
-                                .pending_arg = a};
+    wg_replay_options_t ropt = {.pending = resume_pending_cb, .pending_arg = a};
     if (wg_replay_log(o->resume, &ropt, &rep, &a->umpire, &a->sc) !=
         WG_REPLAY_OK) {
         fprintf(stderr,

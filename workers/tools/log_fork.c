@@ -153,7 +153,8 @@ play_out(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
     while (!wg_umpire_done(u) && f->write_rc == 0) {
         uint64_t serial = wg_umpire_phase_serial(u);
         for (int k = 0; k <= (int)sc->n_nations; k++) {
-            play(u, f, sc, bot_for(swaps, k), k);
+            if (wg_umpire_owes(u, k))
+                play(u, f, sc, bot_for(swaps, k), k);
             if (wg_umpire_phase_serial(u) != serial)
                 break; /* the phase closed: the rest owed nothing */
         }

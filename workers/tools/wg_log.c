@@ -552,8 +552,8 @@ static double now_s(void);
 static void
 print_verified(const char *path, const wg_replay_report_t *rep)
 {
-    printf("%s: %" PRIu64 " records, %u turns, %" PRIu64
-           " compared, %" PRIu64 " error replies not compared\n",
+    printf("%s: %" PRIu64 " records, %u turns, %" PRIu64 " compared, %" PRIu64
+           " error replies not compared\n",
            path, rep->records, rep->turns, rep->compared, rep->errors);
 }
 
@@ -625,12 +625,11 @@ cmd_verify(int argc, char **argv)
         return 0;
     case WG_REPLAY_DIVERGED:
         print_verified(path, &rep);
-        printf("diverged at turn %u, seq %" PRIu64 ", field %s: %s\n",
-               rep.turn, rep.seq, rep.field[0] ? rep.field : "(record)",
-               rep.detail);
+        printf("diverged at turn %u, seq %" PRIu64 ", field %s: %s\n", rep.turn,
+               rep.seq, rep.field[0] ? rep.field : "(record)", rep.detail);
         if (rep.records > 0)
-            printf("  record #%" PRIu64 " at offset %" PRIu64 "\n",
-                   rep.index, rep.offset);
+            printf("  record #%" PRIu64 " at offset %" PRIu64 "\n", rep.index,
+                   rep.offset);
         return EXIT_BAD;
     case WG_REPLAY_CORRUPT:
         print_verified(path, &rep);
@@ -722,8 +721,7 @@ cmd_replay(int argc, char **argv)
     double speed = 1.0;
     bool step = false, have_speed = false;
     int c;
-    while ((c = next_opt(argc, argv, "hp:s:S", longopts, replay_usage)) !=
-           -1) {
+    while ((c = next_opt(argc, argv, "hp:s:S", longopts, replay_usage)) != -1) {
         if (c == 'p') {
             endpoint = optarg;
         } else if (c == 's') {
@@ -843,8 +841,7 @@ cmd_listen(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     uint64_t count = 0, timeout = 10;
     int c;
-    while ((c = next_opt(argc, argv, "hn:t:", longopts, listen_usage)) !=
-           -1) {
+    while ((c = next_opt(argc, argv, "hn:t:", longopts, listen_usage)) != -1) {
         if ((c == 'n' && parse_u64(optarg, &count) < 0) ||
             (c == 't' && (parse_u64(optarg, &timeout) < 0 || timeout == 0 ||
                           timeout > 3600))) {
