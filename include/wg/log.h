@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WG_LOG_FORMAT_VERSION 1
+#define WG_LOG_FORMAT_VERSION 2
 #define WG_LOG_MAX_RECORD (1u << 20) /* larger length fields are corrupt */
 
 typedef struct {

@@ -16,6 +16,9 @@
  * a log at all (missing, not a log, bad header, other version) or the
  * command line is wrong. Reports go to stdout, diagnostics to stderr.
  */
+#include "log_fork.h"
+#include "log_study.h"
+
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/json.h"
@@ -625,6 +628,10 @@ cmd_verify(int argc, char **argv)
         return 0;
     case WG_REPLAY_DIVERGED:
         print_verified(path, &rep);
+        if (strcmp(rep.field, "result.chain") == 0)
+            printf("hash chain breaks at turn %u: a record of this turn is "
+                   "not the one the chain was made over\n",
+                   rep.turn);
         printf("diverged at turn %u, seq %" PRIu64 ", field %s: %s\n", rep.turn,
                rep.seq, rep.field[0] ? rep.field : "(record)", rep.detail);
         if (rep.records > 0)
@@ -1157,6 +1164,10 @@ static const cmd_t commands[] = {
     {"dump", cmd_dump, "one JSON object per record per line", false},
     {"verify", cmd_verify, "re-adjudicate and compare every result", false},
     {"replay", cmd_replay, "publish the recorded broadcasts again", false},
+    {"view", wg_log_cmd_view, "the exercise as one role saw it", false},
+    {"diff", wg_log_cmd_diff, "two exercises side by side, turn by turn",
+     false},
+    {"fork", wg_log_cmd_fork, "replay to a turn, swap a bot, play on", false},
     {"listen", cmd_listen, "print what a PUB endpoint sends (testing aid)",
      true},
     {"synth", cmd_synth, "write a synthetic log (testing aid)", true},
