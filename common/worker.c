@@ -14,6 +14,7 @@
 #include "wg/bus.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/play.h"
 #include "wg/wire.h"
 
 #include <getopt.h>
@@ -28,8 +29,6 @@ typedef struct {
     uv_signal_t sigint, sigterm;
     uv_timer_t join_timer;
     wg_scenario_t *sc;
-    wg_state_t *st;
-    wg_arena_t *arena;
     int nation;               /* index once the scenario is known */
     bool welcomed, heard, closing;
     uint64_t instance;        /* of the adjudicator we joined */
@@ -156,44 +155,6 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
     WG_LOG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
 }
 
-/* Puts the decided orders of this phase into env's payload. */
-static void
-orders_payload(worker_t *w, const wg_phase_view_t *v, const wg_orders_t *o,
-               Wgpb__V1__Envelope *env)
-{
-    wg_arena_t *a = w->arena;
-    const wg_scenario_t *sc = w->sc;
-    bool cmd = w->nation < 0;
-    switch (v->phase) {
-    case WG_PHASE_REQUIREMENT:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
-        env->requirement = wg_wire_requirement(a, sc, &o->requirement);
-        break;
-    case WG_PHASE_PLEDGE:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-        env->pledge = wg_wire_pledge(a, sc, (size_t)w->nation, &o->pledge);
-        break;
-    case WG_PHASE_ASSIGN:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
-        env->assignment = wg_wire_assignment(a, sc, &o->assignment);
-        break;
-    case WG_PHASE_ROTATE:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
-        env->rotation = wg_wire_rotation(a, sc, &o->rotation);
-        break;
-    case WG_PHASE_RESPOND:
-        if (cmd) {
-            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
-            env->decision = wg_wire_decision(a, sc, &o->decision);
-        } else {
-            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
-            env->response = wg_wire_response(a, v->incidents,
-                                              (size_t)w->nation, &o->response);
-        }
-        break;
-    }
-}
-
 static void
 handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
 {
@@ -206,58 +167,28 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
         env->phase > WGPB__V1__PHASE__PHASE_RESPOND)
         return;
 
-    static wg_requirement_t req;
-    static wg_pledge_t pledges[WG_MAX_NATIONS];
-    static wg_incident_list_t inc;
-    static wg_orders_t orders;
-    char why[160] = "";
-    memset(&req, 0, sizeof req);
-    memset(pledges, 0, sizeof pledges);
-    memset(&orders, 0, sizeof orders);
-    inc.n = 0;
-    if (wg_wire_read_situation(w->sc, ts->situation, w->st) != 0 ||
-        (ts->requirement &&
-         wg_wire_read_requirement(w->sc, ts->requirement, &req, why,
-                                  sizeof why) != 0) ||
-        wg_wire_read_incidents(w->sc, ts->incidents, ts->n_incidents, &inc,
-                               why, sizeof why) != 0) {
-        WG_LOG_WARN("turn %u: cannot read the phase start: %s", env->turn,
-                    why);
-        return;
-    }
-    for (size_t i = 0; i < ts->n_pledges; i++) {
-        int n = wg_scenario_nation_index(w->sc, ts->pledges[i]->nation);
-        if (n >= 0)
-            wg_wire_read_pledge(w->sc, ts->pledges[i], &pledges[n], why,
-                                sizeof why);
-    }
-
-    wg_phase_view_t v = {
-        .phase = (wg_phase_t)env->phase,
-        .type = (wg_turn_type_t)ts->type,
-        .turn = env->turn,
-        .nation = w->nation,
-        .st = w->st,
-        .req = &req,
-        .pledges = pledges,
-        .incidents = &inc,
-        .weeks_to_rotation = ts->rotation_due_within,
-    };
     w->answered_turn = env->turn;
     w->answered_phase = (int)env->phase;
-    if (w->cfg->decide(w->sc, &v, &orders, w->cfg->arg) != 0)
+    wg_bot_t bot = {
+        .abi_version = WG_BOT_ABI_VERSION,
+        .name = w->cfg->agent,
+        .decide = w->cfg->decide,
+        .arg = w->cfg->arg,
+    };
+    uint8_t *buf;
+    size_t len;
+    int rc = wg_play_phase(&bot, w->sc, env, w->nation < 0 ? 0 : w->nation + 1,
+                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
+                           &len);
+    if (rc < 0)
+        WG_LOG_WARN("turn %u: cannot read the phase start: %s", env->turn,
+                    wg_strerror(rc));
+    if (rc != 0)
         return;
-
-    Wgpb__V1__Envelope out;
-    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
-    envelope_init(w, &out, env->turn, env->phase);
-    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT;
-    prov.agent = (char *)w->cfg->agent;
-    prov.rationale = orders.rationale;
-    out.provenance = &prov;
-    orders_payload(w, &v, &orders, &out);
-    send_envelope(w, &out);
-    wg_arena_reset(w->arena);
+    rc = wg_bus_send(w->bus, buf, len);
+    if (rc < 0)
+        WG_LOG_WARN("send failed: %s", wg_strerror(rc));
+    free(buf);
 }
 
 /* A phase start before the Welcome: keep the latest one. */
@@ -363,10 +294,6 @@ wg_worker_run(const wg_worker_config_t *cfg)
     memset(&w, 0, sizeof w);
     w.cfg = cfg;
     w.nation = -1;
-    w.st = calloc(1, sizeof *w.st);
-    w.arena = wg_arena_new();
-    if (w.st == NULL)
-        return -12;
     int rc = uv_loop_init(&w.loop);
     if (rc < 0)
         goto out_free;
@@ -400,8 +327,6 @@ out_loop:
 out_free:
     free(w.early);
     free(w.sc);
-    free(w.st);
-    wg_arena_destroy(&w.arena);
     return rc;
 }
 

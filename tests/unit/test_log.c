@@ -693,7 +693,7 @@ test_bad_headers(void **state)
     put_file(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_ECORRUPT);
 
-    n = craft_header(buf, 2, "future");
+    n = craft_header(buf, WG_LOG_FORMAT_VERSION + 1, "future");
     put_file(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_EVERSION);
 
