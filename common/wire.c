@@ -233,6 +233,23 @@ nation_of(const wg_scenario_t *sc, const char *code)
 
 /* ---- situation ---------------------------------------------------------- */
 
+/* One sector of a Situation or a TurnResult (required 0: not sent). */
+static Wgpb__V1__SectorState *
+sector_state(wg_arena_t *a, const wg_scenario_t *sc, size_t i,
+             uint32_t required, uint32_t deployed, double coverage)
+{
+    Wgpb__V1__SectorState *s = ANEW(a, Wgpb__V1__SectorState);
+    wgpb__v1__sector_state__init(s);
+    s->code = (char *)sc->sectors[i].code;
+    s->length_km = sc->sectors[i].length_km;
+    s->threat = sc->sectors[i].threat;
+    s->rear = sc->sectors[i].rear;
+    s->required = required;
+    s->deployed = deployed;
+    s->coverage = coverage;
+    return s;
+}
+
 Wgpb__V1__Situation *
 wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
 {
@@ -261,18 +278,9 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
 
     m->n_sectors = sc->n_sectors;
     m->sectors = AARRAY(a, Wgpb__V1__SectorState *, sc->n_sectors);
-    for (size_t i = 0; i < sc->n_sectors; i++) {
-        Wgpb__V1__SectorState *s = ANEW(a, Wgpb__V1__SectorState);
-        wgpb__v1__sector_state__init(s);
-        s->code = (char *)sc->sectors[i].code;
-        s->length_km = sc->sectors[i].length_km;
-        s->threat = sc->sectors[i].threat;
-        s->rear = sc->sectors[i].rear;
-        s->required = st->required[i];
-        s->coverage = st->coverage[i];
-        s->deployed = sector_troops[i];
-        m->sectors[i] = s;
-    }
+    for (size_t i = 0; i < sc->n_sectors; i++)
+        m->sectors[i] = sector_state(a, sc, i, st->required[i],
+                                     sector_troops[i], st->coverage[i]);
 
     m->n_nations = sc->n_nations;
     m->nations = AARRAY(a, Wgpb__V1__NationState *, sc->n_nations);
@@ -1077,17 +1085,9 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
     }
     m->n_sectors = sc->n_sectors;
     m->sectors = AARRAY(a, Wgpb__V1__SectorState *, sc->n_sectors);
-    for (size_t i = 0; i < sc->n_sectors; i++) {
-        Wgpb__V1__SectorState *s = ANEW(a, Wgpb__V1__SectorState);
-        wgpb__v1__sector_state__init(s);
-        s->code = (char *)sc->sectors[i].code;
-        s->length_km = sc->sectors[i].length_km;
-        s->threat = sc->sectors[i].threat;
-        s->rear = sc->sectors[i].rear;
-        s->deployed = r->sector_deployed[i];
-        s->coverage = r->coverage[i];
-        m->sectors[i] = s;
-    }
+    for (size_t i = 0; i < sc->n_sectors; i++)
+        m->sectors[i] = sector_state(a, sc, i, 0, r->sector_deployed[i],
+                                     r->coverage[i]);
     m->incidents = r->incidents;
     m->kia = r->kia;
     m->wia = r->wia;
