@@ -1,0 +1,265 @@
+/*
+ * test_wire.c - unit tests of the codec (wg/wire.h): every order and the
+ * turn result survive C value -> protobuf -> bytes -> protobuf -> C value
+ * unchanged; the readers refuse unknown codes and counts over the limits;
+ * and bytes that are not an Envelope never decode. The scenario is the
+ * default one (WG_SOURCE_DIR, set by ctest, locates configs/).
+ */
+#include "wg_cmocka.h"
+
+#include "wg/error.h"
+#include "wg/scenario.h"
+#include "wg/wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static wg_scenario_t *sc;
+static wg_arena_t *arena;
+
+static int
+setup(void **state)
+{
+    (void)state;
+    char path[1024];
+    const char *src = getenv("WG_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/configs/scenarios/default.yaml",
+             src ? src : ".");
+    wg_config_error_t err;
+    if (wg_scenario_load(path, &sc, &err) != 0)
+        return -1;
+    arena = wg_arena_new();
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    free(sc);
+    wg_arena_destroy(&arena);
+    return 0;
+}
+
+/* Packs env and unpacks it again; the caller frees the result. */
+static Wgpb__V1__Envelope *
+round_trip(Wgpb__V1__Envelope *env)
+{
+    uint8_t *buf;
+    size_t len;
+    assert_int_equal(wg_wire_pack(env, &buf, &len), 0);
+    Wgpb__V1__Envelope *back = wg_wire_unpack(buf, len);
+    free(buf);
+    assert_non_null(back);
+    return back;
+}
+
+static void
+test_requirement_and_pledge(void **state)
+{
+    (void)state;
+    char why[128];
+    wg_requirement_t req = {{0}};
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        req.troops[s] = 1000 * (uint32_t)(s + 1);
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
+    env.requirement = wg_wire_requirement(arena, sc, &req);
+    Wgpb__V1__Envelope *back = round_trip(&env);
+    wg_requirement_t got;
+    assert_int_equal(wg_wire_read_requirement(sc, back->requirement, &got,
+                                              why, sizeof why), 0);
+    assert_memory_equal(&got, &req, sizeof req);
+    wg_wire_free(back);
+
+    wg_pledge_t p = {.troops = 4500, .sector_mask = 0x25};
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+    env.pledge = wg_wire_pledge(arena, sc, 2, &p);
+    back = round_trip(&env);
+    assert_string_equal(back->pledge->nation, sc->nations[2].code);
+    wg_pledge_t gp;
+    assert_int_equal(wg_wire_read_pledge(sc, back->pledge, &gp, why,
+                                         sizeof why), 0);
+    assert_int_equal(gp.troops, 4500);
+    assert_int_equal(gp.sector_mask, 0x25);
+    wg_wire_free(back);
+    wg_arena_reset(arena);
+}
+
+static void
+test_assignment_rotation_decision(void **state)
+{
+    (void)state;
+    char why[128];
+    wg_assignment_t asg;
+    memset(&asg, 0, sizeof asg);
+    asg.troops[0][2] = 5000;
+    asg.troops[5][1] = 1500;
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
+    env.assignment = wg_wire_assignment(arena, sc, &asg);
+    Wgpb__V1__Envelope *back = round_trip(&env);
+    wg_assignment_t ga;
+    assert_int_equal(wg_wire_read_assignment(sc, back->assignment, &ga, why,
+                                             sizeof why), 0);
+    assert_memory_equal(&ga, &asg, sizeof asg);
+    wg_wire_free(back);
+
+    wg_rotation_t rot;
+    memset(&rot, 0, sizeof rot);
+    rot.relieve[rot.n_relieve++] = 7;
+    rot.relieve[rot.n_relieve++] = 9;
+    rot.prepare = 3;
+    rot.recall[rot.n_recall++] = 11;
+    rot.moves[rot.n_moves++] = (wg_move_t){.unit = 12, .sector = 4};
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+    env.rotation = wg_wire_rotation(arena, sc, &rot);
+    back = round_trip(&env);
+    wg_rotation_t gr;
+    assert_int_equal(wg_wire_read_rotation(sc, back->rotation, &gr, why,
+                                           sizeof why), 0);
+    assert_memory_equal(&gr, &rot, sizeof rot);
+    wg_wire_free(back);
+
+    wg_decision_t d = {.reinforce_mask = 0x6, .robust_roe = true,
+                       .recommit = true};
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
+    env.decision = wg_wire_decision(arena, sc, &d);
+    back = round_trip(&env);
+    wg_decision_t gd;
+    assert_int_equal(wg_wire_read_decision(sc, back->decision, &gd, why,
+                                           sizeof why), 0);
+    assert_int_equal(gd.reinforce_mask, 0x6);
+    assert_true(gd.robust_roe && gd.recommit);
+    wg_wire_free(back);
+    wg_arena_reset(arena);
+}
+
+static void
+test_incidents_and_response(void **state)
+{
+    (void)state;
+    char why[128];
+    static wg_incident_list_t inc, gi;
+    memset(&inc, 0, sizeof inc);
+    inc.items[inc.n++] = (wg_incident_t){1, 2, 0, 0, 3};
+    inc.items[inc.n++] = (wg_incident_t){2, 3, 4, -1, 1};
+    inc.items[inc.n++] = (wg_incident_t){3, 3, 1, 1, 2};
+    size_t n;
+    Wgpb__V1__Incident **items = wg_wire_incidents(arena, sc, &inc, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(items[1]->nation, "");
+    assert_int_equal(wg_wire_read_incidents(sc, items, n, &gi, why,
+                                            sizeof why), 0);
+    assert_memory_equal(&gi.items[0], &inc.items[0], 3 * sizeof inc.items[0]);
+
+    /* A nation answers only its own incidents. */
+    static wg_response_t r, gr;
+    memset(&r, 0, sizeof r);
+    r.action[0] = WG_ROE_RETURN_FIRE; /* FRA's */
+    r.action[2] = WG_ROE_HOLD;        /* GBR's: not FRA's to answer */
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+    env.response = wg_wire_response(arena, &inc, 0, &r);
+    Wgpb__V1__Envelope *back = round_trip(&env);
+    assert_int_equal(back->response->n_answers, 1);
+    assert_int_equal(wg_wire_read_response(&inc, back->response, &gr, why,
+                                           sizeof why), 0);
+    assert_int_equal(gr.action[0], WG_ROE_RETURN_FIRE);
+    assert_int_equal(gr.action[2], 0);
+    wg_wire_free(back);
+    wg_arena_reset(arena);
+}
+
+static void
+test_readers_refuse(void **state)
+{
+    (void)state;
+    char why[128] = "";
+    Wgpb__V1__SectorTroops st = WGPB__V1__SECTOR_TROOPS__INIT;
+    Wgpb__V1__SectorTroops *sts[] = {&st};
+    st.sector = "ZZ";
+    st.troops = 100;
+    Wgpb__V1__ForceRequirement fr = WGPB__V1__FORCE_REQUIREMENT__INIT;
+    fr.sectors = sts;
+    fr.n_sectors = 1;
+    wg_requirement_t req;
+    assert_int_equal(wg_wire_read_requirement(sc, &fr, &req, why, sizeof why),
+                     WG_EMALFORMED);
+    assert_non_null(strstr(why, "ZZ"));
+
+    Wgpb__V1__NationSectorTroops t = WGPB__V1__NATION_SECTOR_TROOPS__INIT;
+    Wgpb__V1__NationSectorTroops *ts[] = {&t};
+    t.nation = "USA";
+    t.sector = "E1";
+    Wgpb__V1__Assignment a = WGPB__V1__ASSIGNMENT__INIT;
+    a.assignments = ts;
+    a.n_assignments = 1;
+    wg_assignment_t asg;
+    assert_int_equal(wg_wire_read_assignment(sc, &a, &asg, why, sizeof why),
+                     WG_EMALFORMED);
+
+    /* More units than an order may name. */
+    static uint32_t many[WG_MAX_ORDER_UNITS + 1];
+    Wgpb__V1__RotationOrders ro = WGPB__V1__ROTATION_ORDERS__INIT;
+    ro.relieve = many;
+    ro.n_relieve = WG_MAX_ORDER_UNITS + 1;
+    wg_rotation_t rot;
+    assert_int_equal(wg_wire_read_rotation(sc, &ro, &rot, why, sizeof why),
+                     WG_EMALFORMED);
+
+    /* An answer to an incident that does not exist, or with no action. */
+    static wg_incident_list_t inc;
+    inc.n = 1;
+    Wgpb__V1__IncidentAnswer ans = WGPB__V1__INCIDENT_ANSWER__INIT;
+    Wgpb__V1__IncidentAnswer *answers[] = {&ans};
+    Wgpb__V1__Response resp = WGPB__V1__RESPONSE__INIT;
+    resp.answers = answers;
+    resp.n_answers = 1;
+    ans.incident = 2;
+    ans.action = WGPB__V1__ROE_ACTION__ROE_HOLD;
+    static wg_response_t r;
+    assert_int_equal(wg_wire_read_response(&inc, &resp, &r, why, sizeof why),
+                     WG_EMALFORMED);
+    ans.incident = 1;
+    ans.action = 9;
+    assert_int_equal(wg_wire_read_response(&inc, &resp, &r, why, sizeof why),
+                     WG_EMALFORMED);
+}
+
+static void
+test_unpack_garbage(void **state)
+{
+    (void)state;
+    assert_null(wg_wire_unpack(NULL, 0));
+    static const uint8_t junk[] = {0xff, 0xff, 0xff, 0xff, 0x0f, 0x12};
+    assert_null(wg_wire_unpack(junk, sizeof junk));
+    /* A length-delimited field that runs past the end. */
+    static const uint8_t cut[] = {0x12, 0x20, 'F', 'R', 'A'};
+    assert_null(wg_wire_unpack(cut, sizeof cut));
+    /* Random bytes never crash the decoder. */
+    uint8_t buf[64];
+    uint32_t x = 12345;
+    for (int i = 0; i < 20000; i++) {
+        size_t n = 1 + (x % sizeof buf);
+        for (size_t k = 0; k < n; k++) {
+            x = x * 1103515245u + 12345u;
+            buf[k] = (uint8_t)(x >> 16);
+        }
+        wg_wire_free(wg_wire_unpack(buf, n));
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_requirement_and_pledge),
+        cmocka_unit_test(test_assignment_rotation_decision),
+        cmocka_unit_test(test_incidents_and_response),
+        cmocka_unit_test(test_readers_refuse),
+        cmocka_unit_test(test_unpack_garbage),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
