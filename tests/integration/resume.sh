@@ -33,7 +33,7 @@ last_digest() {
 }
 
 killed=
-for kill_after in 3 2 1; do
+for kill_after in 3 2 1 1 1; do
     wg_start_exercise "b$kill_after" "$WG_SHORT" --seed "$SEED" \
         --log "$WG_TMP/b.wglog" --lobby-timeout 20000
     out="$WG_RUN_DIR/adjudicator.out"
@@ -44,13 +44,20 @@ for kill_after in 3 2 1; do
         sleep 0.01
         ticks=$((ticks + 1))
     done
-    kill -KILL "$WG_ADJ_PID" 2>/dev/null
-    wait "$WG_ADJ_PID" 2>/dev/null
-    if grep -q '^summary:' "$out"; then
+    # Freeze it first, so what it printed is all it did: a turn line is
+    # printed before the turn's records are flushed, so fewer than 14 lines
+    # mean the last turn (and the exercise's end) is still to come.
+    kill -STOP "$WG_ADJ_PID" 2>/dev/null
+    if [ "$(grep -c '^turn ' "$out" 2>/dev/null)" -ge 14 ] ||
+        grep -q '^summary:' "$out"; then
+        kill -CONT "$WG_ADJ_PID" 2>/dev/null
+        wait "$WG_ADJ_PID" 2>/dev/null
         echo "the exercise ended before the kill; again, earlier"
         wg_wait_workers 10
         continue
     fi
+    kill -KILL "$WG_ADJ_PID" 2>/dev/null
+    wait "$WG_ADJ_PID" 2>/dev/null
     killed=$kill_after
     break
 done
