@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# golden.sh - the golden-file rule (tests/data/golden/README.md): every
+# build must still read and verify tests/data/golden/short-v2.wglog, a
+# tests/data/short.yaml exercise recorded by the build that introduced log
+# format version 2. wg-log info: format_version 2, 179 records, 14 turn
+# results, a clean tail, no corrupt record; wg-log dump: every record
+# decodes (exit 0, 179 lines); wg-log verify: exit 0, "identical" (the
+# current rules re-adjudicate it to the same records and hash chain).
+# If this fails, read the README before re-recording anything.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+wg_init golden
+LOG_TOOL="$WG_BIN/wg-log"
+golden="$WG_SOURCE_DIR/tests/data/golden/short-v2.wglog"
+[ -s "$golden" ] || wg_abort "no $golden"
+
+timeout 60 "$LOG_TOOL" info "$golden" >"$WG_TMP/info" 2>"$WG_TMP/info.err"
+st=$?
+cat "$WG_TMP/info"
+[ $st -eq 0 ] || fail "wg-log info exited $st: $(head -2 "$WG_TMP/info.err")"
+field() { sed -n "s/^$1: *//p" "$WG_TMP/info"; }
+[ "$(field format_version)" = 2 ] || fail "format_version $(field format_version), wanted 2"
+[ "$(field records)" = 179 ] || fail "records $(field records), wanted 179"
+[ "$(field turn_results)" = 14 ] || fail "turn_results $(field turn_results), wanted 14"
+[ "$(field tail)" = clean ] || fail "tail: $(field tail), wanted clean"
+[ "$(field corrupt)" = 0 ] || fail "corrupt: $(field corrupt), wanted 0"
+
+timeout 60 "$LOG_TOOL" dump "$golden" >"$WG_TMP/dump" 2>"$WG_TMP/dump.err"
+st=$?
+[ $st -eq 0 ] || fail "wg-log dump exited $st: $(head -2 "$WG_TMP/dump.err")"
+[ "$(grep -c '^{"offset":' "$WG_TMP/dump")" -eq 179 ] ||
+    fail "wg-log dump printed $(wc -l <"$WG_TMP/dump") records, wanted 179"
+grep -q '"error":' "$WG_TMP/dump" && fail "wg-log dump found records that do not decode"
+
+timeout 60 "$LOG_TOOL" verify "$golden" >"$WG_TMP/verify" 2>"$WG_TMP/verify.err"
+st=$?
+cat "$WG_TMP/verify"
+[ $st -eq 0 ] || fail "wg-log verify exited $st: $(head -2 "$WG_TMP/verify.err")"
+grep -q '^identical' "$WG_TMP/verify" || fail "wg-log verify does not say identical"
+wg_done
