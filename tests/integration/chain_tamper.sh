@@ -83,6 +83,18 @@ st=$?
 [ $st -ne 0 ] || fail "info of a version-1 log exited 0"
 grep -qi 'format version' "$WG_TMP/i2" "$WG_TMP/i2.err" || fail "info does not mention the format version"
 
+# ---- a log whose results carry no chain link ----
+nochain="$WG_TMP/nochain.wglog"
+"$WG_BUILD_DIR/tests/wg-tamper" --strip-chain "$log" "$nochain" \
+    2>"$WG_TMP/strip.err" || wg_abort "wg-tamper --strip-chain failed"
+timeout 60 "$LOG_TOOL" verify "$nochain" >"$WG_TMP/v4" 2>"$WG_TMP/v4.err"
+st=$?
+cat "$WG_TMP/v4"
+[ $st -eq 1 ] || fail "verify of a log without chain links exited $st, wanted 1"
+grep -q '^no hash chain: ' "$WG_TMP/v4" ||
+    fail "verify does not say the log has no hash chain"
+grep -q '^identical' "$WG_TMP/v4" && fail "verify calls an unsealed log identical"
+
 # The unchanged log still verifies (the original was not touched).
 run 0 "$WG_TMP/v3" "$LOG_TOOL" verify "$log"
 wg_done

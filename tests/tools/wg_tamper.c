@@ -4,6 +4,7 @@
  * (tests/integration/chain_tamper.sh). Only the hash chain can catch that.
  *
  *   wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT
+ *   wg-tamper --strip-chain IN OUT
  *
  * OFFSET is the file offset of the frame ("offset" in wg-log dump). The
  * first occurrence of NEEDLE inside the frame's payload is overwritten
@@ -11,6 +12,10 @@
  * length field and the payload (docs/LOG-FORMAT.md, "Frames"), and the
  * whole file is written to OUT. Exit 0 done, 1 needle not found or bad
  * frame, 2 usage or I/O error.
+ *
+ * --strip-chain rewrites the whole log with the chain link removed from
+ * every TurnResult, re-framed with good CRCs: a log as a writer without
+ * the hash chain would have made it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +23,7 @@
 #include <string.h>
 
 #include "wg/log.h"
+#include "wg/wire.h"
 
 static uint32_t rd32(const unsigned char *p)
 {
@@ -63,8 +69,49 @@ static unsigned char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+static int strip_chain(const char *in, const char *out)
+{
+    wg_log_reader_t *r;
+    wg_log_writer_t *w;
+    if (wg_log_reader_open(in, &r) < 0)
+        return 2;
+    if (wg_log_writer_create(out, wg_log_reader_header(r), WG_FSYNC_NEVER,
+                             &w) < 0) {
+        wg_log_reader_destroy(&r);
+        return 2;
+    }
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    int rc = 0;
+    while (rc == 0 && wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        if (env == NULL) {
+            rc = 1;
+            break;
+        }
+        if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+            env->result->chain.len = 0; /* not packed when empty */
+        uint8_t *buf;
+        size_t n;
+        if (wg_wire_pack(env, &buf, &n) != 0) {
+            rc = 2;
+        } else {
+            if (wg_log_writer_append(w, buf, n) < 0)
+                rc = 2;
+            free(buf);
+        }
+        wg_wire_free(env);
+    }
+    wg_log_writer_destroy(&w);
+    wg_log_reader_destroy(&r);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--strip-chain") == 0)
+        return strip_chain(argv[2], argv[3]);
     if (argc != 6) {
         fprintf(stderr,
                 "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n");

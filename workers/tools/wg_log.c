@@ -560,6 +560,32 @@ print_verified(const char *path, const wg_replay_report_t *rep)
            path, rep->records, rep->turns, rep->compared, rep->errors);
 }
 
+/* Does the TurnResult recorded at `offset` lack its chain link (a log
+ * written without the hash chain, or with it stripped)? */
+static bool
+recorded_chain_missing(const char *path, uint64_t offset)
+{
+    wg_log_reader_t *r;
+    if (wg_log_reader_open(path, &r) < 0)
+        return false;
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    bool missing = false;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        if (off != offset)
+            continue;
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        missing = env != NULL &&
+                  env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
+                  env->result->chain.len == 0;
+        wg_wire_free(env);
+        break;
+    }
+    wg_log_reader_destroy(&r);
+    return missing;
+}
+
 static int
 cmd_verify(int argc, char **argv)
 {
@@ -628,10 +654,17 @@ cmd_verify(int argc, char **argv)
         return 0;
     case WG_REPLAY_DIVERGED:
         print_verified(path, &rep);
-        if (strcmp(rep.field, "result.chain") == 0)
-            printf("hash chain breaks at turn %u: a record of this turn is "
-                   "not the one the chain was made over\n",
-                   rep.turn);
+        if (strcmp(rep.field, "result.chain") == 0) {
+            if (recorded_chain_missing(path, rep.offset))
+                printf("no hash chain: the result of turn %u carries no "
+                       "chain link, so this log is not sealed and cannot "
+                       "be trusted as a record\n",
+                       rep.turn);
+            else
+                printf("hash chain breaks at turn %u: a record of this turn "
+                       "is not the one the chain was made over\n",
+                       rep.turn);
+        }
         printf("diverged at turn %u, seq %" PRIu64 ", field %s: %s\n", rep.turn,
                rep.seq, rep.field[0] ? rep.field : "(record)", rep.detail);
         if (rep.records > 0)
