@@ -94,4 +94,28 @@ echo "$fra_late" | grep -q '"agent":"wg-contingent-bot/1"' &&
     fail "FRA orders from turn 5 on in the fork still name wg-contingent-bot/1"
 echo "$fra_late" | grep -q '"source":"ORDER_SOURCE_BOT"' ||
     fail "FRA orders from turn 5 on in the fork do not come from a bot"
+
+# ---- written orders: FRA withdraws from every contact from turn 9 ----
+orders="$WG_TMP/fra-orders.yaml"
+cat >"$orders" <<'YAML'
+- turn: 9
+  response: withdraw
+- turn: 10
+  response: withdraw
+YAML
+f3="$WG_TMP/fork-orders.wglog"
+"$LOG_TOOL" fork "$log" --at 9 --orders FRA="$orders" -o "$f3" \
+    >"$WG_TMP/fork3.out" 2>"$WG_TMP/fork3.err" ||
+    fail "fork --orders exited non-zero: $(cat "$WG_TMP/fork3.err")"
+"$LOG_TOOL" dump --turn 9 "$f3" | grep '"sender_nation":"FRA"' |
+    grep -q '"agent":"written-orders/1"' ||
+    fail "FRA's turn-9 order in the fork is not the written one"
+"$LOG_TOOL" verify "$f3" >"$WG_TMP/v3" 2>&1 || fail "the --orders fork does not verify"
+# A bad orders file is refused with file, line and column.
+printf -- '- turn: 9\n  response: surrender\n' >"$WG_TMP/bad-orders.yaml"
+"$LOG_TOOL" fork "$log" --at 9 --orders FRA="$WG_TMP/bad-orders.yaml" \
+    -o "$WG_TMP/never.wglog" >/dev/null 2>"$WG_TMP/bad.err" &&
+    fail "fork accepted a bad orders file"
+grep -q 'bad-orders.yaml:2:[0-9]*: response' "$WG_TMP/bad.err" ||
+    fail "the bad orders file's error names no line and column: $(cat "$WG_TMP/bad.err")"
 wg_done

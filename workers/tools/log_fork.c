@@ -15,8 +15,10 @@
  * made but not yet matched, and the last phase start broadcast.
  */
 #include "log_fork.h"
+#include "orders_bot.h"
 
 #include "wg/bot.h"
+#include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
 #include "wg/play.h"
@@ -173,18 +175,21 @@ role_key(const wg_scenario_t *sc, const char *name)
 }
 
 static const char fork_usage[] =
-    "usage: wg-log fork LOG --at N [--bot ROLE=PATH.so]... -o NEW.log\n"
+    "usage: wg-log fork LOG --at N [--bot ROLE=PATH.so]... "
+    "[--orders ROLE=FILE]... -o NEW.log\n"
     "  Replays LOG up to turn N, then plays ROLE (a nation code or\n"
-    "  'command') with the plug-in bot PATH.so instead of its recorded\n"
+    "  'command') with the plug-in bot PATH.so, or with the orders written\n"
+    "  in FILE (YAML, see docs/LOG-FORMAT.md), instead of its recorded\n"
     "  orders, and plays on with the recorded seed: other roles keep their\n"
     "  recorded orders while the exercise is unchanged, and are played by\n"
     "  the built-in bots from the first difference. Writes NEW.log. With\n"
-    "  no --bot the new log holds the same records as LOG.\n";
+    "  no change the new log holds the same records as LOG.\n";
 
 typedef struct {
     const char *in, *out;
     uint32_t at;
     const char *swap_spec[N_KEYS];
+    bool swap_is_orders[N_KEYS]; /* FILE of written orders, not a plug-in */
     size_t n_swaps;
 } fork_opts_t;
 
@@ -194,6 +199,7 @@ parse(int argc, char **argv, fork_opts_t *o)
     static const struct option opts[] = {
         {"at", required_argument, NULL, 'a'},
         {"bot", required_argument, NULL, 'b'},
+        {"orders", required_argument, NULL, 'O'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -202,15 +208,17 @@ parse(int argc, char **argv, fork_opts_t *o)
     optind = 1;
     int c;
     bool have_at = false;
-    while ((c = getopt_long(argc, argv, "a:b:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "a:b:O:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
             o->at = (uint32_t)strtoul(optarg, NULL, 10);
             have_at = o->at > 0;
             break;
         case 'b':
+        case 'O':
             if (o->n_swaps == N_KEYS || strchr(optarg, '=') == NULL)
                 goto usage;
+            o->swap_is_orders[o->n_swaps] = c == 'O';
             o->swap_spec[o->n_swaps++] = optarg;
             break;
         case 'o':
@@ -235,7 +243,7 @@ usage:
 /* Loads the --bot plug-ins into swaps[role key]. */
 static int
 load_swaps(const fork_opts_t *o, const wg_scenario_t *sc,
-           const wg_bot_t *swaps[N_KEYS])
+           const wg_bot_t *swaps[N_KEYS], wg_bot_t *owned[N_KEYS])
 {
     for (size_t i = 0; i < o->n_swaps; i++) {
         char role[16];
@@ -247,6 +255,17 @@ load_swaps(const fork_opts_t *o, const wg_scenario_t *sc,
         if (k < 0) {
             fprintf(stderr, "wg-log fork: no role '%s' in the scenario\n", role);
             return EXIT_USAGE;
+        }
+        if (o->swap_is_orders[i]) {
+            wg_config_error_t err;
+            owned[k] = orders_bot_load(eq + 1, sc, &err);
+            swaps[k] = owned[k];
+            if (swaps[k] == NULL) {
+                fprintf(stderr, "wg-log fork: --orders %s: %s:%u:%u: %s\n",
+                        role, err.file, err.line, err.column, err.message);
+                return EXIT_USAGE;
+            }
+            continue;
         }
         char why[512];
         swaps[k] = wg_bot_load(eq + 1, why, sizeof why);
@@ -339,10 +358,11 @@ wg_log_cmd_fork(int argc, char **argv)
     }
     sc->seed = hdr->seed;
     const wg_bot_t *swaps[N_KEYS] = {0};
+    wg_bot_t *owned[N_KEYS] = {0};
     fork_t f;
     memset(&f, 0, sizeof f);
     wg_umpire_t *u = NULL;
-    rc = load_swaps(&o, sc, swaps);
+    rc = load_swaps(&o, sc, swaps, owned);
     if (rc != 0)
         goto out;
     rc = wg_log_writer_create(o.out, hdr, WG_FSYNC_NEVER, &f.w);
@@ -351,6 +371,10 @@ wg_log_cmd_fork(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    /* The umpire's per-turn notes (fallbacks playing) are the fork's
+     * business, not news: keep warnings and errors only. */
+    if (wg_diag_level > WG_DIAG_WARN)
+        wg_diag_level = WG_DIAG_WARN;
     u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len, made_cb, &f);
     uint32_t parted = follow(r, u, &f, sc, &o, swaps);
     if (!wg_umpire_done(u))
@@ -373,6 +397,8 @@ out:
     fifo_clear(&f.made);
     fifo_clear(&f.errors);
     free(f.last_ts);
+    for (int k = 0; k < N_KEYS; k++)
+        orders_bot_free(&owned[k]);
     free(sc);
     wg_log_reader_destroy(&r);
     return rc;

@@ -1,0 +1,362 @@
+/*
+ * orders_bot.c - a bot that plays orders written in a YAML file, for
+ * `wg-log fork --orders ROLE=FILE`: "what if FRA had pledged 3,000 more at
+ * turn 7 and held its fire at turn 9?"
+ *
+ * The file is a list of entries, each for one turn:
+ *
+ *   - turn: 7
+ *     pledge: {troops: 3000, sectors: [E1, S2]}   # contingent, deployment
+ *   - turn: 8
+ *     rotation: {prepare: 2, relieve: due}         # relieve: due | none
+ *   - turn: 9
+ *     response: hold        # hold | return_fire | de_escalate | withdraw
+ *   - turn: 9
+ *     decision: {reinforce: [E2], robust_roe: false, recommit: true}  # command
+ *
+ * A phase the file says nothing about gets no order from this bot (the
+ * adjudicator's fallback plays it at the deadline). Errors name file, line
+ * and column. The bot owns its table; it is stateless between phases.
+ */
+#include "orders_bot.h"
+
+#include "wg/error.h"
+#include "wg/rules.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define MAX_ENTRIES 512
+
+typedef enum {
+    KIND_NONE = 0,
+    KIND_PLEDGE,
+    KIND_ROTATION,
+    KIND_RESPONSE,
+    KIND_DECISION,
+} kind_t;
+
+typedef struct {
+    uint32_t turn;
+    kind_t kind;
+    wg_pledge_t pledge;
+    uint32_t prepare;
+    bool relieve_due;
+    uint8_t action;
+    wg_decision_t decision;
+} entry_t;
+
+typedef struct {
+    wg_bot_t bot;
+    entry_t entries[MAX_ENTRIES];
+    size_t n;
+} orders_bot_t;
+
+static int
+fail(wg_config_error_t *err, const char *path, const yaml_node_t *node,
+     const char *what)
+{
+    snprintf(err->file, sizeof err->file, "%s", path);
+    err->line = node ? (unsigned)node->start_mark.line + 1 : 0;
+    err->column = node ? (unsigned)node->start_mark.column + 1 : 0;
+    snprintf(err->message, sizeof err->message, "%s", what);
+    return WG_ECONFIG;
+}
+
+static const char *
+scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value
+                                            : NULL;
+}
+
+static bool
+to_u32(const yaml_node_t *n, uint32_t *out)
+{
+    const char *s = scalar(n);
+    if (s == NULL || *s == '\0' || *s == '-')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool
+to_bool(const yaml_node_t *n, bool *out)
+{
+    const char *s = scalar(n);
+    if (s != NULL && strcmp(s, "true") == 0)
+        *out = true;
+    else if (s != NULL && strcmp(s, "false") == 0)
+        *out = false;
+    else
+        return false;
+    return true;
+}
+
+/* A sequence of sector codes into a mask. */
+static int
+sector_mask(yaml_document_t *d, const yaml_node_t *n, const wg_scenario_t *sc,
+            uint32_t *mask, const char *path, wg_config_error_t *err)
+{
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail(err, path, n, "expected a list of sector codes");
+    for (yaml_node_item_t *it = n->data.sequence.items.start;
+         it < n->data.sequence.items.top; it++) {
+        yaml_node_t *c = yaml_document_get_node(d, *it);
+        int s = wg_scenario_sector_index(sc, scalar(c) ? scalar(c) : "");
+        if (s < 0)
+            return fail(err, path, c, "unknown sector code");
+        *mask |= 1u << s;
+    }
+    return 0;
+}
+
+/* Reads one mapping of `key: value` pairs; cb handles each pair. */
+typedef int (*pair_cb)(yaml_document_t *d, const char *key,
+                       const yaml_node_t *v, entry_t *e,
+                       const wg_scenario_t *sc, const char *path,
+                       wg_config_error_t *err);
+
+static int
+each_pair(yaml_document_t *d, const yaml_node_t *m, pair_cb cb, entry_t *e,
+          const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
+{
+    if (m->type != YAML_MAPPING_NODE)
+        return fail(err, path, m, "expected a mapping");
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+         p < m->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = yaml_document_get_node(d, p->key);
+        yaml_node_t *v = yaml_document_get_node(d, p->value);
+        if (scalar(k) == NULL)
+            return fail(err, path, k, "expected a key");
+        int rc = cb(d, scalar(k), v, e, sc, path, err);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+pledge_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
+            entry_t *e, const wg_scenario_t *sc, const char *path,
+            wg_config_error_t *err)
+{
+    if (strcmp(key, "troops") == 0)
+        return to_u32(v, &e->pledge.troops)
+                   ? 0
+                   : fail(err, path, v, "troops: expected a number");
+    if (strcmp(key, "sectors") == 0)
+        return sector_mask(d, v, sc, &e->pledge.sector_mask, path, err);
+    return fail(err, path, v, "pledge: unknown key (troops, sectors)");
+}
+
+static int
+rotation_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
+              entry_t *e, const wg_scenario_t *sc, const char *path,
+              wg_config_error_t *err)
+{
+    (void)d;
+    (void)sc;
+    if (strcmp(key, "prepare") == 0)
+        return to_u32(v, &e->prepare)
+                   ? 0
+                   : fail(err, path, v, "prepare: expected a number");
+    if (strcmp(key, "relieve") == 0) {
+        const char *s = scalar(v);
+        if (s != NULL && (strcmp(s, "due") == 0 || strcmp(s, "none") == 0)) {
+            e->relieve_due = strcmp(s, "due") == 0;
+            return 0;
+        }
+        return fail(err, path, v, "relieve: expected due or none");
+    }
+    return fail(err, path, v, "rotation: unknown key (prepare, relieve)");
+}
+
+static int
+decision_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
+              entry_t *e, const wg_scenario_t *sc, const char *path,
+              wg_config_error_t *err)
+{
+    if (strcmp(key, "reinforce") == 0)
+        return sector_mask(d, v, sc, &e->decision.reinforce_mask, path, err);
+    if (strcmp(key, "robust_roe") == 0)
+        return to_bool(v, &e->decision.robust_roe)
+                   ? 0
+                   : fail(err, path, v, "robust_roe: expected true or false");
+    if (strcmp(key, "recommit") == 0)
+        return to_bool(v, &e->decision.recommit)
+                   ? 0
+                   : fail(err, path, v, "recommit: expected true or false");
+    return fail(err, path, v,
+                "decision: unknown key (reinforce, robust_roe, recommit)");
+}
+
+static int
+entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
+           entry_t *e, const wg_scenario_t *sc, const char *path,
+           wg_config_error_t *err)
+{
+    static const char *actions[] = {NULL, "hold", "return_fire", "de_escalate",
+                                    "withdraw"};
+    if (strcmp(key, "turn") == 0)
+        return to_u32(v, &e->turn) && e->turn > 0
+                   ? 0
+                   : fail(err, path, v, "turn: expected a turn number");
+    if (strcmp(key, "pledge") == 0) {
+        e->kind = KIND_PLEDGE;
+        return each_pair(d, v, pledge_pair, e, sc, path, err);
+    }
+    if (strcmp(key, "rotation") == 0) {
+        e->kind = KIND_ROTATION;
+        return each_pair(d, v, rotation_pair, e, sc, path, err);
+    }
+    if (strcmp(key, "decision") == 0) {
+        e->kind = KIND_DECISION;
+        return each_pair(d, v, decision_pair, e, sc, path, err);
+    }
+    if (strcmp(key, "response") == 0) {
+        e->kind = KIND_RESPONSE;
+        for (uint8_t a = WG_ROE_HOLD; a <= WG_ROE_WITHDRAW; a++)
+            if (scalar(v) && strcmp(scalar(v), actions[a]) == 0)
+                e->action = a;
+        return e->action
+                   ? 0
+                   : fail(err, path, v,
+                          "response: hold, return_fire, de_escalate or "
+                          "withdraw");
+    }
+    return fail(err, path, v,
+                "unknown key (turn, pledge, rotation, response, decision)");
+}
+
+static const entry_t *
+find(const orders_bot_t *b, uint32_t turn, kind_t kind)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->entries[i].turn == turn && b->entries[i].kind == kind)
+            return &b->entries[i];
+    return NULL;
+}
+
+static int
+orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              wg_orders_t *out, void *arg)
+{
+    const orders_bot_t *b = arg;
+    const entry_t *e;
+    switch (v->phase) {
+    case WG_PHASE_PLEDGE:
+        if ((e = find(b, v->turn, KIND_PLEDGE)) == NULL)
+            return 1;
+        out->pledge = e->pledge;
+        break;
+    case WG_PHASE_ROTATE:
+        if ((e = find(b, v->turn, KIND_ROTATION)) == NULL)
+            return 1;
+        out->rotation.prepare = e->prepare;
+        for (uint32_t i = 0; e->relieve_due && v->nation >= 0 &&
+                             i < v->st->n_units &&
+                             out->rotation.n_relieve < WG_MAX_ORDER_UNITS;
+             i++) {
+            const wg_unit_t *u = &v->st->units[i];
+            if (u->nation == v->nation &&
+                wg_rules_unit_due(sc, u, v->weeks_to_rotation))
+                out->rotation.relieve[out->rotation.n_relieve++] = u->id;
+        }
+        break;
+    case WG_PHASE_RESPOND:
+        if (v->nation < 0) {
+            if ((e = find(b, v->turn, KIND_DECISION)) == NULL)
+                return 1;
+            out->decision = e->decision;
+            break;
+        }
+        if ((e = find(b, v->turn, KIND_RESPONSE)) == NULL)
+            return 1;
+        for (uint32_t i = 0; i < v->incidents->n; i++)
+            if (v->incidents->items[i].nation == v->nation)
+                out->response.action[i] = e->action;
+        break;
+    default:
+        return 1;
+    }
+    snprintf(out->rationale, sizeof out->rationale,
+             "written orders for turn %u", v->turn);
+    return 0;
+}
+
+wg_bot_t *
+orders_bot_load(const char *path, const wg_scenario_t *sc,
+                wg_config_error_t *err)
+{
+    memset(err, 0, sizeof *err);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fail(err, path, NULL, strerror(errno));
+        return NULL;
+    }
+    orders_bot_t *b = calloc(1, sizeof *b);
+    yaml_parser_t p;
+    yaml_document_t d;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_file(&p, f);
+    int rc = 0;
+    if (b == NULL || !yaml_parser_load(&p, &d)) {
+        snprintf(err->file, sizeof err->file, "%s", path);
+        err->line = (unsigned)p.problem_mark.line + 1;
+        err->column = (unsigned)p.problem_mark.column + 1;
+        snprintf(err->message, sizeof err->message, "%s",
+                 p.problem ? p.problem : "cannot read");
+        yaml_parser_delete(&p);
+        fclose(f);
+        free(b);
+        return NULL;
+    }
+    yaml_node_t *root = yaml_document_get_root_node(&d);
+    if (root == NULL || root->type != YAML_SEQUENCE_NODE) {
+        rc = fail(err, path, root, "expected a list of per-turn orders");
+    } else {
+        for (yaml_node_item_t *it = root->data.sequence.items.start;
+             rc == 0 && it < root->data.sequence.items.top; it++) {
+            yaml_node_t *n = yaml_document_get_node(&d, *it);
+            if (b->n == MAX_ENTRIES) {
+                rc = fail(err, path, n, "too many entries");
+                break;
+            }
+            entry_t *e = &b->entries[b->n];
+            rc = each_pair(&d, n, entry_pair, e, sc, path, err);
+            if (rc == 0 && (e->turn == 0 || e->kind == KIND_NONE))
+                rc = fail(err, path, n,
+                          "an entry needs a turn and one order");
+            b->n++;
+        }
+    }
+    yaml_document_delete(&d);
+    yaml_parser_delete(&p);
+    fclose(f);
+    if (rc != 0) {
+        free(b);
+        return NULL;
+    }
+    b->bot.abi_version = WG_BOT_ABI_VERSION;
+    b->bot.name = "written-orders/1";
+    b->bot.decide = orders_decide;
+    b->bot.arg = b;
+    return &b->bot;
+}
+
+void
+orders_bot_free(wg_bot_t **bot_p)
+{
+    /* The bot is the first member of its orders_bot_t. */
+    free(*bot_p);
+    *bot_p = NULL;
+}
