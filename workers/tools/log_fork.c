@@ -15,12 +15,12 @@
  * made but not yet matched, and the last phase start broadcast.
  */
 #include "log_fork.h"
-#include "orders_bot.h"
 
 #include "wg/bot.h"
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
+#include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"
 #include "wg/umpire.h"
@@ -258,7 +258,7 @@ load_swaps(const fork_opts_t *o, const wg_scenario_t *sc,
         }
         if (o->swap_is_orders[i]) {
             wg_config_error_t err;
-            owned[k] = orders_bot_load(eq + 1, sc, &err);
+            owned[k] = wg_orders_bot_load(eq + 1, sc, &err);
             swaps[k] = owned[k];
             if (swaps[k] == NULL) {
                 fprintf(stderr, "wg-log fork: --orders %s: %s:%u:%u: %s\n",
@@ -398,7 +398,7 @@ out:
     fifo_clear(&f.errors);
     free(f.last_ts);
     for (int k = 0; k < N_KEYS; k++)
-        orders_bot_free(&owned[k]);
+        wg_orders_bot_free(&owned[k]);
     free(sc);
     wg_log_reader_destroy(&r);
     return rc;
