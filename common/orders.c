@@ -1,7 +1,8 @@
 /*
- * orders_bot.c - a bot that plays orders written in a YAML file, for
- * `wg-log fork --orders ROLE=FILE`: "what if FRA had pledged 3,000 more at
- * turn 7 and held its fire at turn 9?"
+ * orders.c - a bot that plays orders written in a YAML file, for
+ * `wg-log fork --orders ROLE=FILE` ("what if FRA had pledged 3,000 more at
+ * turn 7 and held its fire at turn 9?") and `wg-adjudicator --override
+ * ROLE=FILE` (the umpire imposes a role's orders)
  *
  * The file is a list of entries, each for one turn:
  *
@@ -18,7 +19,7 @@
  * adjudicator's fallback plays it at the deadline). Errors name file, line
  * and column. The bot owns its table; it is stateless between phases.
  */
-#include "orders_bot.h"
+#include "wg/orders.h"
 
 #include "wg/error.h"
 #include "wg/rules.h"
@@ -294,7 +295,7 @@ orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
 }
 
 wg_bot_t *
-orders_bot_load(const char *path, const wg_scenario_t *sc,
+wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
                 wg_config_error_t *err)
 {
     memset(err, 0, sizeof *err);
@@ -354,7 +355,7 @@ orders_bot_load(const char *path, const wg_scenario_t *sc,
 }
 
 void
-orders_bot_free(wg_bot_t **bot_p)
+wg_orders_bot_free(wg_bot_t **bot_p)
 {
     /* The bot is the first member of its orders_bot_t. */
     free(*bot_p);

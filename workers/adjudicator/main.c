@@ -18,6 +18,8 @@
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
+#include "wg/orders.h"
+#include "wg/play.h"
 #include "wg/replay.h"
 #include "wg/scenario.h"
 #include "wg/umpire.h"
@@ -56,6 +58,11 @@ typedef struct {
     int exit_code;
     uint64_t instance; /* random per process; never in a decision */
     bool lobby_open;   /* waiting for roles to (re)join */
+    /* --override: orders the umpire imposes on a role, and the last phase
+     * start broadcast, which they answer. */
+    wg_bot_t *overrides[N_KEYS];
+    uint8_t *last_ts;
+    size_t last_ts_len, last_ts_cap;
     /* Resumed after the exercise ended (the adjudicator died after its
      * last result, before every worker heard the end): the recorded
      * ExerciseEnd, published with every Beacon and sent to every role that
@@ -77,6 +84,8 @@ typedef struct {
     uint64_t seed;
     bool list_nations;
     const char *resume;
+    const char *override_spec[N_KEYS];
+    size_t n_overrides;
 } options_t;
 
 static void
@@ -115,6 +124,52 @@ print_result(adjudicator_t *a, const Wgpb__V1__Envelope *env)
     fflush(stdout);
 }
 
+static void
+keep_turn_start(adjudicator_t *a, const uint8_t *bytes, size_t len)
+{
+    if (len > a->last_ts_cap) {
+        uint8_t *nb = realloc(a->last_ts, len);
+        if (nb == NULL)
+            abort();
+        a->last_ts = nb;
+        a->last_ts_cap = len;
+    }
+    memcpy(a->last_ts, bytes, len);
+    a->last_ts_len = len;
+}
+
+/* The umpire imposes the --override orders of this phase on their roles,
+ * as soon as the phase starts: recorded as the role's order with source
+ * ORDER_SOURCE_UMPIRE, so the role's own order is then a duplicate. An
+ * imposed order can close the phase; the next one is served in turn. */
+static void
+impose_overrides(adjudicator_t *a)
+{
+    const wg_scenario_t *sc = wg_umpire_scenario(a->umpire);
+    for (;;) {
+        uint64_t serial = wg_umpire_phase_serial(a->umpire);
+        Wgpb__V1__Envelope *ts = wg_wire_unpack(a->last_ts, a->last_ts_len);
+        for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
+            if (a->overrides[k] == NULL || !wg_umpire_owes(a->umpire, k))
+                continue;
+            uint8_t *buf;
+            size_t len;
+            if (wg_play_phase(a->overrides[k], sc, ts, k,
+                              WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_UMPIRE,
+                              "umpire override", &buf, &len) != 0)
+                continue;
+            a->cur_peer = NULL;
+            wg_umpire_receive(a->umpire, k, buf, len, NULL);
+            free(buf);
+            if (wg_umpire_phase_serial(a->umpire) != serial)
+                break;
+        }
+        wg_wire_free(ts);
+        if (wg_umpire_phase_serial(a->umpire) == serial)
+            return;
+    }
+}
+
 /* Every envelope the umpire makes: into the log, then onto the wire. */
 static void
 umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
@@ -141,6 +196,9 @@ umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
     if (rc < 0)
         WG_LOG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
 
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
+        dest == WG_DEST_BROADCAST)
+        keep_turn_start(a, bytes, len);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
         env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
         print_result(a, env);
@@ -162,6 +220,8 @@ deadline_cb(uv_timer_t *t);
 static void
 arm_deadline(adjudicator_t *a)
 {
+    if (wg_umpire_started(a->umpire) && !wg_umpire_done(a->umpire))
+        impose_overrides(a);
     uint64_t serial = wg_umpire_phase_serial(a->umpire);
     if (serial == a->armed_serial || a->closing)
         return;
@@ -364,6 +424,7 @@ parse_options(int argc, char **argv, options_t *o)
         {"log-level", required_argument, NULL, 'l'},
         {"list-nations", no_argument, NULL, 'N'},
         {"resume", required_argument, NULL, 'R'},
+        {"override", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -421,6 +482,13 @@ parse_options(int argc, char **argv, options_t *o)
             break;
         case 'R':
             o->resume = optarg;
+            break;
+        case 'O':
+            if (o->n_overrides == N_KEYS || strchr(optarg, '=') == NULL) {
+                fputs(usage, stderr);
+                return 2;
+            }
+            o->override_spec[o->n_overrides++] = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
@@ -487,6 +555,43 @@ open_log(adjudicator_t *a, const options_t *o, const char *text, size_t len)
     if (rc < 0)
         WG_LOG_ERR("cannot create log %s: %s", o->log_path, wg_strerror(rc));
     return rc;
+}
+
+/* Loads the --override files; 0, or 2 after saying what is wrong. */
+static int
+load_overrides(adjudicator_t *a, const options_t *o, const wg_scenario_t *sc)
+{
+    for (size_t i = 0; i < o->n_overrides; i++) {
+        const char *spec = o->override_spec[i];
+        const char *eq = strchr(spec, '=');
+        char role[16];
+        snprintf(role, sizeof role, "%.*s", (int)(eq - spec), spec);
+        int k = strcmp(role, "command") == 0
+                    ? 0
+                    : 1 + wg_scenario_nation_index(sc, role);
+        if (k < 0 || (k == 0 && strcmp(role, "command") != 0)) {
+            fprintf(stderr, "wg-adjudicator: --override: no role '%s'\n",
+                    role);
+            return 2;
+        }
+        wg_config_error_t err;
+        wg_orders_bot_free(&a->overrides[k]);
+        a->overrides[k] = wg_orders_bot_load(eq + 1, sc, &err);
+        if (a->overrides[k] == NULL) {
+            wg_config_error_print(&err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static void
+free_overrides(adjudicator_t *a)
+{
+    for (int k = 0; k < N_KEYS; k++)
+        wg_orders_bot_free(&a->overrides[k]);
+    free(a->last_ts);
+    a->last_ts = NULL;
 }
 
 /* Binds, runs the loop until the exercise ends or a signal, and closes
@@ -628,6 +733,13 @@ resume_main(adjudicator_t *a, const options_t *o)
     if (rc < 0)
         WG_LOG_ERR("log flush failed: %s", wg_strerror(rc));
     wg_umpire_set_output(a->umpire, umpire_out_cb, a);
+    if (load_overrides(a, o, a->sc) != 0) {
+        free_overrides(a);
+        wg_log_writer_destroy(&a->log);
+        wg_umpire_destroy(&a->umpire);
+        free(a->sc);
+        return 2;
+    }
     WG_LOG_INFO("resumed %s: %llu records, %u turns done, %llu records the "
                 "log lacked written",
                 o->resume, (unsigned long long)rep.records, rep.turns,
@@ -649,6 +761,7 @@ resume_main(adjudicator_t *a, const options_t *o)
         rc = run_loop(a, o);
     }
     free(a->end_bytes);
+    free_overrides(a);
     wg_log_writer_destroy(&a->log);
     wg_umpire_destroy(&a->umpire);
     free(a->sc);
@@ -689,7 +802,10 @@ main(int argc, char **argv)
         return 2;
     }
 
-    int rc = 1;
+    int rc = load_overrides(&a, &o, a.sc);
+    if (rc != 0)
+        goto out_text;
+    rc = 1;
     a.umpire = wg_umpire_new(a.sc, text, text_len, umpire_out_cb, &a);
     if (a.umpire == NULL)
         goto out_text;
@@ -700,6 +816,7 @@ main(int argc, char **argv)
 out_umpire:
     wg_umpire_destroy(&a.umpire);
 out_text:
+    free_overrides(&a);
     free(text);
     free(a.sc);
     return rc;
