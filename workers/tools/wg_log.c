@@ -17,6 +17,7 @@
  * command line is wrong. Reports go to stdout, diagnostics to stderr.
  */
 #include "log_fork.h"
+#include "log_sign.h"
 #include "log_study.h"
 
 #include "wg/diag.h"
@@ -525,7 +526,8 @@ out:
 /* ---- verify ------------------------------------------------------------ */
 
 static const char verify_usage[] =
-    "Usage: wg-log verify [--scenario PATH] [--seed N] LOG\n"
+    "Usage: wg-log verify [--scenario PATH] [--seed N]\n"
+    "                     [--signature LOG.sig --pubkey NAME.pub] LOG\n"
     "\n"
     "Re-adjudicates the exercise from the scenario and seed in the log's\n"
     "header and the joins and orders it recorded, and compares every record\n"
@@ -594,7 +596,10 @@ cmd_verify(int argc, char **argv)
         {"scenario", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
         {"repeat", required_argument, NULL, 'R'}, /* benchmark aid */
+        {"signature", required_argument, NULL, 'g'},
+        {"pubkey", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0}};
+    const char *sig_path = NULL, *pub_path = NULL;
     wg_replay_options_t opt;
     memset(&opt, 0, sizeof opt);
     uint64_t repeat = 1;
@@ -608,6 +613,10 @@ cmd_verify(int argc, char **argv)
                 return EXIT_USAGE;
             }
             opt.have_seed = true;
+        } else if (c == 'g') {
+            sig_path = optarg;
+        } else if (c == 'k') {
+            pub_path = optarg;
         } else if (c == 'R') {
             if (parse_u64(optarg, &repeat) < 0 || repeat == 0) {
                 fprintf(stderr, "%s verify: --repeat wants a number\n", prog);
@@ -651,6 +660,13 @@ cmd_verify(int argc, char **argv)
         else
             printf("identical: the exercise re-adjudicates to the same "
                    "records\n");
+        if ((sig_path != NULL) != (pub_path != NULL)) {
+            fprintf(stderr, "%s verify: --signature and --pubkey go together\n",
+                    prog);
+            return EXIT_USAGE;
+        }
+        if (sig_path != NULL && !wg_log_check_signature(path, sig_path, pub_path))
+            return EXIT_BAD;
         return 0;
     case WG_REPLAY_DIVERGED:
         print_verified(path, &rep);
@@ -1201,6 +1217,8 @@ static const cmd_t commands[] = {
     {"diff", wg_log_cmd_diff, "two exercises side by side, turn by turn",
      false},
     {"fork", wg_log_cmd_fork, "replay to a turn, swap a bot, play on", false},
+    {"keygen", wg_log_cmd_keygen, "make a director's signing key pair", false},
+    {"sign", wg_log_cmd_sign, "sign the log's final hash (director)", false},
     {"listen", cmd_listen, "print what a PUB endpoint sends (testing aid)",
      true},
     {"synth", cmd_synth, "write a synthetic log (testing aid)", true},
