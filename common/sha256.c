@@ -65,84 +65,128 @@ wg__sha256_hw_available(void)
         n = _mm_sha256msg2_epu32(n, b);                                        \
     } while (0)
 
+/* One 64-byte block into the state (s0 = ABEF, s1 = CDGH). Inlined into
+ * the one-lane and the two-lane loops below. */
+__attribute__((target("sha,sse4.1,ssse3"), always_inline)) static inline void
+block_hw(__m128i *s0p, __m128i *s1p, const uint8_t *p, __m128i bswap)
+{
+    __m128i s0 = *s0p, s1 = *s1p, abef = s0, cdgh = s1, msg;
+    __m128i m0 =
+        _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
+    __m128i m1 =
+        _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
+    __m128i m2 =
+        _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
+    __m128i m3 =
+        _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
+
+    /* Quad q lands in m[q % 4]. After the rounds of quad q, the
+     * schedule makes quad q + 1 from quad q and q - 1, and only then
+     * may sha256msg1 fold quad q into quad q - 1. */
+    ROUNDS4(m0, 0);
+    ROUNDS4(m1, 1);
+    m0 = _mm_sha256msg1_epu32(m0, m1);
+    ROUNDS4(m2, 2);
+    m1 = _mm_sha256msg1_epu32(m1, m2);
+    ROUNDS4(m3, 3);
+    SCHEDULE(m0, m2, m3);
+    m2 = _mm_sha256msg1_epu32(m2, m3);
+    for (int q = 4; q < 12; q += 4) {
+        ROUNDS4(m0, q);
+        SCHEDULE(m1, m3, m0);
+        m3 = _mm_sha256msg1_epu32(m3, m0);
+        ROUNDS4(m1, q + 1);
+        SCHEDULE(m2, m0, m1);
+        m0 = _mm_sha256msg1_epu32(m0, m1);
+        ROUNDS4(m2, q + 2);
+        SCHEDULE(m3, m1, m2);
+        m1 = _mm_sha256msg1_epu32(m1, m2);
+        ROUNDS4(m3, q + 3);
+        SCHEDULE(m0, m2, m3);
+        m2 = _mm_sha256msg1_epu32(m2, m3);
+    }
+    ROUNDS4(m0, 12);
+    SCHEDULE(m1, m3, m0);
+    m3 = _mm_sha256msg1_epu32(m3, m0);
+    ROUNDS4(m1, 13);
+    SCHEDULE(m2, m0, m1);
+    ROUNDS4(m2, 14);
+    SCHEDULE(m3, m1, m2);
+    ROUNDS4(m3, 15);
+
+    *s0p = _mm_add_epi32(s0, abef);
+    *s1p = _mm_add_epi32(s1, cdgh);
+}
+
+/* The state words in the order sha256rnds2 wants them, and back. */
+__attribute__((target("sha,sse4.1,ssse3"), always_inline)) static inline void
+state_load(const uint32_t state[8], __m128i *s0, __m128i *s1)
+{
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
+    __m128i t1 = _mm_loadu_si128((const __m128i *)&state[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xb1);     /* CDAB */
+    t1 = _mm_shuffle_epi32(t1, 0x1b);       /* EFGH */
+    *s0 = _mm_alignr_epi8(tmp, t1, 8);      /* ABEF */
+    *s1 = _mm_blend_epi16(t1, tmp, 0xf0);   /* CDGH */
+}
+
+__attribute__((target("sha,sse4.1,ssse3"), always_inline)) static inline void
+state_store(uint32_t state[8], __m128i s0, __m128i s1)
+{
+    __m128i tmp = _mm_shuffle_epi32(s0, 0x1b); /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xb1);          /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xf0);       /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);          /* HGFE */
+    _mm_storeu_si128((__m128i *)&state[0], s0);
+    _mm_storeu_si128((__m128i *)&state[4], s1);
+}
+
 __attribute__((target("sha,sse4.1,ssse3"))) static void
 blocks_hw(uint32_t state[8], const uint8_t *p, size_t nblocks)
 {
     const __m128i bswap =
         _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
-    __m128i s1 = _mm_loadu_si128((const __m128i *)&state[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xb1);       /* CDAB */
-    s1 = _mm_shuffle_epi32(s1, 0x1b);         /* EFGH */
-    __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
-    s1 = _mm_blend_epi16(s1, tmp, 0xf0);      /* CDGH */
-
-    for (; nblocks > 0; nblocks--, p += 64) {
-        __m128i abef = s0, cdgh = s1, msg;
-        __m128i m0 =
-            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), bswap);
-        __m128i m1 =
-            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), bswap);
-        __m128i m2 =
-            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), bswap);
-        __m128i m3 =
-            _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), bswap);
-
-        /* Quad q lands in m[q % 4]. After the rounds of quad q, the
-         * schedule makes quad q + 1 from quad q and q - 1, and only then
-         * may sha256msg1 fold quad q into quad q - 1. */
-        ROUNDS4(m0, 0);
-        ROUNDS4(m1, 1);
-        m0 = _mm_sha256msg1_epu32(m0, m1);
-        ROUNDS4(m2, 2);
-        m1 = _mm_sha256msg1_epu32(m1, m2);
-        ROUNDS4(m3, 3);
-        SCHEDULE(m0, m2, m3);
-        m2 = _mm_sha256msg1_epu32(m2, m3);
-        for (int q = 4; q < 12; q += 4) {
-            ROUNDS4(m0, q);
-            SCHEDULE(m1, m3, m0);
-            m3 = _mm_sha256msg1_epu32(m3, m0);
-            ROUNDS4(m1, q + 1);
-            SCHEDULE(m2, m0, m1);
-            m0 = _mm_sha256msg1_epu32(m0, m1);
-            ROUNDS4(m2, q + 2);
-            SCHEDULE(m3, m1, m2);
-            m1 = _mm_sha256msg1_epu32(m1, m2);
-            ROUNDS4(m3, q + 3);
-            SCHEDULE(m0, m2, m3);
-            m2 = _mm_sha256msg1_epu32(m2, m3);
-        }
-        ROUNDS4(m0, 12);
-        SCHEDULE(m1, m3, m0);
-        m3 = _mm_sha256msg1_epu32(m3, m0);
-        ROUNDS4(m1, 13);
-        SCHEDULE(m2, m0, m1);
-        ROUNDS4(m2, 14);
-        SCHEDULE(m3, m1, m2);
-        ROUNDS4(m3, 15);
-
-        s0 = _mm_add_epi32(s0, abef);
-        s1 = _mm_add_epi32(s1, cdgh);
-    }
-
-    tmp = _mm_shuffle_epi32(s0, 0x1b);   /* FEBA */
-    s1 = _mm_shuffle_epi32(s1, 0xb1);    /* DCHG */
-    s0 = _mm_blend_epi16(tmp, s1, 0xf0); /* DCBA */
-    s1 = _mm_alignr_epi8(s1, tmp, 8);    /* HGFE */
-    _mm_storeu_si128((__m128i *)&state[0], s0);
-    _mm_storeu_si128((__m128i *)&state[4], s1);
+    __m128i s0, s1;
+    state_load(state, &s0, &s1);
+    for (; nblocks > 0; nblocks--, p += 64)
+        block_hw(&s0, &s1, p, bswap);
+    state_store(state, s0, s1);
 }
 
-void
-wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
+/* Two messages at once. sha256rnds2 has a latency of several cycles but
+ * issues more often than that, so one message's chain of rounds leaves
+ * the unit idle most of the time; a second, independent chain fills it,
+ * nearly doubling the throughput of the umpire's record digests. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+blocks_hw2(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8],
+           const uint8_t *pb, size_t nblocks)
 {
-    uint32_t st[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const uint8_t *p = data;
+    const __m128i bswap =
+        _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i a0, a1, b0, b1;
+    state_load(sa, &a0, &a1);
+    state_load(sb, &b0, &b1);
+    for (; nblocks > 0; nblocks--, pa += 64, pb += 64) {
+        block_hw(&a0, &a1, pa, bswap);
+        block_hw(&b0, &b1, pb, bswap);
+    }
+    state_store(sa, a0, a1);
+    state_store(sb, b0, b1);
+}
+
+static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                0x1f83d9ab, 0x5be0cd19};
+
+/* The rest of a message after its first `done` blocks: the remaining
+ * whole blocks, then the padding (0x80, zeros, the length in bits,
+ * big-endian), then the digest. */
+static void
+finish_hw(uint32_t st[8], const uint8_t *p, size_t len, size_t done,
+          uint8_t out[32])
+{
     size_t full = len / 64;
-    blocks_hw(st, p, full);
-    /* The padding: 0x80, zeros, the length in bits, big-endian. */
+    blocks_hw(st, p + done * 64, full - done);
     uint8_t tail[128];
     size_t rest = len - full * 64;
     memcpy(tail, p + full * 64, rest);
@@ -161,6 +205,27 @@ wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
     }
 }
 
+void
+wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
+{
+    uint32_t st[8];
+    memcpy(st, H0, sizeof st);
+    finish_hw(st, data, len, 0, out);
+}
+
+void
+wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32], const void *b,
+               size_t blen, uint8_t bout[32])
+{
+    uint32_t sa[8], sb[8];
+    memcpy(sa, H0, sizeof sa);
+    memcpy(sb, H0, sizeof sb);
+    size_t common = alen < blen ? alen / 64 : blen / 64;
+    blocks_hw2(sa, a, sb, b, common);
+    finish_hw(sa, a, alen, common, aout);
+    finish_hw(sb, b, blen, common, bout);
+}
+
 #else /* no x86 SHA extensions */
 
 bool
@@ -175,16 +240,42 @@ wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
     wg__sha256_sw(data, len, out);
 }
 
+void
+wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32], const void *b,
+               size_t blen, uint8_t bout[32])
+{
+    wg__sha256_sw(a, alen, aout);
+    wg__sha256_sw(b, blen, bout);
+}
+
 #endif
 
-void
-wg__sha256(const void *data, size_t len, uint8_t out[32])
+static bool
+use_hw(void)
 {
     static int hw = -1; /* benign race: every thread computes the same */
     if (hw < 0)
         hw = wg__sha256_hw_available();
-    if (hw)
+    return hw;
+}
+
+void
+wg__sha256(const void *data, size_t len, uint8_t out[32])
+{
+    if (use_hw())
         wg__sha256_hw(data, len, out);
     else
         wg__sha256_sw(data, len, out);
+}
+
+void
+wg__sha256_x2(const void *a, size_t alen, uint8_t aout[32], const void *b,
+              size_t blen, uint8_t bout[32])
+{
+    if (use_hw()) {
+        wg__sha256_hw2(a, alen, aout, b, blen, bout);
+    } else {
+        wg__sha256_sw(a, alen, aout);
+        wg__sha256_sw(b, blen, bout);
+    }
 }
