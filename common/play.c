@@ -124,8 +124,9 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
         .incidents = &b->inc,
         .weeks_to_rotation = ts->rotation_due_within,
     };
-    if (bot->decide(sc, &v, &b->orders, bot->arg) != 0) {
-        rc = 1;
+    int d = bot->decide(sc, &v, &b->orders, bot->arg);
+    if (d != 0) {
+        rc = d < 0 ? WG_EBOT : 1;
         goto out;
     }
     wg_arena_t *a = wg_arena_new();

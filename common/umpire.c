@@ -79,6 +79,9 @@ struct wg_umpire {
     uint8_t *last_ts;
     size_t last_ts_len, last_ts_cap;
     bool on_fallback[N_KEYS];
+    bool left[N_KEYS];        /* left the exercise (Forfeit, leaving) */
+    bool invalid[N_KEYS];     /* its order this phase could not be read */
+    const char *forfeit[N_KEYS]; /* its Forfeit reason this phase */
     bool have_last[N_KEYS];
     wg_pledge_t last_pledge[WG_MAX_NATIONS];
     wg_rotation_t last_rotation[N_KEYS];
@@ -96,6 +99,8 @@ struct wg_umpire {
 };
 
 static void begin_turn(wg_umpire_t *self);
+static bool all_in(const wg_umpire_t *self);
+static void default_order(wg_umpire_t *self, int k);
 static void close_phase(wg_umpire_t *self);
 
 /* ---- roles --------------------------------------------------------------- */
@@ -368,6 +373,8 @@ expect(wg_umpire_t *self, bool command, bool nations)
 {
     memset(self->expected, 0, sizeof self->expected);
     memset(self->received, 0, sizeof self->received);
+    memset(self->invalid, 0, sizeof self->invalid);
+    memset(self->forfeit, 0, sizeof self->forfeit);
     self->expected[WG_ROLE_COMMAND] = command;
     for (size_t i = 0; i < self->sc.n_nations; i++)
         self->expected[1 + i] = nations && nation_active(self, i);
@@ -430,6 +437,15 @@ start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
     self->phase_serial++;
     expect(self, command, nations);
     emit_turn_start(self, WG_DEST_BROADCAST);
+    /* A role that left will not answer: its fallback plays at once. */
+    uint64_t serial = self->phase_serial;
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && self->left[k] && !self->received[k]) {
+            default_order(self, (int)k);
+            self->received[k] = true;
+        }
+    if (self->phase_serial == serial && all_in(self))
+        close_phase(self);
 }
 
 static void
@@ -679,6 +695,21 @@ note_control(wg_umpire_t *self, int k, bool fallback, const char *reason)
                  wg_umpire_role_name(self, k));
 }
 
+/* Why role k gets its fallback's orders, as recorded in provenance. */
+static const char *
+default_reason(const wg_umpire_t *self, int k)
+{
+    if (!self->joined[k])
+        return "not joined";
+    if (self->left[k])
+        return "disconnected";
+    if (self->forfeit[k] != NULL)
+        return self->forfeit[k];
+    if (self->invalid[k])
+        return "invalid orders";
+    return "deadline missed";
+}
+
 /* Fills the missing order of role k with the scenario's fallback for it
  * (the built-in bot, its last orders, or the hold default) and records it
  * as coming from that role, with the reason. */
@@ -689,7 +720,7 @@ default_order(wg_umpire_t *self, int k)
     const wg_scenario_t *sc = &self->sc;
     Wgpb__V1__Envelope env;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
-    const char *reason = self->joined[k] ? "deadline missed" : "not joined";
+    const char *reason = default_reason(self, k);
     wg_fallback_t fb = k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD
                                             : sc->nations[k - 1].fallback;
     note_control(self, k, true, reason);
@@ -860,6 +891,7 @@ handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
         WG_LOG_WARN("%s joins again: the new peer takes the role over",
                     wg_umpire_role_name(self, k));
     self->joined[k] = true;
+    self->left[k] = false;
     self->stats.accepted++;
     record_input(self, env);
     /* The transport binds the peer to k only after this call, so replies
@@ -959,6 +991,44 @@ all_in(const wg_umpire_t *self)
     return true;
 }
 
+/* A role gives up this phase's order (its bot failed) or leaves: its
+ * fallback plays at once, with the reason it gave. */
+static int
+handle_forfeit(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
+{
+    const Wgpb__V1__Forfeit *f = env->forfeit;
+    bool leaving = f->leaving;
+    const char *reason = leaving ? "disconnected" : "bot crashed";
+    if (strcmp(f->reason, reason) != 0)
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
+                      WG_EMALFORMED,
+                      "%s: a forfeit %s says \"%s\", not \"%s\"",
+                      wg_umpire_role_name(self, key),
+                      leaving ? "that leaves" : "of a phase", f->reason,
+                      reason);
+    bool owes = self->started && !self->done && self->expected[key] &&
+                !self->received[key];
+    if (!leaving && (!owes || env->turn != self->st->turn ||
+                     env->phase != self->phase))
+        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
+                      WG_ESTATE, "%s forfeits turn %u %s, which it does not "
+                      "owe now", wg_umpire_role_name(self, key), env->turn,
+                      wg_wire_phase_name(env->phase));
+    self->stats.accepted++;
+    record_input(self, env);
+    if (leaving)
+        self->left[key] = true;
+    else
+        self->forfeit[key] = "bot crashed";
+    if (!owes)
+        return 0;
+    default_order(self, key);
+    self->received[key] = true;
+    if (all_in(self))
+        close_phase(self);
+    return 0;
+}
+
 static int
 handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
 {
@@ -974,6 +1044,8 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
                       "peer joined as %s sent a message claiming %d/'%s'",
                       wg_umpire_role_name(self, key), env->sender_role,
                       env->sender_nation);
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT)
+        return handle_forfeit(self, key, env);
     if (!self->started || self->done || env->turn != st->turn ||
         env->phase != self->phase)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
@@ -1005,6 +1077,12 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
 
     char why[200] = "";
     int rc = take_order(self, key, env, why, sizeof why);
+    if (rc < 0) {
+        /* Recorded, so a replay refuses it too and the fallback that
+         * follows can say why: "invalid orders". */
+        self->invalid[key] = true;
+        record_input(self, env);
+    }
     if (rc < 0)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
                       WG_EMALFORMED, "%s: %s", wg_umpire_role_name(self, key),

@@ -103,6 +103,21 @@ send_join(worker_t *w)
     send_envelope(w, &env);
 }
 
+/* Gives up this phase's order (the bot failed) or, leaving, every order
+ * until the role joins again. */
+static void
+send_forfeit(worker_t *w, uint32_t turn, Wgpb__V1__Phase phase, bool leaving)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Forfeit f = WGPB__V1__FORFEIT__INIT;
+    envelope_init(w, &env, turn, phase);
+    f.reason = leaving ? "disconnected" : "bot crashed";
+    f.leaving = leaving;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+    env.forfeit = &f;
+    send_envelope(w, &env);
+}
+
 static void
 join_timer_cb(uv_timer_t *t)
 {
@@ -118,6 +133,10 @@ signal_cb(uv_signal_t *s, int signum)
 {
     worker_t *w = s->data;
     WG_LOG_INFO("signal %d: stopping", signum);
+    /* Say so, so the fallback plays at once instead of at each deadline
+     * (the bus lingers long enough for this to go out). */
+    if (w->welcomed)
+        send_forfeit(w, 0, WGPB__V1__PHASE__PHASE_UNSPECIFIED, true);
     worker_close(w, 1);
 }
 
@@ -180,6 +199,11 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
     int rc = wg_play_phase(&bot, w->sc, env, w->nation < 0 ? 0 : w->nation + 1,
                            WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
                            &len);
+    if (rc == WG_EBOT) {
+        WG_LOG_WARN("turn %u: the bot failed: the fallback plays", env->turn);
+        send_forfeit(w, env->turn, env->phase, false);
+        return;
+    }
     if (rc < 0)
         WG_LOG_WARN("turn %u: cannot read the phase start: %s", env->turn,
                     wg_strerror(rc));

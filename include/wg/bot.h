@@ -57,7 +57,9 @@ typedef struct {
 } wg_orders_t;
 
 /* Return 0 to send the orders, > 0 to stay silent this phase (the
- * adjudicator then applies the default orders at the deadline). */
+ * adjudicator then applies the role's fallback at the deadline), or < 0 if
+ * the bot failed: the worker forfeits the phase and the fallback plays at
+ * once, recorded with the reason "bot crashed". */
 typedef int (*wg_decide_cb)(const wg_scenario_t *sc, const wg_phase_view_t *v,
                             wg_orders_t *out, void *arg);
 

@@ -17,7 +17,8 @@
     XX(VERSION, "unsupported format version")                                  \
     XX(LIMIT, "size limit exceeded")                                           \
     XX(STATE, "operation not valid in this state")                             \
-    XX(DIVERGED, "replay diverged from the record")
+    XX(DIVERGED, "replay diverged from the record")                            \
+    XX(BOT, "the bot failed")
 
 typedef enum {
     WG__ERR_BASE = -10000,

@@ -22,7 +22,8 @@
  * envelope in *out (malloc'd, *len bytes), with provenance source `source`
  * (wgpb OrderSource), agent = the bot's name and `reason` (may be NULL).
  * Returns 1 when the bot stays silent or the phase does not expect the
- * role, or a negative code when turn_start cannot be read.
+ * role, WG_EBOT when the bot reports a failure (decide() < 0), or another
+ * negative code when turn_start cannot be read.
  */
 int wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
                   const Wgpb__V1__Envelope *turn_start, int key, int source,

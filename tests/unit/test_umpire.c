@@ -1,0 +1,246 @@
+/*
+ * test_umpire.c - unit tests of the umpire's fallbacks and their reasons
+ * (wg/umpire.h), driven in-process with no sockets: every role joins, the
+ * built-in bots answer through wg_play_phase(), and the test makes one role
+ * misbehave: an order it cannot read ("invalid orders"), a bot that fails
+ * ("bot crashed", a Forfeit), a team that leaves ("disconnected", a leaving
+ * Forfeit, then its fallback at every phase start until it joins again).
+ * Every envelope goes into a log, which must then verify (wg/replay.h).
+ * The scenario is tests/data/short.yaml (WG_SOURCE_DIR, set by ctest).
+ */
+#include "wg_cmocka.h"
+
+#include "wg/bot.h"
+#include "wg/diag.h"
+#include "wg/log.h"
+#include "wg/play.h"
+#include "wg/replay.h"
+#include "wg/umpire.h"
+#include "wg/wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    wg_log_writer_t *w;
+    uint8_t *last_ts;
+    size_t last_ts_len;
+} sink_t;
+
+static void
+sink_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+        size_t len, int dest, void *arg)
+{
+    (void)u;
+    sink_t *s = arg;
+    assert_int_equal(wg_log_writer_append(s->w, bytes, len), 0);
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
+        dest == WG_DEST_BROADCAST) {
+        free(s->last_ts);
+        s->last_ts = malloc(len);
+        memcpy(s->last_ts, bytes, len);
+        s->last_ts_len = len;
+    }
+}
+
+static void
+send(wg_umpire_t *u, int key, Wgpb__V1__Envelope *env)
+{
+    uint8_t *buf;
+    size_t len;
+    assert_int_equal(wg_wire_pack(env, &buf, &len), 0);
+    wg_umpire_receive(u, key, buf, len, NULL);
+    free(buf);
+}
+
+static void
+role_env(const wg_scenario_t *sc, int key, Wgpb__V1__Envelope *env)
+{
+    wgpb__v1__envelope__init(env);
+    env->sender_role = key == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
+                                : WGPB__V1__ROLE__ROLE_CONTINGENT;
+    env->sender_nation = key == 0 ? "" : (char *)sc->nations[key - 1].code;
+}
+
+/* Every role owing the current phase answers with its built-in bot, but
+ * `skip`, which the test drives itself. */
+static void
+play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
+{
+    uint64_t serial = wg_umpire_phase_serial(u);
+    Wgpb__V1__Envelope *ts = wg_wire_unpack(s->last_ts, s->last_ts_len);
+    assert_non_null(ts);
+    for (int k = 0; k <= (int)sc->n_nations; k++) {
+        if (k == skip || !wg_umpire_owes(u, k))
+            continue;
+        const wg_bot_t *bot = k == 0 ? wg_bot_builtin_command()
+                                     : wg_bot_builtin_contingent();
+        uint8_t *buf;
+        size_t len;
+        if (wg_play_phase(bot, sc, ts, k,
+                          WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
+                          &len) == 0) {
+            wg_umpire_receive(u, k, buf, len, NULL);
+            free(buf);
+        }
+        if (wg_umpire_phase_serial(u) != serial)
+            break;
+    }
+    wg_wire_free(ts);
+    if (wg_umpire_phase_serial(u) == serial)
+        wg_umpire_deadline(u);
+}
+
+/* Counts FRA's default orders in the log by reason. */
+static void
+count_reasons(const char *path, int *invalid, int *crashed, int *disconnected,
+              int *rejoined)
+{
+    wg_log_reader_t *r;
+    assert_int_equal(wg_log_reader_open(path, &r), 0);
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    *invalid = *crashed = *disconnected = *rejoined = 0;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        assert_non_null(env);
+        if (strcmp(env->sender_nation, "FRA") == 0 && env->provenance &&
+            env->provenance->source ==
+                WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT) {
+            const char *why = env->provenance->reason;
+            *invalid += strcmp(why, "invalid orders") == 0;
+            *crashed += strcmp(why, "bot crashed") == 0;
+            *disconnected += strcmp(why, "disconnected") == 0;
+        }
+        if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN &&
+            strcmp(env->sender_nation, "FRA") == 0)
+            (*rejoined)++;
+        wg_wire_free(env);
+    }
+    wg_log_reader_destroy(&r);
+}
+
+static void
+test_fallback_reasons(void **state)
+{
+    (void)state;
+    char path[1024], dir[] = "/tmp/wg-umpire-XXXXXX";
+    const char *src = getenv("WG_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
+    wg_scenario_t *sc;
+    wg_config_error_t err;
+    assert_int_equal(wg_scenario_load(path, &sc, &err), 0);
+    FILE *f = fopen(path, "rb");
+    static char text[1 << 16];
+    size_t text_len = fread(text, 1, sizeof text, f);
+    fclose(f);
+
+    assert_non_null(mkdtemp(dir));
+    char log[1100];
+    snprintf(log, sizeof log, "%s/ex.wglog", dir);
+    wg_log_header_t hdr;
+    memset(&hdr, 0, sizeof hdr);
+    hdr.version = WG_LOG_FORMAT_VERSION;
+    memcpy(hdr.scenario_hash, sc->hash, 32);
+    hdr.scenario_text = text;
+    hdr.scenario_len = text_len;
+    hdr.seed = sc->seed;
+    sink_t s = {0};
+    assert_int_equal(wg_log_writer_create(log, &hdr, WG_FSYNC_NEVER, &s.w), 0);
+    wg_umpire_t *u = wg_umpire_new(sc, text, text_len, sink_cb, &s);
+    assert_non_null(u);
+    int fra = 1 + wg_scenario_nation_index(sc, "FRA");
+
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    for (int k = 0; k <= (int)sc->n_nations; k++) {
+        role_env(sc, k, &env);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        env.join = &join;
+        send(u, -1, &env);
+    }
+    wg_umpire_start(u);
+    while (!wg_umpire_done(u)) {
+        uint32_t turn = wg_umpire_turn(u);
+        Wgpb__V1__Phase phase = wg_umpire_phase(u);
+        int skip = -1;
+        if (turn == 3 && wg_umpire_owes(u, fra)) {
+            /* An order FRA's bot could never send: an unknown incident. */
+            Wgpb__V1__IncidentAnswer a = WGPB__V1__INCIDENT_ANSWER__INIT;
+            Wgpb__V1__IncidentAnswer *as[] = {&a};
+            Wgpb__V1__Response resp = WGPB__V1__RESPONSE__INIT;
+            a.incident = 999999;
+            a.action = WGPB__V1__ROE_ACTION__ROE_HOLD;
+            resp.answers = as;
+            resp.n_answers = 1;
+            role_env(sc, fra, &env);
+            env.turn = turn;
+            env.phase = phase;
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+            env.response = &resp;
+            send(u, fra, &env);
+            skip = fra;
+        } else if (turn == 4 && wg_umpire_owes(u, fra)) {
+            Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
+            ff.reason = "bot crashed";
+            role_env(sc, fra, &env);
+            env.turn = turn;
+            env.phase = phase;
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+            env.forfeit = &ff;
+            send(u, fra, &env);
+            assert_false(wg_umpire_owes(u, fra));
+        } else if (turn == 5 && wg_umpire_owes(u, fra)) {
+            Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
+            ff.reason = "disconnected";
+            ff.leaving = true;
+            role_env(sc, fra, &env);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+            env.forfeit = &ff;
+            send(u, fra, &env);
+        } else if (turn == 9 && !wg_umpire_owes(u, fra) &&
+                   wg_umpire_owes(u, 0)) {
+            /* The team comes back. */
+            role_env(sc, fra, &env);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+            env.join = &join;
+            send(u, -1, &env);
+        }
+        if (!wg_umpire_done(u))
+            play_phase(u, &s, sc, skip);
+    }
+    wg_log_writer_destroy(&s.w);
+    wg_umpire_destroy(&u);
+
+    int invalid, crashed, disconnected, joins;
+    count_reasons(log, &invalid, &crashed, &disconnected, &joins);
+    assert_int_equal(invalid, 1);
+    assert_int_equal(crashed, 1);
+    assert_true(disconnected >= 3); /* turns 5 to 8, every phase */
+    assert_int_equal(joins, 2);
+
+    wg_replay_report_t rep;
+    int level = wg_diag_level;
+    wg_diag_level = WG_DIAG_ERR;
+    assert_int_equal(wg_replay_log(log, NULL, &rep, NULL, NULL), WG_REPLAY_OK);
+    wg_diag_level = level;
+    assert_true(rep.finished);
+
+    unlink(log);
+    rmdir(dir);
+    free(s.last_ts);
+    free(sc);
+}
+
+int
+main(void)
+{
+    wg_diag_level = WG_DIAG_ERR;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fallback_reasons),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
