@@ -21,14 +21,13 @@ wg_bot_load(const char *path, char *why, size_t why_len)
         snprintf(why, why_len, "%s", dlerror());
         return NULL;
     }
-    entry_fn entry;
     /* dlsym returns an object pointer; POSIX guarantees it converts to a
      * function pointer, and the union says so without a cast warning. */
     union {
         void *obj;
         entry_fn fn;
     } u = {.obj = dlsym(h, "wg_bot_entry")};
-    entry = u.fn;
+    entry_fn entry = u.fn;
     if (entry == NULL) {
         snprintf(why, why_len, "%s: no wg_bot_entry symbol", path);
         dlclose(h);

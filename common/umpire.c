@@ -1219,8 +1219,8 @@ wg_umpire_next_seq(const wg_umpire_t *self)
 /* ---- reports --------------------------------------------------------------- */
 
 void
-wg_format_turn_line(const wg_scenario_t *sc, uint32_t turn,
-                    const Wgpb__V1__TurnResult *r, char *buf, size_t n)
+wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r, char *buf,
+                    size_t n)
 {
     static const char *type_names[] = {"?", "deployment", "rotation",
                                        "incident"};
@@ -1236,7 +1236,6 @@ wg_format_turn_line(const wg_scenario_t *sc, uint32_t turn,
                                 nr->deployed,
                                 nr->withdrawn ? "x" : nr->leaving ? "-" : " ");
     }
-    (void)sc;
     if (off < n)
         snprintf(buf + off, n - off,
                  "| theatre %5u committed %6u | incidents %5u kia %2u wia %3u "

@@ -196,6 +196,17 @@ wg_wire_phase_name(Wgpb__V1__Phase p)
     return v ? v->name : "PHASE_UNKNOWN";
 }
 
+const char *
+wg_wire_payload_name(const Wgpb__V1__Envelope *env)
+{
+    const ProtobufCMessageDescriptor *d = &wgpb__v1__envelope__descriptor;
+    for (unsigned i = 0; i < d->n_fields; i++)
+        if ((d->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+            d->fields[i].id == (unsigned)env->payload_case)
+            return d->fields[i].name;
+    return "none";
+}
+
 static int
 fail(char *why, size_t n, const char *fmt, ...)
 {

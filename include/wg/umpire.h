@@ -104,8 +104,8 @@ void wg_umpire_count_rejected(wg_umpire_t *self, int code);
 uint64_t wg_umpire_next_seq(const wg_umpire_t *self);
 
 /* One line per turn, as the adjudicator prints it. */
-void wg_format_turn_line(const wg_scenario_t *sc, uint32_t turn,
-                         const Wgpb__V1__TurnResult *r, char *buf, size_t n);
+void wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r,
+                         char *buf, size_t n);
 /* The final summary, several lines. */
 void wg_format_summary(const wg_scenario_t *sc, const Wgpb__V1__ExerciseEnd *e,
                        char *buf, size_t n);

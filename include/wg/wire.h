@@ -42,6 +42,9 @@ Wgpb__V1__Envelope *wg_wire_unpack_in(wg_arena_t *a, const uint8_t *data,
 
 const char *wg_wire_turn_type_name(wg_turn_type_t t);
 const char *wg_wire_phase_name(Wgpb__V1__Phase p);
+/* The name of the envelope's payload field that is set ("pledge", ...), or
+ * "none"; read from the descriptor, so new payloads need no change here. */
+const char *wg_wire_payload_name(const Wgpb__V1__Envelope *env);
 
 /* Outgoing: C values to messages, allocated in the arena. */
 Wgpb__V1__Situation *wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc,

@@ -20,19 +20,7 @@ log="$WG_TMP/short.wglog"
 wg_play run "$WG_SHORT" --log "$log" --lobby-timeout 20000
 [ -s "$log" ] || wg_abort "no log written"
 
-# run WANT OUT CMD...: runs with a time limit and checks the exit status.
-run() {
-    local want=$1 out=$2
-    shift 2
-    timeout 60 "$@" >"$out" 2>"$out.err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$(basename "$out"): $(basename "$1") ${2:-} exited $got, wanted $want"
-        sed 's/^/    /' "$out" "$out.err" | head -8
-    fi
-}
-
-run 0 "$WG_TMP/v0" "$LOG_TOOL" verify "$log"
+wg_expect_exit 0 "$WG_TMP/v0" "$LOG_TOOL" verify "$log"
 
 # ---- one letter of a turn-6 rationale, CRC made good ----
 "$LOG_TOOL" dump --turn 6 "$log" >"$WG_TMP/dump6" || fail "dump --turn 6 failed"
@@ -43,7 +31,7 @@ off=$(echo "$pick" | sed -n 's/^{"offset":\([0-9]*\),.*/\1/p')
 [ -n "$off" ] || wg_abort "no turn-6 order with an 'answered' rationale"
 echo "tampering with: $(echo "$pick" | cut -c1-200)"
 bad="$WG_TMP/tampered.wglog"
-run 0 "$WG_TMP/tamper" "$TAMPER" "$log" "$bad" "$off" answered Answered
+wg_expect_exit 0 "$WG_TMP/tamper" "$TAMPER" "$log" "$bad" "$off" answered Answered
 cat "$WG_TMP/tamper"
 [ -s "$bad" ] || wg_abort "wg-tamper wrote nothing"
 cmp -s "$log" "$bad" && wg_abort "the tampered log is the original"
@@ -51,13 +39,13 @@ cmp -s "$log" "$bad" && wg_abort "the tampered log is the original"
     fail "the tampered log has another size"
 
 # Every frame is whole: the CRCs cannot see the change.
-run 0 "$WG_TMP/info" "$LOG_TOOL" info "$bad"
+wg_expect_exit 0 "$WG_TMP/info" "$LOG_TOOL" info "$bad"
 grep -Eq '^tail: +clean' "$WG_TMP/info" || fail "info: the tail is not clean"
 grep -Eq '^corrupt: +0$' "$WG_TMP/info" || fail "info reports corrupt records"
 "$LOG_TOOL" dump --turn 6 "$bad" | grep -q '"rationale":"[^"]*Answered' ||
     fail "the change is not in the tampered log's turn 6"
 
-run 1 "$WG_TMP/v1" "$LOG_TOOL" verify "$bad"
+wg_expect_exit 1 "$WG_TMP/v1" "$LOG_TOOL" verify "$bad"
 cat "$WG_TMP/v1"
 grep -q '^hash chain breaks at turn 6\b' "$WG_TMP/v1" ||
     fail "verify does not say 'hash chain breaks at turn 6'"
@@ -96,5 +84,5 @@ grep -q '^no hash chain: ' "$WG_TMP/v4" ||
 grep -q '^identical' "$WG_TMP/v4" && fail "verify calls an unsealed log identical"
 
 # The unchanged log still verifies (the original was not touched).
-run 0 "$WG_TMP/v3" "$LOG_TOOL" verify "$log"
+wg_expect_exit 0 "$WG_TMP/v3" "$LOG_TOOL" verify "$log"
 wg_done

@@ -20,36 +20,24 @@ log="$WG_TMP/short.wglog"
 wg_play run "$WG_SHORT" --log "$log" --lobby-timeout 20000
 [ -s "$log" ] || wg_abort "no log written"
 
-# run WANT OUT CMD...: runs with a time limit and checks the exit status.
-run() {
-    local want=$1 out=$2
-    shift 2
-    timeout 60 "$@" >"$out" 2>"$out.err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$(basename "$out"): $(basename "$1") ${2:-} exited $got, wanted $want"
-        sed 's/^/    /' "$out" "$out.err" | head -8
-    fi
-}
-
 # ---- a fork with no change ----
 same="$WG_TMP/same.wglog"
-run 0 "$WG_TMP/fork3" "$LOG_TOOL" fork "$log" --at 3 -o "$same"
+wg_expect_exit 0 "$WG_TMP/fork3" "$LOG_TOOL" fork "$log" --at 3 -o "$same"
 cat "$WG_TMP/fork3"
 if [ -f "$same" ]; then
     cmp "$log" "$same" || fail "fork --at 3 with no change is not byte-identical"
 else
     fail "fork --at 3 wrote no $same"
 fi
-run 0 "$WG_TMP/diff-same" "$LOG_TOOL" diff "$log" "$same"
+wg_expect_exit 0 "$WG_TMP/diff-same" "$LOG_TOOL" diff "$log" "$same"
 cat "$WG_TMP/diff-same"
 
 # ---- FRA played by wg-bot-timid.so from turn 5 ----
 f2="$WG_TMP/timid.wglog"
-run 0 "$WG_TMP/fork5" "$LOG_TOOL" fork "$log" --at 5 --bot "FRA=$TIMID" -o "$f2"
+wg_expect_exit 0 "$WG_TMP/fork5" "$LOG_TOOL" fork "$log" --at 5 --bot "FRA=$TIMID" -o "$f2"
 cat "$WG_TMP/fork5"
 [ -s "$f2" ] || wg_abort "fork --at 5 wrote no $f2"
-run 1 "$WG_TMP/diff-timid" "$LOG_TOOL" diff "$log" "$f2"
+wg_expect_exit 1 "$WG_TMP/diff-timid" "$LOG_TOOL" diff "$log" "$f2"
 tail -n 1 "$WG_TMP/diff-timid"
 part=$(sed -n 's/.*the exercises part at turn \([0-9]\{1,\}\).*/\1/p' \
     "$WG_TMP/diff-timid" | head -1)
@@ -64,7 +52,7 @@ fi
     fail "the first row of diff's table is turn $first, before the fork at 5"
 
 # A fork is an exercise of its own: it re-adjudicates to itself.
-run 0 "$WG_TMP/verify-timid" "$LOG_TOOL" verify "$f2"
+wg_expect_exit 0 "$WG_TMP/verify-timid" "$LOG_TOOL" verify "$f2"
 grep -q '^identical' "$WG_TMP/verify-timid" ||
     fail "verify of the fork does not say identical: $(tail -1 "$WG_TMP/verify-timid")"
 

@@ -347,3 +347,17 @@ wg_summary() {
 wg_nation_column() {
     sed -n "s/^turn .* $2 \{1,\}\([0-9]\{1,\}\).*/\1/p" "$1"
 }
+
+# wg_expect_exit WANT OUT CMD...: runs CMD with a 60 s limit, stdout to OUT
+# and stderr to OUT.err, and fails the test (showing both) unless it exits
+# WANT.
+wg_expect_exit() {
+    local want=$1 out=$2
+    shift 2
+    timeout 60 "$@" >"$out" 2>"$out.err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$(basename "$out"): $(basename "$1") ${2:-} exited $got, wanted $want"
+        sed 's/^/    /' "$out" "$out.err" | head -8
+    fi
+}

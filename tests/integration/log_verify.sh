@@ -19,17 +19,6 @@ log="$WG_TMP/short.wglog"
 wg_play run "$WG_SHORT" --seed 777 --log "$log" --lobby-timeout 20000
 [ -s "$log" ] || wg_abort "no log written"
 
-# run WANT OUT CMD...: runs with a time limit and checks the exit status.
-run() {
-    local want=$1 out=$2
-    shift 2
-    timeout 60 "$@" >"$out" 2>"$out.err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        fail "$(basename "$2") ${3:-} exited $got, wanted $want"
-        sed 's/^/    /' "$out" "$out.err" | head -8
-    fi
-}
 expect() {
     grep -Eq -- "$2" "$1" || {
         fail "$(basename "$1") lacks /$2/"
@@ -38,15 +27,15 @@ expect() {
 }
 
 # ---- verify: as recorded, and against the right scenario and seed ----
-run 0 "$WG_TMP/v0" "$LOG_TOOL" verify "$log"
+wg_expect_exit 0 "$WG_TMP/v0" "$LOG_TOOL" verify "$log"
 expect "$WG_TMP/v0" '^.*: [0-9]+ records, 14 turns, [0-9]+ compared'
 expect "$WG_TMP/v0" '^identical'
-run 0 "$WG_TMP/v1" "$LOG_TOOL" verify --scenario "$WG_SHORT" --seed 777 "$log"
+wg_expect_exit 0 "$WG_TMP/v1" "$LOG_TOOL" verify --scenario "$WG_SHORT" --seed 777 "$log"
 
 # ---- another seed, another scenario ----
-run 1 "$WG_TMP/v2" "$LOG_TOOL" verify --seed 778 "$log"
+wg_expect_exit 1 "$WG_TMP/v2" "$LOG_TOOL" verify --seed 778 "$log"
 expect "$WG_TMP/v2" '^diverged at turn 0, seq 0, field header\.seed: .*777'
-run 1 "$WG_TMP/v3" "$LOG_TOOL" verify \
+wg_expect_exit 1 "$WG_TMP/v3" "$LOG_TOOL" verify \
     --scenario "$WG_SOURCE_DIR/configs/scenarios/un-peacekeeping.yaml" "$log"
 expect "$WG_TMP/v3" '^diverged at turn 0, seq 0, field header\.scenario_hash'
 
@@ -85,27 +74,27 @@ open(dst, "wb").write(d)
 EOF
 }
 flip "$log" "$WG_TMP/flip.wglog" "$off" 0 || fail "flip failed"
-run 1 "$WG_TMP/v4" "$LOG_TOOL" verify "$WG_TMP/flip.wglog"
+wg_expect_exit 1 "$WG_TMP/v4" "$LOG_TOOL" verify "$WG_TMP/flip.wglog"
 expect "$WG_TMP/v4" "^corrupt record #[0-9]+ at offset $off \\(where turn $turn, seq $seq was due\\)"
 flip "$log" "$WG_TMP/flip2.wglog" "$off" 1 || fail "flip failed"
-run 1 "$WG_TMP/v5" "$LOG_TOOL" verify "$WG_TMP/flip2.wglog"
+wg_expect_exit 1 "$WG_TMP/v5" "$LOG_TOOL" verify "$WG_TMP/flip2.wglog"
 expect "$WG_TMP/v5" "^diverged at turn $turn, seq $seq, field "
 expect "$WG_TMP/v5" "at offset $off\$"
 
 # ---- a torn tail: the last record cut short ----
 size=$(stat -c %s "$log")
 head -c $((size - 3)) "$log" >"$WG_TMP/torn.wglog"
-run 1 "$WG_TMP/v6" "$LOG_TOOL" verify "$WG_TMP/torn.wglog"
+wg_expect_exit 1 "$WG_TMP/v6" "$LOG_TOOL" verify "$WG_TMP/torn.wglog"
 expect "$WG_TMP/v6" '^torn tail at offset [0-9]+'
 
 # ---- unreadable ----
 printf 'not a log' >"$WG_TMP/junk.wglog"
-run 2 "$WG_TMP/v7" "$LOG_TOOL" verify "$WG_TMP/junk.wglog"
-run 2 "$WG_TMP/v8" "$LOG_TOOL" verify "$WG_TMP/nonexistent.wglog"
+wg_expect_exit 2 "$WG_TMP/v7" "$LOG_TOOL" verify "$WG_TMP/junk.wglog"
+wg_expect_exit 2 "$WG_TMP/v8" "$LOG_TOOL" verify "$WG_TMP/nonexistent.wglog"
 
 # ---- --help on every subcommand ----
 for sub in info dump verify replay; do
-    run 0 "$WG_TMP/help-$sub" "$LOG_TOOL" "$sub" --help
+    wg_expect_exit 0 "$WG_TMP/help-$sub" "$LOG_TOOL" "$sub" --help
     expect "$WG_TMP/help-$sub" "^Usage: wg-log $sub"
 done
 
@@ -123,7 +112,7 @@ wg_pick_ports
 listener=$!
 WG_PIDS+=("$listener")
 t0=$(wg_ms)
-run 0 "$WG_TMP/replay" "$LOG_TOOL" replay "$log" --pub "$WG_PUB" --speed 100
+wg_expect_exit 0 "$WG_TMP/replay" "$LOG_TOOL" replay "$log" --pub "$WG_PUB" --speed 100
 t1=$(wg_ms)
 wg_wait "$listener" 25
 [ "$WG_RC" -eq 0 ] || fail "listener exited $WG_RC (timed out?)"
@@ -147,7 +136,7 @@ printf '\n\n' | timeout 20 "$LOG_TOOL" replay "$log" --pub "$WG_PUB" --step \
     >/dev/null 2>"$WG_TMP/step.err" || fail "replay --step exited $?"
 expect "$WG_TMP/step.err" '^wg-log replay: turn 2 published'
 grep -q 'turn 3 published' "$WG_TMP/step.err" && fail "--step went past 2 Enters"
-run 2 "$WG_TMP/r-bad" "$LOG_TOOL" replay "$log" --pub "$WG_PUB" --speed 0
-run 2 "$WG_TMP/r-bad2" "$LOG_TOOL" replay "$log"
+wg_expect_exit 2 "$WG_TMP/r-bad" "$LOG_TOOL" replay "$log" --pub "$WG_PUB" --speed 0
+wg_expect_exit 2 "$WG_TMP/r-bad2" "$LOG_TOOL" replay "$log"
 
 wg_done

@@ -61,6 +61,7 @@ typedef struct {
     /* --override: orders the umpire imposes on a role, and the last phase
      * start broadcast, which they answer. */
     wg_bot_t *overrides[N_KEYS];
+    size_t n_overrides;
     uint8_t *last_ts;
     size_t last_ts_len, last_ts_cap;
     /* Resumed after the exercise ended (the adjudicator died after its
@@ -115,7 +116,7 @@ print_result(adjudicator_t *a, const Wgpb__V1__Envelope *env)
 {
     char line[1024];
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
-        wg_format_turn_line(a->sc, env->turn, env->result, line, sizeof line);
+        wg_format_turn_line(env->turn, env->result, line, sizeof line);
         printf("%s\n", line);
     } else {
         wg_format_summary(a->sc, env->end, line, sizeof line);
@@ -220,11 +221,13 @@ deadline_cb(uv_timer_t *t);
 static void
 arm_deadline(adjudicator_t *a)
 {
-    if (wg_umpire_started(a->umpire) && !wg_umpire_done(a->umpire))
+    if (wg_umpire_phase_serial(a->umpire) == a->armed_serial || a->closing)
+        return;
+    /* A new phase: the umpire's overrides for it go in first. */
+    if (a->n_overrides > 0 && wg_umpire_started(a->umpire) &&
+        !wg_umpire_done(a->umpire))
         impose_overrides(a);
     uint64_t serial = wg_umpire_phase_serial(a->umpire);
-    if (serial == a->armed_serial || a->closing)
-        return;
     a->armed_serial = serial;
     if (wg_umpire_done(a->umpire)) {
         uv_timer_stop(&a->deadline_timer);
@@ -581,6 +584,7 @@ load_overrides(adjudicator_t *a, const options_t *o, const wg_scenario_t *sc)
             wg_config_error_print(&err);
             return 2;
         }
+        a->n_overrides++;
     }
     return 0;
 }

@@ -118,14 +118,11 @@ made_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
         wg_log_writer_flush(f->w);
 }
 
-/* Plays key's order for the current phase with bot, if it owes one. */
+/* Plays key's order for the phase start ts with bot, if it gives one. */
 static void
-play(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc, const wg_bot_t *bot,
-     int key)
+play(wg_umpire_t *u, const Wgpb__V1__Envelope *ts, const wg_scenario_t *sc,
+     const wg_bot_t *bot, int key)
 {
-    Wgpb__V1__Envelope *ts = wg_wire_unpack(f->last_ts, f->last_ts_len);
-    if (ts == NULL)
-        return;
     uint8_t *buf;
     size_t len;
     if (wg_play_phase(bot, sc, ts, key,
@@ -134,7 +131,13 @@ play(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc, const wg_bot_t *bot,
         wg_umpire_receive(u, key, buf, len, NULL);
         free(buf);
     }
-    wg_wire_free(ts);
+}
+
+/* The last phase start broadcast, decoded (wg_wire_free it). */
+static Wgpb__V1__Envelope *
+last_phase_start(const fork_t *f)
+{
+    return wg_wire_unpack(f->last_ts, f->last_ts_len);
 }
 
 static const wg_bot_t *
@@ -154,12 +157,14 @@ play_out(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
         wg_umpire_start(u);
     while (!wg_umpire_done(u) && f->write_rc == 0) {
         uint64_t serial = wg_umpire_phase_serial(u);
-        for (int k = 0; k <= (int)sc->n_nations; k++) {
+        Wgpb__V1__Envelope *ts = last_phase_start(f);
+        for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
             if (wg_umpire_owes(u, k))
-                play(u, f, sc, bot_for(swaps, k), k);
+                play(u, ts, sc, bot_for(swaps, k), k);
             if (wg_umpire_phase_serial(u) != serial)
                 break; /* the phase closed: the rest owed nothing */
         }
+        wg_wire_free(ts);
         if (wg_umpire_phase_serial(u) == serial)
             wg_umpire_deadline(u); /* a bot stayed silent */
     }
@@ -318,7 +323,10 @@ follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f,
         }
         if (input && !join && key >= 0 && swaps[key] != NULL &&
             turn >= o->at) {
-            play(u, f, sc, swaps[key], key);
+            Wgpb__V1__Envelope *ts = last_phase_start(f);
+            if (ts != NULL)
+                play(u, ts, sc, swaps[key], key);
+            wg_wire_free(ts);
         } else if (input) {
             wg_umpire_receive(u, join ? -1 : key, rec, len, NULL);
         }

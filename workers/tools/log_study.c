@@ -68,17 +68,6 @@ visibility(const Wgpb__V1__Envelope *env, const char *role)
     return 0;
 }
 
-static const char *
-payload_name(const Wgpb__V1__Envelope *env)
-{
-    const ProtobufCMessageDescriptor *d = &wgpb__v1__envelope__descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++)
-        if ((d->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-            d->fields[i].id == (unsigned)env->payload_case)
-            return d->fields[i].name;
-    return "none";
-}
-
 /* One human line about a record. */
 static void
 describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
@@ -235,7 +224,7 @@ view_cb(const Wgpb__V1__Envelope *env, uint64_t off, void *arg)
         describe(env, d, sizeof d);
         printf("turn %3u seq %6llu only %-7s %-11s from %-7s %s\n", env->turn,
                (unsigned long long)env->seq, vis ? v->role : v->other,
-               payload_name(env), sender_name(env), d);
+               wg_wire_payload_name(env), sender_name(env), d);
         if (vis)
             v->only_a++;
         else
@@ -260,7 +249,7 @@ view_cb(const Wgpb__V1__Envelope *env, uint64_t off, void *arg)
     describe(env, d, sizeof d);
     printf("turn %3u seq %6llu %-8s %-11s %s%s %s\n", env->turn,
            (unsigned long long)env->seq, vis == 'r' ? "received" : "sent",
-           payload_name(env), vis == 'r' ? "from " : "by ", sender_name(env),
+           wg_wire_payload_name(env), vis == 'r' ? "from " : "by ", sender_name(env),
            d);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
         env->turn_start->situation != NULL)

@@ -173,19 +173,6 @@ decode(decoder_t *d, const uint8_t *rec, size_t len)
     return wgpb__v1__envelope__unpack(&d->pa, len, rec);
 }
 
-/* The name of the Envelope's payload field that is set, from the
- * descriptor, so new payload types need no change here. */
-static const char *
-payload_name(const Wgpb__V1__Envelope *env)
-{
-    const ProtobufCMessageDescriptor *d = &wgpb__v1__envelope__descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++)
-        if ((d->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
-            d->fields[i].id == (unsigned)env->payload_case)
-            return d->fields[i].name;
-    return "none";
-}
-
 static void
 report_stop(const char *path, int rc, uint64_t off, uint64_t index,
             uint64_t size, bool have_seq, uint64_t last_seq)
@@ -258,7 +245,7 @@ info_take(info_stats_t *st, const uint8_t *rec, size_t len, uint64_t off)
     unsigned pc = (unsigned)env->payload_case;
     if (pc < 64) {
         st->by_payload[pc]++;
-        st->payload_names[pc] = payload_name(env);
+        st->payload_names[pc] = wg_wire_payload_name(env);
     }
     if (st->n_turns == st->cap_turns) {
         size_t cap = st->cap_turns ? st->cap_turns * 2 : 1024;
@@ -946,7 +933,7 @@ cmd_listen(int argc, char **argv)
             if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_BEACON)
                 continue;
             printf("seq %" PRIu64 " turn %u %s\n", env->seq, env->turn,
-                   payload_name(env));
+                   wg_wire_payload_name(env));
         }
         fflush(stdout);
         got++;
