@@ -166,8 +166,8 @@ decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
         v->st->regime == sc->threat.hot_regime ||
         (sc->command.recommit_escalation > 0 &&
          v->st->escalation >= sc->command.recommit_escalation);
-    snprintf(out->rationale, sizeof out->rationale,
-             "reinforce %s, %s ROE%s", worst >= 0 ? sc->sectors[worst].code : "none",
+    snprintf(out->rationale, sizeof out->rationale, "reinforce %s, %s ROE%s",
+             worst >= 0 ? sc->sectors[worst].code : "none",
              out->decision.robust_roe ? "robust" : "restrictive",
              out->decision.recommit ? ", truce recommitment" : "");
 }

@@ -72,8 +72,7 @@ decide_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
     uint32_t relieved = 0;
     for (uint32_t i = 0; i < st->n_units && relieved < ready; i++) {
         const wg_unit_t *u = &st->units[i];
-        if (u->nation == n &&
-            wg_rules_unit_due(sc, u, v->weeks_to_rotation) &&
+        if (u->nation == n && wg_rules_unit_due(sc, u, v->weeks_to_rotation) &&
             out->rotation.n_relieve < WG_MAX_ORDER_UNITS) {
             out->rotation.relieve[out->rotation.n_relieve++] = u->id;
             relieved++;
@@ -82,8 +81,8 @@ decide_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
 
     /* Start preparing a relief for every unit that will be due before a
      * relief started at the next rotation turn could be ready. */
-    uint32_t horizon = nat->prep_weeks + v->weeks_to_rotation +
-                       v->weeks_to_rotation / 2;
+    uint32_t horizon =
+        nat->prep_weeks + v->weeks_to_rotation + v->weeks_to_rotation / 2;
     uint32_t need = 0;
     for (uint32_t i = 0; i < st->n_units; i++) {
         const wg_unit_t *u = &st->units[i];

@@ -7,10 +7,10 @@
  * crc32() does, so wg_crc32c(wg_crc32c(0, a, n), b, m) is the CRC of a || b.
  *
  * On x86-64 CPUs with SSE4.2 the crc32 instruction does the work, 8 bytes at
- * a time, three streams at once on long enough buffers; the choice is made at run time (__builtin_cpu_supports), so the
- * library itself is built without -msse4.2 and still runs on older CPUs.
- * Elsewhere slice-by-8 tables, built once on first use, are used.
- * Thread-safe; no errors.
+ * a time, three streams at once on long enough buffers; the choice is made at
+ * run time (__builtin_cpu_supports), so the library itself is built without
+ * -msse4.2 and still runs on older CPUs. Elsewhere slice-by-8 tables, built
+ * once on first use, are used. Thread-safe; no errors.
  */
 #include "wg/log.h"
 

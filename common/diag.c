@@ -53,7 +53,10 @@ wg_diag_printf(int level, const char *file, const char *fmt, ...)
     base = base ? base + 1 : file;
     fprintf(stderr, "%02d:%02d:%02d.%03ld %s %s %s: %s\n", tm.tm_hour,
             tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000, diag_role,
-            tags[level < 0 ? 0 : level > 3 ? 3 : level], base, msg);
+            tags[level < 0   ? 0
+                 : level > 3 ? 3
+                             : level],
+            base, msg);
 }
 
 const char *

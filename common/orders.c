@@ -228,11 +228,10 @@ entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
         for (uint8_t a = WG_ROE_HOLD; a <= WG_ROE_WITHDRAW; a++)
             if (scalar(v) && strcmp(scalar(v), actions[a]) == 0)
                 e->action = a;
-        return e->action
-                   ? 0
-                   : fail(err, path, v,
-                          "response: hold, return_fire, de_escalate or "
-                          "withdraw");
+        return e->action ? 0
+                         : fail(err, path, v,
+                                "response: hold, return_fire, de_escalate or "
+                                "withdraw");
     }
     return fail(err, path, v,
                 "unknown key (turn, pledge, rotation, response, decision)");
@@ -263,9 +262,9 @@ orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
         if ((e = find(b, v->turn, KIND_ROTATION)) == NULL)
             return 1;
         out->rotation.prepare = e->prepare;
-        for (uint32_t i = 0; e->relieve_due && v->nation >= 0 &&
-                             i < v->st->n_units &&
-                             out->rotation.n_relieve < WG_MAX_ORDER_UNITS;
+        for (uint32_t i = 0;
+             e->relieve_due && v->nation >= 0 && i < v->st->n_units &&
+             out->rotation.n_relieve < WG_MAX_ORDER_UNITS;
              i++) {
             const wg_unit_t *u = &v->st->units[i];
             if (u->nation == v->nation &&
@@ -296,7 +295,7 @@ orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
 
 wg_bot_t *
 wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
-                wg_config_error_t *err)
+                   wg_config_error_t *err)
 {
     memset(err, 0, sizeof *err);
     FILE *f = fopen(path, "rb");
@@ -335,8 +334,7 @@ wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
             entry_t *e = &b->entries[b->n];
             rc = each_pair(&d, n, entry_pair, e, sc, path, err);
             if (rc == 0 && (e->turn == 0 || e->kind == KIND_NONE))
-                rc = fail(err, path, n,
-                          "an entry needs a turn and one order");
+                rc = fail(err, path, n, "an entry needs a turn and one order");
             b->n++;
         }
     }

@@ -42,8 +42,8 @@ read_phase(const wg_scenario_t *sc, const Wgpb__V1__TurnStart *ts,
         wg_wire_read_requirement(sc, ts->requirement, &b->req, why,
                                  sizeof why) != 0)
         return WG_EMALFORMED;
-    if (wg_wire_read_incidents(sc, ts->incidents, ts->n_incidents, &b->inc,
-                               why, sizeof why) != 0)
+    if (wg_wire_read_incidents(sc, ts->incidents, ts->n_incidents, &b->inc, why,
+                               sizeof why) != 0)
         return WG_EMALFORMED;
     for (size_t i = 0; i < ts->n_pledges; i++) {
         int n = wg_scenario_nation_index(sc, ts->pledges[i]->nation);
@@ -83,8 +83,8 @@ set_payload(wg_arena_t *a, const wg_scenario_t *sc, const wg_phase_view_t *v,
             env->decision = wg_wire_decision(a, sc, &o->decision);
         } else {
             env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
-            env->response = wg_wire_response(a, v->incidents,
-                                              (size_t)v->nation, &o->response);
+            env->response = wg_wire_response(a, v->incidents, (size_t)v->nation,
+                                             &o->response);
         }
         break;
     }

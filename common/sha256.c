@@ -124,10 +124,10 @@ state_load(const uint32_t state[8], __m128i *s0, __m128i *s1)
 {
     __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);
     __m128i t1 = _mm_loadu_si128((const __m128i *)&state[4]);
-    tmp = _mm_shuffle_epi32(tmp, 0xb1);     /* CDAB */
-    t1 = _mm_shuffle_epi32(t1, 0x1b);       /* EFGH */
-    *s0 = _mm_alignr_epi8(tmp, t1, 8);      /* ABEF */
-    *s1 = _mm_blend_epi16(t1, tmp, 0xf0);   /* CDGH */
+    tmp = _mm_shuffle_epi32(tmp, 0xb1);   /* CDAB */
+    t1 = _mm_shuffle_epi32(t1, 0x1b);     /* EFGH */
+    *s0 = _mm_alignr_epi8(tmp, t1, 8);    /* ABEF */
+    *s1 = _mm_blend_epi16(t1, tmp, 0xf0); /* CDGH */
 }
 
 __attribute__((target("sha,sse4.1,ssse3"), always_inline)) static inline void
@@ -158,8 +158,8 @@ blocks_hw(uint32_t state[8], const uint8_t *p, size_t nblocks)
  * the unit idle most of the time; a second, independent chain fills it,
  * nearly doubling the throughput of the umpire's record digests. */
 __attribute__((target("sha,sse4.1,ssse3"))) static void
-blocks_hw2(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8],
-           const uint8_t *pb, size_t nblocks)
+blocks_hw2(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8], const uint8_t *pb,
+           size_t nblocks)
 {
     const __m128i bswap =
         _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
@@ -174,9 +174,8 @@ blocks_hw2(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8],
     state_store(sb, b0, b1);
 }
 
-static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                0x1f83d9ab, 0x5be0cd19};
+static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
 /* The rest of a message after its first `done` blocks: the remaining
  * whole blocks, then the padding (0x80, zeros, the length in bits,

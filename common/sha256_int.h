@@ -23,8 +23,8 @@ void wg__sha256_x2(const void *a, size_t alen, uint8_t aout[32], const void *b,
 /* The two implementations, for the unit tests. */
 bool wg__sha256_hw_available(void);
 void wg__sha256_hw(const void *data, size_t len, uint8_t out[32]);
-void wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32],
-                    const void *b, size_t blen, uint8_t bout[32]);
+void wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32], const void *b,
+                    size_t blen, uint8_t bout[32]);
 void wg__sha256_sw(const void *data, size_t len, uint8_t out[32]);
 
 #endif

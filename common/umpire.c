@@ -13,8 +13,8 @@
 #include "wg/umpire.h"
 #include "wg/bot.h"
 #include "wg/diag.h"
-#include "wg/play.h"
 #include "wg/error.h"
+#include "wg/play.h"
 #include "wg/rules.h"
 #include "wg/wire.h"
 
@@ -79,8 +79,8 @@ struct wg_umpire {
     uint8_t *last_ts;
     size_t last_ts_len, last_ts_cap;
     bool on_fallback[N_KEYS];
-    bool left[N_KEYS];        /* left the exercise (Forfeit, leaving) */
-    bool invalid[N_KEYS];     /* its order this phase could not be read */
+    bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
+    bool invalid[N_KEYS];        /* its order this phase could not be read */
     const char *forfeit[N_KEYS]; /* its Forfeit reason this phase */
     bool have_last[N_KEYS];
     wg_pledge_t last_pledge[WG_MAX_NATIONS];
@@ -505,11 +505,15 @@ state_digest(wg_umpire_t *self, uint8_t out[32])
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
     wg_wire_put_situation(b, 0, &self->sc, st);
-    uint64_t extra[8] = {st->rng.s[0],       st->rng.s[1],
-                         st->rng.s[2],       st->rng.s[3],
-                         st->truce_turns,    st->regime_turns_left,
-                         st->next_unit_id,   (uint64_t)st->recommitted << 1 |
-                                                 (uint64_t)st->robust_roe};
+    uint64_t extra[8] = {
+        st->rng.s[0],
+        st->rng.s[1],
+        st->rng.s[2],
+        st->rng.s[3],
+        st->truce_turns,
+        st->regime_turns_left,
+        st->next_unit_id,
+        (uint64_t)st->recommitted << 1 | (uint64_t)st->robust_roe};
     size_t n = b->len;
     if (n + sizeof extra > b->cap) {
         uint8_t *nb = realloc(b->data, n + sizeof extra);
@@ -581,7 +585,8 @@ finish_turn(wg_umpire_t *self)
     Wgpb__V1__Envelope env;
     self->phase = WGPB__V1__PHASE__PHASE_RESULT;
     envelope_init(self, &env);
-    Wgpb__V1__TurnResult *r = wg_wire_result(self->arena, &self->sc, &self->res);
+    Wgpb__V1__TurnResult *r =
+        wg_wire_result(self->arena, &self->sc, &self->res);
     r->state_digest.data = digest;
     r->state_digest.len = sizeof digest;
     chain_link(self, digest);
@@ -605,8 +610,8 @@ finish_turn(wg_umpire_t *self)
 
 /* ---- default orders ------------------------------------------------------ */
 
-static int take_order(wg_umpire_t *self, int k,
-                      const Wgpb__V1__Envelope *env, char *why, size_t n);
+static int take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
+                      char *why, size_t n);
 
 /* The scenario's "bot" fallback: the built-in bot answers the phase start
  * the role missed, and its order is validated like any other. Returns
@@ -721,15 +726,16 @@ default_order(wg_umpire_t *self, int k)
     Wgpb__V1__Envelope env;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
     const char *reason = default_reason(self, k);
-    wg_fallback_t fb = k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD
-                                            : sc->nations[k - 1].fallback;
+    wg_fallback_t fb =
+        k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD : sc->nations[k - 1].fallback;
     note_control(self, k, true, reason);
     if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, reason))
         goto done;
     envelope_init(self, &env);
     env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
                                            : WGPB__V1__ROLE__ROLE_CONTINGENT;
-    env.sender_nation = k == WG_ROLE_COMMAND ? "" : (char *)sc->nations[k - 1].code;
+    env.sender_nation =
+        k == WG_ROLE_COMMAND ? "" : (char *)sc->nations[k - 1].code;
     prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
     prov.agent = "scenario default";
     prov.reason = (char *)reason;
@@ -759,7 +765,8 @@ default_order(wg_umpire_t *self, int k)
         env.assignment = wg_wire_assignment(a, sc, &self->asg);
         break;
     case WGPB__V1__PHASE__PHASE_ROTATE: {
-        wg_rotation_t *r = k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[n];
+        wg_rotation_t *r =
+            k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[n];
         wg_rules_default_rotation(sc, self->st,
                                   k == WG_ROLE_COMMAND ? -1 : (int)n, r);
         env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
@@ -833,7 +840,8 @@ wg_umpire_deadline(wg_umpire_t *self)
     close_phase(self);
 }
 
-/* ---- input ----------------------------------------------------------------- */
+/* ---- input -----------------------------------------------------------------
+ */
 
 /* Records an accepted input as received, with its sequence number. The
  * envelope lives in the input arena; its recipient is cleared for the
@@ -882,11 +890,10 @@ handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
                       WG_EUNAUTHORISED, "no role %d/'%s' in this scenario",
                       env->sender_role, env->sender_nation);
     if (key >= 0 && key != k)
-        return reject(self, WG_DEST_SENDER,
-                      WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
-                      WG_EUNAUTHORISED, "peer joined as %s cannot join as %s",
-                      wg_umpire_role_name(self, key),
-                      wg_umpire_role_name(self, k));
+        return reject(
+            self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
+            WG_EUNAUTHORISED, "peer joined as %s cannot join as %s",
+            wg_umpire_role_name(self, key), wg_umpire_role_name(self, k));
     if (self->joined[k])
         WG_LOG_WARN("%s joins again: the new peer takes the role over",
                     wg_umpire_role_name(self, k));
@@ -931,8 +938,8 @@ payload_fits(const wg_umpire_t *self, int k, int pc)
 /* Reads and validates the order into the turn's tables. Returns < 0 if it
  * cannot be read, else the number of corrections the rules made. */
 static int
-take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
-           char *why, size_t n)
+take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env, char *why,
+           size_t n)
 {
     const wg_scenario_t *sc = &self->sc;
     const wg_state_t *st = self->st;
@@ -941,8 +948,9 @@ take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
     switch (env->payload_case) {
     case WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT:
         rc = wg_wire_read_requirement(sc, env->requirement, &self->req, why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_requirement(sc, st, &self->req, why, n);
+        return rc < 0
+                   ? rc
+                   : wg_rules_validate_requirement(sc, st, &self->req, why, n);
     case WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE:
         if (env->pledge->nation[0] != '\0' &&
             strcmp(env->pledge->nation, sc->nations[i].code) != 0) {
@@ -959,12 +967,13 @@ take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
                       : wg_rules_validate_assignment(sc, st, self->pledges,
                                                      &self->asg, why, n);
     case WGPB__V1__ENVELOPE__PAYLOAD_ROTATION: {
-        wg_rotation_t *r = k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[i];
+        wg_rotation_t *r =
+            k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[i];
         rc = wg_wire_read_rotation(sc, env->rotation, r, why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_rotation(
-                            sc, st, k == WG_ROLE_COMMAND ? -1 : (int)i, r, why,
-                            n);
+        return rc < 0
+                   ? rc
+                   : wg_rules_validate_rotation(
+                         sc, st, k == WG_ROLE_COMMAND ? -1 : (int)i, r, why, n);
     }
     case WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE:
         rc = wg_wire_read_response(&self->inc, env->response, &self->resp[i],
@@ -1001,18 +1010,19 @@ handle_forfeit(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
     const char *reason = leaving ? "disconnected" : "bot crashed";
     if (strcmp(f->reason, reason) != 0)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
-                      WG_EMALFORMED,
-                      "%s: a forfeit %s says \"%s\", not \"%s\"",
+                      WG_EMALFORMED, "%s: a forfeit %s says \"%s\", not \"%s\"",
                       wg_umpire_role_name(self, key),
                       leaving ? "that leaves" : "of a phase", f->reason,
                       reason);
     bool owes = self->started && !self->done && self->expected[key] &&
                 !self->received[key];
-    if (!leaving && (!owes || env->turn != self->st->turn ||
-                     env->phase != self->phase))
+    if (!leaving &&
+        (!owes || env->turn != self->st->turn || env->phase != self->phase))
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
-                      WG_ESTATE, "%s forfeits turn %u %s, which it does not "
-                      "owe now", wg_umpire_role_name(self, key), env->turn,
+                      WG_ESTATE,
+                      "%s forfeits turn %u %s, which it does not "
+                      "owe now",
+                      wg_umpire_role_name(self, key), env->turn,
                       wg_wire_phase_name(env->phase));
     self->stats.accepted++;
     record_input(self, env);
@@ -1037,7 +1047,8 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
         return reject(self, WG_DEST_SENDER,
                       WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
                       WG_EUNAUTHORISED, "sender has not joined");
-    int claimed = wg_umpire_role_key(self, env->sender_role, env->sender_nation);
+    int claimed =
+        wg_umpire_role_key(self, env->sender_role, env->sender_nation);
     if (claimed != key)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
                       WG_EUNAUTHORISED,
@@ -1049,8 +1060,7 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
     if (!self->started || self->done || env->turn != st->turn ||
         env->phase != self->phase)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
-                      WG_ESTATE,
-                      "order for turn %u %s, but now turn %u %s",
+                      WG_ESTATE, "order for turn %u %s, but now turn %u %s",
                       env->turn, wg_wire_phase_name(env->phase), st->turn,
                       wg_wire_phase_name(self->phase));
     if (!self->expected[key] || !payload_fits(self, key, env->payload_case))
@@ -1068,12 +1078,11 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
         (strlen(env->provenance->rationale) > WG_RATIONALE_MAX ||
          strlen(env->provenance->agent) > WG_AGENT_MAX ||
          strlen(env->provenance->reason) > WG_AGENT_MAX))
-        return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
-                      WG_EMALFORMED,
-                      "%s: provenance longer than allowed (rationale %d, "
-                      "agent and reason %d bytes)",
-                      wg_umpire_role_name(self, key), WG_RATIONALE_MAX,
-                      WG_AGENT_MAX);
+        return reject(
+            self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
+            "%s: provenance longer than allowed (rationale %d, "
+            "agent and reason %d bytes)",
+            wg_umpire_role_name(self, key), WG_RATIONALE_MAX, WG_AGENT_MAX);
 
     char why[200] = "";
     int rc = take_order(self, key, env, why, sizeof why);
@@ -1110,8 +1119,8 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
 }
 
 int
-wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
-                  size_t len, int *joined_key)
+wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes, size_t len,
+                  int *joined_key)
 {
     if (joined_key != NULL)
         *joined_key = -1;
@@ -1129,7 +1138,8 @@ wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
     return rc;
 }
 
-/* ---- accessors ------------------------------------------------------------- */
+/* ---- accessors -------------------------------------------------------------
+ */
 
 bool
 wg_umpire_started(const wg_umpire_t *self)
@@ -1216,7 +1226,8 @@ wg_umpire_next_seq(const wg_umpire_t *self)
     return self->next_seq;
 }
 
-/* ---- reports --------------------------------------------------------------- */
+/* ---- reports ---------------------------------------------------------------
+ */
 
 void
 wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r, char *buf,
@@ -1225,16 +1236,18 @@ wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r, char *buf,
     static const char *type_names[] = {"?", "deployment", "rotation",
                                        "incident"};
     uint32_t deployed = 0, committed = 0;
-    size_t off = (size_t)snprintf(
-        buf, n, "turn %3u %-10s wk %3u |", turn,
-        type_names[r->type <= 3 ? r->type : 0], r->week);
+    size_t off =
+        (size_t)snprintf(buf, n, "turn %3u %-10s wk %3u |", turn,
+                         type_names[r->type <= 3 ? r->type : 0], r->week);
     for (size_t i = 0; i < r->n_nations && off < n; i++) {
         const Wgpb__V1__NationResult *nr = r->nations[i];
         deployed += nr->deployed;
         committed += nr->deployed + nr->preparing + nr->recovering;
         off += (size_t)snprintf(buf + off, n - off, " %s %5u%s", nr->code,
                                 nr->deployed,
-                                nr->withdrawn ? "x" : nr->leaving ? "-" : " ");
+                                nr->withdrawn ? "x"
+                                : nr->leaving ? "-"
+                                              : " ");
     }
     if (off < n)
         snprintf(buf + off, n - off,

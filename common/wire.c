@@ -921,8 +921,9 @@ wg_wire_rotation(wg_arena_t *a, const wg_scenario_t *sc,
 }
 
 int
-wg_wire_read_rotation(const wg_scenario_t *sc, const Wgpb__V1__RotationOrders *m,
-                      wg_rotation_t *rot, char *why, size_t n)
+wg_wire_read_rotation(const wg_scenario_t *sc,
+                      const Wgpb__V1__RotationOrders *m, wg_rotation_t *rot,
+                      char *why, size_t n)
 {
     memset(rot, 0, sizeof *rot);
     if (m->n_relieve > WG_MAX_ORDER_UNITS || m->n_recall > WG_MAX_ORDER_UNITS ||
@@ -968,9 +969,9 @@ wg_wire_incidents(wg_arena_t *a, const wg_scenario_t *sc,
 }
 
 int
-wg_wire_read_incidents(const wg_scenario_t *sc, Wgpb__V1__Incident *const *items,
-                       size_t count, wg_incident_list_t *inc, char *why,
-                       size_t n)
+wg_wire_read_incidents(const wg_scenario_t *sc,
+                       Wgpb__V1__Incident *const *items, size_t count,
+                       wg_incident_list_t *inc, char *why, size_t n)
 {
     memset(inc, 0, sizeof *inc);
     if (count > WG_MAX_INCIDENTS)
@@ -1050,8 +1051,9 @@ wg_wire_decision(wg_arena_t *a, const wg_scenario_t *sc, const wg_decision_t *d)
 }
 
 int
-wg_wire_read_decision(const wg_scenario_t *sc, const Wgpb__V1__CommandDecision *m,
-                      wg_decision_t *d, char *why, size_t n)
+wg_wire_read_decision(const wg_scenario_t *sc,
+                      const Wgpb__V1__CommandDecision *m, wg_decision_t *d,
+                      char *why, size_t n)
 {
     memset(d, 0, sizeof *d);
     if (m->n_reinforce > WG_MAX_SECTORS)
@@ -1067,10 +1069,12 @@ wg_wire_read_decision(const wg_scenario_t *sc, const Wgpb__V1__CommandDecision *
     return 0;
 }
 
-/* ---- results -------------------------------------------------------------- */
+/* ---- results --------------------------------------------------------------
+ */
 
 Wgpb__V1__TurnResult *
-wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r)
+wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,
+               const wg_turn_result_t *r)
 {
     Wgpb__V1__TurnResult *m = ANEW(a, Wgpb__V1__TurnResult);
     wgpb__v1__turn_result__init(m);
@@ -1097,8 +1101,8 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_result_t *r
     m->n_sectors = sc->n_sectors;
     m->sectors = AARRAY(a, Wgpb__V1__SectorState *, sc->n_sectors);
     for (size_t i = 0; i < sc->n_sectors; i++)
-        m->sectors[i] = sector_state(a, sc, i, 0, r->sector_deployed[i],
-                                     r->coverage[i]);
+        m->sectors[i] =
+            sector_state(a, sc, i, 0, r->sector_deployed[i], r->coverage[i]);
     m->incidents = r->incidents;
     m->kia = r->kia;
     m->wia = r->wia;

@@ -29,10 +29,10 @@ typedef struct {
     uv_signal_t sigint, sigterm;
     uv_timer_t join_timer;
     wg_scenario_t *sc;
-    int nation;               /* index once the scenario is known */
+    int nation; /* index once the scenario is known */
     bool welcomed, heard, closing;
-    uint64_t instance;        /* of the adjudicator we joined */
-    uint32_t answered_turn;   /* last (turn, phase) answered */
+    uint64_t instance;      /* of the adjudicator we joined */
+    uint32_t answered_turn; /* last (turn, phase) answered */
     int answered_phase;
     /* The latest TurnStart that arrived before the Welcome, handled once
      * the Welcome is in. The Welcome comes on the DEALER and phase starts on
@@ -71,9 +71,9 @@ envelope_init(const worker_t *w, Wgpb__V1__Envelope *env, uint32_t turn,
 {
     wgpb__v1__envelope__init(env);
     env->sender_role = (Wgpb__V1__Role)w->cfg->role;
-    env->sender_nation =
-        w->cfg->role == WGPB__V1__ROLE__ROLE_CONTINGENT ? (char *)w->cfg->nation
-                                                        : "";
+    env->sender_nation = w->cfg->role == WGPB__V1__ROLE__ROLE_CONTINGENT
+                             ? (char *)w->cfg->nation
+                             : "";
     env->turn = turn;
     env->phase = phase;
 }

@@ -37,12 +37,12 @@ typedef struct {
     wg_phase_t phase;
     wg_turn_type_t type;
     uint32_t turn;
-    int nation;                       /* own nation index, -1 for command */
-    const wg_state_t *st;             /* the public picture (no generator) */
-    const wg_requirement_t *req;      /* PLEDGE, ASSIGN */
-    const wg_pledge_t *pledges;       /* ASSIGN: [WG_MAX_NATIONS] */
+    int nation;                          /* own nation index, -1 for command */
+    const wg_state_t *st;                /* the public picture (no generator) */
+    const wg_requirement_t *req;         /* PLEDGE, ASSIGN */
+    const wg_pledge_t *pledges;          /* ASSIGN: [WG_MAX_NATIONS] */
     const wg_incident_list_t *incidents; /* RESPOND */
-    uint32_t weeks_to_rotation;       /* ROTATE */
+    uint32_t weeks_to_rotation;          /* ROTATE */
 } wg_phase_view_t;
 
 /* The orders a role gives; the runtime sends the one the phase asks for. */
@@ -53,7 +53,7 @@ typedef struct {
     wg_rotation_t rotation;
     wg_response_t response;
     wg_decision_t decision;
-    char rationale[256];              /* optional, recorded, never read */
+    char rationale[256]; /* optional, recorded, never read */
 } wg_orders_t;
 
 /* Return 0 to send the orders, > 0 to stay silent this phase (the
@@ -64,8 +64,8 @@ typedef int (*wg_decide_cb)(const wg_scenario_t *sc, const wg_phase_view_t *v,
                             wg_orders_t *out, void *arg);
 
 typedef struct {
-    uint32_t abi_version;             /* WG_BOT_ABI_VERSION */
-    const char *name;                 /* "name/version", recorded as agent */
+    uint32_t abi_version; /* WG_BOT_ABI_VERSION */
+    const char *name;     /* "name/version", recorded as agent */
     wg_decide_cb decide;
     void *arg;
 } wg_bot_t;

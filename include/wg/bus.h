@@ -39,7 +39,7 @@ typedef void (*wg_bus_recv_cb)(wg_bus_t *self, const uint8_t *peer,
 typedef void (*wg_bus_close_cb)(wg_bus_t *self, void *arg);
 
 typedef struct {
-    const char *router_endpoint;   /* e.g. "tcp://127.0.0.1:5555" */
+    const char *router_endpoint; /* e.g. "tcp://127.0.0.1:5555" */
     const char *pub_endpoint;
     /* Client only: the DEALER's routing id (at most 255 bytes), or NULL for
      * one chosen by ZeroMQ. */

@@ -29,11 +29,11 @@ typedef struct {
     uint32_t version;
     char scenario_name[64];
     char scenario_path[512];
-    uint8_t scenario_hash[32];  /* SHA-256 of the scenario file */
-    char *scenario_text;        /* the file's bytes, NUL-terminated; owned */
+    uint8_t scenario_hash[32]; /* SHA-256 of the scenario file */
+    char *scenario_text;       /* the file's bytes, NUL-terminated; owned */
     size_t scenario_len;
     uint64_t seed;
-    char started[40];           /* ISO 8601 UTC; metadata, never a decision */
+    char started[40]; /* ISO 8601 UTC; metadata, never a decision */
 } wg_log_header_t;
 
 void wg_log_header_clear(wg_log_header_t *hdr); /* frees scenario_text */
@@ -74,8 +74,8 @@ const wg_log_header_t *wg_log_reader_header(const wg_log_reader_t *self);
  * written); a length reaching past the end of the file while good frames
  * follow within it is corrupt, not torn. Errors are sticky.
  */
-int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec,
-                       size_t *len, uint64_t *offset);
+int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
+                       uint64_t *offset);
 /* Moves back to the first record. */
 void wg_log_reader_rewind(wg_log_reader_t *self);
 /* Frames handed out (or skipped by resync) so far: after an error, the

@@ -42,7 +42,8 @@ uint32_t wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st,
 bool wg_rules_sector_allowed(const wg_scenario_t *sc, size_t nation,
                              size_t sector);
 
-/* Weeks from this turn to the next rotation turn of the plan (or to the end). */
+/* Weeks from this turn to the next rotation turn of the plan (or to the end).
+ */
 uint32_t wg_rules_weeks_to_next_rotation(const wg_scenario_t *sc,
                                          uint32_t turn);
 
@@ -57,9 +58,9 @@ void wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
                          wg_turn_result_t *res);
 
 /* Deployment. */
-int wg_rules_validate_requirement(const wg_scenario_t *sc,
-                                  const wg_state_t *st, wg_requirement_t *req,
-                                  char *why, size_t why_len);
+int wg_rules_validate_requirement(const wg_scenario_t *sc, const wg_state_t *st,
+                                  wg_requirement_t *req, char *why,
+                                  size_t why_len);
 int wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
                              size_t nation, wg_pledge_t *pledge, char *why,
                              size_t why_len);
@@ -68,8 +69,8 @@ int wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
                                  wg_assignment_t *asg, char *why,
                                  size_t why_len);
 /* Default orders when a role misses the deadline. */
-void wg_rules_default_requirement(const wg_scenario_t *sc,
-                                  const wg_state_t *st, wg_requirement_t *req);
+void wg_rules_default_requirement(const wg_scenario_t *sc, const wg_state_t *st,
+                                  wg_requirement_t *req);
 void wg_rules_default_pledge(const wg_scenario_t *sc, const wg_state_t *st,
                              size_t nation, wg_pledge_t *pledge);
 void wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,

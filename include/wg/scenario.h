@@ -47,8 +47,8 @@ typedef enum {
 
 /* How incidents of one type are drawn. */
 typedef enum {
-    WG_RATE_PER_100KM = 0,     /* raw violations per 100 km per turn */
-    WG_RATE_PER_SECTOR = 1,    /* direct events per sector per turn */
+    WG_RATE_PER_100KM = 0,       /* raw violations per 100 km per turn */
+    WG_RATE_PER_SECTOR = 1,      /* direct events per sector per turn */
     WG_RATE_PER_1000_TROOPS = 2, /* per 1,000 deployed troops per turn */
 } wg_rate_basis_t;
 
@@ -57,74 +57,74 @@ typedef enum {
  * a condition left at its zero value does not apply.
  */
 typedef struct {
-    bool closed;              /* never, whatever else holds */
-    bool rear_only;           /* only in rear sectors */
-    bool needs_un;            /* auspices must be UN */
-    bool needs_peacekeeping;  /* mandate must be peacekeeping */
-    bool needs_deterrence;    /* mandate must be deterrence */
-    bool needs_us_enablers;   /* the US must provide enablers */
-    uint32_t opens_turn;      /* a political event opens it at this turn */
-    uint32_t truce_turns;     /* truce must have held this many turns */
+    bool closed;             /* never, whatever else holds */
+    bool rear_only;          /* only in rear sectors */
+    bool needs_un;           /* auspices must be UN */
+    bool needs_peacekeeping; /* mandate must be peacekeeping */
+    bool needs_deterrence;   /* mandate must be deterrence */
+    bool needs_us_enablers;  /* the US must provide enablers */
+    uint32_t opens_turn;     /* a political event opens it at this turn */
+    uint32_t truce_turns;    /* truce must have held this many turns */
 } wg_gate_t;
 
 typedef struct {
-    char code[WG_CODE_MAX];   /* ISO 3166 alpha-3 */
+    char code[WG_CODE_MAX]; /* ISO 3166 alpha-3 */
     char name[WG_NAME_MAX];
-    uint32_t max_troops;      /* ceiling in theatre */
-    uint32_t surge_troops;    /* ceiling under a deterrence mandate; 0 = max */
-    uint32_t unit_size;       /* troops per rotating unit */
+    uint32_t max_troops;   /* ceiling in theatre */
+    uint32_t surge_troops; /* ceiling under a deterrence mandate; 0 = max */
+    uint32_t unit_size;    /* troops per rotating unit */
     uint32_t tour_weeks;
     uint32_t prep_weeks;
     uint32_t recovery_weeks;
     wg_gate_t gate;
-    double cohesion_start;    /* 0..100 */
-    double kia_weight;        /* cohesion lost per soldier killed, relative */
-    double risk_tolerance;    /* 0..1: how the built-in bot answers fire */
-    double max_threat;        /* caveat: no sector above this threat */
+    double cohesion_start; /* 0..100 */
+    double kia_weight;     /* cohesion lost per soldier killed, relative */
+    double risk_tolerance; /* 0..1: how the built-in bot answers fire */
+    double max_threat;     /* caveat: no sector above this threat */
     wg_fallback_t fallback;
-    uint32_t avoid_sectors;   /* caveat: bit i set, never in sector i */
+    uint32_t avoid_sectors; /* caveat: bit i set, never in sector i */
 } wg_nation_t;
 
 typedef struct {
     char code[WG_CODE_MAX];
     char name[WG_NAME_MAX];
     uint32_t length_km;
-    double threat;            /* multiplier of incident rates */
-    bool rear;                /* hubs away from the line */
+    double threat; /* multiplier of incident rates */
+    bool rear;     /* hubs away from the line */
 } wg_sector_t;
 
 typedef struct {
     char name[WG_NAME_MAX];
     wg_rate_basis_t basis;
-    double rate;              /* mean events per basis unit per turn */
-    bool raw;                 /* a raw violation: drives stability, exposure */
-    double p_casualties;      /* P(any casualties) per event reaching troops */
-    double kia_mean;          /* Poisson mean, given casualties */
+    double rate;         /* mean events per basis unit per turn */
+    bool raw;            /* a raw violation: drives stability, exposure */
+    double p_casualties; /* P(any casualties) per event reaching troops */
+    double kia_mean;     /* Poisson mean, given casualties */
     double wia_mean;
-    double p_strike;          /* drone overflight turning into a strike */
-    double coverage_loss;     /* per event, for jamming; no casualties */
+    double p_strike;      /* drone overflight turning into a strike */
+    double coverage_loss; /* per event, for jamming; no casualties */
 } wg_incident_type_t;
 
 typedef struct {
     char name[WG_NAME_MAX];
-    double multiplier;        /* on every rate */
-    double exposure_factor;   /* on the share reaching troops */
-    uint32_t min_turns;       /* spike regimes last 1..max_turns */
+    double multiplier;      /* on every rate */
+    double exposure_factor; /* on the share reaching troops */
+    uint32_t min_turns;     /* spike regimes last 1..max_turns */
     uint32_t max_turns;
     double direct_multiplier; /* on direct (non-raw) event rates; 0 = 1 */
 } wg_regime_t;
 
 typedef struct {
-    double exposure_line;     /* share of raw events reaching troops, line */
-    double exposure_rear;     /* the same at rear hubs */
-    uint32_t managed_regime;  /* index of the managed-truce regime */
+    double exposure_line;    /* share of raw events reaching troops, line */
+    double exposure_rear;    /* the same at rear hubs */
+    uint32_t managed_regime; /* index of the managed-truce regime */
     uint32_t hot_regime;
     double p_hot_after_recommit; /* per turn, hot returns after recommitment */
     double p_hot_from_managed;   /* per turn, the truce slides into hot */
 } wg_threat_t;
 
 typedef struct {
-    double p_up_restrictive;  /* per exposed incident */
+    double p_up_restrictive; /* per exposed incident */
     double p_up_robust;
     double us_enabler_factor; /* multiplies P(step up) */
     double reinforce_delta;   /* added to P(step up) in reinforced sectors */
@@ -133,10 +133,10 @@ typedef struct {
 } wg_escalation_t;
 
 typedef struct {
-    double per_kia;           /* times kia_weight, per national soldier killed */
-    uint32_t bad_day_kia;     /* killed in one turn for the extra penalty */
+    double per_kia;       /* times kia_weight, per national soldier killed */
+    uint32_t bad_day_kia; /* killed in one turn for the extra penalty */
     double bad_day_penalty;
-    double quiet_gain;        /* per casualty-free turn */
+    double quiet_gain; /* per casualty-free turn */
     double cap_above_start;
     uint32_t escalation_level; /* at or above this level, the per-turn loss */
     double escalation_penalty;
@@ -162,44 +162,44 @@ typedef struct {
 } wg_roe_effect_t;
 
 typedef struct {
-    double start;             /* 0..100 */
-    double quiet_gain;        /* per turn below the expected violations */
-    double per_excess;        /* per 100% of violations above expected */
-    double escalation_loss;   /* per escalation level, per turn */
+    double start;           /* 0..100 */
+    double quiet_gain;      /* per turn below the expected violations */
+    double per_excess;      /* per 100% of violations above expected */
+    double escalation_loss; /* per escalation level, per turn */
     double recommit_gain;
 } wg_stability_t;
 
 typedef struct {
-    uint32_t target_troops;   /* force the command asks for in theatre */
-    double reserve_share;     /* share held in the rear as reserve */
-    bool robust_roe;          /* the command's standing ROE */
+    uint32_t target_troops;       /* force the command asks for in theatre */
+    double reserve_share;         /* share held in the rear as reserve */
+    bool robust_roe;              /* the command's standing ROE */
     uint32_t recommit_escalation; /* calls a recommitment at this level */
 } wg_command_profile_t;
 
 typedef enum {
-    WG_EVENT_OPEN_GATE = 0,   /* nation's opens_turn gate is reached */
-    WG_EVENT_REGIME = 1,      /* force an incident regime */
-    WG_EVENT_NOTE = 2,        /* a line in the turn's events, no effect */
+    WG_EVENT_OPEN_GATE = 0, /* nation's opens_turn gate is reached */
+    WG_EVENT_REGIME = 1,    /* force an incident regime */
+    WG_EVENT_NOTE = 2,      /* a line in the turn's events, no effect */
 } wg_event_kind_t;
 
 typedef struct {
     uint32_t turn;
     wg_event_kind_t kind;
-    uint32_t regime;          /* for WG_EVENT_REGIME */
-    int32_t nation;           /* for WG_EVENT_OPEN_GATE; else -1 */
+    uint32_t regime; /* for WG_EVENT_REGIME */
+    int32_t nation;  /* for WG_EVENT_OPEN_GATE; else -1 */
     char text[WG_NAME_MAX * 2];
 } wg_event_t;
 
 typedef struct {
     char name[WG_NAME_MAX];
-    char path[512];           /* the file it was loaded from */
-    uint8_t hash[32];         /* SHA-256 of the file's bytes */
+    char path[512];   /* the file it was loaded from */
+    uint8_t hash[32]; /* SHA-256 of the file's bytes */
     uint64_t seed;
     wg_mandate_t mandate;
     wg_auspices_t auspices;
     bool us_enablers;
-    uint32_t turn_weeks;      /* weeks per incident turn */
-    uint32_t deadline_ms;     /* per phase */
+    uint32_t turn_weeks;  /* weeks per incident turn */
+    uint32_t deadline_ms; /* per phase */
 
     wg_nation_t nations[WG_MAX_NATIONS];
     size_t n_nations;
@@ -225,8 +225,8 @@ typedef struct {
 /* Where a config error was found. */
 typedef struct {
     char file[512];
-    unsigned line;            /* 1-based */
-    unsigned column;          /* 1-based */
+    unsigned line;   /* 1-based */
+    unsigned column; /* 1-based */
     char message[256];
 } wg_config_error_t;
 

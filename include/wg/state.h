@@ -29,11 +29,11 @@ typedef enum {
 } wg_unit_status_t;
 
 typedef struct {
-    uint32_t id;              /* unique over the exercise, from 1 */
-    uint8_t nation;           /* index into scenario nations */
-    int8_t sector;            /* index into scenario sectors; -1 at home */
-    uint8_t status;           /* wg_unit_status_t */
-    int32_t weeks_left;       /* in the current status; may go negative */
+    uint32_t id;        /* unique over the exercise, from 1 */
+    uint8_t nation;     /* index into scenario nations */
+    int8_t sector;      /* index into scenario sectors; -1 at home */
+    uint8_t status;     /* wg_unit_status_t */
+    int32_t weeks_left; /* in the current status; may go negative */
     uint32_t troops;
 } wg_unit_t;
 
@@ -41,22 +41,22 @@ typedef struct {
     double cohesion;
     bool gate_open;
     bool withdrawn;
-    bool leaving;             /* leaves as its tours end */
-    uint32_t kia, wia;        /* cumulative */
+    bool leaving;      /* leaves as its tours end */
+    uint32_t kia, wia; /* cumulative */
 } wg_nation_state_t;
 
 typedef struct {
-    uint32_t turn;            /* the turn being played, from 1 */
-    uint32_t week;            /* weeks elapsed */
-    uint32_t escalation;      /* 0..scenario escalation.max_level */
-    double stability;         /* 0..100 */
-    uint32_t regime;          /* index into scenario regimes */
+    uint32_t turn;              /* the turn being played, from 1 */
+    uint32_t week;              /* weeks elapsed */
+    uint32_t escalation;        /* 0..scenario escalation.max_level */
+    double stability;           /* 0..100 */
+    uint32_t regime;            /* index into scenario regimes */
     uint32_t regime_turns_left; /* for spike regimes; 0 = no limit */
-    uint32_t truce_turns;     /* consecutive turns the truce has held */
-    bool recommitted;         /* a recommitment is in force */
-    bool robust_roe;          /* the force-wide ROE the command set */
+    uint32_t truce_turns;       /* consecutive turns the truce has held */
+    bool recommitted;           /* a recommitment is in force */
+    bool robust_roe;            /* the force-wide ROE the command set */
     uint32_t required[WG_MAX_SECTORS]; /* the command's last requirement */
-    uint32_t reinforced_mask; /* sectors reinforced this turn */
+    uint32_t reinforced_mask;          /* sectors reinforced this turn */
     double coverage[WG_MAX_SECTORS];   /* 0..1, last incident turn */
     wg_nation_state_t nations[WG_MAX_NATIONS];
     wg_unit_t units[WG_MAX_UNITS];
@@ -72,7 +72,7 @@ typedef struct {
 
 typedef struct {
     uint32_t troops;
-    uint32_t sector_mask;     /* bit i: sector i acceptable */
+    uint32_t sector_mask; /* bit i: sector i acceptable */
 } wg_pledge_t;
 
 typedef struct {
@@ -95,10 +95,10 @@ typedef struct {
 } wg_rotation_t;
 
 typedef struct {
-    uint32_t id;              /* index in the turn's list, from 1 */
+    uint32_t id; /* index in the turn's list, from 1 */
     uint8_t sector;
-    uint8_t type;             /* index into scenario incident types */
-    int8_t nation;            /* exposed nation, -1 for none */
+    uint8_t type;  /* index into scenario incident types */
+    int8_t nation; /* exposed nation, -1 for none */
     uint32_t count;
 } wg_incident_t;
 
@@ -121,8 +121,8 @@ typedef struct {
 /* What a turn came to. */
 typedef struct {
     uint32_t deployed, preparing, recovering;
-    uint32_t kia, wia;        /* this turn */
-    uint32_t gaps;            /* units that left unrelieved this turn */
+    uint32_t kia, wia; /* this turn */
+    uint32_t gaps;     /* units that left unrelieved this turn */
     double cohesion;
     bool withdrawn, leaving;
 } wg_nation_result_t;
@@ -140,7 +140,7 @@ typedef struct {
     wg_nation_result_t nations[WG_MAX_NATIONS];
     uint32_t sector_deployed[WG_MAX_SECTORS];
     double coverage[WG_MAX_SECTORS];
-    uint32_t incidents;       /* raw events drawn */
+    uint32_t incidents; /* raw events drawn */
     uint32_t kia, wia;
     uint32_t escalation;
     double stability;

@@ -51,10 +51,10 @@ typedef void (*wg_umpire_out_cb)(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
                                  void *arg);
 
 typedef struct {
-    uint64_t rejected;                    /* all rejected input */
-    uint64_t by_code[9];                  /* by wgpb ErrorCode */
-    uint64_t accepted;                    /* orders and joins */
-    uint64_t defaulted;                   /* orders filled by default */
+    uint64_t rejected;   /* all rejected input */
+    uint64_t by_code[9]; /* by wgpb ErrorCode */
+    uint64_t accepted;   /* orders and joins */
+    uint64_t defaulted;  /* orders filled by default */
 } wg_umpire_stats_t;
 
 /* scenario_text is the scenario file (sent to workers in Welcome). */

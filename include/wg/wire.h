@@ -54,8 +54,7 @@ Wgpb__V1__ForceRequirement *wg_wire_requirement(wg_arena_t *a,
                                                 const wg_requirement_t *req);
 Wgpb__V1__Pledge *wg_wire_pledge(wg_arena_t *a, const wg_scenario_t *sc,
                                  size_t nation, const wg_pledge_t *p);
-Wgpb__V1__Assignment *wg_wire_assignment(wg_arena_t *a,
-                                         const wg_scenario_t *sc,
+Wgpb__V1__Assignment *wg_wire_assignment(wg_arena_t *a, const wg_scenario_t *sc,
                                          const wg_assignment_t *asg);
 Wgpb__V1__RotationOrders *wg_wire_rotation(wg_arena_t *a,
                                            const wg_scenario_t *sc,

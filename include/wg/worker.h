@@ -29,10 +29,10 @@
 typedef struct {
     const char *router_endpoint;
     const char *pub_endpoint;
-    int role;                         /* WG_WORKER_COMMAND or _CONTINGENT */
-    const char *nation;               /* contingent's ISO code */
-    const char *agent;                /* bot name and version */
-    const char *bot_path;             /* --bot: a plug-in to load instead */
+    int role;             /* WG_WORKER_COMMAND or _CONTINGENT */
+    const char *nation;   /* contingent's ISO code */
+    const char *agent;    /* bot name and version */
+    const char *bot_path; /* --bot: a plug-in to load instead */
     wg_decide_cb decide;
     void *arg;
 } wg_worker_config_t;

@@ -25,13 +25,15 @@
 #include "wg/log.h"
 #include "wg/wire.h"
 
-static uint32_t rd32(const unsigned char *p)
+static uint32_t
+rd32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
            (uint32_t)p[3] << 24;
 }
 
-static void wr32(unsigned char *p, uint32_t v)
+static void
+wr32(unsigned char *p, uint32_t v)
 {
     p[0] = (unsigned char)v;
     p[1] = (unsigned char)(v >> 8);
@@ -39,7 +41,8 @@ static void wr32(unsigned char *p, uint32_t v)
     p[3] = (unsigned char)(v >> 24);
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
+static unsigned char *
+slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -69,14 +72,15 @@ static unsigned char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static int strip_chain(const char *in, const char *out)
+static int
+strip_chain(const char *in, const char *out)
 {
     wg_log_reader_t *r;
     wg_log_writer_t *w;
     if (wg_log_reader_open(in, &r) < 0)
         return 2;
-    if (wg_log_writer_create(out, wg_log_reader_header(r), WG_FSYNC_NEVER,
-                             &w) < 0) {
+    if (wg_log_writer_create(out, wg_log_reader_header(r), WG_FSYNC_NEVER, &w) <
+        0) {
         wg_log_reader_destroy(&r);
         return 2;
     }
@@ -108,13 +112,13 @@ static int strip_chain(const char *in, const char *out)
     return rc;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--strip-chain") == 0)
         return strip_chain(argv[2], argv[3]);
     if (argc != 6) {
-        fprintf(stderr,
-                "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n");
+        fprintf(stderr, "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n");
         return 2;
     }
     const char *needle = argv[4], *repl = argv[5];
@@ -143,15 +147,17 @@ int main(int argc, char **argv)
     }
     uint32_t len = rd32(d + off);
     if (len == 0 || len > size - off - 8) {
-        fprintf(stderr, "wg-tamper: bad frame length %u at offset %llu\n",
-                len, off);
+        fprintf(stderr, "wg-tamper: bad frame length %u at offset %llu\n", len,
+                off);
         goto out;
     }
     unsigned char *payload = d + off + 8;
     uint32_t crc = wg_crc32c(wg_crc32c(0, d + off, 4), payload, len);
     if (crc != rd32(d + off + 4)) {
-        fprintf(stderr, "wg-tamper: the frame at offset %llu fails its "
-                        "CRC already\n", off);
+        fprintf(stderr,
+                "wg-tamper: the frame at offset %llu fails its "
+                "CRC already\n",
+                off);
         goto out;
     }
     unsigned char *hit = NULL;

@@ -75,8 +75,8 @@ play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
     for (int k = 0; k <= (int)sc->n_nations; k++) {
         if (k == skip || !wg_umpire_owes(u, k))
             continue;
-        const wg_bot_t *bot = k == 0 ? wg_bot_builtin_command()
-                                     : wg_bot_builtin_contingent();
+        const wg_bot_t *bot =
+            k == 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
         uint8_t *buf;
         size_t len;
         if (wg_play_phase(bot, sc, ts, k,

@@ -68,8 +68,9 @@ test_requirement_and_pledge(void **state)
     env.requirement = wg_wire_requirement(arena, sc, &req);
     Wgpb__V1__Envelope *back = round_trip(&env);
     wg_requirement_t got;
-    assert_int_equal(wg_wire_read_requirement(sc, back->requirement, &got,
-                                              why, sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_requirement(sc, back->requirement, &got, why, sizeof why),
+        0);
     assert_memory_equal(&got, &req, sizeof req);
     wg_wire_free(back);
 
@@ -79,8 +80,8 @@ test_requirement_and_pledge(void **state)
     back = round_trip(&env);
     assert_string_equal(back->pledge->nation, sc->nations[2].code);
     wg_pledge_t gp;
-    assert_int_equal(wg_wire_read_pledge(sc, back->pledge, &gp, why,
-                                         sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_pledge(sc, back->pledge, &gp, why, sizeof why), 0);
     assert_int_equal(gp.troops, 4500);
     assert_int_equal(gp.sector_mask, 0x25);
     wg_wire_free(back);
@@ -101,8 +102,8 @@ test_assignment_rotation_decision(void **state)
     env.assignment = wg_wire_assignment(arena, sc, &asg);
     Wgpb__V1__Envelope *back = round_trip(&env);
     wg_assignment_t ga;
-    assert_int_equal(wg_wire_read_assignment(sc, back->assignment, &ga, why,
-                                             sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_assignment(sc, back->assignment, &ga, why, sizeof why), 0);
     assert_memory_equal(&ga, &asg, sizeof asg);
     wg_wire_free(back);
 
@@ -117,19 +118,19 @@ test_assignment_rotation_decision(void **state)
     env.rotation = wg_wire_rotation(arena, sc, &rot);
     back = round_trip(&env);
     wg_rotation_t gr;
-    assert_int_equal(wg_wire_read_rotation(sc, back->rotation, &gr, why,
-                                           sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_rotation(sc, back->rotation, &gr, why, sizeof why), 0);
     assert_memory_equal(&gr, &rot, sizeof rot);
     wg_wire_free(back);
 
-    wg_decision_t d = {.reinforce_mask = 0x6, .robust_roe = true,
-                       .recommit = true};
+    wg_decision_t d = {
+        .reinforce_mask = 0x6, .robust_roe = true, .recommit = true};
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
     env.decision = wg_wire_decision(arena, sc, &d);
     back = round_trip(&env);
     wg_decision_t gd;
-    assert_int_equal(wg_wire_read_decision(sc, back->decision, &gd, why,
-                                           sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_decision(sc, back->decision, &gd, why, sizeof why), 0);
     assert_int_equal(gd.reinforce_mask, 0x6);
     assert_true(gd.robust_roe && gd.recommit);
     wg_wire_free(back);
@@ -150,8 +151,8 @@ test_incidents_and_response(void **state)
     Wgpb__V1__Incident **items = wg_wire_incidents(arena, sc, &inc, &n);
     assert_int_equal(n, 3);
     assert_string_equal(items[1]->nation, "");
-    assert_int_equal(wg_wire_read_incidents(sc, items, n, &gi, why,
-                                            sizeof why), 0);
+    assert_int_equal(wg_wire_read_incidents(sc, items, n, &gi, why, sizeof why),
+                     0);
     assert_memory_equal(&gi.items[0], &inc.items[0], 3 * sizeof inc.items[0]);
 
     /* A nation answers only its own incidents. */
@@ -164,8 +165,8 @@ test_incidents_and_response(void **state)
     env.response = wg_wire_response(arena, &inc, 0, &r);
     Wgpb__V1__Envelope *back = round_trip(&env);
     assert_int_equal(back->response->n_answers, 1);
-    assert_int_equal(wg_wire_read_response(&inc, back->response, &gr, why,
-                                           sizeof why), 0);
+    assert_int_equal(
+        wg_wire_read_response(&inc, back->response, &gr, why, sizeof why), 0);
     assert_int_equal(gr.action[0], WG_ROE_RETURN_FIRE);
     assert_int_equal(gr.action[2], 0);
     wg_wire_free(back);

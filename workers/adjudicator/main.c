@@ -26,8 +26,8 @@
 #include "wg/wire.h"
 
 #include <errno.h>
-#include <sodium.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +214,7 @@ umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
         uv_timer_start(&a->end_timer, end_timer_cb, 300, 0);
 }
 
-static void
-deadline_cb(uv_timer_t *t);
+static void deadline_cb(uv_timer_t *t);
 
 /* After anything that may have started a phase: re-arm the deadline. */
 static void
@@ -469,7 +468,8 @@ parse_options(int argc, char **argv, options_t *o)
             else if (strcmp(optarg, "never") == 0)
                 o->fsync = WG_FSYNC_NEVER;
             else {
-                fprintf(stderr, "wg-adjudicator: --fsync: every-turn or never\n");
+                fprintf(stderr,
+                        "wg-adjudicator: --fsync: every-turn or never\n");
                 return 2;
             }
             break;
@@ -573,8 +573,7 @@ load_overrides(adjudicator_t *a, const options_t *o, const wg_scenario_t *sc)
                     ? 0
                     : 1 + wg_scenario_nation_index(sc, role);
         if (k < 0 || (k == 0 && strcmp(role, "command") != 0)) {
-            fprintf(stderr, "wg-adjudicator: --override: no role '%s'\n",
-                    role);
+            fprintf(stderr, "wg-adjudicator: --override: no role '%s'\n", role);
             return 2;
         }
         wg_config_error_t err;
@@ -606,8 +605,7 @@ run_loop(adjudicator_t *a, const options_t *o)
     const wg_scenario_t *sc = wg_umpire_scenario(a->umpire);
     if (uv_loop_init(&a->loop) < 0)
         return 1;
-    wg_bus_config_t bc = {.router_endpoint = o->router,
-                          .pub_endpoint = o->pub};
+    wg_bus_config_t bc = {.router_endpoint = o->router, .pub_endpoint = o->pub};
     int brc;
     a->bus = wg_bus_new_hub(&a->loop, &bc, recv_cb, a, &brc);
     if (a->bus == NULL) {

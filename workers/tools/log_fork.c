@@ -47,9 +47,9 @@ typedef struct {
 
 typedef struct {
     wg_log_writer_t *w;
-    fifo_t made;              /* records with seq != 0, to match */
-    fifo_t errors;            /* error replies made, to match */
-    uint8_t *last_ts;         /* last phase start broadcast, packed */
+    fifo_t made;      /* records with seq != 0, to match */
+    fifo_t errors;    /* error replies made, to match */
+    uint8_t *last_ts; /* last phase start broadcast, packed */
     size_t last_ts_len;
     int write_rc;
 } fork_t;
@@ -258,7 +258,8 @@ load_swaps(const fork_opts_t *o, const wg_scenario_t *sc,
                  o->swap_spec[i]);
         int k = role_key(sc, role);
         if (k < 0) {
-            fprintf(stderr, "wg-log fork: no role '%s' in the scenario\n", role);
+            fprintf(stderr, "wg-log fork: no role '%s' in the scenario\n",
+                    role);
             return EXIT_USAGE;
         }
         if (o->swap_is_orders[i]) {
@@ -294,9 +295,8 @@ is_input(const Wgpb__V1__Envelope *env)
 /* Follows the record while it holds; returns the turn where the fork first
  * differs, or 0 if it never did. */
 static uint32_t
-follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f,
-       const wg_scenario_t *sc, const fork_opts_t *o,
-       const wg_bot_t *const swaps[N_KEYS])
+follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
+       const fork_opts_t *o, const wg_bot_t *const swaps[N_KEYS])
 {
     const uint8_t *rec;
     size_t len;
@@ -308,9 +308,9 @@ follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f,
         uint32_t turn = env->turn;
         bool error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
         bool input = !error && is_input(env);
-        int key = input ? wg_umpire_role_key(u, env->sender_role,
-                                             env->sender_nation)
-                        : -1;
+        int key =
+            input ? wg_umpire_role_key(u, env->sender_role, env->sender_nation)
+                  : -1;
         bool join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
         wg_wire_free(env);
         bool empty;
@@ -321,8 +321,7 @@ follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f,
                 wg_log_writer_append(f->w, rec, len);
             continue;
         }
-        if (input && !join && key >= 0 && swaps[key] != NULL &&
-            turn >= o->at) {
+        if (input && !join && key >= 0 && swaps[key] != NULL && turn >= o->at) {
             Wgpb__V1__Envelope *ts = last_phase_start(f);
             if (ts != NULL)
                 play(u, ts, sc, swaps[key], key);
@@ -388,7 +387,8 @@ wg_log_cmd_fork(int argc, char **argv)
     if (!wg_umpire_done(u))
         play_out(u, &f, sc, swaps);
     if (f.write_rc < 0) {
-        fprintf(stderr, "wg-log fork: %s: %s\n", o.out, wg_strerror(f.write_rc));
+        fprintf(stderr, "wg-log fork: %s: %s\n", o.out,
+                wg_strerror(f.write_rc));
         rc = EXIT_USAGE;
     } else {
         printf("forked %s at turn %u into %s: %llu records; ", o.in, o.at,

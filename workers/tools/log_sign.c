@@ -88,9 +88,8 @@ int
 wg_log_cmd_keygen(int argc, char **argv)
 {
     if (argc != 2 || argv[1][0] == '-') {
-        fputs(keygen_usage, argc == 2 && strcmp(argv[1], "--help") == 0
-                                ? stdout
-                                : stderr);
+        fputs(keygen_usage,
+              argc == 2 && strcmp(argv[1], "--help") == 0 ? stdout : stderr);
         return argc == 2 && strcmp(argv[1], "--help") == 0 ? 0 : EXIT_USAGE;
     }
     if (sodium_init() < 0)
@@ -107,7 +106,8 @@ wg_log_cmd_keygen(int argc, char **argv)
             close(fd);
         return EXIT_USAGE;
     }
-    fprintf(f, "wg-ed25519-secret %s\n", sodium_bin2hex(hex, sizeof hex, sk, sizeof sk));
+    fprintf(f, "wg-ed25519-secret %s\n",
+            sodium_bin2hex(hex, sizeof hex, sk, sizeof sk));
     fclose(f);
     sodium_memzero(sk, sizeof sk);
     snprintf(path, sizeof path, "%s.pub", argv[1]);
@@ -116,7 +116,8 @@ wg_log_cmd_keygen(int argc, char **argv)
         fprintf(stderr, "wg-log keygen: %s: cannot create\n", path);
         return EXIT_USAGE;
     }
-    fprintf(f, "wg-ed25519-public %s\n", sodium_bin2hex(hex, sizeof hex, pk, sizeof pk));
+    fprintf(f, "wg-ed25519-public %s\n",
+            sodium_bin2hex(hex, sizeof hex, pk, sizeof pk));
     fclose(f);
     printf("wrote %s.key and %s.pub\n", argv[1], argv[1]);
     return 0;
@@ -194,8 +195,7 @@ wg_log_check_signature(const char *log, const char *sig_path,
     uint8_t pk[crypto_sign_PUBLICKEYBYTES], link[32], signed_link[32];
     uint8_t sig[crypto_sign_BYTES];
     unsigned turn = 0;
-    if (!read_hex_line(pub_path, "wg-ed25519-public", pk, sizeof pk, NULL,
-                       0)) {
+    if (!read_hex_line(pub_path, "wg-ed25519-public", pk, sizeof pk, NULL, 0)) {
         printf("signature: %s is not a wg public key\n", pub_path);
         return false;
     }

@@ -55,7 +55,8 @@ static int
 visibility(const Wgpb__V1__Envelope *env, const char *role)
 {
     if (strcmp(role, "umpire") == 0)
-        return env->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR || is_default(env)
+        return env->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR ||
+                       is_default(env)
                    ? 'r'
                    : 's';
     if (env->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR) {
@@ -151,8 +152,7 @@ open_reader(const char *path, wg_log_reader_t **r)
 
 /* Walks the log; calls fn for each decodable record. Stops at a torn or
  * corrupt frame and says where. */
-typedef void (*walk_fn)(const Wgpb__V1__Envelope *env, uint64_t off,
-                        void *arg);
+typedef void (*walk_fn)(const Wgpb__V1__Envelope *env, uint64_t off, void *arg);
 
 static int
 walk(const char *path, walk_fn fn, void *arg)
@@ -167,8 +167,10 @@ walk(const char *path, walk_fn fn, void *arg)
     while ((rc = wg_log_reader_next(r, &rec, &len, &off)) == 1) {
         Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
         if (env == NULL) {
-            fprintf(stderr, "wg-log: %s: record at offset %llu is not an "
-                    "envelope\n", path, (unsigned long long)off);
+            fprintf(stderr,
+                    "wg-log: %s: record at offset %llu is not an "
+                    "envelope\n",
+                    path, (unsigned long long)off);
             continue;
         }
         fn(env, off, arg);
@@ -181,11 +183,12 @@ walk(const char *path, walk_fn fn, void *arg)
     return 0;
 }
 
-/* ---- view ------------------------------------------------------------------ */
+/* ---- view ------------------------------------------------------------------
+ */
 
 typedef struct {
     const char *role;
-    const char *other;     /* --diff-as */
+    const char *other; /* --diff-as */
     bool json;
     bool have_turn;
     uint32_t turn;
@@ -249,8 +252,8 @@ view_cb(const Wgpb__V1__Envelope *env, uint64_t off, void *arg)
     describe(env, d, sizeof d);
     printf("turn %3u seq %6llu %-8s %-11s %s%s %s\n", env->turn,
            (unsigned long long)env->seq, vis == 'r' ? "received" : "sent",
-           wg_wire_payload_name(env), vis == 'r' ? "from " : "by ", sender_name(env),
-           d);
+           wg_wire_payload_name(env), vis == 'r' ? "from " : "by ",
+           sender_name(env), d);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
         env->turn_start->situation != NULL)
         keep_picture(v, env);
@@ -333,14 +336,15 @@ wg_log_cmd_view(int argc, char **argv)
     return rc;
 }
 
-/* ---- diff --------------------------------------------------------------------- */
+/* ---- diff
+ * --------------------------------------------------------------------- */
 
 typedef struct {
     uint32_t turn;
     uint32_t theatre, committed;
-    double coverage;        /* mean over sectors */
+    double coverage; /* mean over sectors */
     uint32_t incidents, kia, wia;
-    double cohesion;        /* sum over nations */
+    double cohesion; /* sum over nations */
     double stability;
     uint32_t escalation;
 } turn_row_t;
@@ -405,8 +409,8 @@ static const char diff_usage[] =
 int
 wg_log_cmd_diff(int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-                      strcmp(argv[1], "-h") == 0)) {
+    if (argc == 2 &&
+        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(diff_usage, stdout);
         return 0;
     }

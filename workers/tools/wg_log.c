@@ -652,7 +652,8 @@ cmd_verify(int argc, char **argv)
                     prog);
             return EXIT_USAGE;
         }
-        if (sig_path != NULL && !wg_log_check_signature(path, sig_path, pub_path))
+        if (sig_path != NULL &&
+            !wg_log_check_signature(path, sig_path, pub_path))
             return EXIT_BAD;
         return 0;
     case WG_REPLAY_DIVERGED:
