@@ -120,59 +120,6 @@ typedef struct {
     int error_code; /* Error.code, for an Error payload */
 } scan_t;
 
-static int
-get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-    uint64_t r = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-        if (*p >= end)
-            return -1;
-        uint8_t b = *(*p)++;
-        r |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *v = r;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-/* Reads one field's key and, for length-delimited fields, the bounds of
- * its bytes; skips other wire types. Returns 0, or -1 on bad bytes. */
-static int
-next_field(const uint8_t **p, const uint8_t *end, uint32_t *num, int *wt,
-           uint64_t *val, const uint8_t **data, size_t *len)
-{
-    uint64_t key;
-    if (get_varint(p, end, &key) < 0 || key >> 3 == 0 || key >> 3 > 0x1fffffff)
-        return -1;
-    *num = (uint32_t)(key >> 3);
-    *wt = (int)(key & 7);
-    switch (*wt) {
-    case 0:
-        return get_varint(p, end, val);
-    case 1:
-    case 5: {
-        size_t n = *wt == 1 ? 8 : 4;
-        if ((size_t)(end - *p) < n)
-            return -1;
-        *p += n;
-        return 0;
-    }
-    case 2: {
-        uint64_t n;
-        if (get_varint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
-            return -1;
-        *data = *p;
-        *len = (size_t)n;
-        *p += n;
-        return 0;
-    }
-    default:
-        return -1; /* groups: never written by wg */
-    }
-}
-
 /* The varint field number `want` inside a sub-message's bytes (the last
  * one, as protobuf reads it); 0 when absent. */
 static uint64_t
@@ -185,7 +132,7 @@ sub_varint(const uint8_t *p, size_t n, uint32_t want)
     const uint8_t *d;
     size_t l;
     while (p < end) {
-        if (next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
             return 0;
         if (num == want && wt == 0)
             found = v;
@@ -206,7 +153,7 @@ scan_envelope(const uint8_t *p, size_t n, scan_t *s)
         uint64_t v = 0;
         const uint8_t *d = NULL;
         size_t l = 0;
-        if (next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
             return -1;
         bool varint = num == F_SENDER_ROLE || num == F_TURN || num == F_PHASE ||
                       num == F_SEQ;

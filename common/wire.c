@@ -730,6 +730,99 @@ wg_wire_pack_spliced(const Wgpb__V1__Envelope *env, const wg_wire_splice_t *sp,
     return 0;
 }
 
+/* ---- reading fields without decoding ----------------------------------- */
+
+static int
+get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*p >= end)
+            return -1;
+        uint8_t b = *(*p)++;
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int
+wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
+                   int *wt, uint64_t *val, const uint8_t **data, size_t *len)
+{
+    uint64_t key;
+    if (get_varint(p, end, &key) < 0 || key >> 3 == 0 || key >> 3 > 0x1fffffff)
+        return -1;
+    *num = (uint32_t)(key >> 3);
+    *wt = (int)(key & 7);
+    switch (*wt) {
+    case 0:
+        return get_varint(p, end, val);
+    case 1:
+    case 5: {
+        size_t n = *wt == 1 ? 8 : 4;
+        if ((size_t)(end - *p) < n)
+            return -1;
+        *p += n;
+        return 0;
+    }
+    case 2: {
+        uint64_t n;
+        if (get_varint(p, end, &n) < 0 || n > (uint64_t)(end - *p))
+            return -1;
+        *data = *p;
+        *len = (size_t)n;
+        *p += n;
+        return 0;
+    }
+    default:
+        return -1; /* groups: never written by wg */
+    }
+}
+
+int
+wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq,
+                wg_wire_buf_t *out)
+{
+    enum { F_SEQ = 5, F_RECIPIENT = 6 };
+    out->len = 0;
+    uint8_t *o = buf_room(out, len + 11);
+    const uint8_t *p = in, *end = in + len;
+    bool stamped = false;
+    while (p < end) {
+        uint32_t num;
+        int wt;
+        uint64_t v;
+        const uint8_t *d, *next = p;
+        size_t l;
+        if (wg_wire_next_field(&next, end, &num, &wt, &v, &d, &l) < 0) {
+            out->len = 0;
+            return WG_EMALFORMED;
+        }
+        if (num >= F_SEQ && !stamped) {
+            if (seq != 0) {
+                *o++ = F_SEQ << 3;
+                o = put_varint(o, seq);
+            }
+            stamped = true;
+        }
+        if (num != F_SEQ && num != F_RECIPIENT) {
+            memcpy(o, p, (size_t)(next - p));
+            o += next - p;
+        }
+        p = next;
+    }
+    if (!stamped && seq != 0) {
+        *o++ = F_SEQ << 3;
+        o = put_varint(o, seq);
+    }
+    out->len = (size_t)(o - out->data);
+    return 0;
+}
+
 int
 wg_wire_read_situation(const wg_scenario_t *sc, const Wgpb__V1__Situation *m,
                        wg_state_t *st)

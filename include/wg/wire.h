@@ -112,6 +112,29 @@ int wg_wire_pack_spliced(const Wgpb__V1__Envelope *env,
                          const wg_wire_splice_t *sp, size_t n,
                          wg_wire_buf_t *out);
 
+/*
+ * Reads the field at *p without decoding it: its number, wire type, value
+ * (varints) or bytes (length-delimited; *data and *len), and moves *p past
+ * it. Returns 0, or -1 for bytes that are not a field (groups included).
+ */
+int wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
+                       int *wt, uint64_t *val, const uint8_t **data,
+                       size_t *len);
+
+/*
+ * The record of an input envelope, made from the bytes it arrived in: its
+ * top-level fields in their order, without its recipient (6) and with seq
+ * (5) set to `seq` (left out when 0), after the fields numbered below 5.
+ * For bytes protobuf-c wrote (every wg worker's, every recorded input) this
+ * is what packing the decoded envelope with that seq gives, and applying it
+ * to its own output changes nothing, so a replay of a record makes the
+ * record again. Nested fields are copied, not decoded. Replaces out's
+ * contents; returns 0, or WG_EMALFORMED for bytes that are not a sequence
+ * of protobuf fields (the caller then packs the decoded envelope).
+ */
+int wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq,
+                    wg_wire_buf_t *out);
+
 /* Incoming: messages to C values. why gets a one-line reason on error. */
 int wg_wire_read_situation(const wg_scenario_t *sc,
                            const Wgpb__V1__Situation *m, wg_state_t *st);
