@@ -531,6 +531,12 @@ wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
     return rc;
 }
 
+bool
+wg_log_reader_whole(const wg_log_reader_t *self)
+{
+    return self->base == 0 && self->have == self->size;
+}
+
 void
 wg_log_reader_rewind(wg_log_reader_t *self)
 {

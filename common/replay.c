@@ -3,22 +3,36 @@
  *
  * Owns, during one call, a log reader, a scenario, an umpire and a queue of
  * the envelopes the umpire produced but the walk has not yet matched with a
- * record. Single-threaded, no I/O but reading the log. Problems are
- * reported in the wg_replay_report_t, never asserted: a log is input.
+ * record. Problems are reported in the wg_replay_report_t, never asserted:
+ * a log is input.
  *
  * Speed: verify must keep up with a million records a second, so the walk
- * never decodes a record it only compares. It reads the Envelope's
+ * never decodes a record it only compares, and splits the work in two.
+ * A reader thread reads each frame, checks its CRC, reads the Envelope's
  * top-level fields with a small scanner (sender, turn, seq, provenance
- * source, payload type), hands inputs to the umpire as bytes, and compares
- * the umpire's output with the record byte for byte; only a difference is
- * decoded, to name the field.
+ * source, payload type) and computes the record's SHA-256 for the hash
+ * chain, a ring of slots ahead of the walk. The walk (the calling thread)
+ * meanwhile loads the scenario, then hands inputs to the umpire as bytes
+ * and compares the umpire's output with the records byte for byte; only a
+ * difference is decoded, to name the field. The umpire takes the record
+ * digests the reader computed (wg_umpire_set_digest): the digest of the
+ * k-th record it makes is that of the k-th record of the log that is not
+ * an Error, which is the one the walk compares it with, so a digest of a
+ * record that differs from what the umpire made is never believed. Logs
+ * too big to be read whole, or a thread that cannot start, take the same
+ * walk with the reader's work done in line.
  */
 #include "wg/replay.h"
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/wire.h"
 
+#include "sha256_int.h"
+
 #include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +55,7 @@ typedef struct {
     uint8_t *buf;
     size_t used, bcap;
     uint64_t produced_errors; /* error replies the umpire made */
+    uint64_t pushed;          /* envelopes queued so far */
 } queue_t;
 
 static void *
@@ -71,6 +86,7 @@ queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
     memcpy(q->buf + q->used, bytes, len);
     q->items[q->tail++] = (item_t){q->used, len, env->seq, env->turn};
     q->used += len;
+    q->pushed++;
 }
 
 static void
@@ -193,6 +209,210 @@ scan_envelope(const uint8_t *p, size_t n, scan_t *s)
         }
     }
     return 0;
+}
+
+/* ---- the reader, ahead of the walk ------------------------------------------
+ */
+
+/* One frame as the reader found it. */
+typedef struct {
+    int rc; /* wg_log_reader_next's: 1 a record, 0 the end, < 0 an error */
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    uint64_t index;  /* wg_log_reader_index() after it */
+    bool envelope;   /* rc == 1 and the bytes are a wgpb.v1.Envelope */
+    scan_t s;        /* its top-level fields, when envelope */
+    uint64_t ord;    /* among the records that are not Errors, counting from
+                        0; UINT64_MAX for an Error */
+    bool hashed;     /* digest = SHA-256(rec) */
+    uint8_t digest[32];
+} slot_t;
+
+#define RING 1024 /* slots the reader may run ahead of the walk */
+
+typedef struct {
+    wg_log_reader_t *r;
+    wg_arena_t *arena; /* decoding what the scanner refuses */
+    uint64_t ord;      /* the next record's ordinal */
+    bool threaded;
+    pthread_t thread;
+    slot_t *ring;              /* RING slots, or 1 in line */
+    _Atomic uint64_t published; /* slots filled so far */
+    _Atomic uint64_t consumed;  /* slots the walk is done with */
+    _Atomic bool stop;          /* the walk ended: the thread stops */
+} ahead_t;
+
+/* Reads the next frame into s: the reader's half of the work. */
+static void
+fill_slot(ahead_t *a, slot_t *s)
+{
+    s->rc = wg_log_reader_next(a->r, &s->rec, &s->len, &s->off);
+    s->index = wg_log_reader_index(a->r);
+    s->envelope = false;
+    s->hashed = false;
+    s->ord = UINT64_MAX;
+    if (s->rc != 1)
+        return;
+    if (scan_envelope(s->rec, s->len, &s->s) < 0) {
+        /* Let protobuf-c decide: the scanner is strict. */
+        wg_arena_reset(a->arena);
+        const Wgpb__V1__Envelope *env =
+            wg_wire_unpack_in(a->arena, s->rec, s->len);
+        if (env == NULL)
+            return;
+        scan_t *p = &s->s;
+        memset(p, 0, sizeof *p);
+        p->sender_role = (int)env->sender_role;
+        snprintf(p->nation, sizeof p->nation, "%s",
+                 env->sender_nation ? env->sender_nation : "");
+        p->turn = env->turn;
+        p->seq = env->seq;
+        p->source = env->provenance ? (int)env->provenance->source : 0;
+        p->payload = (int)env->payload_case;
+        if (p->payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+            p->error_code = (int)env->error->code;
+    }
+    s->envelope = true;
+    if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+        return;
+    s->ord = a->ord++;
+    /* What the umpire hashes for the chain: records of the total order
+     * but the results (see take_record in umpire.c). */
+    if (a->threaded && s->s.seq != 0 &&
+        s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+        wg__sha256(s->rec, s->len, s->digest);
+        s->hashed = true;
+    }
+}
+
+/* A short wait for the other thread: spin a little, then yield. */
+static void
+pause_briefly(unsigned *spins)
+{
+    if (++*spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    } else {
+        sched_yield();
+    }
+}
+
+static void *
+reader_main(void *arg)
+{
+    ahead_t *a = arg;
+    for (uint64_t i = 0;; i++) {
+        unsigned spins = 0;
+        while (i - atomic_load_explicit(&a->consumed, memory_order_acquire) >=
+               RING) {
+            if (atomic_load_explicit(&a->stop, memory_order_relaxed))
+                return NULL;
+            pause_briefly(&spins);
+        }
+        if (atomic_load_explicit(&a->stop, memory_order_relaxed))
+            return NULL;
+        slot_t *s = &a->ring[i % RING];
+        fill_slot(a, s);
+        atomic_store_explicit(&a->published, i + 1, memory_order_release);
+        if (s->rc != 1 || !s->envelope)
+            return NULL; /* the walk stops at the end or at a bad record */
+    }
+}
+
+/* Starts the reader: in a thread when the whole file is in memory (the
+ * records then stay where they are while the walk uses them), else in
+ * line. */
+static int
+ahead_start(ahead_t *a, wg_log_reader_t *r)
+{
+    memset(a, 0, sizeof *a);
+    a->r = r;
+    a->arena = wg_arena_new();
+    a->threaded = wg_log_reader_whole(r);
+    a->ring = calloc(a->threaded ? RING : 1, sizeof *a->ring);
+    if (a->ring == NULL)
+        return -1;
+    if (a->threaded && pthread_create(&a->thread, NULL, reader_main, a) != 0)
+        a->threaded = false;
+    return 0;
+}
+
+/* Slot i of the walk (i counts from 0, one more each call): waits for the
+ * reader, or reads it in line. Slots before i are given back. */
+static const slot_t *
+ahead_slot(ahead_t *a, uint64_t i)
+{
+    if (!a->threaded) {
+        fill_slot(a, &a->ring[0]);
+        return &a->ring[0];
+    }
+    atomic_store_explicit(&a->consumed, i, memory_order_release);
+    unsigned spins = 0;
+    while (atomic_load_explicit(&a->published, memory_order_acquire) <= i)
+        pause_briefly(&spins);
+    return &a->ring[i % RING];
+}
+
+/* The digest the reader computed of the k-th record that is not an Error,
+ * looked for from slot i (the walk's) on; false when there is none (the
+ * log ends before it, it is too far ahead, or the reader works in line). */
+static bool
+ahead_digest(ahead_t *a, uint64_t i, uint64_t k, uint8_t out[32])
+{
+    if (!a->threaded)
+        return false;
+    for (uint64_t j = i; j < i + RING; j++) {
+        unsigned spins = 0;
+        uint64_t pub;
+        while ((pub = atomic_load_explicit(&a->published,
+                                           memory_order_acquire)) <= j) {
+            const slot_t *last = pub > 0 ? &a->ring[(pub - 1) % RING] : NULL;
+            if (last != NULL && (last->rc != 1 || !last->envelope))
+                return false; /* the reader has stopped */
+            pause_briefly(&spins);
+        }
+        const slot_t *s = &a->ring[j % RING];
+        if (s->rc != 1 || !s->envelope || (s->ord != UINT64_MAX && s->ord > k))
+            return false;
+        if (s->ord == k) {
+            if (!s->hashed)
+                return false;
+            memcpy(out, s->digest, 32);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+ahead_stop(ahead_t *a)
+{
+    if (a->threaded) {
+        atomic_store_explicit(&a->stop, true, memory_order_relaxed);
+        pthread_join(a->thread, NULL);
+        a->threaded = false;
+    }
+    free(a->ring);
+    a->ring = NULL;
+    wg_arena_destroy(&a->arena);
+}
+
+/* The umpire's digest callback during a walk. */
+typedef struct {
+    ahead_t *ahead;
+    const queue_t *q;
+    uint64_t slot; /* the walk's slot */
+} digest_ctx_t;
+
+static void
+digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
+{
+    digest_ctx_t *d = arg;
+    /* The envelope being made is the next one queued: number q->pushed. */
+    if (!ahead_digest(d->ahead, d->slot, d->q->pushed, out))
+        wg__sha256(bytes, len, out);
 }
 
 /* ---- field-by-field comparison ------------------------------------------- */
@@ -581,101 +801,94 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
                  wg_strerror(rc));
         return finish(rep, WG_REPLAY_UNREADABLE);
     }
+    /* The reader starts on the records while the scenario loads. */
+    ahead_t ahead;
+    if (ahead_start(&ahead, r) < 0) {
+        snprintf(rep->detail, sizeof rep->detail, "out of memory");
+        ahead_stop(&ahead);
+        wg_log_reader_destroy(&r);
+        return finish(rep, WG_REPLAY_UNREADABLE);
+    }
     const wg_log_header_t *hdr = wg_log_reader_header(r);
     wg_scenario_t *sc = load_scenario(hdr, rep);
-    if (sc == NULL) {
-        wg_log_reader_destroy(&r);
-        return finish(rep, rep->status);
+    wg_replay_status_t status =
+        sc == NULL ? rep->status : check_options(opt, sc, rep);
+    queue_t q;
+    memset(&q, 0, sizeof q);
+    wg_umpire_t *u = NULL;
+    if (status == WG_REPLAY_OK) {
+        u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len,
+                          produced_cb, &q);
+        if (u == NULL) {
+            snprintf(rep->detail, sizeof rep->detail, "out of memory");
+            status = WG_REPLAY_UNREADABLE;
+        }
     }
-    wg_replay_status_t status = check_options(opt, sc, rep);
     if (status != WG_REPLAY_OK) {
+        ahead_stop(&ahead);
         free(sc);
         wg_log_reader_destroy(&r);
         return finish(rep, status);
     }
+    digest_ctx_t dctx = {&ahead, &q, 0};
+    wg_umpire_set_digest(u, digest_from_log, &dctx);
 
-    queue_t q;
-    memset(&q, 0, sizeof q);
-    wg_umpire_t *u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len,
-                                   produced_cb, &q);
-    if (u == NULL) {
-        snprintf(rep->detail, sizeof rep->detail, "out of memory");
-        free(sc);
-        wg_log_reader_destroy(&r);
-        return finish(rep, WG_REPLAY_UNREADABLE);
-    }
-    wg_arena_t *arena = wg_arena_new(); /* fallback decoding only */
     uint64_t recorded_errors = 0;
-    const uint8_t *rec;
-    size_t len;
-    uint64_t off = 0;
     int saved_level = wg_diag_level;
     wg_diag_level = WG_DIAG_ERR; /* the live run already said all this */
-    for (;;) {
-        rc = wg_log_reader_next(r, &rec, &len, &off);
-        if (rc == 0)
+    for (uint64_t i = 0;; i++) {
+        const slot_t *sl = ahead_slot(&ahead, i);
+        dctx.slot = i;
+        if (sl->rc == 0)
             break;
-        if (rc == WG_ETORN) {
+        if (sl->rc == WG_ETORN) {
             rep->torn = true;
-            rep->torn_offset = off;
+            rep->torn_offset = sl->off;
             break;
         }
-        if (rc < 0) {
-            rep->offset = off;
-            rep->index = wg_log_reader_index(r);
+        if (sl->rc < 0) {
+            rep->offset = sl->off;
+            rep->index = sl->index;
             expect_here(&q, u, rep);
             snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
                      "%s: the frame fails its CRC or its length is "
                      "impossible; not decoded",
-                     wg_strerror(rc));
+                     wg_strerror(sl->rc));
             status = WG_REPLAY_CORRUPT;
             break;
         }
+        const uint8_t *rec = sl->rec;
+        size_t len = sl->len;
         rep->records++;
-        rep->offset = off;
+        rep->offset = sl->off;
         rep->index = rep->records - 1;
-        scan_t s;
-        if (scan_envelope(rec, len, &s) < 0) {
-            /* Let protobuf-c decide: the scanner is strict. */
-            wg_arena_reset(arena);
-            const Wgpb__V1__Envelope *env = wg_wire_unpack_in(arena, rec, len);
-            if (env == NULL) {
-                expect_here(&q, u, rep);
-                snprintf(rep->field, sizeof rep->field, "(record)");
-                snprintf(rep->detail, sizeof rep->detail,
-                         "record #%" PRIu64 " at offset %" PRIu64
-                         " passes its CRC but is not a wgpb.v1.Envelope",
-                         rep->index, off);
-                status = WG_REPLAY_CORRUPT;
-                break;
-            }
-            memset(&s, 0, sizeof s);
-            s.sender_role = (int)env->sender_role;
-            snprintf(s.nation, sizeof s.nation, "%s",
-                     env->sender_nation ? env->sender_nation : "");
-            s.turn = env->turn;
-            s.seq = env->seq;
-            s.source = env->provenance ? (int)env->provenance->source : 0;
-            s.payload = (int)env->payload_case;
-            if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
-                s.error_code = (int)env->error->code;
+        if (!sl->envelope) {
+            expect_here(&q, u, rep);
+            snprintf(rep->field, sizeof rep->field, "(record)");
+            snprintf(rep->detail, sizeof rep->detail,
+                     "record #%" PRIu64 " at offset %" PRIu64
+                     " passes its CRC but is not a wgpb.v1.Envelope",
+                     rep->index, sl->off);
+            status = WG_REPLAY_CORRUPT;
+            break;
         }
-        rep->turn = s.turn;
-        rep->seq = s.seq;
-        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR) {
+        const scan_t *s = &sl->s;
+        rep->turn = s->turn;
+        rep->seq = s->seq;
+        if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR) {
             rep->errors++;
-            take_error(&q, &recorded_errors, &s, u);
+            take_error(&q, &recorded_errors, s, u);
             continue;
         }
-        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+        if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
             rep->turns++;
-        if (s.payload == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_END)
             rep->finished = true;
-        if (is_recorded_input(&s)) {
-            int key = s.payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
+        if (is_recorded_input(s)) {
+            int key = s->payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
                           ? -1
-                          : wg_umpire_role_key(u, s.sender_role, s.nation);
+                          : wg_umpire_role_key(u, s->sender_role, s->nation);
             wg_umpire_receive(u, key, rec, len, NULL);
         }
         if (q.head == q.tail) {
@@ -706,6 +919,9 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         rep->compared++;
     }
     wg_diag_level = saved_level;
+    /* From here the umpire computes its own digests. */
+    ahead_stop(&ahead);
+    wg_umpire_set_digest(u, NULL, NULL);
     if (status == WG_REPLAY_OK && q.head != q.tail && rep->finished) {
         snprintf(rep->field, sizeof rep->field, "(end of log)");
         snprintf(rep->detail, sizeof rep->detail,
@@ -719,7 +935,6 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
             opt->pending(q.buf + q.items[i].off, q.items[i].len,
                          opt->pending_arg);
     queue_clear(&q);
-    wg_arena_destroy(&arena);
     wg_log_reader_destroy(&r);
     if (umpire_out != NULL && status == WG_REPLAY_OK) {
         wg_umpire_set_output(u, NULL, NULL);

@@ -76,6 +76,10 @@ const wg_log_header_t *wg_log_reader_header(const wg_log_reader_t *self);
  */
 int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
                        uint64_t *offset);
+/* Whether the whole file is in the reader's memory (files up to a few
+ * MiB): then the records it hands out stay valid until destroy, and a
+ * reader thread may hand them to another. */
+bool wg_log_reader_whole(const wg_log_reader_t *self);
 /* Moves back to the first record. */
 void wg_log_reader_rewind(wg_log_reader_t *self);
 /* Frames handed out (or skipped by resync) so far: after an error, the

@@ -65,6 +65,19 @@ void wg_umpire_destroy(wg_umpire_t **self_p);
 void wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg);
 
 /*
+ * Who computes the SHA-256 of each record the umpire makes, for the hash
+ * chain: cb(bytes, len, out, arg) must write SHA-256(bytes) to out. NULL
+ * (the default) computes it in the call. A replay sets one that takes the
+ * digest a reader thread already computed of the record those bytes must
+ * equal; the replay compares the two records, so a digest taken from a
+ * record that differs is never believed.
+ */
+typedef void (*wg_umpire_digest_cb)(const uint8_t *bytes, size_t len,
+                                    uint8_t out[32], void *arg);
+void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb,
+                          void *arg);
+
+/*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is
  * answered with Welcome and *joined_key (if not NULL) gets the role key to
  * bind the peer to; -1 otherwise. Returns 0 if accepted, else a negative
