@@ -220,12 +220,12 @@ typedef struct {
     const uint8_t *rec;
     size_t len;
     uint64_t off;
-    uint64_t index;  /* wg_log_reader_index() after it */
-    bool envelope;   /* rc == 1 and the bytes are a wgpb.v1.Envelope */
-    scan_t s;        /* its top-level fields, when envelope */
-    uint64_t ord;    /* among the records that are not Errors, counting from
-                        0; UINT64_MAX for an Error */
-    bool hashed;     /* digest = SHA-256(rec) */
+    uint64_t index; /* wg_log_reader_index() after it */
+    bool envelope;  /* rc == 1 and the bytes are a wgpb.v1.Envelope */
+    scan_t s;       /* its top-level fields, when envelope */
+    uint64_t ord;   /* among the records that are not Errors, counting from
+                       0; UINT64_MAX for an Error */
+    bool hashed;    /* digest = SHA-256(rec) */
     uint8_t digest[32];
 } slot_t;
 
@@ -237,7 +237,7 @@ typedef struct {
     uint64_t ord;      /* the next record's ordinal */
     bool threaded;
     pthread_t thread;
-    slot_t *ring;              /* RING slots, or 1 in line */
+    slot_t *ring;               /* RING slots, or 1 in line */
     _Atomic uint64_t published; /* slots filled so far */
     _Atomic uint64_t consumed;  /* slots the walk is done with */
     _Atomic bool stop;          /* the walk ended: the thread stops */
@@ -322,15 +322,15 @@ reader_main(void *arg)
 }
 
 /* Starts the reader: in a thread when the whole file is in memory (the
- * records then stay where they are while the walk uses them), else in
- * line. */
+ * records then stay where they are while the walk uses them) and the
+ * caller did not ask for in line. */
 static int
-ahead_start(ahead_t *a, wg_log_reader_t *r)
+ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
 {
     memset(a, 0, sizeof *a);
     a->r = r;
     a->arena = wg_arena_new();
-    a->threaded = wg_log_reader_whole(r);
+    a->threaded = !in_line && wg_log_reader_whole(r);
     a->ring = calloc(a->threaded ? RING : 1, sizeof *a->ring);
     if (a->ring == NULL)
         return -1;
@@ -803,7 +803,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     }
     /* The reader starts on the records while the scenario loads. */
     ahead_t ahead;
-    if (ahead_start(&ahead, r) < 0) {
+    if (ahead_start(&ahead, r, opt->in_line) < 0) {
         snprintf(rep->detail, sizeof rep->detail, "out of memory");
         ahead_stop(&ahead);
         wg_log_reader_destroy(&r);

@@ -36,11 +36,11 @@ struct wg_umpire {
     wg_umpire_out_cb cb;
     void *arg;
     wg_state_t *st;
-    wg_arena_t *arena;    /* outgoing messages, reset after each emit */
-    wg_arena_t *in_arena; /* the input being handled, reset per input */
+    wg_arena_t *arena;       /* outgoing messages, reset after each emit */
+    wg_arena_t *in_arena;    /* the input being handled, reset per input */
     const uint8_t *in_bytes; /* ... and its bytes, during the call */
     size_t in_len;
-    uint8_t *out_buf;     /* the packed envelope being emitted */
+    uint8_t *out_buf; /* the packed envelope being emitted */
     size_t out_cap;
     wg_wire_buf_t fields; /* payload fields encoded from the state */
     wg_wire_buf_t packed; /* an envelope packed with them */

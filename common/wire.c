@@ -784,8 +784,7 @@ wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
 }
 
 int
-wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq,
-                wg_wire_buf_t *out)
+wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq, wg_wire_buf_t *out)
 {
     enum { F_SEQ = 5, F_RECIPIENT = 6 };
     out->len = 0;

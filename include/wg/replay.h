@@ -74,6 +74,10 @@ typedef struct {
      * continued log still verifies). */
     wg_replay_pending_cb pending;
     void *pending_arg;
+    /* Do the reader's work (CRC, scan, record digests) in the calling
+     * thread, as for a log too big to hold in memory, instead of a
+     * reader thread ahead of the walk. The result is the same. */
+    bool in_line;
 } wg_replay_options_t;
 
 /*

@@ -74,8 +74,7 @@ void wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg);
  */
 typedef void (*wg_umpire_digest_cb)(const uint8_t *bytes, size_t len,
                                     uint8_t out[32], void *arg);
-void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb,
-                          void *arg);
+void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg);
 
 /*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is

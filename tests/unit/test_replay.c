@@ -139,11 +139,34 @@ fix_crc(uint8_t *b, const frame_t *f)
     wr32(b + f->off + 4, crc);
 }
 
+/* Replays with the reader thread, and again with the reader's work in
+ * line: both walks must report the same, field for field. */
 static wg_replay_status_t
 replay(const char *path, const wg_replay_options_t *opt,
        wg_replay_report_t *rep)
 {
-    return wg_replay_log(path, opt, rep, NULL, NULL);
+    wg_replay_options_t o = {0};
+    if (opt != NULL)
+        o = *opt;
+    o.in_line = false;
+    wg_replay_status_t st = wg_replay_log(path, &o, rep, NULL, NULL);
+    wg_replay_report_t again;
+    o.in_line = true;
+    assert_int_equal(wg_replay_log(path, &o, &again, NULL, NULL), st);
+    assert_int_equal(again.records, rep->records);
+    assert_int_equal(again.compared, rep->compared);
+    assert_int_equal(again.errors, rep->errors);
+    assert_int_equal(again.turns, rep->turns);
+    assert_int_equal(again.torn, rep->torn);
+    assert_int_equal(again.torn_offset, rep->torn_offset);
+    assert_int_equal(again.finished, rep->finished);
+    assert_int_equal(again.turn, rep->turn);
+    assert_int_equal(again.seq, rep->seq);
+    assert_int_equal(again.offset, rep->offset);
+    assert_int_equal(again.index, rep->index);
+    assert_string_equal(again.field, rep->field);
+    assert_string_equal(again.detail, rep->detail);
+    return st;
 }
 
 /* ---- recording an exercise in-process ------------------------------------ */
@@ -434,28 +457,33 @@ test_other_scenario(void **state)
     assert_int_equal(replay(fx->ref, &opt, &rep), WG_REPLAY_UNREADABLE);
 }
 
-/* A TurnResult with one byte changed and its CRC made good again: a
- * consistent frame with another content, caught at that record. */
+/* A TurnResult, a TurnStart or an order with one byte changed and its CRC
+ * made good again: a consistent frame with another content, caught at that
+ * record (the reader thread's digest of it is never believed). */
 static void
 test_flipped_result(void **state)
 {
     (void)state;
-    const frame_t *f = middle(WGPB__V1__ENVELOPE__PAYLOAD_RESULT);
+    static const int kinds[] = {WGPB__V1__ENVELOPE__PAYLOAD_RESULT,
+                                WGPB__V1__ENVELOPE__PAYLOAD_TURN_START,
+                                WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE};
     uint8_t *b = malloc(fx->size);
     assert_non_null(b);
-    for (size_t k = 1; k < 8; k++) { /* several spots of the record */
-        memcpy(b, fx->bytes, fx->size);
-        b[f->off + 8 + f->len * k / 8] ^= 0x10;
-        fix_crc(b, f);
-        write_all(fx->path, b, fx->size);
-        wg_replay_report_t rep;
-        wg_replay_status_t st = replay(fx->path, NULL, &rep);
-        assert_true(st == WG_REPLAY_DIVERGED || st == WG_REPLAY_CORRUPT);
-        assert_int_equal(rep.offset, f->off);
-        assert_int_equal(rep.seq, f->seq);
-        assert_int_equal(rep.turn, f->turn);
-        assert_true(rep.field[0] != '\0');
-    }
+    for (size_t kind = 0; kind < 3; kind++)
+        for (size_t k = 1; k < 8; k++) { /* several spots of the record */
+            const frame_t *f = middle(kinds[kind]);
+            memcpy(b, fx->bytes, fx->size);
+            b[f->off + 8 + f->len * k / 8] ^= 0x10;
+            fix_crc(b, f);
+            write_all(fx->path, b, fx->size);
+            wg_replay_report_t rep;
+            wg_replay_status_t st = replay(fx->path, NULL, &rep);
+            assert_true(st == WG_REPLAY_DIVERGED || st == WG_REPLAY_CORRUPT);
+            assert_int_equal(rep.offset, f->off);
+            assert_int_equal(rep.seq, f->seq);
+            assert_int_equal(rep.turn, f->turn);
+            assert_true(rep.field[0] != '\0');
+        }
     free(b);
 }
 

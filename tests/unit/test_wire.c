@@ -252,6 +252,87 @@ test_unpack_garbage(void **state)
     }
 }
 
+/* An input's record from its bytes: what packing the decoded envelope with
+ * the seq gives, for protobuf-c's bytes; a fixed point on its own output
+ * for other orders of fields; refusal of bytes that are not fields. */
+static void
+test_restamp(void **state)
+{
+    (void)state;
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__RotationOrders r = WGPB__V1__ROTATION_ORDERS__INIT;
+    Wgpb__V1__Provenance pv = WGPB__V1__PROVENANCE__INIT;
+    uint32_t relieve[3] = {4, 300, 12};
+    env.sender_role = WGPB__V1__ROLE__ROLE_CONTINGENT;
+    env.sender_nation = "FRA";
+    env.turn = 7;
+    env.phase = WGPB__V1__PHASE__PHASE_ROTATE;
+    env.recipient = "command"; /* dropped from the record */
+    pv.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT;
+    pv.agent = "test/1";
+    env.provenance = &pv;
+    r.n_relieve = 3;
+    r.relieve = relieve;
+    r.prepare = 2;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+    env.rotation = &r;
+
+    wg_wire_buf_t out = {0}, again = {0};
+    for (uint64_t in_seq = 0; in_seq < 2; in_seq++) {
+        env.seq = in_seq * 99; /* what a peer claims is ignored */
+        env.recipient = "command";
+        uint8_t *in;
+        size_t in_len;
+        assert_int_equal(wg_wire_pack(&env, &in, &in_len), 0);
+        uint64_t seqs[] = {0, 1, 127, 128, 1u << 20, UINT64_MAX};
+        for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+            env.seq = seqs[i];
+            env.recipient = "";
+            uint8_t *want;
+            size_t want_len;
+            assert_int_equal(wg_wire_pack(&env, &want, &want_len), 0);
+            assert_int_equal(wg_wire_restamp(in, in_len, seqs[i], &out), 0);
+            assert_int_equal(out.len, want_len);
+            assert_memory_equal(out.data, want, want_len);
+            assert_int_equal(
+                wg_wire_restamp(out.data, out.len, seqs[i], &again), 0);
+            assert_int_equal(again.len, out.len);
+            assert_memory_equal(again.data, out.data, out.len);
+            free(want);
+        }
+        free(in);
+    }
+
+    /* Fields out of order (another encoder): seq goes before the first
+     * field numbered 5 or more, and a second pass changes nothing. */
+    static const uint8_t odd[] = {0x18, 0x07,             /* turn 7 */
+                                  0x3a, 0x02, 0x08, 0x01, /* provenance */
+                                  0x08, 0x02,             /* sender_role */
+                                  0x28, 0x05,             /* seq 5 */
+                                  0x32, 0x01, 'x'};       /* recipient */
+    assert_int_equal(wg_wire_restamp(odd, sizeof odd, 9, &out), 0);
+    static const uint8_t want_odd[] = {0x18, 0x07, 0x28, 0x09, 0x3a,
+                                       0x02, 0x08, 0x01, 0x08, 0x02};
+    assert_int_equal(out.len, sizeof want_odd);
+    assert_memory_equal(out.data, want_odd, sizeof want_odd);
+    assert_int_equal(wg_wire_restamp(out.data, out.len, 9, &again), 0);
+    assert_int_equal(again.len, out.len);
+    assert_memory_equal(again.data, out.data, out.len);
+
+    /* Not fields: a truncated varint, a length past the end, a group. */
+    static const uint8_t bad1[] = {0x18, 0x80};
+    static const uint8_t bad2[] = {0x3a, 0x05, 0x01};
+    static const uint8_t bad3[] = {0x0b, 0x0c};
+    assert_int_equal(wg_wire_restamp(bad1, sizeof bad1, 1, &out),
+                     WG_EMALFORMED);
+    assert_int_equal(wg_wire_restamp(bad2, sizeof bad2, 1, &out),
+                     WG_EMALFORMED);
+    assert_int_equal(wg_wire_restamp(bad3, sizeof bad3, 1, &out),
+                     WG_EMALFORMED);
+    wg_wire_buf_free(&out);
+    wg_wire_buf_free(&again);
+}
+
 int
 main(void)
 {
@@ -261,6 +342,7 @@ main(void)
         cmocka_unit_test(test_incidents_and_response),
         cmocka_unit_test(test_readers_refuse),
         cmocka_unit_test(test_unpack_garbage),
+        cmocka_unit_test(test_restamp),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
