@@ -422,6 +422,40 @@ classify_bad(wg_log_reader_t *self, uint64_t off)
     return rc == SCAN_NONE ? WG_ETORN : WG_ECORRUPT;
 }
 
+/* The first n bytes of the file (fewer if it is shorter), read exactly:
+ * window() would read all it can hold. */
+static int
+read_head(wg_log_reader_t *self, size_t n, const uint8_t **p, size_t *avail)
+{
+    if (n > self->size)
+        n = (size_t)self->size;
+    if (n > self->cap) {
+        uint8_t *nb = realloc(self->buf, n);
+        if (nb == NULL)
+            return -ENOMEM;
+        self->buf = nb;
+        self->cap = n;
+    }
+    self->base = 0;
+    while (self->have < n) {
+        ssize_t r = pread(self->fd, self->buf + self->have, n - self->have,
+                          (off_t)self->have);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (r == 0) { /* it shrank under us: it ends here now */
+            self->size = self->have;
+            break;
+        }
+        self->have += (size_t)r;
+    }
+    *p = self->buf;
+    *avail = self->have < n ? self->have : n;
+    return 0;
+}
+
 static int
 reader_from_fd(int fd, wg_log_reader_t **out)
 {
@@ -448,14 +482,15 @@ reader_from_fd(int fd, wg_log_reader_t **out)
     if (self->buf == NULL)
         goto fail_fd;
 
-    /* The preamble, then as much as its length field asks for. */
+    /* The preamble, then as much as its length field asks for; the
+     * records are read when asked for (by a reader thread, say). */
     const uint8_t *p;
     size_t avail;
-    if ((rc = window(self, 0, PREAMBLE_LEN, &p, &avail)) < 0)
+    if ((rc = read_head(self, PREAMBLE_LEN, &p, &avail)) < 0)
         goto fail_buf;
     if (avail >= PREAMBLE_LEN && memcmp(p, MAGIC, MAGIC_LEN) == 0 &&
         rd32(p + 12) <= MAX_HEADER &&
-        (rc = window(self, 0, PREAMBLE_LEN + rd32(p + 12), &p, &avail)) < 0)
+        (rc = read_head(self, PREAMBLE_LEN + rd32(p + 12), &p, &avail)) < 0)
         goto fail_buf;
     rc = header_parse(p, avail, &self->hdr, &self->first, self->writer,
                       sizeof self->writer);
@@ -534,7 +569,9 @@ wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
 bool
 wg_log_reader_whole(const wg_log_reader_t *self)
 {
-    return self->base == 0 && self->have == self->size;
+    /* The first window past the header takes in the rest of the file, and
+     * no later one moves it. */
+    return self->cap > self->size;
 }
 
 void

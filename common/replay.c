@@ -37,80 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the queue of produced envelopes ---------------------------------------
- */
-
-typedef struct {
-    size_t off, len; /* in queue_t.buf */
-    uint64_t seq;
-    uint32_t turn;
-} item_t;
-
-/* The umpire's output waiting to be matched with records. It empties at
- * almost every record, so one byte buffer and one item array serve, reset
- * whenever the queue runs empty. */
-typedef struct {
-    item_t *items;
-    size_t head, tail, cap;
-    uint8_t *buf;
-    size_t used, bcap;
-    uint64_t produced_errors; /* error replies the umpire made */
-    uint64_t pushed;          /* envelopes queued so far */
-} queue_t;
-
-static void *
-grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
-{
-    size_t c = *cap ? *cap : first;
-    while (c < need)
-        c *= 2;
-    p = realloc(p, c * elem);
-    if (p == NULL)
-        abort(); /* out of memory in a tool: nothing sensible is left */
-    *cap = c;
-    return p;
-}
-
-static void
-queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-           size_t len)
-{
-    if (q->head == q->tail) {
-        q->head = q->tail = 0;
-        q->used = 0;
-    }
-    if (q->tail == q->cap)
-        q->items = grow(q->items, &q->cap, q->tail + 1, sizeof(item_t), 16);
-    if (q->used + len > q->bcap)
-        q->buf = grow(q->buf, &q->bcap, q->used + len, 1, 64 * 1024);
-    memcpy(q->buf + q->used, bytes, len);
-    q->items[q->tail++] = (item_t){q->used, len, env->seq, env->turn};
-    q->used += len;
-    q->pushed++;
-}
-
-static void
-queue_clear(queue_t *q)
-{
-    free(q->items);
-    free(q->buf);
-    memset(q, 0, sizeof *q);
-}
-
-static void
-produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-            size_t len, int dest, void *arg)
-{
-    (void)u;
-    (void)dest;
-    queue_t *q = arg;
-    if (env->seq == 0) {
-        q->produced_errors++; /* outside the total order: not compared */
-        return;
-    }
-    queue_push(q, env, bytes, len);
-}
-
 /* ---- a record's top-level fields, without decoding it ----------------------
  */
 
@@ -227,21 +153,32 @@ typedef struct {
                        0; UINT64_MAX for an Error */
     bool hashed;    /* digest = SHA-256(rec) */
     uint8_t digest[32];
+    Wgpb__V1__Envelope *env; /* a recorded input, decoded; else NULL */
 } slot_t;
 
-#define RING 1024 /* slots the reader may run ahead of the walk */
+#define RING 256 /* slots the reader may run ahead of the walk */
 
 typedef struct {
     wg_log_reader_t *r;
-    wg_arena_t *arena; /* decoding what the scanner refuses */
+    wg_arena_t *arena; /* the inputs it decodes, for the whole walk (in
+                          line: what the scanner refuses, for one slot) */
     uint64_t ord;      /* the next record's ordinal */
     bool threaded;
-    pthread_t thread;
     slot_t *ring;               /* RING slots, or 1 in line */
     _Atomic uint64_t published; /* slots filled so far */
     _Atomic uint64_t consumed;  /* slots the walk is done with */
     _Atomic bool stop;          /* the walk ended: the thread stops */
 } ahead_t;
+
+/* Inputs the umpire takes from the log: what the workers sent (not its own
+ * defaults, which it makes again). */
+static bool
+is_recorded_input(const scan_t *s)
+{
+    if (s->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR)
+        return false;
+    return s->source != WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
+}
 
 /* Reads the next frame into s: the reader's half of the work. */
 static void
@@ -251,12 +188,14 @@ fill_slot(ahead_t *a, slot_t *s)
     s->index = wg_log_reader_index(a->r);
     s->envelope = false;
     s->hashed = false;
+    s->env = NULL;
     s->ord = UINT64_MAX;
     if (s->rc != 1)
         return;
+    if (!a->threaded)
+        wg_arena_reset(a->arena);
     if (scan_envelope(s->rec, s->len, &s->s) < 0) {
         /* Let protobuf-c decide: the scanner is strict. */
-        wg_arena_reset(a->arena);
         const Wgpb__V1__Envelope *env =
             wg_wire_unpack_in(a->arena, s->rec, s->len);
         if (env == NULL)
@@ -277,10 +216,13 @@ fill_slot(ahead_t *a, slot_t *s)
     if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
         return;
     s->ord = a->ord++;
+    if (!a->threaded)
+        return;
+    if (is_recorded_input(&s->s))
+        s->env = wg_wire_unpack_in(a->arena, s->rec, s->len);
     /* What the umpire hashes for the chain: records of the total order
      * but the results (see take_record in umpire.c). */
-    if (a->threaded && s->s.seq != 0 &&
-        s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+    if (s->s.seq != 0 && s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
         wg__sha256(s->rec, s->len, s->digest);
         s->hashed = true;
     }
@@ -299,31 +241,101 @@ pause_briefly(unsigned *spins)
     }
 }
 
-static void *
-reader_main(void *arg)
+static void
+reader_run(ahead_t *a)
 {
-    ahead_t *a = arg;
     for (uint64_t i = 0;; i++) {
         unsigned spins = 0;
         while (i - atomic_load_explicit(&a->consumed, memory_order_acquire) >=
                RING) {
             if (atomic_load_explicit(&a->stop, memory_order_relaxed))
-                return NULL;
+                return;
             pause_briefly(&spins);
         }
         if (atomic_load_explicit(&a->stop, memory_order_relaxed))
-            return NULL;
+            return;
         slot_t *s = &a->ring[i % RING];
         fill_slot(a, s);
         atomic_store_explicit(&a->published, i + 1, memory_order_release);
         if (s->rc != 1 || !s->envelope)
-            return NULL; /* the walk stops at the end or at a bad record */
+            return; /* the walk stops at the end or at a bad record */
     }
 }
 
-/* Starts the reader: in a thread when the whole file is in memory (the
- * records then stay where they are while the walk uses them) and the
- * caller did not ask for in line. */
+/*
+ * The reader thread is started once and kept for the walks that follow:
+ * starting a thread costs more than reading a small log. It serves one
+ * walk at a time; a walk that finds it busy (walks in several threads of
+ * one process) reads in line.
+ */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool started;
+    ahead_t *job;  /* the walk it serves, until the walk lets go */
+    bool finished; /* it has left reader_run() for job */
+} reader_thread = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
+                   NULL, false};
+
+static void *
+reader_thread_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&reader_thread.mu);
+    for (;;) {
+        while (reader_thread.job == NULL || reader_thread.finished)
+            pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
+        ahead_t *a = reader_thread.job;
+        pthread_mutex_unlock(&reader_thread.mu);
+        reader_run(a);
+        pthread_mutex_lock(&reader_thread.mu);
+        reader_thread.finished = true;
+        pthread_cond_broadcast(&reader_thread.cv);
+    }
+    return NULL;
+}
+
+/* Gives the walk to the reader thread; false if it cannot take it. */
+static bool
+reader_thread_take(ahead_t *a)
+{
+    bool taken = false;
+    pthread_mutex_lock(&reader_thread.mu);
+    if (!reader_thread.started) {
+        pthread_t t;
+        pthread_attr_t attr;
+        if (pthread_attr_init(&attr) == 0) {
+            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+            reader_thread.started =
+                pthread_create(&t, &attr, reader_thread_main, NULL) == 0;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    if (reader_thread.started && reader_thread.job == NULL) {
+        reader_thread.job = a;
+        reader_thread.finished = false;
+        pthread_cond_broadcast(&reader_thread.cv);
+        taken = true;
+    }
+    pthread_mutex_unlock(&reader_thread.mu);
+    return taken;
+}
+
+/* Stops the walk's reader and waits until the thread has let go of it. */
+static void
+reader_thread_release(ahead_t *a)
+{
+    atomic_store_explicit(&a->stop, true, memory_order_relaxed);
+    pthread_mutex_lock(&reader_thread.mu);
+    while (!reader_thread.finished)
+        pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
+    reader_thread.job = NULL;
+    pthread_mutex_unlock(&reader_thread.mu);
+}
+
+/* Starts the reader: in the reader thread when the whole file is in
+ * memory (the records then stay where they are while the walk uses them)
+ * and the caller did not ask for in line. */
 static int
 ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
 {
@@ -331,10 +343,12 @@ ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
     a->r = r;
     a->arena = wg_arena_new();
     a->threaded = !in_line && wg_log_reader_whole(r);
-    a->ring = calloc(a->threaded ? RING : 1, sizeof *a->ring);
-    if (a->ring == NULL)
+    a->ring = malloc((a->threaded ? RING : 1) * sizeof *a->ring);
+    if (a->ring == NULL) {
+        a->threaded = false;
         return -1;
-    if (a->threaded && pthread_create(&a->thread, NULL, reader_main, a) != 0)
+    }
+    if (a->threaded && !reader_thread_take(a))
         a->threaded = false;
     return 0;
 }
@@ -355,14 +369,14 @@ ahead_slot(ahead_t *a, uint64_t i)
     return &a->ring[i % RING];
 }
 
-/* The digest the reader computed of the k-th record that is not an Error,
- * looked for from slot i (the walk's) on; false when there is none (the
- * log ends before it, it is too far ahead, or the reader works in line). */
-static bool
-ahead_digest(ahead_t *a, uint64_t i, uint64_t k, uint8_t out[32])
+/* The record that is the k-th of the log not to be an Error, looked for
+ * from slot i (the walk's) on; NULL when the reader works in line, or the
+ * log ends before it, or it lies further ahead than the ring. */
+static const slot_t *
+ahead_find(ahead_t *a, uint64_t i, uint64_t k)
 {
     if (!a->threaded)
-        return false;
+        return NULL;
     for (uint64_t j = i; j < i + RING; j++) {
         unsigned spins = 0;
         uint64_t pub;
@@ -370,28 +384,23 @@ ahead_digest(ahead_t *a, uint64_t i, uint64_t k, uint8_t out[32])
                                            memory_order_acquire)) <= j) {
             const slot_t *last = pub > 0 ? &a->ring[(pub - 1) % RING] : NULL;
             if (last != NULL && (last->rc != 1 || !last->envelope))
-                return false; /* the reader has stopped */
+                return NULL; /* the reader has stopped */
             pause_briefly(&spins);
         }
         const slot_t *s = &a->ring[j % RING];
         if (s->rc != 1 || !s->envelope || (s->ord != UINT64_MAX && s->ord > k))
-            return false;
-        if (s->ord == k) {
-            if (!s->hashed)
-                return false;
-            memcpy(out, s->digest, 32);
-            return true;
-        }
+            return NULL;
+        if (s->ord == k)
+            return s;
     }
-    return false;
+    return NULL;
 }
 
 static void
 ahead_stop(ahead_t *a)
 {
     if (a->threaded) {
-        atomic_store_explicit(&a->stop, true, memory_order_relaxed);
-        pthread_join(a->thread, NULL);
+        reader_thread_release(a);
         a->threaded = false;
     }
     free(a->ring);
@@ -399,19 +408,126 @@ ahead_stop(ahead_t *a)
     wg_arena_destroy(&a->arena);
 }
 
-/* The umpire's digest callback during a walk. */
-typedef struct {
-    ahead_t *ahead;
-    const queue_t *q;
-    uint64_t slot; /* the walk's slot */
-} digest_ctx_t;
+/* ---- the queue of produced envelopes --------------------------------------
+ */
 
+typedef struct {
+    size_t off, len; /* in queue_t.buf, unless matched */
+    uint64_t seq;
+    uint32_t turn;
+    bool matched; /* found equal to its record when it was made */
+} item_t;
+
+/* The umpire's output waiting to be matched with records. It empties at
+ * almost every record, so one byte buffer and one item array serve, reset
+ * whenever the queue runs empty. Only envelopes not yet found equal to
+ * their records keep their bytes. */
+typedef struct {
+    item_t *items;
+    size_t head, tail, cap;
+    uint8_t *buf;
+    size_t used, bcap;
+    uint64_t produced_errors; /* error replies the umpire made */
+    uint64_t pushed;          /* envelopes queued so far */
+} queue_t;
+
+static void *
+grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
+{
+    size_t c = *cap ? *cap : first;
+    while (c < need)
+        c *= 2;
+    p = realloc(p, c * elem);
+    if (p == NULL)
+        abort(); /* out of memory in a tool: nothing sensible is left */
+    *cap = c;
+    return p;
+}
+
+static void
+queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+           size_t len, bool matched)
+{
+    if (q->head == q->tail) {
+        q->head = q->tail = 0;
+        q->used = 0;
+    }
+    if (q->tail == q->cap)
+        q->items = grow(q->items, &q->cap, q->tail + 1, sizeof(item_t), 16);
+    item_t *it = &q->items[q->tail++];
+    *it = (item_t){q->used, len, env->seq, env->turn, matched};
+    if (!matched) {
+        if (q->used + len > q->bcap)
+            q->buf = grow(q->buf, &q->bcap, q->used + len, 1, 64 * 1024);
+        memcpy(q->buf + q->used, bytes, len);
+        q->used += len;
+    }
+    q->pushed++;
+}
+
+static void
+queue_clear(queue_t *q)
+{
+    free(q->items);
+    free(q->buf);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- the umpire's callbacks during a walk ---------------------------------
+ */
+
+typedef struct {
+    queue_t q;
+    ahead_t *ahead;
+    uint64_t slot; /* the walk's */
+    /* The last look-up: the envelope number, and its record if equal. */
+    bool looked;
+    uint64_t looked_k;
+    const slot_t *match;
+} walk_t;
+
+/* The record the envelope the umpire is making will be compared with (the
+ * k-th of the log that is not an Error, k = envelopes queued so far), if
+ * the reader has it and it holds exactly these bytes; else NULL, and the
+ * walk compares them when it gets there. */
+static const slot_t *
+match_record(walk_t *w, const uint8_t *bytes, size_t len)
+{
+    uint64_t k = w->q.pushed;
+    if (w->looked && w->looked_k == k)
+        return w->match;
+    const slot_t *s = ahead_find(w->ahead, w->slot, k);
+    if (s != NULL && (s->len != len || memcmp(s->rec, bytes, len) != 0))
+        s = NULL;
+    w->looked = true;
+    w->looked_k = k;
+    w->match = s;
+    return s;
+}
+
+static void
+produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+            size_t len, int dest, void *arg)
+{
+    (void)u;
+    (void)dest;
+    walk_t *w = arg;
+    if (env->seq == 0) {
+        w->q.produced_errors++; /* outside the total order: not compared */
+        return;
+    }
+    queue_push(&w->q, env, bytes, len, match_record(w, bytes, len) != NULL);
+}
+
+/* The umpire's digest callback: the reader's digest of the record, when
+ * the record holds the same bytes. */
 static void
 digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
 {
-    digest_ctx_t *d = arg;
-    /* The envelope being made is the next one queued: number q->pushed. */
-    if (!ahead_digest(d->ahead, d->slot, d->q->pushed, out))
+    const slot_t *s = match_record(arg, bytes, len);
+    if (s != NULL && s->hashed)
+        memcpy(out, s->digest, 32);
+    else
         wg__sha256(bytes, len, out);
 }
 
@@ -684,14 +800,6 @@ finish(wg_replay_report_t *rep, wg_replay_status_t st)
     return st;
 }
 
-static bool
-is_recorded_input(const scan_t *s)
-{
-    if (s->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR)
-        return false;
-    return s->source != WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
-}
-
 static wg_scenario_t *
 load_scenario(const wg_log_header_t *hdr, wg_replay_report_t *rep)
 {
@@ -813,12 +921,14 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     wg_scenario_t *sc = load_scenario(hdr, rep);
     wg_replay_status_t status =
         sc == NULL ? rep->status : check_options(opt, sc, rep);
-    queue_t q;
-    memset(&q, 0, sizeof q);
+    walk_t w;
+    memset(&w, 0, sizeof w);
+    w.ahead = &ahead;
+    queue_t *q = &w.q;
     wg_umpire_t *u = NULL;
     if (status == WG_REPLAY_OK) {
         u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len,
-                          produced_cb, &q);
+                          produced_cb, &w);
         if (u == NULL) {
             snprintf(rep->detail, sizeof rep->detail, "out of memory");
             status = WG_REPLAY_UNREADABLE;
@@ -830,15 +940,14 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         wg_log_reader_destroy(&r);
         return finish(rep, status);
     }
-    digest_ctx_t dctx = {&ahead, &q, 0};
-    wg_umpire_set_digest(u, digest_from_log, &dctx);
+    wg_umpire_set_digest(u, digest_from_log, &w);
 
     uint64_t recorded_errors = 0;
     int saved_level = wg_diag_level;
     wg_diag_level = WG_DIAG_ERR; /* the live run already said all this */
     for (uint64_t i = 0;; i++) {
         const slot_t *sl = ahead_slot(&ahead, i);
-        dctx.slot = i;
+        w.slot = i;
         if (sl->rc == 0)
             break;
         if (sl->rc == WG_ETORN) {
@@ -849,7 +958,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         if (sl->rc < 0) {
             rep->offset = sl->off;
             rep->index = sl->index;
-            expect_here(&q, u, rep);
+            expect_here(q, u, rep);
             snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
                      "%s: the frame fails its CRC or its length is "
@@ -864,7 +973,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         rep->offset = sl->off;
         rep->index = rep->records - 1;
         if (!sl->envelope) {
-            expect_here(&q, u, rep);
+            expect_here(q, u, rep);
             snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
                      "record #%" PRIu64 " at offset %" PRIu64
@@ -878,7 +987,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         rep->seq = s->seq;
         if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR) {
             rep->errors++;
-            take_error(&q, &recorded_errors, s, u);
+            take_error(q, &recorded_errors, s, u);
             continue;
         }
         if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
@@ -889,9 +998,9 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
             int key = s->payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
                           ? -1
                           : wg_umpire_role_key(u, s->sender_role, s->nation);
-            wg_umpire_receive(u, key, rec, len, NULL);
+            wg_umpire_receive_decoded(u, key, rec, len, sl->env, NULL);
         }
-        if (q.head == q.tail) {
+        if (q->head == q->tail) {
             /* The live run moved on without input here: the lobby ended or
              * a deadline passed. */
             if (!wg_umpire_started(u))
@@ -899,7 +1008,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
             else
                 wg_umpire_deadline(u);
         }
-        if (q.head == q.tail) {
+        if (q->head == q->tail) {
             snprintf(rep->field, sizeof rep->field, "(record)");
             snprintf(rep->detail, sizeof rep->detail,
                      "the re-adjudication produces nothing for this record%s",
@@ -907,34 +1016,35 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
             status = WG_REPLAY_DIVERGED;
             break;
         }
-        const item_t *it = &q.items[q.head];
-        if (it->len != len || memcmp(q.buf + it->off, rec, len) != 0) {
-            wg_envelope_diff(rec, len, q.buf + it->off, it->len, rep->field,
+        const item_t *it = &q->items[q->head];
+        if (!it->matched &&
+            (it->len != len || memcmp(q->buf + it->off, rec, len) != 0)) {
+            wg_envelope_diff(rec, len, q->buf + it->off, it->len, rep->field,
                              sizeof rep->field, rep->detail,
                              sizeof rep->detail);
             status = WG_REPLAY_DIVERGED;
             break;
         }
-        q.head++;
+        q->head++;
         rep->compared++;
     }
     wg_diag_level = saved_level;
     /* From here the umpire computes its own digests. */
     ahead_stop(&ahead);
     wg_umpire_set_digest(u, NULL, NULL);
-    if (status == WG_REPLAY_OK && q.head != q.tail && rep->finished) {
+    if (status == WG_REPLAY_OK && q->head != q->tail && rep->finished) {
         snprintf(rep->field, sizeof rep->field, "(end of log)");
         snprintf(rep->detail, sizeof rep->detail,
                  "the re-adjudication produces %zu records after the "
                  "ExerciseEnd",
-                 q.tail - q.head);
+                 q->tail - q->head);
         status = WG_REPLAY_DIVERGED;
     }
     if (status == WG_REPLAY_OK && opt->pending != NULL)
-        for (size_t i = q.head; i < q.tail; i++)
-            opt->pending(q.buf + q.items[i].off, q.items[i].len,
+        for (size_t i = q->head; i < q->tail; i++)
+            opt->pending(q->buf + q->items[i].off, q->items[i].len,
                          opt->pending_arg);
-    queue_clear(&q);
+    queue_clear(q);
     wg_log_reader_destroy(&r);
     if (umpire_out != NULL && status == WG_REPLAY_OK) {
         wg_umpire_set_output(u, NULL, NULL);

@@ -1122,22 +1122,28 @@ int
 wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes, size_t len,
                   int *joined_key)
 {
+    return wg_umpire_receive_decoded(self, key, bytes, len, NULL, joined_key);
+}
+
+int
+wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
+                          size_t len, Wgpb__V1__Envelope *env, int *joined_key)
+{
     if (joined_key != NULL)
         *joined_key = -1;
-    wg_arena_reset(self->in_arena);
     self->in_bytes = bytes;
     self->in_len = len;
-    Wgpb__V1__Envelope *env = wg_wire_unpack_in(self->in_arena, bytes, len);
+    if (env == NULL) {
+        wg_arena_reset(self->in_arena);
+        env = wg_wire_unpack_in(self->in_arena, bytes, len);
+    }
     if (env == NULL)
         return reject(self, WG_DEST_SENDER,
                       WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
                       "%zu bytes that are not a wgpb.v1.Envelope", len);
-    int rc;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN)
-        rc = handle_join(self, key, env, joined_key);
-    else
-        rc = handle_order(self, key, env);
-    return rc;
+        return handle_join(self, key, env, joined_key);
+    return handle_order(self, key, env);
 }
 
 /* ---- accessors -------------------------------------------------------------

@@ -9,7 +9,8 @@
  * Writer: append-only, buffered; wg_log_writer_flush() writes the buffer out
  * and fsyncs when the policy says so. Opening an existing log to continue
  * cuts a torn tail first.
- * Reader: maps or reads the whole file, checks each frame before handing it
+ * Reader: reads the header when opening, then the records through a window
+ * as big as the file up to a few MiB; checks each frame before handing it
  * out, and never decodes a frame whose CRC does not match.
  *
  * Errors: 0 or a negative code (-errno, WG_ETORN, WG_ECORRUPT, WG_EVERSION,
@@ -76,8 +77,9 @@ const wg_log_header_t *wg_log_reader_header(const wg_log_reader_t *self);
  */
 int wg_log_reader_next(wg_log_reader_t *self, const uint8_t **rec, size_t *len,
                        uint64_t *offset);
-/* Whether the whole file is in the reader's memory (files up to a few
- * MiB): then the records it hands out stay valid until destroy, and a
+/* Whether the reader's buffer holds the whole file (files up to a few
+ * MiB; opening reads only the header, the first record read takes in the
+ * rest): then the records it hands out stay valid until destroy, and a
  * reader thread may hand them to another. */
 bool wg_log_reader_whole(const wg_log_reader_t *self);
 /* Moves back to the first record. */

@@ -85,6 +85,12 @@ void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg);
  */
 int wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
                       size_t len, int *joined_key);
+/* The same for bytes the caller has already decoded into env (with
+ * wg_wire_unpack_in(): a replay's reader thread does); the call may change
+ * env. A NULL env is decoded from the bytes. */
+int wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
+                              size_t len, Wgpb__V1__Envelope *env,
+                              int *joined_key);
 
 /* Leaves the lobby and starts turn 1 (roles that never joined get default
  * orders until they do). */
