@@ -12,6 +12,7 @@
 #include "sha256_int.h"
 
 #include <sodium.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -153,39 +154,16 @@ blocks_hw(uint32_t state[8], const uint8_t *p, size_t nblocks)
     state_store(state, s0, s1);
 }
 
-/* Two messages at once. sha256rnds2 has a latency of several cycles but
- * issues more often than that, so one message's chain of rounds leaves
- * the unit idle most of the time; a second, independent chain fills it,
- * nearly doubling the throughput of the umpire's record digests. */
-__attribute__((target("sha,sse4.1,ssse3"))) static void
-blocks_hw2(uint32_t sa[8], const uint8_t *pa, uint32_t sb[8], const uint8_t *pb,
-           size_t nblocks)
-{
-    const __m128i bswap =
-        _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    __m128i a0, a1, b0, b1;
-    state_load(sa, &a0, &a1);
-    state_load(sb, &b0, &b1);
-    for (; nblocks > 0; nblocks--, pa += 64, pb += 64) {
-        block_hw(&a0, &a1, pa, bswap);
-        block_hw(&b0, &b1, pb, bswap);
-    }
-    state_store(sa, a0, a1);
-    state_store(sb, b0, b1);
-}
-
 static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
-/* The rest of a message after its first `done` blocks: the remaining
- * whole blocks, then the padding (0x80, zeros, the length in bits,
- * big-endian), then the digest. */
+/* The message's whole blocks, then the padding (0x80, zeros, the length in
+ * bits, big-endian), then the digest. */
 static void
-finish_hw(uint32_t st[8], const uint8_t *p, size_t len, size_t done,
-          uint8_t out[32])
+finish_hw(uint32_t st[8], const uint8_t *p, size_t len, uint8_t out[32])
 {
     size_t full = len / 64;
-    blocks_hw(st, p + done * 64, full - done);
+    blocks_hw(st, p, full);
     uint8_t tail[128];
     size_t rest = len - full * 64;
     memcpy(tail, p + full * 64, rest);
@@ -209,20 +187,7 @@ wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
 {
     uint32_t st[8];
     memcpy(st, H0, sizeof st);
-    finish_hw(st, data, len, 0, out);
-}
-
-void
-wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32], const void *b,
-               size_t blen, uint8_t bout[32])
-{
-    uint32_t sa[8], sb[8];
-    memcpy(sa, H0, sizeof sa);
-    memcpy(sb, H0, sizeof sb);
-    size_t common = alen < blen ? alen / 64 : blen / 64;
-    blocks_hw2(sa, a, sb, b, common);
-    finish_hw(sa, a, alen, common, aout);
-    finish_hw(sb, b, blen, common, bout);
+    finish_hw(st, data, len, out);
 }
 
 #else /* no x86 SHA extensions */
@@ -239,23 +204,20 @@ wg__sha256_hw(const void *data, size_t len, uint8_t out[32])
     wg__sha256_sw(data, len, out);
 }
 
-void
-wg__sha256_hw2(const void *a, size_t alen, uint8_t aout[32], const void *b,
-               size_t blen, uint8_t bout[32])
-{
-    wg__sha256_sw(a, alen, aout);
-    wg__sha256_sw(b, blen, bout);
-}
-
 #endif
 
 static bool
 use_hw(void)
 {
-    static int hw = -1; /* benign race: every thread computes the same */
-    if (hw < 0)
-        hw = wg__sha256_hw_available();
-    return hw;
+    /* Every thread would find the same answer; atomic, so that finding it
+     * twice is no data race (a replay hashes in two threads). */
+    static _Atomic int hw = -1;
+    int v = atomic_load_explicit(&hw, memory_order_relaxed);
+    if (v < 0) {
+        v = wg__sha256_hw_available();
+        atomic_store_explicit(&hw, v, memory_order_relaxed);
+    }
+    return v;
 }
 
 void
@@ -265,16 +227,4 @@ wg__sha256(const void *data, size_t len, uint8_t out[32])
         wg__sha256_hw(data, len, out);
     else
         wg__sha256_sw(data, len, out);
-}
-
-void
-wg__sha256_x2(const void *a, size_t alen, uint8_t aout[32], const void *b,
-              size_t blen, uint8_t bout[32])
-{
-    if (use_hw()) {
-        wg__sha256_hw2(a, alen, aout, b, blen, bout);
-    } else {
-        wg__sha256_sw(a, alen, aout);
-        wg__sha256_sw(b, blen, bout);
-    }
 }
