@@ -8,19 +8,20 @@
  *
  * Speed: verify must keep up with a million records a second, so the walk
  * never decodes a record it only compares, and splits the work in two.
- * A reader thread reads each frame, checks its CRC, reads the Envelope's
- * top-level fields with a small scanner (sender, turn, seq, provenance
- * source, payload type) and computes the record's SHA-256 for the hash
- * chain, a ring of slots ahead of the walk. The walk (the calling thread)
- * meanwhile loads the scenario, then hands inputs to the umpire as bytes
- * and compares the umpire's output with the records byte for byte; only a
- * difference is decoded, to name the field. The umpire takes the record
- * digests the reader computed (wg_umpire_set_digest): the digest of the
- * k-th record it makes is that of the k-th record of the log that is not
- * an Error, which is the one the walk compares it with, so a digest of a
- * record that differs from what the umpire made is never believed. Logs
- * too big to be read whole, or a thread that cannot start, take the same
- * walk with the reader's work done in line.
+ * A reader thread (started once per process and kept) reads each frame,
+ * checks its CRC, reads the Envelope's top-level fields with a small
+ * scanner (sender, turn, seq, provenance source, payload type), decodes
+ * the recorded inputs and computes each record's SHA-256 for the hash
+ * chain, in a ring of slots ahead of the walk. The walk (the calling
+ * thread) meanwhile loads the scenario, then hands the decoded inputs to
+ * the umpire. The k-th envelope the umpire makes must equal the k-th
+ * record of the log that is not an Error, so it is compared with that
+ * record as soon as it is made; only one that differs keeps its bytes for
+ * the walk to report (the diff decodes both, to name the field). The
+ * umpire takes the reader's digest of a record only when the record holds
+ * exactly the bytes it made (wg_umpire_set_digest). Logs too big to be
+ * read whole, a busy reader thread, or opt->in_line take the same walk
+ * with the reader's work done in line, record by record.
  */
 #include "wg/replay.h"
 #include "wg/diag.h"
