@@ -158,6 +158,7 @@ typedef struct {
 } slot_t;
 
 #define RING 256 /* slots the reader may run ahead of the walk */
+#define CHECKS 8 /* state digests the walk may leave to the reader */
 
 typedef struct {
     wg_log_reader_t *r;
@@ -169,6 +170,15 @@ typedef struct {
     _Atomic uint64_t published; /* slots filled so far */
     _Atomic uint64_t consumed;  /* slots the walk is done with */
     _Atomic bool stop;          /* the walk ended: the thread stops */
+    /* State digests to check: the walk took the one its TurnResult
+     * records, the thread hashes the state's bytes and compares. */
+    struct {
+        uint8_t *bytes;
+        size_t len, cap;
+        uint8_t want[32];
+    } checks[CHECKS];
+    _Atomic uint64_t checks_posted, checks_done;
+    _Atomic bool check_failed;
 } ahead_t;
 
 /* Inputs the umpire takes from the log: what the workers sent (not its own
@@ -242,24 +252,48 @@ pause_briefly(unsigned *spins)
     }
 }
 
+/* The state digests the walk has posted: hashed and compared. */
+static void
+run_checks(ahead_t *a)
+{
+    uint64_t done = atomic_load_explicit(&a->checks_done, memory_order_relaxed);
+    while (done <
+           atomic_load_explicit(&a->checks_posted, memory_order_acquire)) {
+        uint8_t got[32];
+        const __typeof__(a->checks[0]) *ck = &a->checks[done % CHECKS];
+        wg__sha256(ck->bytes, ck->len, got);
+        if (memcmp(got, ck->want, 32) != 0)
+            atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);
+        atomic_store_explicit(&a->checks_done, ++done, memory_order_release);
+    }
+}
+
+/* The reader thread's work for one walk: slots ahead of the walk, and the
+ * checks it posts, until the walk stops it. */
 static void
 reader_run(ahead_t *a)
 {
-    for (uint64_t i = 0;; i++) {
-        unsigned spins = 0;
-        while (i - atomic_load_explicit(&a->consumed, memory_order_acquire) >=
-               RING) {
-            if (atomic_load_explicit(&a->stop, memory_order_relaxed))
-                return;
-            pause_briefly(&spins);
+    bool reading = true;
+    uint64_t i = 0;
+    unsigned spins = 0;
+    for (;;) {
+        run_checks(a);
+        if (reading &&
+            i - atomic_load_explicit(&a->consumed, memory_order_acquire) <
+                RING) {
+            slot_t *s = &a->ring[i % RING];
+            fill_slot(a, s);
+            atomic_store_explicit(&a->published, ++i, memory_order_release);
+            /* The walk stops at the end or at a bad record. */
+            reading = s->rc == 1 && s->envelope;
+            spins = 0;
+            continue;
         }
-        if (atomic_load_explicit(&a->stop, memory_order_relaxed))
+        if (atomic_load_explicit(&a->stop, memory_order_acquire)) {
+            run_checks(a);
             return;
-        slot_t *s = &a->ring[i % RING];
-        fill_slot(a, s);
-        atomic_store_explicit(&a->published, i + 1, memory_order_release);
-        if (s->rc != 1 || !s->envelope)
-            return; /* the walk stops at the end or at a bad record */
+        }
+        pause_briefly(&spins);
     }
 }
 
@@ -326,7 +360,7 @@ reader_thread_take(ahead_t *a)
 static void
 reader_thread_release(ahead_t *a)
 {
-    atomic_store_explicit(&a->stop, true, memory_order_relaxed);
+    atomic_store_explicit(&a->stop, true, memory_order_release);
     pthread_mutex_lock(&reader_thread.mu);
     while (!reader_thread.finished)
         pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
@@ -397,7 +431,36 @@ ahead_find(ahead_t *a, uint64_t i, uint64_t k)
     return NULL;
 }
 
-static void
+/* Leaves a state digest check to the reader thread; false when there is
+ * none or it has too many already (the walk then hashes it itself). */
+static bool
+ahead_post_check(ahead_t *a, const uint8_t *bytes, size_t len,
+                 const uint8_t want[32])
+{
+    if (!a->threaded)
+        return false;
+    uint64_t posted =
+        atomic_load_explicit(&a->checks_posted, memory_order_relaxed);
+    if (posted - atomic_load_explicit(&a->checks_done, memory_order_acquire) >=
+        CHECKS)
+        return false;
+    __typeof__(a->checks[0]) *ck = &a->checks[posted % CHECKS];
+    if (len > ck->cap) {
+        uint8_t *nb = realloc(ck->bytes, len);
+        if (nb == NULL)
+            return false;
+        ck->bytes = nb;
+        ck->cap = len;
+    }
+    memcpy(ck->bytes, bytes, len);
+    ck->len = len;
+    memcpy(ck->want, want, 32);
+    atomic_store_explicit(&a->checks_posted, posted + 1, memory_order_release);
+    return true;
+}
+
+/* Stops the reader; returns false if a state digest check failed. */
+static bool
 ahead_stop(ahead_t *a)
 {
     if (a->threaded) {
@@ -407,6 +470,10 @@ ahead_stop(ahead_t *a)
     free(a->ring);
     a->ring = NULL;
     wg_arena_destroy(&a->arena);
+    for (size_t i = 0; i < CHECKS; i++)
+        free(a->checks[i].bytes);
+    memset(a->checks, 0, sizeof a->checks);
+    return !atomic_load_explicit(&a->check_failed, memory_order_relaxed);
 }
 
 /* ---- the queue of produced envelopes --------------------------------------
@@ -529,6 +596,59 @@ digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
     if (s != NULL && s->hashed)
         memcpy(out, s->digest, 32);
     else
+        wg__sha256(bytes, len, out);
+}
+
+/* The state_digest a TurnResult record holds (field 19, in it field 14). */
+static bool
+recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
+{
+    const uint8_t *end = p + n, *res = NULL;
+    size_t res_len = 0;
+    bool found = false;
+    while (p < end) {
+        uint32_t num;
+        int wt;
+        uint64_t v;
+        const uint8_t *d = NULL;
+        size_t l = 0;
+        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+            return false;
+        if (num == WGPB__V1__ENVELOPE__PAYLOAD_RESULT && wt == 2) {
+            res = d;
+            res_len = l;
+        }
+    }
+    for (const uint8_t *q = res, *qe = res + res_len; res != NULL && q < qe;) {
+        uint32_t num;
+        int wt;
+        uint64_t v;
+        const uint8_t *d = NULL;
+        size_t l = 0;
+        if (wg_wire_next_field(&q, qe, &num, &wt, &v, &d, &l) < 0)
+            return false;
+        if (num == 14 && wt == 2) { /* TurnResult.state_digest */
+            found = l == 32;
+            if (found)
+                memcpy(out, d, 32);
+        }
+    }
+    return found;
+}
+
+/* The umpire's state digest callback: the digest the turn's result
+ * records, which the reader thread checks against these bytes (the walk
+ * is done again in line, without this, if a check fails). */
+static void
+state_digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32],
+                      void *arg)
+{
+    walk_t *w = arg;
+    /* The TurnResult is the next envelope the umpire makes. */
+    const slot_t *s = ahead_find(w->ahead, w->slot, w->q.pushed);
+    if (s == NULL || s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+        !recorded_state_digest(s->rec, s->len, out) ||
+        !ahead_post_check(w->ahead, bytes, len, out))
         wg__sha256(bytes, len, out);
 }
 
@@ -942,6 +1062,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         return finish(rep, status);
     }
     wg_umpire_set_digest(u, digest_from_log, &w);
+    wg_umpire_set_state_digest(u, state_digest_from_log, &w);
 
     uint64_t recorded_errors = 0;
     int saved_level = wg_diag_level;
@@ -1031,8 +1152,20 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     }
     wg_diag_level = saved_level;
     /* From here the umpire computes its own digests. */
-    ahead_stop(&ahead);
+    bool checked = ahead_stop(&ahead);
     wg_umpire_set_digest(u, NULL, NULL);
+    wg_umpire_set_state_digest(u, NULL, NULL);
+    if (!checked) {
+        /* A state digest the walk took from the log is not the state's:
+         * the walk again, computing every digest, says where. */
+        queue_clear(q);
+        wg_umpire_destroy(&u);
+        free(sc);
+        wg_log_reader_destroy(&r);
+        wg_replay_options_t again = *opt;
+        again.in_line = true;
+        return wg_replay_log(path, &again, rep, umpire_out, sc_out);
+    }
     if (status == WG_REPLAY_OK && q->head != q->tail && rep->finished) {
         snprintf(rep->field, sizeof rep->field, "(end of log)");
         snprintf(rep->detail, sizeof rep->detail,

@@ -95,6 +95,8 @@ struct wg_umpire {
     size_t turn_digests_len, turn_digests_cap;
     wg_umpire_digest_cb digest_cb;
     void *digest_arg;
+    wg_umpire_digest_cb state_digest_cb;
+    void *state_digest_arg;
     uint8_t chain[32];
 };
 
@@ -354,6 +356,13 @@ wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg)
 }
 
 void
+wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg)
+{
+    self->state_digest_cb = cb;
+    self->state_digest_arg = arg;
+}
+
+void
 wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg)
 {
     self->cb = cb;
@@ -523,7 +532,11 @@ state_digest(wg_umpire_t *self, uint8_t out[32])
         b->cap = n + sizeof extra;
     }
     memcpy(b->data + n, extra, sizeof extra);
-    wg__sha256(b->data, n + sizeof extra, out);
+    if (self->state_digest_cb != NULL)
+        self->state_digest_cb(b->data, n + sizeof extra, out,
+                              self->state_digest_arg);
+    else
+        wg__sha256(b->data, n + sizeof extra, out);
 }
 
 static void

@@ -75,6 +75,14 @@ void wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg);
 typedef void (*wg_umpire_digest_cb)(const uint8_t *bytes, size_t len,
                                     uint8_t out[32], void *arg);
 void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg);
+/*
+ * The same for the state digest at the end of each turn: cb gets the bytes
+ * docs/LOG-FORMAT.md defines it over. A replay sets one that answers with
+ * the digest the log records and has the reader thread check it, and
+ * takes on the duty of refusing the log if the check fails.
+ */
+void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_digest_cb cb,
+                                void *arg);
 
 /*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is

@@ -245,10 +245,26 @@ join(wg_umpire_t *u, int role, const char *nation)
     send_env(u, -1, &env, 0);
 }
 
-/* Plays the exercise to its end on defaults, recording into path. */
+/* A state digest callback that lies at one turn: the umpire records it,
+ * and chains on from it, as if it were the state's. */
+typedef struct {
+    uint32_t calls, lie_at;
+} liar_t;
+
+static void
+lying_state_digest(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
+{
+    liar_t *l = arg;
+    wg__sha256(bytes, len, out);
+    if (++l->calls == l->lie_at)
+        out[7] ^= 0x40;
+}
+
+/* Plays the exercise to its end on defaults, recording into path; with
+ * lie_at > 0, the state digest of that turn is not the state's. */
 static void
 record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
-                size_t text_len, uint64_t *checked)
+                size_t text_len, uint64_t *checked, uint32_t lie_at)
 {
     wg_log_header_t hdr;
     memset(&hdr, 0, sizeof hdr);
@@ -264,6 +280,9 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
     wg_umpire_t *u = wg_umpire_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
+    liar_t liar = {0, lie_at};
+    if (lie_at > 0)
+        wg_umpire_set_state_digest(u, lying_state_digest, &liar);
     join(u, WGPB__V1__ROLE__ROLE_COMMAND, "");
     for (size_t i = 0; i < sc->n_nations; i++)
         join(u, WGPB__V1__ROLE__ROLE_CONTINGENT, sc->nations[i].code);
@@ -314,7 +333,7 @@ group_setup(void **state)
     snprintf(fx->ref, sizeof fx->ref, "%s/ref.wglog", fx->dir);
     snprintf(fx->path, sizeof fx->path, "%s/x.wglog", fx->dir);
     record_exercise(fx->ref, fx->sc, fx->text, fx->text_len,
-                    &fx->situations_checked);
+                    &fx->situations_checked, 0);
     fx->bytes = (uint8_t *)read_all(fx->ref, &fx->size);
     fx->frames = parse_frames(fx->bytes, fx->size, &fx->n_frames);
     for (size_t i = 0; i < fx->n_frames; i++)
@@ -485,6 +504,26 @@ test_flipped_result(void **state)
             assert_true(rep.field[0] != '\0');
         }
     free(b);
+}
+
+/* A log that holds together (every CRC, record and chain link agrees)
+ * but whose turn-5 state digest is not the digest of turn 5's state: the
+ * walk takes recorded state digests on trust while the reader thread
+ * checks them, so this is the case only that check catches. */
+static void
+test_lying_state_digest(void **state)
+{
+    (void)state;
+    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 5);
+    wg_replay_report_t rep;
+    assert_int_equal(replay(fx->path, NULL, &rep), WG_REPLAY_DIVERGED);
+    assert_int_equal(rep.turn, 5);
+    assert_string_equal(rep.field, "result.state_digest");
+    assert_int_equal(rep.turns, 5);
+
+    /* Told the truth, the same recording verifies. */
+    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 0);
+    assert_int_equal(replay(fx->path, NULL, &rep), WG_REPLAY_OK);
 }
 
 /* The same change without fixing the CRC: a corrupt record, never decoded,
@@ -799,6 +838,7 @@ main(void)
         cmocka_unit_test(test_other_scenario),
         cmocka_unit_test(test_flipped_result),
         cmocka_unit_test(test_flipped_crc),
+        cmocka_unit_test(test_lying_state_digest),
         cmocka_unit_test(test_torn_tail),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_unfinished),
