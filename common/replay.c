@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- a record's top-level fields, without decoding it ----------------------
  */
@@ -143,7 +144,10 @@ scan_envelope(const uint8_t *p, size_t n, scan_t *s)
 
 /* One frame as the reader found it. */
 typedef struct {
-    int rc; /* wg_log_reader_next's: 1 a record, 0 the end, < 0 an error */
+    /* A line of its own: the thread fills one while the walk reads
+     * another. */
+    _Alignas(64) int rc; /* wg_log_reader_next's: 1 a record, 0 the end,
+                            < 0 an error */
     const uint8_t *rec;
     size_t len;
     uint64_t off;
@@ -157,29 +161,53 @@ typedef struct {
     Wgpb__V1__Envelope *env; /* a recorded input, decoded; else NULL */
 } slot_t;
 
-#define RING 256 /* slots the reader may run ahead of the walk */
-#define CHECKS 8 /* state digests the walk may leave to the reader */
+#define RING 4096 /* slots the reader may run ahead of the walk */
+#define CHECKS 8  /* state digests the walk may leave to the reader */
 
+/* Grouped by who writes, a cache line each: a line that one thread writes
+ * and the other reads from all the time costs more than the work. */
 typedef struct {
+    /* Set before the thread starts, then only read. */
     wg_log_reader_t *r;
-    wg_arena_t *arena; /* the inputs it decodes, for the whole walk (in
-                          line: what the scanner refuses, for one slot) */
-    uint64_t ord;      /* the next record's ordinal */
+    const wg_log_header_t *hdr;
+    slot_t *ring; /* RING slots, or 1 in line */
     bool threaded;
-    slot_t *ring;               /* RING slots, or 1 in line */
-    _Atomic uint64_t published; /* slots filled so far */
-    _Atomic uint64_t consumed;  /* slots the walk is done with */
-    _Atomic bool stop;          /* the walk ended: the thread stops */
+
+    /* The reader's (the thread's; the walk's in line, or before the
+     * handoff). */
+    _Alignas(64) wg_arena_t *arena; /* the inputs it decodes, for the whole
+                                       walk (in line: what the scanner
+                                       refuses, for one slot) */
+    uint64_t ord;                   /* the next record's ordinal */
+    bool reading;                   /* not at the end of the records */
+    wg_scenario_t *sc;              /* the scenario: the thread loads it from
+                                       the header while the walk reads the
+                                       first records, then takes the reader
+                                       over */
+    wg_replay_report_t sc_rep;      /* what loading it said */
+
+    /* Written by the thread. */
+    _Alignas(64) _Atomic uint64_t published; /* slots filled so far */
+    _Atomic uint64_t checks_done;
+    _Atomic bool check_failed;
+    _Atomic bool sleeping; /* it waits on reader_thread.wake */
+    _Atomic int handoff;   /* 0 loading, 1 loaded, 2 the thread reads */
+
+    /* Written by the walk. */
+    _Alignas(64) _Atomic uint64_t consumed; /* slots the walk is done with */
+    _Atomic uint64_t checks_posted;
+    _Atomic bool stop; /* the walk ended: the thread stops */
     /* State digests to check: the walk took the one its TurnResult
      * records, the thread hashes the state's bytes and compares. */
-    struct {
+    _Alignas(64) struct {
         uint8_t *bytes;
         size_t len, cap;
         uint8_t want[32];
     } checks[CHECKS];
-    _Atomic uint64_t checks_posted, checks_done;
-    _Atomic bool check_failed;
 } ahead_t;
+
+static wg_scenario_t *load_scenario(const wg_log_header_t *hdr,
+                                    wg_replay_report_t *rep);
 
 /* Inputs the umpire takes from the log: what the workers sent (not its own
  * defaults, which it makes again). */
@@ -243,7 +271,7 @@ fill_slot(ahead_t *a, slot_t *s)
 static void
 pause_briefly(unsigned *spins)
 {
-    if (++*spins < 64) {
+    if (++*spins < 1024) {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
@@ -251,6 +279,26 @@ pause_briefly(unsigned *spins)
         sched_yield();
     }
 }
+
+/*
+ * The reader thread is started once and kept for the walks that follow:
+ * starting a thread costs more than reading a small log. It serves one
+ * walk at a time; a walk that finds it busy (walks in several threads of
+ * one process) reads in line.
+ */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;   /* a job is given, or finished */
+    pthread_cond_t wake; /* there is work for the thread that sleeps */
+    bool started;
+    ahead_t *job;  /* the walk it serves, until the walk lets go */
+    bool finished; /* it has left reader_run() for job */
+} reader_thread = {PTHREAD_MUTEX_INITIALIZER,
+                   PTHREAD_COND_INITIALIZER,
+                   PTHREAD_COND_INITIALIZER,
+                   false,
+                   NULL,
+                   false};
 
 /* The state digests the walk has posted: hashed and compared. */
 static void
@@ -268,14 +316,86 @@ run_checks(ahead_t *a)
     }
 }
 
+/* Whether the reader thread has something to do: a check, the stop, or
+ * (while it reads) room in the ring. Sequentially consistent loads,
+ * against the walk's stores (see reader_wake). */
+static bool
+reader_has_work(ahead_t *a, bool reading, uint64_t i)
+{
+    return atomic_load(&a->stop) ||
+           atomic_load(&a->checks_posted) !=
+               atomic_load_explicit(&a->checks_done, memory_order_relaxed) ||
+           (reading && i - atomic_load(&a->consumed) < RING);
+}
+
+/* Idle: a spin of up to SPIN_NS, then asleep until the walk wakes it.
+ * Work comes every few microseconds while a walk runs, and waking a
+ * sleeping thread costs more than that (two system calls and a switch);
+ * a walk that has ended, or stalls, lets the thread sleep. */
+#define SPIN_NS 200000
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void
+reader_wait(ahead_t *a, bool reading, uint64_t i)
+{
+    uint64_t until = 0;
+    for (unsigned spin = 0;; spin++) {
+        if (reader_has_work(a, reading, i))
+            return;
+        if (spin % 64 == 0) {
+            uint64_t t = now_ns();
+            if (until == 0)
+                until = t + SPIN_NS;
+            else if (t > until)
+                break;
+        }
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+    }
+    pthread_mutex_lock(&reader_thread.mu);
+    atomic_store(&a->sleeping, true);
+    while (!reader_has_work(a, reading, i))
+        pthread_cond_wait(&reader_thread.wake, &reader_thread.mu);
+    atomic_store(&a->sleeping, false);
+    pthread_mutex_unlock(&reader_thread.mu);
+}
+
+/* The walk's side: after a store that may give the thread work, wake it
+ * if it sleeps. (It sets `sleeping`, then looks for work; the walk stores,
+ * then looks at `sleeping`: one of the two sees the other.) */
+static void
+reader_wake(ahead_t *a)
+{
+    if (atomic_load(&a->sleeping)) {
+        pthread_mutex_lock(&reader_thread.mu);
+        pthread_cond_signal(&reader_thread.wake);
+        pthread_mutex_unlock(&reader_thread.mu);
+    }
+}
+
 /* The reader thread's work for one walk: slots ahead of the walk, and the
  * checks it posts, until the walk stops it. */
 static void
 reader_run(ahead_t *a)
 {
-    bool reading = true;
-    uint64_t i = 0;
+    a->sc = load_scenario(a->hdr, &a->sc_rep);
+    atomic_store_explicit(&a->handoff, 1, memory_order_release);
     unsigned spins = 0;
+    while (atomic_load_explicit(&a->handoff, memory_order_acquire) != 2) {
+        if (atomic_load(&a->stop))
+            return;
+        pause_briefly(&spins);
+    }
+    bool reading = a->reading;
+    uint64_t i = atomic_load_explicit(&a->published, memory_order_relaxed);
     for (;;) {
         run_checks(a);
         if (reading &&
@@ -286,31 +406,15 @@ reader_run(ahead_t *a)
             atomic_store_explicit(&a->published, ++i, memory_order_release);
             /* The walk stops at the end or at a bad record. */
             reading = s->rc == 1 && s->envelope;
-            spins = 0;
             continue;
         }
-        if (atomic_load_explicit(&a->stop, memory_order_acquire)) {
+        if (atomic_load(&a->stop)) {
             run_checks(a);
             return;
         }
-        pause_briefly(&spins);
+        reader_wait(a, reading, i);
     }
 }
-
-/*
- * The reader thread is started once and kept for the walks that follow:
- * starting a thread costs more than reading a small log. It serves one
- * walk at a time; a walk that finds it busy (walks in several threads of
- * one process) reads in line.
- */
-static struct {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool started;
-    ahead_t *job;  /* the walk it serves, until the walk lets go */
-    bool finished; /* it has left reader_run() for job */
-} reader_thread = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false,
-                   NULL, false};
 
 static void *
 reader_thread_main(void *arg)
@@ -360,8 +464,9 @@ reader_thread_take(ahead_t *a)
 static void
 reader_thread_release(ahead_t *a)
 {
-    atomic_store_explicit(&a->stop, true, memory_order_release);
+    atomic_store(&a->stop, true);
     pthread_mutex_lock(&reader_thread.mu);
+    pthread_cond_signal(&reader_thread.wake);
     while (!reader_thread.finished)
         pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
     reader_thread.job = NULL;
@@ -376,9 +481,11 @@ ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
 {
     memset(a, 0, sizeof *a);
     a->r = r;
+    a->hdr = wg_log_reader_header(r);
     a->arena = wg_arena_new();
     a->threaded = !in_line && wg_log_reader_whole(r);
-    a->ring = malloc((a->threaded ? RING : 1) * sizeof *a->ring);
+    a->ring = aligned_alloc(_Alignof(slot_t),
+                            (a->threaded ? RING : 1) * sizeof *a->ring);
     if (a->ring == NULL) {
         a->threaded = false;
         return -1;
@@ -386,6 +493,38 @@ ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
     if (a->threaded && !reader_thread_take(a))
         a->threaded = false;
     return 0;
+}
+
+/* The scenario of the log's header. With the reader thread, it loads it
+ * while this thread reads the first records; then it takes the reader
+ * over. Returns NULL with rep filled in if it does not load. */
+static wg_scenario_t *
+ahead_scenario(ahead_t *a, wg_replay_report_t *rep)
+{
+    if (!a->threaded)
+        return load_scenario(a->hdr, rep);
+    uint64_t i = 0;
+    bool reading = true;
+    unsigned spins = 0;
+    while (atomic_load_explicit(&a->handoff, memory_order_acquire) == 0) {
+        if (reading && i < RING) {
+            slot_t *s = &a->ring[i];
+            fill_slot(a, s);
+            atomic_store_explicit(&a->published, ++i, memory_order_release);
+            reading = s->rc == 1 && s->envelope;
+            spins = 0;
+        } else {
+            pause_briefly(&spins);
+        }
+    }
+    a->reading = reading;
+    atomic_store_explicit(&a->handoff, 2, memory_order_release);
+    if (a->sc == NULL) {
+        rep->status = a->sc_rep.status;
+        memcpy(rep->field, a->sc_rep.field, sizeof rep->field);
+        memcpy(rep->detail, a->sc_rep.detail, sizeof rep->detail);
+    }
+    return a->sc;
 }
 
 /* Slot i of the walk (i counts from 0, one more each call): waits for the
@@ -397,7 +536,14 @@ ahead_slot(ahead_t *a, uint64_t i)
         fill_slot(a, &a->ring[0]);
         return &a->ring[0];
     }
-    atomic_store_explicit(&a->consumed, i, memory_order_release);
+    /* The thread sleeps when the ring is full: a wake a quarter of the
+     * way round keeps it ahead without a system call per record. */
+    if (i % (RING / 4) == 0) {
+        atomic_store(&a->consumed, i);
+        reader_wake(a);
+    } else {
+        atomic_store_explicit(&a->consumed, i, memory_order_release);
+    }
     unsigned spins = 0;
     while (atomic_load_explicit(&a->published, memory_order_acquire) <= i)
         pause_briefly(&spins);
@@ -455,7 +601,8 @@ ahead_post_check(ahead_t *a, const uint8_t *bytes, size_t len,
     memcpy(ck->bytes, bytes, len);
     ck->len = len;
     memcpy(ck->want, want, 32);
-    atomic_store_explicit(&a->checks_posted, posted + 1, memory_order_release);
+    atomic_store(&a->checks_posted, posted + 1);
+    reader_wake(a);
     return true;
 }
 
@@ -1030,7 +1177,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
                  wg_strerror(rc));
         return finish(rep, WG_REPLAY_UNREADABLE);
     }
-    /* The reader starts on the records while the scenario loads. */
+    /* The scenario loads while the first records are read. */
     ahead_t ahead;
     if (ahead_start(&ahead, r, opt->in_line) < 0) {
         snprintf(rep->detail, sizeof rep->detail, "out of memory");
@@ -1039,7 +1186,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         return finish(rep, WG_REPLAY_UNREADABLE);
     }
     const wg_log_header_t *hdr = wg_log_reader_header(r);
-    wg_scenario_t *sc = load_scenario(hdr, rep);
+    wg_scenario_t *sc = ahead_scenario(&ahead, rep);
     wg_replay_status_t status =
         sc == NULL ? rep->status : check_options(opt, sc, rep);
     walk_t w;
