@@ -173,13 +173,12 @@ typedef struct {
     slot_t *ring; /* RING slots, or 1 in line */
     bool threaded;
 
-    /* The reader's (the thread's; the walk's in line, or before the
-     * handoff). */
+    /* The reader's: whoever holds `filling` (in line, the walk's). */
     _Alignas(64) wg_arena_t *arena; /* the inputs it decodes, for the whole
                                        walk (in line: what the scanner
                                        refuses, for one slot) */
     uint64_t ord;                   /* the next record's ordinal */
-    bool reading;                   /* not at the end of the records */
+    _Atomic bool reading;           /* not at the end of the records */
     wg_scenario_t *sc;              /* the scenario: the thread loads it from
                                        the header while the walk reads the
                                        first records, then takes the reader
@@ -191,7 +190,11 @@ typedef struct {
     _Atomic uint64_t checks_done;
     _Atomic bool check_failed;
     _Atomic bool sleeping; /* it waits on reader_thread.wake */
-    _Atomic int handoff;   /* 0 loading, 1 loaded, 2 the thread reads */
+    _Atomic bool loaded;   /* sc and sc_rep are set */
+
+    /* Who reads the next record: the thread, or the walk when it would
+     * otherwise wait (while the scenario loads, or the thread is behind). */
+    _Alignas(64) _Atomic bool filling;
 
     /* Written by the walk. */
     _Alignas(64) _Atomic uint64_t consumed; /* slots the walk is done with */
@@ -280,6 +283,30 @@ pause_briefly(unsigned *spins)
     }
 }
 
+/* Reads the next record into its slot unless another thread is at it, the
+ * records have ended or the ring is full; true if it did. The one who
+ * holds `filling` owns the reader, the arena and the ordinals. */
+static bool
+fill_next(ahead_t *a)
+{
+    bool no = false;
+    if (!atomic_compare_exchange_strong(&a->filling, &no, true))
+        return false;
+    uint64_t i = atomic_load_explicit(&a->published, memory_order_relaxed);
+    bool did = atomic_load_explicit(&a->reading, memory_order_relaxed) &&
+               i - atomic_load(&a->consumed) < RING;
+    if (did) {
+        slot_t *s = &a->ring[i % RING];
+        fill_slot(a, s);
+        /* The walk stops at the end or at a bad record. */
+        atomic_store_explicit(&a->reading, s->rc == 1 && s->envelope,
+                              memory_order_relaxed);
+        atomic_store_explicit(&a->published, i + 1, memory_order_release);
+    }
+    atomic_store_explicit(&a->filling, false, memory_order_release);
+    return did;
+}
+
 /*
  * The reader thread is started once and kept for the walks that follow:
  * starting a thread costs more than reading a small log. It serves one
@@ -320,12 +347,15 @@ run_checks(ahead_t *a)
  * (while it reads) room in the ring. Sequentially consistent loads,
  * against the walk's stores (see reader_wake). */
 static bool
-reader_has_work(ahead_t *a, bool reading, uint64_t i)
+reader_has_work(ahead_t *a)
 {
     return atomic_load(&a->stop) ||
            atomic_load(&a->checks_posted) !=
                atomic_load_explicit(&a->checks_done, memory_order_relaxed) ||
-           (reading && i - atomic_load(&a->consumed) < RING);
+           (atomic_load_explicit(&a->reading, memory_order_relaxed) &&
+            atomic_load_explicit(&a->published, memory_order_relaxed) -
+                    atomic_load(&a->consumed) <
+                RING);
 }
 
 /* Idle: a spin of up to SPIN_NS, then asleep until the walk wakes it.
@@ -343,11 +373,11 @@ now_ns(void)
 }
 
 static void
-reader_wait(ahead_t *a, bool reading, uint64_t i)
+reader_wait(ahead_t *a)
 {
     uint64_t until = 0;
     for (unsigned spin = 0;; spin++) {
-        if (reader_has_work(a, reading, i))
+        if (reader_has_work(a))
             return;
         if (spin % 64 == 0) {
             uint64_t t = now_ns();
@@ -362,7 +392,7 @@ reader_wait(ahead_t *a, bool reading, uint64_t i)
     }
     pthread_mutex_lock(&reader_thread.mu);
     atomic_store(&a->sleeping, true);
-    while (!reader_has_work(a, reading, i))
+    while (!reader_has_work(a))
         pthread_cond_wait(&reader_thread.wake, &reader_thread.mu);
     atomic_store(&a->sleeping, false);
     pthread_mutex_unlock(&reader_thread.mu);
@@ -387,32 +417,16 @@ static void
 reader_run(ahead_t *a)
 {
     a->sc = load_scenario(a->hdr, &a->sc_rep);
-    atomic_store_explicit(&a->handoff, 1, memory_order_release);
-    unsigned spins = 0;
-    while (atomic_load_explicit(&a->handoff, memory_order_acquire) != 2) {
-        if (atomic_load(&a->stop))
-            return;
-        pause_briefly(&spins);
-    }
-    bool reading = a->reading;
-    uint64_t i = atomic_load_explicit(&a->published, memory_order_relaxed);
+    atomic_store_explicit(&a->loaded, true, memory_order_release);
     for (;;) {
         run_checks(a);
-        if (reading &&
-            i - atomic_load_explicit(&a->consumed, memory_order_acquire) <
-                RING) {
-            slot_t *s = &a->ring[i % RING];
-            fill_slot(a, s);
-            atomic_store_explicit(&a->published, ++i, memory_order_release);
-            /* The walk stops at the end or at a bad record. */
-            reading = s->rc == 1 && s->envelope;
+        if (fill_next(a))
             continue;
-        }
         if (atomic_load(&a->stop)) {
             run_checks(a);
             return;
         }
-        reader_wait(a, reading, i);
+        reader_wait(a);
     }
 }
 
@@ -483,6 +497,7 @@ ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
     a->r = r;
     a->hdr = wg_log_reader_header(r);
     a->arena = wg_arena_new();
+    atomic_store(&a->reading, true);
     a->threaded = !in_line && wg_log_reader_whole(r);
     a->ring = aligned_alloc(_Alignof(slot_t),
                             (a->threaded ? RING : 1) * sizeof *a->ring);
@@ -503,22 +518,10 @@ ahead_scenario(ahead_t *a, wg_replay_report_t *rep)
 {
     if (!a->threaded)
         return load_scenario(a->hdr, rep);
-    uint64_t i = 0;
-    bool reading = true;
     unsigned spins = 0;
-    while (atomic_load_explicit(&a->handoff, memory_order_acquire) == 0) {
-        if (reading && i < RING) {
-            slot_t *s = &a->ring[i];
-            fill_slot(a, s);
-            atomic_store_explicit(&a->published, ++i, memory_order_release);
-            reading = s->rc == 1 && s->envelope;
-            spins = 0;
-        } else {
+    while (!atomic_load_explicit(&a->loaded, memory_order_acquire))
+        if (!fill_next(a))
             pause_briefly(&spins);
-        }
-    }
-    a->reading = reading;
-    atomic_store_explicit(&a->handoff, 2, memory_order_release);
     if (a->sc == NULL) {
         rep->status = a->sc_rep.status;
         memcpy(rep->field, a->sc_rep.field, sizeof rep->field);
@@ -546,7 +549,8 @@ ahead_slot(ahead_t *a, uint64_t i)
     }
     unsigned spins = 0;
     while (atomic_load_explicit(&a->published, memory_order_acquire) <= i)
-        pause_briefly(&spins);
+        if (!fill_next(a)) /* the thread is behind: read it here */
+            pause_briefly(&spins);
     return &a->ring[i % RING];
 }
 
@@ -566,7 +570,8 @@ ahead_find(ahead_t *a, uint64_t i, uint64_t k)
             const slot_t *last = pub > 0 ? &a->ring[(pub - 1) % RING] : NULL;
             if (last != NULL && (last->rc != 1 || !last->envelope))
                 return NULL; /* the reader has stopped */
-            pause_briefly(&spins);
+            if (!fill_next(a))
+                pause_briefly(&spins);
         }
         const slot_t *s = &a->ring[j % RING];
         if (s->rc != 1 || !s->envelope || (s->ord != UINT64_MAX && s->ord > k))
