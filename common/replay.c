@@ -26,6 +26,7 @@
 #include "wg/replay.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/rules.h"
 #include "wg/wire.h"
 
 #include "sha256_int.h"
@@ -159,6 +160,8 @@ typedef struct {
     bool hashed;    /* digest = SHA-256(rec) */
     uint8_t digest[32];
     Wgpb__V1__Envelope *env; /* a recorded input, decoded; else NULL */
+    bool has_state_digest;   /* a TurnResult's, in state_digest */
+    uint8_t state_digest[32];
 } slot_t;
 
 #define RING 4096 /* slots the reader may run ahead of the walk */
@@ -184,6 +187,7 @@ typedef struct {
                                        first records, then takes the reader
                                        over */
     wg_replay_report_t sc_rep;      /* what loading it said */
+    wg_wire_buf_t check_bytes;      /* the state digest being checked */
 
     /* Written by the thread. */
     _Alignas(64) _Atomic uint64_t published; /* slots filled so far */
@@ -201,16 +205,17 @@ typedef struct {
     _Atomic uint64_t checks_posted;
     _Atomic bool stop; /* the walk ended: the thread stops */
     /* State digests to check: the walk took the one its TurnResult
-     * records, the thread hashes the state's bytes and compares. */
+     * records, the thread computes the digest of a copy of the state and
+     * compares. */
     _Alignas(64) struct {
-        uint8_t *bytes;
-        size_t len, cap;
+        wg_state_t *st; /* allocated when first used */
         uint8_t want[32];
     } checks[CHECKS];
 } ahead_t;
 
 static wg_scenario_t *load_scenario(const wg_log_header_t *hdr,
                                     wg_replay_report_t *rep);
+static bool recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32]);
 
 /* Inputs the umpire takes from the log: what the workers sent (not its own
  * defaults, which it makes again). */
@@ -231,6 +236,7 @@ fill_slot(ahead_t *a, slot_t *s)
     s->envelope = false;
     s->hashed = false;
     s->env = NULL;
+    s->has_state_digest = false;
     s->ord = UINT64_MAX;
     if (s->rc != 1)
         return;
@@ -262,6 +268,9 @@ fill_slot(ahead_t *a, slot_t *s)
         return;
     if (is_recorded_input(&s->s))
         s->env = wg_wire_unpack_in(a->arena, s->rec, s->len);
+    if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+        s->has_state_digest =
+            recorded_state_digest(s->rec, s->len, s->state_digest);
     /* What the umpire hashes for the chain: records of the total order
      * but the results (see take_record in umpire.c). */
     if (s->s.seq != 0 && s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
@@ -336,7 +345,8 @@ run_checks(ahead_t *a)
            atomic_load_explicit(&a->checks_posted, memory_order_acquire)) {
         uint8_t got[32];
         const __typeof__(a->checks[0]) *ck = &a->checks[done % CHECKS];
-        wg__sha256(ck->bytes, ck->len, got);
+        wg_umpire_state_bytes(a->sc, ck->st, &a->check_bytes);
+        wg__sha256(a->check_bytes.data, a->check_bytes.len, got);
         if (memcmp(got, ck->want, 32) != 0)
             atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);
         atomic_store_explicit(&a->checks_done, ++done, memory_order_release);
@@ -583,10 +593,9 @@ ahead_find(ahead_t *a, uint64_t i, uint64_t k)
 }
 
 /* Leaves a state digest check to the reader thread; false when there is
- * none or it has too many already (the walk then hashes it itself). */
+ * none or it has too many already (the walk then computes it itself). */
 static bool
-ahead_post_check(ahead_t *a, const uint8_t *bytes, size_t len,
-                 const uint8_t want[32])
+ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32])
 {
     if (!a->threaded)
         return false;
@@ -596,15 +605,9 @@ ahead_post_check(ahead_t *a, const uint8_t *bytes, size_t len,
         CHECKS)
         return false;
     __typeof__(a->checks[0]) *ck = &a->checks[posted % CHECKS];
-    if (len > ck->cap) {
-        uint8_t *nb = realloc(ck->bytes, len);
-        if (nb == NULL)
-            return false;
-        ck->bytes = nb;
-        ck->cap = len;
-    }
-    memcpy(ck->bytes, bytes, len);
-    ck->len = len;
+    if (ck->st == NULL && (ck->st = malloc(sizeof *ck->st)) == NULL)
+        return false;
+    wg_state_copy(ck->st, st);
     memcpy(ck->want, want, 32);
     atomic_store(&a->checks_posted, posted + 1);
     reader_wake(a);
@@ -623,8 +626,9 @@ ahead_stop(ahead_t *a)
     a->ring = NULL;
     wg_arena_destroy(&a->arena);
     for (size_t i = 0; i < CHECKS; i++)
-        free(a->checks[i].bytes);
+        free(a->checks[i].st);
     memset(a->checks, 0, sizeof a->checks);
+    wg_wire_buf_free(&a->check_bytes);
     return !atomic_load_explicit(&a->check_failed, memory_order_relaxed);
 }
 
@@ -704,6 +708,7 @@ typedef struct {
     bool looked;
     uint64_t looked_k;
     const slot_t *match;
+    wg_wire_buf_t state_bytes; /* a state digest computed in the walk */
 } walk_t;
 
 /* The record the envelope the umpire is making will be compared with (the
@@ -789,19 +794,22 @@ recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 }
 
 /* The umpire's state digest callback: the digest the turn's result
- * records, which the reader thread checks against these bytes (the walk
- * is done again in line, without this, if a check fails). */
+ * records, which the reader thread checks on a copy of the state (the
+ * walk is done again in line, without this, if a check fails). */
 static void
-state_digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32],
-                      void *arg)
+state_digest_from_log(const wg_scenario_t *sc, const wg_state_t *st,
+                      uint8_t out[32], void *arg)
 {
     walk_t *w = arg;
     /* The TurnResult is the next envelope the umpire makes. */
     const slot_t *s = ahead_find(w->ahead, w->slot, w->q.pushed);
-    if (s == NULL || s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
-        !recorded_state_digest(s->rec, s->len, out) ||
-        !ahead_post_check(w->ahead, bytes, len, out))
-        wg__sha256(bytes, len, out);
+    if (s != NULL && s->has_state_digest &&
+        ahead_post_check(w->ahead, st, s->state_digest)) {
+        memcpy(out, s->state_digest, 32);
+        return;
+    }
+    wg_umpire_state_bytes(sc, st, &w->state_bytes);
+    wg__sha256(w->state_bytes.data, w->state_bytes.len, out);
 }
 
 /* ---- field-by-field comparison ------------------------------------------- */
@@ -1311,6 +1319,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         /* A state digest the walk took from the log is not the state's:
          * the walk again, computing every digest, says where. */
         queue_clear(q);
+        wg_wire_buf_free(&w.state_bytes);
         wg_umpire_destroy(&u);
         free(sc);
         wg_log_reader_destroy(&r);
@@ -1331,6 +1340,7 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
             opt->pending(q->buf + q->items[i].off, q->items[i].len,
                          opt->pending_arg);
     queue_clear(q);
+    wg_wire_buf_free(&w.state_bytes);
     wg_log_reader_destroy(&r);
     if (umpire_out != NULL && status == WG_REPLAY_OK) {
         wg_umpire_set_output(u, NULL, NULL);

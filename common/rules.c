@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1573,6 +1574,16 @@ wg_state_deployed(const wg_state_t *st, int nation)
             sum += u->troops;
     }
     return sum;
+}
+
+void
+wg_state_copy(wg_state_t *dst, const wg_state_t *src)
+{
+    memcpy(dst, src, offsetof(wg_state_t, units));
+    memcpy(dst->units, src->units, src->n_units * sizeof src->units[0]);
+    memcpy((char *)dst + offsetof(wg_state_t, n_units),
+           (const char *)src + offsetof(wg_state_t, n_units),
+           sizeof *src - offsetof(wg_state_t, n_units));
 }
 
 uint32_t

@@ -95,7 +95,7 @@ struct wg_umpire {
     size_t turn_digests_len, turn_digests_cap;
     wg_umpire_digest_cb digest_cb;
     void *digest_arg;
-    wg_umpire_digest_cb state_digest_cb;
+    wg_umpire_state_digest_cb state_digest_cb;
     void *state_digest_arg;
     uint8_t chain[32];
 };
@@ -356,7 +356,8 @@ wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg)
 }
 
 void
-wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg)
+wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
+                           void *arg)
 {
     self->state_digest_cb = cb;
     self->state_digest_arg = arg;
@@ -507,13 +508,12 @@ wg_umpire_start(wg_umpire_t *self)
 /* SHA-256 over the public picture plus what it leaves out (the generator
  * and the counters), so two states with equal digests play on alike: the
  * encoded Situation followed by eight little-endian uint64. */
-static void
-state_digest(wg_umpire_t *self, uint8_t out[32])
+void
+wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
+                      wg_wire_buf_t *b)
 {
-    const wg_state_t *st = self->st;
-    wg_wire_buf_t *b = &self->fields;
     b->len = 0;
-    wg_wire_put_situation(b, 0, &self->sc, st);
+    wg_wire_put_situation(b, 0, sc, st);
     uint64_t extra[8] = {
         st->rng.s[0],
         st->rng.s[1],
@@ -532,11 +532,18 @@ state_digest(wg_umpire_t *self, uint8_t out[32])
         b->cap = n + sizeof extra;
     }
     memcpy(b->data + n, extra, sizeof extra);
-    if (self->state_digest_cb != NULL)
-        self->state_digest_cb(b->data, n + sizeof extra, out,
-                              self->state_digest_arg);
-    else
-        wg__sha256(b->data, n + sizeof extra, out);
+    b->len = n + sizeof extra;
+}
+
+static void
+state_digest(wg_umpire_t *self, uint8_t out[32])
+{
+    if (self->state_digest_cb != NULL) {
+        self->state_digest_cb(&self->sc, self->st, out, self->state_digest_arg);
+        return;
+    }
+    wg_umpire_state_bytes(&self->sc, self->st, &self->fields);
+    wg__sha256(self->fields.data, self->fields.len, out);
 }
 
 static void

@@ -28,6 +28,8 @@
 /* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
  * stability at their start values, managed regime, gates evaluated. */
 void wg_state_init(wg_state_t *st, const wg_scenario_t *sc);
+/* Copies the live part of src to dst (units past n_units are left). */
+void wg_state_copy(wg_state_t *dst, const wg_state_t *src);
 
 /* Is the nation's gate open now (mandate, auspices, enablers, events,
  * truce)? A withdrawn nation's gate is closed. */

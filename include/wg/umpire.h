@@ -25,6 +25,7 @@
 #include "wg.pb-c.h"
 #include "wg/scenario.h"
 #include "wg/state.h"
+#include "wg/wire.h"
 
 typedef struct wg_umpire wg_umpire_t;
 
@@ -76,12 +77,23 @@ typedef void (*wg_umpire_digest_cb)(const uint8_t *bytes, size_t len,
                                     uint8_t out[32], void *arg);
 void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg);
 /*
- * The same for the state digest at the end of each turn: cb gets the bytes
- * docs/LOG-FORMAT.md defines it over. A replay sets one that answers with
- * the digest the log records and has the reader thread check it, and
- * takes on the duty of refusing the log if the check fails.
+ * The bytes a TurnResult's state_digest is the SHA-256 of (docs/LOG-FORMAT.md):
+ * the encoded Situation of (sc, st), then eight little-endian uint64 of
+ * what it leaves out. Replaces b's contents.
  */
-void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_digest_cb cb,
+void wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
+                           wg_wire_buf_t *b);
+/*
+ * Who computes the state digest at the end of each turn: cb must write
+ * SHA-256(wg_umpire_state_bytes(sc, st)) to out; NULL (the default)
+ * computes it in the call. A replay sets one that answers with the digest
+ * the log records and has its reader thread check it on a copy of the
+ * state; it then takes on the duty of refusing the log if a check fails.
+ */
+typedef void (*wg_umpire_state_digest_cb)(const wg_scenario_t *sc,
+                                          const wg_state_t *st, uint8_t out[32],
+                                          void *arg);
+void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
                                 void *arg);
 
 /*

@@ -252,10 +252,14 @@ typedef struct {
 } liar_t;
 
 static void
-lying_state_digest(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
+lying_state_digest(const wg_scenario_t *sc, const wg_state_t *st,
+                   uint8_t out[32], void *arg)
 {
     liar_t *l = arg;
-    wg__sha256(bytes, len, out);
+    wg_wire_buf_t b = {0};
+    wg_umpire_state_bytes(sc, st, &b);
+    wg__sha256(b.data, b.len, out);
+    wg_wire_buf_free(&b);
     if (++l->calls == l->lie_at)
         out[7] ^= 0x40;
 }
