@@ -582,7 +582,8 @@ cmd_verify(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {"scenario", required_argument, NULL, 's'},
         {"seed", required_argument, NULL, 'S'},
-        {"repeat", required_argument, NULL, 'R'}, /* benchmark aid */
+        {"repeat", required_argument, NULL, 'R'}, /* benchmark aids */
+        {"in-line", no_argument, NULL, 'L'},
         {"signature", required_argument, NULL, 'g'},
         {"pubkey", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0}};
@@ -604,6 +605,8 @@ cmd_verify(int argc, char **argv)
             sig_path = optarg;
         } else if (c == 'k') {
             pub_path = optarg;
+        } else if (c == 'L') {
+            opt.in_line = true; /* no reader thread */
         } else if (c == 'R') {
             if (parse_u64(optarg, &repeat) < 0 || repeat == 0) {
                 fprintf(stderr, "%s verify: --repeat wants a number\n", prog);
