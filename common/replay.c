@@ -757,40 +757,44 @@ digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
 }
 
 /* The state_digest a TurnResult record holds (field 19, in it field 14). */
+/* The bytes of the last occurrence of length-delimited field num in a
+ * message (as protobuf reads it); false if there is none or the bytes do
+ * not read. */
 static bool
-recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
+bytes_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **out,
+            size_t *out_len)
 {
-    const uint8_t *end = p + n, *res = NULL;
-    size_t res_len = 0;
+    const uint8_t *end = p + n;
     bool found = false;
     while (p < end) {
-        uint32_t num;
+        uint32_t f;
         int wt;
         uint64_t v;
         const uint8_t *d = NULL;
         size_t l = 0;
-        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+        if (wg_wire_next_field(&p, end, &f, &wt, &v, &d, &l) < 0)
             return false;
-        if (num == WGPB__V1__ENVELOPE__PAYLOAD_RESULT && wt == 2) {
-            res = d;
-            res_len = l;
-        }
-    }
-    for (const uint8_t *q = res, *qe = res + res_len; res != NULL && q < qe;) {
-        uint32_t num;
-        int wt;
-        uint64_t v;
-        const uint8_t *d = NULL;
-        size_t l = 0;
-        if (wg_wire_next_field(&q, qe, &num, &wt, &v, &d, &l) < 0)
-            return false;
-        if (num == 14 && wt == 2) { /* TurnResult.state_digest */
-            found = l == 32;
-            if (found)
-                memcpy(out, d, 32);
+        if (f == num && wt == 2) {
+            *out = d;
+            *out_len = l;
+            found = true;
         }
     }
     return found;
+}
+
+static bool
+recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
+{
+    const uint8_t *res, *d;
+    size_t res_len, l;
+    if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res,
+                     &res_len) ||
+        !bytes_field(res, res_len, 14, &d, &l) || /* .state_digest */
+        l != 32)
+        return false;
+    memcpy(out, d, 32);
+    return true;
 }
 
 /* The umpire's state digest callback: the digest the turn's result

@@ -425,17 +425,6 @@ put_str(uint8_t *p, unsigned field, const char *s)
     return put_strn(p, field, s, strlen(s));
 }
 
-static size_t
-varint_size(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
 /* A sub-message: its tag and a one-byte length are written before the
  * content; close_sub() fixes the length, moving the content up in the rare
  * case that it needs a longer one. */
@@ -450,7 +439,7 @@ static inline uint8_t *
 close_sub(uint8_t *start, uint8_t *end)
 {
     size_t n = (size_t)(end - start);
-    size_t vs = varint_size(n);
+    size_t vs = wg__varint_size(n);
     if (vs > 1)
         memmove(start + vs - 1, start, n);
     put_varint(start - 1, n);

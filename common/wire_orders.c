@@ -31,17 +31,6 @@ typedef struct {
     size_t l;
 } fld_t;
 
-static size_t
-varint_len(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
 /* The next field; false at the end or on bytes that are not canonical
  * (a key or a varint longer than it needs to be). */
 static inline bool
@@ -76,9 +65,9 @@ next(rd_t *r, fld_t *f)
                                  &f->l) == 0;
     if (ok) {
         size_t used = (size_t)(r->p - p);
-        size_t key = varint_len((uint64_t)f->num << 3 | (unsigned)f->wt);
-        ok = f->wt == 0   ? used == key + varint_len(f->v)
-             : f->wt == 2 ? used == key + varint_len(f->l) + f->l
+        size_t key = wg__varint_size((uint64_t)f->num << 3 | (unsigned)f->wt);
+        ok = f->wt == 0   ? used == key + wg__varint_size(f->v)
+             : f->wt == 2 ? used == key + wg__varint_size(f->l) + f->l
                           : false; /* no fixed-width fields here */
     }
     if (!ok)
@@ -169,7 +158,7 @@ get_packed_u32(rd_t *r, const fld_t *f, uint32_t *seen, size_t *n,
             if (!(*p++ & 0x80))
                 break;
         }
-        if (x > UINT32_MAX || (size_t)(p - start) != varint_len(x))
+        if (x > UINT32_MAX || (size_t)(p - start) != wg__varint_size(x))
             return false;
         v[i] = (uint32_t)x;
     }
