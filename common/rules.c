@@ -1249,6 +1249,8 @@ resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
 {
     const wg_escalation_t *esc = &sc->escalation;
     bool quiet = true;
+    /* Incidents against no one have an outcome of nothing. */
+    memset(res->outcomes, 0, inc->n * sizeof res->outcomes[0]);
     for (uint32_t k = 0; k < inc->n; k++) {
         const wg_incident_t *it = &inc->items[k];
         if (it->nation < 0 || (size_t)it->nation >= sc->n_nations ||

@@ -23,6 +23,7 @@
 #include <assert.h>
 #include <sodium.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,17 +462,16 @@ start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
 static void
 begin_turn(wg_umpire_t *self)
 {
-    /* Per-nation tables are cleared for the scenario's nations only: the
-     * rest are never written (every index is a nation's), and clearing all
-     * WG_MAX_NATIONS rows was most of what a turn's start cost. */
+    /* The turn's tables are cleared for its own type of turn, and the
+     * per-nation ones for the scenario's nations only: the rest are never
+     * read (every index is a nation's, and each type of turn reads its own
+     * orders), and clearing everything every turn was most of what a
+     * turn's start cost. The result's outcomes are cleared when the
+     * incidents are resolved, for the incidents there are. */
     size_t nn = self->sc.n_nations;
-    memset(&self->res, 0, sizeof self->res);
-    memset(self->rot, 0, nn * sizeof self->rot[0]);
-    memset(&self->cmd_rot, 0, sizeof self->cmd_rot);
-    memset(self->resp, 0, nn * sizeof self->resp[0]);
-    memset(&self->dec, 0, sizeof self->dec);
-    memset(self->pledges, 0, nn * sizeof self->pledges[0]);
-    memset(&self->asg, 0, sizeof self->asg);
+    memset(&self->res, 0, offsetof(wg_turn_result_t, outcomes));
+    self->res.n_outcomes = 0;
+    self->res.n_events = 0;
     self->inc.n = 0;
     self->n_defaulted = 0;
 
@@ -480,14 +480,20 @@ begin_turn(wg_umpire_t *self)
     self->res.type = self->type;
     switch (self->type) {
     case WG_TURN_DEPLOYMENT:
+        memset(self->pledges, 0, nn * sizeof self->pledges[0]);
+        memset(&self->asg, 0, sizeof self->asg);
         start_phase(self, WGPB__V1__PHASE__PHASE_REQUIREMENT, true, false);
         break;
     case WG_TURN_ROTATION:
+        memset(self->rot, 0, nn * sizeof self->rot[0]);
+        memset(&self->cmd_rot, 0, sizeof self->cmd_rot);
         self->weeks_to_rotation =
             wg_rules_weeks_to_next_rotation(&self->sc, self->st->turn);
         start_phase(self, WGPB__V1__PHASE__PHASE_ROTATE, true, true);
         break;
     case WG_TURN_INCIDENT:
+        memset(self->resp, 0, nn * sizeof self->resp[0]);
+        memset(&self->dec, 0, sizeof self->dec);
         wg_rules_draw_incidents(&self->sc, self->st, &self->inc);
         start_phase(self, WGPB__V1__PHASE__PHASE_RESPOND, true, true);
         break;
