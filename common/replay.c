@@ -8,20 +8,26 @@
  *
  * Speed: verify must keep up with a million records a second, so the walk
  * never decodes a record it only compares, and splits the work in two.
- * A reader thread (started once per process and kept) reads each frame,
- * checks its CRC, reads the Envelope's top-level fields with a small
- * scanner (sender, turn, seq, provenance source, payload type), decodes
- * the recorded inputs and computes each record's SHA-256 for the hash
- * chain, in a ring of slots ahead of the walk. The walk (the calling
- * thread) meanwhile loads the scenario, then hands the decoded inputs to
- * the umpire. The k-th envelope the umpire makes must equal the k-th
- * record of the log that is not an Error, so it is compared with that
- * record as soon as it is made; only one that differs keeps its bytes for
- * the walk to report (the diff decodes both, to name the field). The
- * umpire takes the reader's digest of a record only when the record holds
- * exactly the bytes it made (wg_umpire_set_digest). Logs too big to be
+ * A reader thread (started once per process and kept) loads the scenario
+ * from the header, then reads each frame, checks its CRC, reads the
+ * Envelope's top-level fields with a small scanner (sender, turn, seq,
+ * provenance source, payload type), decodes the recorded inputs and
+ * computes each record's SHA-256 for the hash chain, in a ring of slots
+ * ahead of the walk. Whoever needs the next record reads it: the walk
+ * (the calling thread) reads while the scenario loads, and whenever the
+ * thread is behind. The walk hands the decoded inputs to the umpire. The
+ * k-th envelope the umpire makes must equal the k-th record of the log
+ * that is not an Error, so it is compared with that record as soon as it
+ * is made; only one that differs keeps its bytes for the walk to report
+ * (the diff decodes both, to name the field). The umpire takes the
+ * reader's digest of a record only when the record holds exactly the
+ * bytes it made (wg_umpire_set_digest). A turn's state digest is taken
+ * from its recorded TurnResult and checked by the thread on a copy of the
+ * state (wg_umpire_set_state_digest); if a check fails, the whole walk is
+ * done again in line, which then names the record. Logs too big to be
  * read whole, a busy reader thread, or opt->in_line take the same walk
- * with the reader's work done in line, record by record.
+ * with the reader's work done in line, record by record, and every digest
+ * computed in the walk.
  */
 #include "wg/replay.h"
 #include "wg/diag.h"
