@@ -168,8 +168,6 @@ typedef struct {
     Wgpb__V1__Envelope *env; /* a recorded input, decoded; else NULL */
     bool has_state_digest;   /* a TurnResult's, in state_digest */
     uint8_t state_digest[32];
-    const uint8_t *situation; /* a TurnStart's field 4, key to end */
-    size_t situation_len;
 } slot_t;
 
 #define RING 4096 /* slots the reader may run ahead of the walk */
@@ -216,18 +214,14 @@ typedef struct {
      * records, the thread computes the digest of a copy of the state and
      * compares. */
     _Alignas(64) struct {
-        wg_state_t *st;       /* allocated when first used */
-        uint8_t want[32];     /* a state digest, or */
-        const uint8_t *field; /* a TurnStart's situation field as recorded */
-        size_t field_len;
+        wg_state_t *st; /* allocated when first used */
+        uint8_t want[32];
     } checks[CHECKS];
 } ahead_t;
 
 static wg_scenario_t *load_scenario(const wg_log_header_t *hdr,
                                     wg_replay_report_t *rep);
 static bool recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32]);
-static const uint8_t *recorded_situation(const uint8_t *p, size_t n,
-                                         size_t *len);
 
 /* Inputs the umpire takes from the log: what the workers sent (not its own
  * defaults, which it makes again). */
@@ -249,7 +243,6 @@ fill_slot(ahead_t *a, slot_t *s)
     s->hashed = false;
     s->env = NULL;
     s->has_state_digest = false;
-    s->situation = NULL;
     s->ord = UINT64_MAX;
     if (s->rc != 1)
         return;
@@ -284,8 +277,6 @@ fill_slot(ahead_t *a, slot_t *s)
     if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
         s->has_state_digest =
             recorded_state_digest(s->rec, s->len, s->state_digest);
-    if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START)
-        s->situation = recorded_situation(s->rec, s->len, &s->situation_len);
     /* What the umpire hashes for the chain: records of the total order
      * but the results (see take_record in umpire.c). */
     if (s->s.seq != 0 && s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
@@ -360,18 +351,9 @@ run_checks(ahead_t *a)
            atomic_load_explicit(&a->checks_posted, memory_order_acquire)) {
         uint8_t got[32];
         const __typeof__(a->checks[0]) *ck = &a->checks[done % CHECKS];
-        bool same;
-        if (ck->field != NULL) {
-            a->check_bytes.len = 0;
-            wg_wire_put_situation(&a->check_bytes, 4, a->sc, ck->st);
-            same = a->check_bytes.len == ck->field_len &&
-                   memcmp(a->check_bytes.data, ck->field, ck->field_len) == 0;
-        } else {
-            wg_umpire_state_bytes(a->sc, ck->st, &a->check_bytes);
-            wg__sha256(a->check_bytes.data, a->check_bytes.len, got);
-            same = memcmp(got, ck->want, 32) == 0;
-        }
-        if (!same)
+        wg_umpire_state_bytes(a->sc, ck->st, &a->check_bytes);
+        wg__sha256(a->check_bytes.data, a->check_bytes.len, got);
+        if (memcmp(got, ck->want, 32) != 0)
             atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);
         atomic_store_explicit(&a->checks_done, ++done, memory_order_release);
     }
@@ -616,13 +598,10 @@ ahead_find(ahead_t *a, uint64_t i, uint64_t k)
     return NULL;
 }
 
-/* Leaves a check to the reader thread: that the state's digest is want,
- * or (field not NULL) that its Situation encodes to field; false when
- * there is none or it has too many already (the walk then computes it
- * itself). */
+/* Leaves a state digest check to the reader thread; false when there is
+ * none or it has too many already (the walk then computes it itself). */
 static bool
-ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32],
-                 const uint8_t *field, size_t field_len)
+ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32])
 {
     if (!a->threaded)
         return false;
@@ -635,16 +614,13 @@ ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32],
     if (ck->st == NULL && (ck->st = malloc(sizeof *ck->st)) == NULL)
         return false;
     wg_state_copy(ck->st, st);
-    if (want != NULL)
-        memcpy(ck->want, want, 32);
-    ck->field = field;
-    ck->field_len = field_len;
+    memcpy(ck->want, want, 32);
     atomic_store(&a->checks_posted, posted + 1);
     reader_wake(a);
     return true;
 }
 
-/* Stops the reader; returns false if a check failed. */
+/* Stops the reader; returns false if a state digest check failed. */
 static bool
 ahead_stop(ahead_t *a)
 {
@@ -788,16 +764,15 @@ digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
 
 /* The state_digest a TurnResult record holds (field 19, in it field 14). */
 /* The bytes of the last occurrence of length-delimited field num in a
- * message (as protobuf reads it), and where that field starts (its key);
- * false if there is none or the bytes do not read. */
+ * message (as protobuf reads it); false if there is none or the bytes do
+ * not read. */
 static bool
 bytes_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **out,
-            size_t *out_len, const uint8_t **key)
+            size_t *out_len)
 {
     const uint8_t *end = p + n;
     bool found = false;
     while (p < end) {
-        const uint8_t *start = p;
         uint32_t f;
         int wt;
         uint64_t v;
@@ -808,8 +783,6 @@ bytes_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **out,
         if (f == num && wt == 2) {
             *out = d;
             *out_len = l;
-            if (key != NULL)
-                *key = start;
             found = true;
         }
     }
@@ -821,44 +794,13 @@ recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 {
     const uint8_t *res, *d;
     size_t res_len, l;
-    if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res, &res_len,
-                     NULL) ||
-        !bytes_field(res, res_len, 14, &d, &l, NULL) || /* .state_digest */
+    if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res,
+                     &res_len) ||
+        !bytes_field(res, res_len, 14, &d, &l) || /* .state_digest */
         l != 32)
         return false;
     memcpy(out, d, 32);
     return true;
-}
-
-/* A TurnStart record's situation field (4), from its key to its end. */
-static const uint8_t *
-recorded_situation(const uint8_t *p, size_t n, size_t *len)
-{
-    const uint8_t *ts, *d, *key;
-    size_t ts_len, l;
-    if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_TURN_START, &ts, &ts_len,
-                     NULL) ||
-        !bytes_field(ts, ts_len, 4, &d, &l, &key))
-        return NULL;
-    *len = (size_t)(d + l - key);
-    return key;
-}
-
-/* The umpire's situation callback: the situation field the phase start's
- * record holds, which the reader thread checks on a copy of the state. */
-static const uint8_t *
-situation_from_log(const wg_scenario_t *sc, const wg_state_t *st, size_t *len,
-                   void *arg)
-{
-    (void)sc;
-    walk_t *w = arg;
-    /* The TurnStart is the next envelope the umpire makes. */
-    const slot_t *s = ahead_find(w->ahead, w->slot, w->q.pushed);
-    if (s == NULL || s->situation == NULL ||
-        !ahead_post_check(w->ahead, st, NULL, s->situation, s->situation_len))
-        return NULL;
-    *len = s->situation_len;
-    return s->situation;
 }
 
 /* The umpire's state digest callback: the digest the turn's result
@@ -872,7 +814,7 @@ state_digest_from_log(const wg_scenario_t *sc, const wg_state_t *st,
     /* The TurnResult is the next envelope the umpire makes. */
     const slot_t *s = ahead_find(w->ahead, w->slot, w->q.pushed);
     if (s != NULL && s->has_state_digest &&
-        ahead_post_check(w->ahead, st, s->state_digest, NULL, 0)) {
+        ahead_post_check(w->ahead, st, s->state_digest)) {
         memcpy(out, s->state_digest, 32);
         return;
     }
@@ -1291,7 +1233,6 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     }
     wg_umpire_set_digest(u, digest_from_log, &w);
     wg_umpire_set_state_digest(u, state_digest_from_log, &w);
-    wg_umpire_set_situation(u, situation_from_log, &w);
 
     uint64_t recorded_errors = 0;
     int saved_level = wg_diag_level;
@@ -1384,7 +1325,6 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
     bool checked = ahead_stop(&ahead);
     wg_umpire_set_digest(u, NULL, NULL);
     wg_umpire_set_state_digest(u, NULL, NULL);
-    wg_umpire_set_situation(u, NULL, NULL);
     if (!checked) {
         /* A state digest the walk took from the log is not the state's:
          * the walk again, computing every digest, says where. */

@@ -98,8 +98,6 @@ struct wg_umpire {
     void *digest_arg;
     wg_umpire_state_digest_cb state_digest_cb;
     void *state_digest_arg;
-    wg_umpire_situation_cb situation_cb;
-    void *situation_arg;
     uint8_t chain[32];
 };
 
@@ -367,13 +365,6 @@ wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
 }
 
 void
-wg_umpire_set_situation(wg_umpire_t *self, wg_umpire_situation_cb cb, void *arg)
-{
-    self->situation_cb = cb;
-    self->situation_arg = arg;
-}
-
-void
 wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg)
 {
     self->cb = cb;
@@ -437,23 +428,15 @@ emit_turn_start(wg_umpire_t *self, int dest)
     envelope_init(self, &env);
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
     env.turn_start = build_turn_start(self);
-    size_t sit_len = 0;
-    const uint8_t *sit = self->situation_cb == NULL
-                             ? NULL
-                             : self->situation_cb(&self->sc, self->st, &sit_len,
-                                                  self->situation_arg);
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
-    if (sit == NULL) {
-        wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
-        sit_len = b->len;
-    }
-    size_t inc_off = b->len;
+    wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
+    size_t sit_len = b->len;
     if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
         wg_wire_put_incidents(b, 7, &self->sc, &self->inc); /* incidents */
-    wg_wire_splice_t sp[2] = {{4, sit != NULL ? sit : b->data, sit_len},
-                              {7, b->data + inc_off, b->len - inc_off}};
-    emit_spliced(self, &env, dest, sp, b->len > inc_off ? 2 : 1);
+    wg_wire_splice_t sp[2] = {{4, b->data, sit_len},
+                              {7, b->data + sit_len, b->len - sit_len}};
+    emit_spliced(self, &env, dest, sp, b->len > sit_len ? 2 : 1);
     wg_arena_reset(self->arena);
 }
 

@@ -95,19 +95,6 @@ typedef void (*wg_umpire_state_digest_cb)(const wg_scenario_t *sc,
                                           void *arg);
 void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
                                 void *arg);
-/*
- * Who encodes the Situation of a phase start (TurnStart field 4): cb
- * returns the field's bytes (tag, length, body), as
- * wg_wire_put_situation(b, 4, sc, st) makes them, valid until the
- * TurnStart is made; NULL (or no cb, the default) has the umpire encode
- * it. A replay returns the bytes its record holds and has its reader
- * thread check them on a copy of the state, as for the state digest.
- */
-typedef const uint8_t *(*wg_umpire_situation_cb)(const wg_scenario_t *sc,
-                                                 const wg_state_t *st,
-                                                 size_t *len, void *arg);
-void wg_umpire_set_situation(wg_umpire_t *self, wg_umpire_situation_cb cb,
-                             void *arg);
 
 /*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is

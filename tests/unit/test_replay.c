@@ -245,27 +245,11 @@ join(wg_umpire_t *u, int role, const char *nation)
     send_env(u, -1, &env, 0);
 }
 
-/* Callbacks that lie once: a state digest, or the situation of a phase
- * start, that is not the state's; the umpire records it, and chains on
- * from it, as if it were. */
+/* A state digest callback that lies at one turn: the umpire records it,
+ * and chains on from it, as if it were the state's. */
 typedef struct {
-    uint32_t calls, lie_at;         /* state digests */
-    uint32_t sit_calls, sit_lie_at; /* phase starts */
-    wg_wire_buf_t sit;
+    uint32_t calls, lie_at;
 } liar_t;
-
-static const uint8_t *
-lying_situation(const wg_scenario_t *sc, const wg_state_t *st, size_t *len,
-                void *arg)
-{
-    liar_t *l = arg;
-    l->sit.len = 0;
-    wg_wire_put_situation(&l->sit, 4, sc, st);
-    if (++l->sit_calls == l->sit_lie_at)
-        l->sit.data[l->sit.len - 1] ^= 0x01; /* a varint's last byte */
-    *len = l->sit.len;
-    return l->sit.data;
-}
 
 static void
 lying_state_digest(const wg_scenario_t *sc, const wg_state_t *st,
@@ -281,12 +265,10 @@ lying_state_digest(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 /* Plays the exercise to its end on defaults, recording into path; with
- * lie_at > 0, the state digest of that turn is not the state's, with
- * sit_lie_at > 0 the situation of that phase start. */
+ * lie_at > 0, the state digest of that turn is not the state's. */
 static void
 record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
-                size_t text_len, uint64_t *checked, uint32_t lie_at,
-                uint32_t sit_lie_at)
+                size_t text_len, uint64_t *checked, uint32_t lie_at)
 {
     wg_log_header_t hdr;
     memset(&hdr, 0, sizeof hdr);
@@ -302,11 +284,9 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
     wg_umpire_t *u = wg_umpire_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
-    liar_t liar = {0, lie_at, 0, sit_lie_at, {0}};
+    liar_t liar = {0, lie_at};
     if (lie_at > 0)
         wg_umpire_set_state_digest(u, lying_state_digest, &liar);
-    if (sit_lie_at > 0)
-        wg_umpire_set_situation(u, lying_situation, &liar);
     join(u, WGPB__V1__ROLE__ROLE_COMMAND, "");
     for (size_t i = 0; i < sc->n_nations; i++)
         join(u, WGPB__V1__ROLE__ROLE_CONTINGENT, sc->nations[i].code);
@@ -330,7 +310,6 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     assert_int_equal(stats.rejected, 1);
     wg_umpire_destroy(&u);
     wg_log_writer_destroy(&r.w);
-    wg_wire_buf_free(&liar.sit);
 }
 
 static int
@@ -358,7 +337,7 @@ group_setup(void **state)
     snprintf(fx->ref, sizeof fx->ref, "%s/ref.wglog", fx->dir);
     snprintf(fx->path, sizeof fx->path, "%s/x.wglog", fx->dir);
     record_exercise(fx->ref, fx->sc, fx->text, fx->text_len,
-                    &fx->situations_checked, 0, 0);
+                    &fx->situations_checked, 0);
     fx->bytes = (uint8_t *)read_all(fx->ref, &fx->size);
     fx->frames = parse_frames(fx->bytes, fx->size, &fx->n_frames);
     for (size_t i = 0; i < fx->n_frames; i++)
@@ -539,7 +518,7 @@ static void
 test_lying_state_digest(void **state)
 {
     (void)state;
-    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 5, 0);
+    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 5);
     wg_replay_report_t rep;
     assert_int_equal(replay(fx->path, NULL, &rep), WG_REPLAY_DIVERGED);
     assert_int_equal(rep.turn, 5);
@@ -547,24 +526,8 @@ test_lying_state_digest(void **state)
     assert_int_equal(rep.turns, 5);
 
     /* Told the truth, the same recording verifies. */
-    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 0, 0);
+    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 0);
     assert_int_equal(replay(fx->path, NULL, &rep), WG_REPLAY_OK);
-}
-
-/* The same for the situation of the 7th phase start (turn 5: the default
- * plan's first turns are deployments of three phases each, or one): the
- * walk takes recorded situations on trust while the reader thread checks
- * them. */
-static void
-test_lying_situation(void **state)
-{
-    (void)state;
-    record_exercise(fx->path, fx->sc, fx->text, fx->text_len, NULL, 0, 7);
-    wg_replay_report_t rep;
-    assert_int_equal(replay(fx->path, NULL, &rep), WG_REPLAY_DIVERGED);
-    assert_int_equal(rep.turn, 5);
-    assert_non_null(strstr(rep.field, "turn_start.situation."));
-    assert_non_null(strstr(rep.detail, "re-adjudicated"));
 }
 
 /* The same change without fixing the CRC: a corrupt record, never decoded,
@@ -880,7 +843,6 @@ main(void)
         cmocka_unit_test(test_flipped_result),
         cmocka_unit_test(test_flipped_crc),
         cmocka_unit_test(test_lying_state_digest),
-        cmocka_unit_test(test_lying_situation),
         cmocka_unit_test(test_torn_tail),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_unfinished),
