@@ -792,8 +792,8 @@ bytes_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **out,
 static bool
 recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 {
-    const uint8_t *res, *d;
-    size_t res_len, l;
+    const uint8_t *res = NULL, *d = NULL;
+    size_t res_len = 0, l = 0;
     if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res,
                      &res_len) ||
         !bytes_field(res, res_len, 14, &d, &l) || /* .state_digest */
