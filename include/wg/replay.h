@@ -86,6 +86,11 @@ typedef struct {
  * a new output callback with wg_umpire_set_output), and *sc_out the
  * scenario (free()); both only when the status is OK. Returns the status,
  * also in rep->status.
+ *
+ * Threads: the first call starts a reader thread (detached, kept for the
+ * life of the process, asleep between calls) that reads the log ahead of
+ * the walk; one call at a time uses it, another in the meantime reads in
+ * line. The caller's umpire callbacks all run in the calling thread.
  */
 wg_replay_status_t wg_replay_log(const char *path,
                                  const wg_replay_options_t *opt,
