@@ -614,6 +614,128 @@ wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
     b->len = (size_t)(p - b->data);
 }
 
+/* A string of a repeated field: written even when empty, as protobuf-c
+ * writes every element. */
+static inline uint8_t *
+put_str_elem(uint8_t *p, unsigned field, const char *s)
+{
+    size_t n = strlen(s);
+    *p++ = (uint8_t)(field << 3 | 2);
+    p = put_varint(p, n);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+static inline uint8_t *
+put_bytes(uint8_t *p, unsigned field, ProtobufCBinaryData d)
+{
+    if (d.len == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3 | 2);
+    p = put_varint(p, d.len);
+    memcpy(p, d.data, d.len);
+    return p + d.len;
+}
+
+static const char *
+or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+/* An upper bound on m's encoded size. */
+static size_t
+result_bound(const Wgpb__V1__TurnResult *m)
+{
+    size_t n = PREFIX_MAX + 96 + strlen(or_empty(m->regime)) +
+               m->state_digest.len + m->chain.len + m->n_outcomes * 40;
+    for (size_t i = 0; i < m->n_nations; i++)
+        n += 96 + strlen(or_empty(m->nations[i]->code));
+    for (size_t i = 0; i < m->n_sectors; i++)
+        n += 80 + strlen(or_empty(m->sectors[i]->code));
+    for (size_t i = 0; i < m->n_events; i++)
+        n += 12 + strlen(or_empty(m->events[i]));
+    for (size_t i = 0; i < m->n_defaulted; i++)
+        n += 12 + strlen(or_empty(m->defaulted[i]));
+    return n;
+}
+
+size_t
+wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
+                   const Wgpb__V1__TurnResult *m)
+{
+    size_t at = b->len;
+    uint8_t *p = buf_room(b, result_bound(m)) + PREFIX_MAX;
+    p = put_i32(p, 1, (int32_t)m->type);
+    p = put_u32(p, 2, m->week);
+    for (size_t i = 0; i < m->n_nations; i++) {
+        const Wgpb__V1__NationResult *n = m->nations[i];
+        uint8_t *start = open_sub(p, 3);
+        p = put_str(start, 1, or_empty(n->code));
+        p = put_u32(p, 2, n->deployed);
+        p = put_u32(p, 3, n->preparing);
+        p = put_u32(p, 4, n->recovering);
+        p = put_u32(p, 5, n->kia);
+        p = put_u32(p, 6, n->wia);
+        p = put_double(p, 7, n->cohesion);
+        p = put_bool(p, 8, n->withdrawn);
+        p = put_bool(p, 9, n->leaving);
+        p = put_u32(p, 10, n->gaps);
+        p = close_sub(start, p);
+    }
+    for (size_t i = 0; i < m->n_sectors; i++) {
+        const Wgpb__V1__SectorState *s = m->sectors[i];
+        uint8_t *start = open_sub(p, 4);
+        p = put_str(start, 1, or_empty(s->code));
+        p = put_u32(p, 2, s->length_km);
+        p = put_double(p, 3, s->threat);
+        p = put_bool(p, 4, s->rear);
+        p = put_u32(p, 5, s->required);
+        p = put_u32(p, 6, s->deployed);
+        p = put_double(p, 7, s->coverage);
+        p = close_sub(start, p);
+    }
+    p = put_u32(p, 5, m->incidents);
+    p = put_u32(p, 6, m->kia);
+    p = put_u32(p, 7, m->wia);
+    p = put_u32(p, 8, m->escalation);
+    p = put_double(p, 9, m->stability);
+    p = put_str(p, 10, or_empty(m->regime));
+    for (size_t i = 0; i < m->n_outcomes; i++) {
+        const Wgpb__V1__IncidentOutcome *o = m->outcomes[i];
+        uint8_t *start = open_sub(p, 11);
+        p = put_u32(start, 1, o->incident);
+        p = put_u32(p, 2, o->kia);
+        p = put_u32(p, 3, o->wia);
+        p = put_bool(p, 4, o->escalated);
+        p = put_i32(p, 5, (int32_t)o->action);
+        p = close_sub(start, p);
+    }
+    for (size_t i = 0; i < m->n_events; i++)
+        p = put_str_elem(p, 12, or_empty(m->events[i]));
+    for (size_t i = 0; i < m->n_defaulted; i++)
+        p = put_str_elem(p, 13, or_empty(m->defaulted[i]));
+    p = put_bytes(p, 14, m->state_digest);
+    p = put_bytes(p, 15, m->chain);
+    return close_field(b, at, field, p);
+}
+
+int
+wg_wire_pack_result(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out)
+{
+    if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+        env->result == NULL)
+        return WG_EMALFORMED;
+    Wgpb__V1__Envelope head = *env;
+    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
+    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
+    out->len = 0;
+    wgpb__v1__envelope__pack(&head, buf_room(out, hl));
+    out->len = hl;
+    wg_wire_put_result(out, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, env->result);
+    return 0;
+}
+
 /* Leaves out every field of m whose number is below lo or above hi (sets
  * it to its zero value, which protobuf-c does not write). */
 static void

@@ -93,6 +93,16 @@ void wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field,
                            const wg_scenario_t *sc,
                            const wg_incident_list_t *inc);
 
+/* Appends field `field` holding the TurnResult m (with field 0 the bare
+ * message): the bytes protobuf-c gives, without its walk over descriptors.
+ * Returns the offset of the body in b. */
+size_t wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
+                          const Wgpb__V1__TurnResult *m);
+/* Packs an envelope whose payload is a TurnResult into out (replacing its
+ * contents), as wg_wire_pack() would. Returns 0, or WG_EMALFORMED for
+ * another payload. */
+int wg_wire_pack_result(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out);
+
 /* A field of the payload given as encoded bytes (tag, length, body; all of
  * its occurrences for a repeated field). */
 typedef struct {

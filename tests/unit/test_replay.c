@@ -54,6 +54,7 @@ typedef struct {
     size_t n_frames;
     size_t n_errors;
     uint64_t situations_checked;
+    uint64_t results_checked;
 } fixture_t;
 
 static fixture_t *fx;
@@ -175,6 +176,7 @@ typedef struct {
     wg_log_writer_t *w;
     const wg_scenario_t *sc;
     uint64_t *situations_checked;
+    uint64_t results_checked;
 } recorder_t;
 
 /* The direct encoder against protobuf-c, on the state of every phase
@@ -217,8 +219,17 @@ record_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
         check_situation(wg_umpire_scenario(u), wg_umpire_state(u));
         (*r->situations_checked)++;
     }
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+        /* The direct encoder of results against protobuf-c. */
+        uint8_t *want;
+        size_t want_len;
+        assert_int_equal(wg_wire_pack(env, &want, &want_len), 0);
+        assert_int_equal(len, want_len);
+        assert_memory_equal(bytes, want, len);
+        free(want);
+        r->results_checked++;
         assert_int_equal(wg_log_writer_flush(r->w), 0);
+    }
 }
 
 static void
@@ -280,7 +291,7 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     hdr.scenario_len = text_len;
     hdr.seed = sc->seed;
     snprintf(hdr.started, sizeof hdr.started, "2026-01-01T00:00:00Z");
-    recorder_t r = {NULL, sc, checked};
+    recorder_t r = {NULL, sc, checked, 0};
     assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
     wg_umpire_t *u = wg_umpire_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
@@ -308,6 +319,8 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     wg_umpire_stats_t stats;
     wg_umpire_stats(u, &stats);
     assert_int_equal(stats.rejected, 1);
+    /* Every turn's result went through the check in record_cb. */
+    assert_int_equal(r.results_checked, sc->n_turns);
     wg_umpire_destroy(&u);
     wg_log_writer_destroy(&r.w);
 }

@@ -514,6 +514,90 @@ test_fast_decoder(void **state)
     assert_true(declined > 100);
 }
 
+/* The direct TurnResult encoder against protobuf-c, on the corners: empty
+ * and missing strings, the largest numbers, negative enums, -0.0, many
+ * outcomes, no digests. */
+static void
+test_result_encoder(void **state)
+{
+    (void)state;
+    Wgpb__V1__NationResult nat[2] = {WGPB__V1__NATION_RESULT__INIT,
+                                     WGPB__V1__NATION_RESULT__INIT};
+    nat[0].code = "FRA";
+    nat[0].deployed = UINT32_MAX;
+    nat[0].cohesion = -0.0;
+    nat[0].leaving = 1;
+    nat[1].code = NULL;
+    nat[1].cohesion = 55.25;
+    nat[1].gaps = 128;
+    Wgpb__V1__NationResult *natp[2] = {&nat[0], &nat[1]};
+    Wgpb__V1__SectorState sec = WGPB__V1__SECTOR_STATE__INIT;
+    sec.code = "E1";
+    sec.threat = 3;
+    sec.rear = 1;
+    sec.coverage = 0.25;
+    Wgpb__V1__SectorState *secp[1] = {&sec};
+    Wgpb__V1__IncidentOutcome out[300];
+    Wgpb__V1__IncidentOutcome *outp[300];
+    for (int i = 0; i < 300; i++) {
+        wgpb__v1__incident_outcome__init(&out[i]);
+        out[i].incident = (uint32_t)i + 1;
+        out[i].kia = (uint32_t)(i % 3);
+        out[i].escalated = i % 7 == 0;
+        out[i].action = (Wgpb__V1__RoeAction)(i % 5 == 4 ? -1 : i % 5);
+        outp[i] = &out[i];
+    }
+    char *events[3] = {"FRA leaves", "", "a note"};
+    char *defaulted[1] = {"GBR"};
+    uint8_t digest[32];
+    memset(digest, 0xab, sizeof digest);
+    Wgpb__V1__TurnResult r = WGPB__V1__TURN_RESULT__INIT;
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = 9;
+    env.phase = WGPB__V1__PHASE__PHASE_RESULT;
+    env.seq = 300;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    env.result = &r;
+    wg_wire_buf_t out_buf = {0};
+    for (int variant = 0; variant < 3; variant++) {
+        if (variant == 1) {
+            r.type = WGPB__V1__TURN_TYPE__TURN_INCIDENT;
+            r.week = 12;
+            r.n_nations = 2;
+            r.nations = natp;
+            r.n_sectors = 1;
+            r.sectors = secp;
+            r.incidents = 31;
+            r.stability = -0.0;
+            r.regime = "";
+            r.n_outcomes = 300;
+            r.outcomes = outp;
+            r.n_events = 3;
+            r.events = events;
+            r.n_defaulted = 1;
+            r.defaulted = defaulted;
+        }
+        if (variant == 2) {
+            r.stability = 42.5;
+            r.regime = "hot";
+            r.escalation = 3;
+            r.state_digest = (ProtobufCBinaryData){32, digest};
+            r.chain = (ProtobufCBinaryData){32, digest};
+        }
+        uint8_t *want;
+        size_t want_len;
+        assert_int_equal(wg_wire_pack(&env, &want, &want_len), 0);
+        assert_int_equal(wg_wire_pack_result(&env, &out_buf), 0);
+        assert_int_equal(out_buf.len, want_len);
+        assert_memory_equal(out_buf.data, want, want_len);
+        free(want);
+    }
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_END;
+    assert_int_equal(wg_wire_pack_result(&env, &out_buf), WG_EMALFORMED);
+    wg_wire_buf_free(&out_buf);
+}
+
 int
 main(void)
 {
@@ -525,6 +609,7 @@ main(void)
         cmocka_unit_test(test_unpack_garbage),
         cmocka_unit_test(test_restamp),
         cmocka_unit_test(test_fast_decoder),
+        cmocka_unit_test(test_result_encoder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
