@@ -445,9 +445,16 @@ emit_turn_start(wg_umpire_t *self, int dest)
     size_t sit_len = b->len;
     if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
         wg_wire_put_incidents(b, 7, &self->sc, &self->inc); /* incidents */
-    wg_wire_splice_t sp[2] = {{4, b->data, sit_len},
-                              {7, b->data + sit_len, b->len - sit_len}};
-    emit_spliced(self, &env, dest, sp, b->len > sit_len ? 2 : 1);
+    wg_wire_splice_t sit = {4, b->data, sit_len};
+    wg_wire_splice_t inc = {7, b->data + sit_len, b->len - sit_len};
+    stamp(self, &env, dest);
+    if (wg_wire_pack_turn_start(&env, &sit, b->len > sit_len ? &inc : NULL,
+                                &self->packed) != 0)
+        abort(); /* our own TurnStart: a bug */
+    take_record(self, &env, self->packed.data, self->packed.len, dest);
+    if (self->cb != NULL)
+        self->cb(self, &env, self->packed.data, self->packed.len, dest,
+                 self->arg);
     wg_arena_reset(self->arena);
 }
 

@@ -720,6 +720,87 @@ wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
     return close_field(b, at, field, p);
 }
 
+/* An upper bound on the encoded size of m's own fields (not the
+ * situation and incidents, which come as bytes). */
+static size_t
+turn_start_bound(const Wgpb__V1__TurnStart *m)
+{
+    size_t n = PREFIX_MAX + 64;
+    for (size_t i = 0; i < m->n_expected; i++)
+        n += 12 + strlen(or_empty(m->expected[i]));
+    if (m->requirement != NULL)
+        for (size_t i = 0; i < m->requirement->n_sectors; i++)
+            n += 24 + strlen(or_empty(m->requirement->sectors[i]->sector));
+    for (size_t i = 0; i < m->n_pledges; i++) {
+        const Wgpb__V1__Pledge *pl = m->pledges[i];
+        n += 24 + strlen(or_empty(pl->nation));
+        for (size_t k = 0; k < pl->n_sectors; k++)
+            n += 12 + strlen(or_empty(pl->sectors[k]));
+    }
+    return n;
+}
+
+int
+wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env,
+                        const wg_wire_splice_t *situation,
+                        const wg_wire_splice_t *incidents, wg_wire_buf_t *out)
+{
+    if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_TURN_START ||
+        env->turn_start == NULL ||
+        (situation != NULL && situation->field != 4) ||
+        (incidents != NULL && incidents->field != 7))
+        return WG_EMALFORMED;
+    const Wgpb__V1__TurnStart *m = env->turn_start;
+    Wgpb__V1__Envelope head = *env;
+    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
+    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
+    out->len = 0;
+    wgpb__v1__envelope__pack(&head, buf_room(out, hl));
+    out->len = hl;
+
+    size_t at = out->len;
+    uint8_t *p =
+        buf_room(out, turn_start_bound(m) + (situation ? situation->len : 0) +
+                          (incidents ? incidents->len : 0)) +
+        PREFIX_MAX;
+    p = put_i32(p, 1, (int32_t)m->type);
+    p = put_u32(p, 2, m->deadline_ms);
+    for (size_t i = 0; i < m->n_expected; i++)
+        p = put_str_elem(p, 3, or_empty(m->expected[i]));
+    if (situation != NULL) {
+        memcpy(p, situation->bytes, situation->len);
+        p += situation->len;
+    }
+    if (m->requirement != NULL) {
+        uint8_t *start = open_sub(p, 5);
+        p = start;
+        for (size_t i = 0; i < m->requirement->n_sectors; i++) {
+            const Wgpb__V1__SectorTroops *s = m->requirement->sectors[i];
+            uint8_t *sub = open_sub(p, 1);
+            p = put_str(sub, 1, or_empty(s->sector));
+            p = put_u32(p, 2, s->troops);
+            p = close_sub(sub, p);
+        }
+        p = close_sub(start, p);
+    }
+    for (size_t i = 0; i < m->n_pledges; i++) {
+        const Wgpb__V1__Pledge *pl = m->pledges[i];
+        uint8_t *start = open_sub(p, 6);
+        p = put_str(start, 1, or_empty(pl->nation));
+        p = put_u32(p, 2, pl->troops);
+        for (size_t k = 0; k < pl->n_sectors; k++)
+            p = put_str_elem(p, 3, or_empty(pl->sectors[k]));
+        p = close_sub(start, p);
+    }
+    if (incidents != NULL) {
+        memcpy(p, incidents->bytes, incidents->len);
+        p += incidents->len;
+    }
+    p = put_u32(p, 8, m->rotation_due_within);
+    close_field(out, at, WGPB__V1__ENVELOPE__PAYLOAD_TURN_START, p);
+    return 0;
+}
+
 int
 wg_wire_pack_result(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out)
 {

@@ -145,6 +145,16 @@ int wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
 int wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq,
                     wg_wire_buf_t *out);
 
+/* Packs an envelope whose payload is a TurnStart into out (replacing its
+ * contents), with its situation (field 4) and incidents (field 7) given as
+ * encoded bytes (either may be NULL: none): what wg_wire_pack_spliced()
+ * gives, without protobuf-c's walk over descriptors. Returns 0, or
+ * WG_EMALFORMED for another payload or splices of other fields. */
+int wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env,
+                            const wg_wire_splice_t *situation,
+                            const wg_wire_splice_t *incidents,
+                            wg_wire_buf_t *out);
+
 /* Incoming: messages to C values. why gets a one-line reason on error. */
 int wg_wire_read_situation(const wg_scenario_t *sc,
                            const Wgpb__V1__Situation *m, wg_state_t *st);

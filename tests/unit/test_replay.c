@@ -219,6 +219,17 @@ record_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
         check_situation(wg_umpire_scenario(u), wg_umpire_state(u));
         (*r->situations_checked)++;
     }
+    /* Whatever the umpire writes by hand (phase starts, welcomes, results)
+     * is what protobuf-c writes for the same message. */
+    Wgpb__V1__Envelope *back = wg_wire_unpack(bytes, len);
+    assert_non_null(back);
+    uint8_t *again;
+    size_t again_len;
+    assert_int_equal(wg_wire_pack(back, &again, &again_len), 0);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, bytes, len);
+    free(again);
+    wg_wire_free(back);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
         /* The direct encoder of results against protobuf-c. */
         uint8_t *want;
