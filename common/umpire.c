@@ -79,8 +79,7 @@ struct wg_umpire {
     /* Fallbacks: the last phase start broadcast (for a fallback bot), the
      * roles a fallback plays for now, and the last pledge and rotation
      * orders each role gave (for "repeat"). */
-    uint8_t *last_ts;
-    size_t last_ts_len, last_ts_cap;
+    wg_wire_buf_t last_ts;
     bool on_fallback[N_KEYS];
     bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
     bool invalid[N_KEYS];        /* its order this phase could not be read */
@@ -176,11 +175,10 @@ grow(uint8_t **buf, size_t *cap, size_t need)
 }
 
 /* Every record of the total order (seq != 0) before a turn's result goes
- * into that turn's link of the hash chain; the last phase start broadcast
- * is kept for a fallback bot. */
+ * into that turn's link of the hash chain. */
 static void
 take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
-            const uint8_t *bytes, size_t len, int dest)
+            const uint8_t *bytes, size_t len)
 {
     if (env->seq != 0 &&
         env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
@@ -192,12 +190,6 @@ take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
         else
             wg__sha256(bytes, len, d);
         self->turn_digests_len += 32;
-    }
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
-        dest == WG_DEST_BROADCAST) {
-        grow(&self->last_ts, &self->last_ts_cap, len);
-        memcpy(self->last_ts, bytes, len);
-        self->last_ts_len = len;
     }
 }
 
@@ -211,7 +203,7 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
          * directly, protobuf-c's generic packing took ten times longer. */
         if (wg_wire_pack_result(env, &self->packed) != 0)
             abort(); /* a result without its message: a bug */
-        take_record(self, env, self->packed.data, self->packed.len, dest);
+        take_record(self, env, self->packed.data, self->packed.len);
         if (self->cb != NULL)
             self->cb(self, env, self->packed.data, self->packed.len, dest,
                      self->arg);
@@ -231,7 +223,7 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         self->out_cap = cap;
     }
     wgpb__v1__envelope__pack(env, self->out_buf);
-    take_record(self, env, self->out_buf, len, dest);
+    take_record(self, env, self->out_buf, len);
     if (self->cb != NULL)
         self->cb(self, env, self->out_buf, len, dest, self->arg);
 }
@@ -246,7 +238,7 @@ emit_spliced(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
     stamp(self, env, dest);
     if (wg_wire_pack_spliced(env, sp, n, &self->packed) != 0)
         abort(); /* our own splices are in order: a bug */
-    take_record(self, env, self->packed.data, self->packed.len, dest);
+    take_record(self, env, self->packed.data, self->packed.len);
     if (self->cb != NULL)
         self->cb(self, env, self->packed.data, self->packed.len, dest,
                  self->arg);
@@ -353,7 +345,7 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     wg_wire_buf_free(&self->fields);
     wg_wire_buf_free(&self->packed);
     free(self->scenario_text);
-    free(self->last_ts);
+    wg_wire_buf_free(&self->last_ts);
     free(self->turn_digests);
     free(self->st);
     free(self);
@@ -451,10 +443,16 @@ emit_turn_start(wg_umpire_t *self, int dest)
     if (wg_wire_pack_turn_start(&env, &sit, b->len > sit_len ? &inc : NULL,
                                 &self->packed) != 0)
         abort(); /* our own TurnStart: a bug */
-    take_record(self, &env, self->packed.data, self->packed.len, dest);
+    take_record(self, &env, self->packed.data, self->packed.len);
     if (self->cb != NULL)
         self->cb(self, &env, self->packed.data, self->packed.len, dest,
                  self->arg);
+    if (dest == WG_DEST_BROADCAST) {
+        /* Kept for a fallback bot: the buffers trade places, no copy. */
+        wg_wire_buf_t t = self->last_ts;
+        self->last_ts = self->packed;
+        self->packed = t;
+    }
     wg_arena_reset(self->arena);
 }
 
@@ -651,9 +649,10 @@ static int take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
 static bool
 fallback_bot(wg_umpire_t *self, int k, const char *reason)
 {
-    if (self->last_ts_len == 0)
+    if (self->last_ts.len == 0)
         return false;
-    Wgpb__V1__Envelope *ts = wg_wire_unpack(self->last_ts, self->last_ts_len);
+    Wgpb__V1__Envelope *ts =
+        wg_wire_unpack(self->last_ts.data, self->last_ts.len);
     if (ts == NULL)
         return false;
     const wg_bot_t *bot = k == WG_ROLE_COMMAND ? wg_bot_builtin_command()
@@ -890,8 +889,7 @@ record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
         emit(self, env, WG_DEST_RECORD);
     } else {
         stamp(self, env, WG_DEST_RECORD);
-        take_record(self, env, self->packed.data, self->packed.len,
-                    WG_DEST_RECORD);
+        take_record(self, env, self->packed.data, self->packed.len);
         if (self->cb != NULL)
             self->cb(self, env, self->packed.data, self->packed.len,
                      WG_DEST_RECORD, self->arg);
