@@ -188,12 +188,12 @@ typedef struct {
                                        refuses, for one slot) */
     uint64_t ord;                   /* the next record's ordinal */
     _Atomic bool reading;           /* not at the end of the records */
-    wg_scenario_t *sc;              /* the scenario: the thread loads it from
-                                       the header while the walk reads the
-                                       first records, then takes the reader
-                                       over */
-    wg_replay_report_t sc_rep;      /* what loading it said */
-    wg_wire_buf_t check_bytes;      /* the state digest being checked */
+    /* The thread's own. The scenario: it loads it from the header while
+     * the walk reads the first records (the walk reads sc and sc_rep once
+     * `loaded` is set). */
+    wg_scenario_t *sc;
+    wg_replay_report_t sc_rep; /* what loading it said */
+    wg_wire_buf_t check_bytes; /* the state digest being checked */
 
     /* Written by the thread. */
     _Alignas(64) _Atomic uint64_t published; /* slots filled so far */
