@@ -255,6 +255,35 @@ struct wg_log_reader {
 };
 
 /*
+ * Reads on from the file until the buffer holds n bytes from base, or the
+ * file ends (it shrank under us: size then says where). A greedy read
+ * takes in as much as the buffer holds, so that the next frames are there.
+ */
+static int
+read_until(wg_log_reader_t *self, size_t n, bool greedy)
+{
+    while (self->have < n) {
+        size_t want = greedy ? self->cap - self->have : n - self->have;
+        uint64_t left = self->size - (self->base + self->have);
+        if (want > left)
+            want = (size_t)left;
+        ssize_t r = pread(self->fd, self->buf + self->have, want,
+                          (off_t)(self->base + self->have));
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (r == 0) {
+            self->size = self->base + self->have;
+            break;
+        }
+        self->have += (size_t)r;
+    }
+    return 0;
+}
+
+/*
  * Makes file bytes [off, off + n) contiguous in the buffer; *p points at
  * them and *avail says how many there are (fewer than n only at the end of
  * the file). Moves the window forward, or back for a rewind.
@@ -285,25 +314,11 @@ window(wg_log_reader_t *self, uint64_t off, size_t n, const uint8_t **p,
             self->have = 0;
         }
         self->base = off;
-        while (self->have < n) {
-            size_t want = self->cap - self->have;
-            uint64_t left = self->size - (self->base + self->have);
-            if (want > left)
-                want = (size_t)left;
-            ssize_t r = pread(self->fd, self->buf + self->have, want,
-                              (off_t)(self->base + self->have));
-            if (r < 0) {
-                if (errno == EINTR)
-                    continue;
-                return -errno;
-            }
-            if (r == 0) { /* it shrank under us: it ends here now */
-                self->size = self->base + self->have;
-                n = self->have;
-                break;
-            }
-            self->have += (size_t)r;
-        }
+        int rc = read_until(self, n, true);
+        if (rc < 0)
+            return rc;
+        if (self->have < n) /* it shrank under us: it ends here now */
+            n = self->have;
     }
     *p = self->buf + (off - self->base);
     *avail = n;
@@ -437,20 +452,9 @@ read_head(wg_log_reader_t *self, size_t n, const uint8_t **p, size_t *avail)
         self->cap = n;
     }
     self->base = 0;
-    while (self->have < n) {
-        ssize_t r = pread(self->fd, self->buf + self->have, n - self->have,
-                          (off_t)self->have);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (r == 0) { /* it shrank under us: it ends here now */
-            self->size = self->have;
-            break;
-        }
-        self->have += (size_t)r;
-    }
+    int rc = read_until(self, n, false);
+    if (rc < 0)
+        return rc;
     *p = self->buf;
     *avail = self->have < n ? self->have : n;
     return 0;

@@ -193,7 +193,17 @@ take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
     }
 }
 
-/* Stamps, packs and hands the envelope to the callback. */
+/* A packed envelope goes into the hash chain and to the callback. */
+static void
+hand_out(wg_umpire_t *self, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
+         size_t len, int dest)
+{
+    take_record(self, env, bytes, len);
+    if (self->cb != NULL)
+        self->cb(self, env, bytes, len, dest, self->arg);
+}
+
+/* Stamps, packs and hands the envelope out. */
 static void
 emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
 {
@@ -203,10 +213,7 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
          * directly, protobuf-c's generic packing took ten times longer. */
         if (wg_wire_pack_result(env, &self->packed) != 0)
             abort(); /* a result without its message: a bug */
-        take_record(self, env, self->packed.data, self->packed.len);
-        if (self->cb != NULL)
-            self->cb(self, env, self->packed.data, self->packed.len, dest,
-                     self->arg);
+        hand_out(self, env, self->packed.data, self->packed.len, dest);
         return;
     }
     /* One buffer for every envelope: emit runs hundreds of times a turn
@@ -223,25 +230,7 @@ emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         self->out_cap = cap;
     }
     wgpb__v1__envelope__pack(env, self->out_buf);
-    take_record(self, env, self->out_buf, len);
-    if (self->cb != NULL)
-        self->cb(self, env, self->out_buf, len, dest, self->arg);
-}
-
-/* The same for a payload (TurnStart, Welcome) whose big fields were
- * encoded straight from the state into self->fields (see wg/wire.h): sp
- * points there, and env's own copies of those fields stay empty. */
-static void
-emit_spliced(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest,
-             const wg_wire_splice_t *sp, size_t n)
-{
-    stamp(self, env, dest);
-    if (wg_wire_pack_spliced(env, sp, n, &self->packed) != 0)
-        abort(); /* our own splices are in order: a bug */
-    take_record(self, env, self->packed.data, self->packed.len);
-    if (self->cb != NULL)
-        self->cb(self, env, self->packed.data, self->packed.len, dest,
-                 self->arg);
+    hand_out(self, env, self->out_buf, len, dest);
 }
 
 static int
@@ -437,16 +426,11 @@ emit_turn_start(wg_umpire_t *self, int dest)
     size_t sit_len = b->len;
     if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
         wg_wire_put_incidents(b, 7, &self->sc, &self->inc); /* incidents */
-    wg_wire_splice_t sit = {4, b->data, sit_len};
-    wg_wire_splice_t inc = {7, b->data + sit_len, b->len - sit_len};
     stamp(self, &env, dest);
-    if (wg_wire_pack_turn_start(&env, &sit, b->len > sit_len ? &inc : NULL,
-                                &self->packed) != 0)
+    if (wg_wire_pack_turn_start(&env, b->data, sit_len, b->data + sit_len,
+                                b->len - sit_len, &self->packed) != 0)
         abort(); /* our own TurnStart: a bug */
-    take_record(self, &env, self->packed.data, self->packed.len);
-    if (self->cb != NULL)
-        self->cb(self, &env, self->packed.data, self->packed.len, dest,
-                 self->arg);
+    hand_out(self, &env, self->packed.data, self->packed.len, dest);
     if (dest == WG_DEST_BROADCAST) {
         /* Kept for a fallback bot: the buffers trade places, no copy. */
         wg_wire_buf_t t = self->last_ts;
@@ -883,16 +867,15 @@ record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
 {
     char *recipient = env->recipient;
     env->recipient = "";
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR ||
-        wg_wire_restamp(self->in_bytes, self->in_len, self->next_seq,
+    /* Inputs are joins, orders and forfeits (never an Error, whose seq
+     * would be 0); bytes that are not fields at all are packed anew. */
+    if (wg_wire_restamp(self->in_bytes, self->in_len, self->next_seq,
                         &self->packed) != 0) {
         emit(self, env, WG_DEST_RECORD);
     } else {
         stamp(self, env, WG_DEST_RECORD);
-        take_record(self, env, self->packed.data, self->packed.len);
-        if (self->cb != NULL)
-            self->cb(self, env, self->packed.data, self->packed.len,
-                     WG_DEST_RECORD, self->arg);
+        hand_out(self, env, self->packed.data, self->packed.len,
+                 WG_DEST_RECORD);
     }
     env->recipient = recipient;
 }
@@ -916,8 +899,10 @@ emit_welcome(wg_umpire_t *self)
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
     wg_wire_put_situation(b, 5, &self->sc, self->st); /* snapshot */
-    wg_wire_splice_t sp = {5, b->data, b->len};
-    emit_spliced(self, &env, WG_DEST_SENDER, &sp, 1);
+    stamp(self, &env, WG_DEST_SENDER);
+    if (wg_wire_pack_welcome(&env, b->data, b->len, &self->packed) != 0)
+        abort(); /* our own Welcome: a bug */
+    hand_out(self, &env, self->packed.data, self->packed.len, WG_DEST_SENDER);
     wg_arena_reset(self->arena);
 }
 

@@ -446,6 +446,32 @@ close_sub(uint8_t *start, uint8_t *end)
     return end + vs - 1;
 }
 
+static inline uint8_t *
+put_u64(uint8_t *p, unsigned field, uint64_t v)
+{
+    if (v == 0)
+        return p;
+    *p++ = (uint8_t)(field << 3);
+    return put_varint(p, v);
+}
+
+/* One SectorState (of a Situation or a TurnResult) as field `field`. */
+static inline uint8_t *
+put_sector_state(uint8_t *p, unsigned field, const char *code, size_t code_len,
+                 uint32_t length_km, double threat, bool rear,
+                 uint32_t required, uint32_t deployed, double coverage)
+{
+    uint8_t *start = open_sub(p, field);
+    p = put_strn(start, 1, code, code_len);
+    p = put_u32(p, 2, length_km);
+    p = put_double(p, 3, threat);
+    p = put_bool(p, 4, rear);
+    p = put_u32(p, 5, required);
+    p = put_u32(p, 6, deployed);
+    p = put_double(p, 7, coverage);
+    return close_sub(start, p);
+}
+
 void
 wg_wire_buf_free(wg_wire_buf_t *b)
 {
@@ -546,15 +572,9 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
                 st->regime < sc->n_regimes ? sc->regimes[st->regime].name : "");
     for (size_t i = 0; i < sc->n_sectors; i++) {
         const wg_sector_t *sec = &sc->sectors[i];
-        uint8_t *start = open_sub(p, 6);
-        p = put_strn(start, 1, sec->code, slen[i]);
-        p = put_u32(p, 2, sec->length_km);
-        p = put_double(p, 3, sec->threat);
-        p = put_bool(p, 4, sec->rear);
-        p = put_u32(p, 5, st->required[i]);
-        p = put_u32(p, 6, sector_troops[i]);
-        p = put_double(p, 7, st->coverage[i]);
-        p = close_sub(start, p);
+        p = put_sector_state(p, 6, sec->code, slen[i], sec->length_km,
+                             sec->threat, sec->rear, st->required[i],
+                             sector_troops[i], st->coverage[i]);
     }
     for (size_t i = 0; i < sc->n_nations; i++) {
         const wg_nation_state_t *ns = &st->nations[i];
@@ -685,15 +705,9 @@ wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
     }
     for (size_t i = 0; i < m->n_sectors; i++) {
         const Wgpb__V1__SectorState *s = m->sectors[i];
-        uint8_t *start = open_sub(p, 4);
-        p = put_str(start, 1, or_empty(s->code));
-        p = put_u32(p, 2, s->length_km);
-        p = put_double(p, 3, s->threat);
-        p = put_bool(p, 4, s->rear);
-        p = put_u32(p, 5, s->required);
-        p = put_u32(p, 6, s->deployed);
-        p = put_double(p, 7, s->coverage);
-        p = close_sub(start, p);
+        const char *code = or_empty(s->code);
+        p = put_sector_state(p, 4, code, strlen(code), s->length_km, s->threat,
+                             s->rear, s->required, s->deployed, s->coverage);
     }
     p = put_u32(p, 5, m->incidents);
     p = put_u32(p, 6, m->kia);
@@ -720,6 +734,19 @@ wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
     return close_field(b, at, field, p);
 }
 
+/* Replaces out's contents with env's fields but its payload, as protobuf-c
+ * packs them (they are few and small); the payload is then appended. */
+static void
+put_head(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out)
+{
+    Wgpb__V1__Envelope head = *env;
+    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
+    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
+    out->len = 0;
+    wgpb__v1__envelope__pack(&head, buf_room(out, hl));
+    out->len = hl;
+}
+
 /* An upper bound on the encoded size of m's own fields (not the
  * situation and incidents, which come as bytes). */
 static size_t
@@ -741,36 +768,25 @@ turn_start_bound(const Wgpb__V1__TurnStart *m)
 }
 
 int
-wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env,
-                        const wg_wire_splice_t *situation,
-                        const wg_wire_splice_t *incidents, wg_wire_buf_t *out)
+wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env, const uint8_t *situation,
+                        size_t situation_len, const uint8_t *incidents,
+                        size_t incidents_len, wg_wire_buf_t *out)
 {
     if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_TURN_START ||
-        env->turn_start == NULL ||
-        (situation != NULL && situation->field != 4) ||
-        (incidents != NULL && incidents->field != 7))
+        env->turn_start == NULL)
         return WG_EMALFORMED;
     const Wgpb__V1__TurnStart *m = env->turn_start;
-    Wgpb__V1__Envelope head = *env;
-    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
-    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
-    out->len = 0;
-    wgpb__v1__envelope__pack(&head, buf_room(out, hl));
-    out->len = hl;
-
+    put_head(env, out);
     size_t at = out->len;
     uint8_t *p =
-        buf_room(out, turn_start_bound(m) + (situation ? situation->len : 0) +
-                          (incidents ? incidents->len : 0)) +
+        buf_room(out, turn_start_bound(m) + situation_len + incidents_len) +
         PREFIX_MAX;
     p = put_i32(p, 1, (int32_t)m->type);
     p = put_u32(p, 2, m->deadline_ms);
     for (size_t i = 0; i < m->n_expected; i++)
         p = put_str_elem(p, 3, or_empty(m->expected[i]));
-    if (situation != NULL) {
-        memcpy(p, situation->bytes, situation->len);
-        p += situation->len;
-    }
+    memcpy(p, situation, situation_len); /* field 4 */
+    p += situation_len;
     if (m->requirement != NULL) {
         uint8_t *start = open_sub(p, 5);
         p = start;
@@ -792,10 +808,8 @@ wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env,
             p = put_str_elem(p, 3, or_empty(pl->sectors[k]));
         p = close_sub(start, p);
     }
-    if (incidents != NULL) {
-        memcpy(p, incidents->bytes, incidents->len);
-        p += incidents->len;
-    }
+    memcpy(p, incidents, incidents_len); /* field 7 */
+    p += incidents_len;
     p = put_u32(p, 8, m->rotation_due_within);
     close_field(out, at, WGPB__V1__ENVELOPE__PAYLOAD_TURN_START, p);
     return 0;
@@ -807,123 +821,35 @@ wg_wire_pack_result(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out)
     if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
         env->result == NULL)
         return WG_EMALFORMED;
-    Wgpb__V1__Envelope head = *env;
-    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
-    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
-    out->len = 0;
-    wgpb__v1__envelope__pack(&head, buf_room(out, hl));
-    out->len = hl;
+    put_head(env, out);
     wg_wire_put_result(out, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, env->result);
     return 0;
 }
 
-/* Leaves out every field of m whose number is below lo or above hi (sets
- * it to its zero value, which protobuf-c does not write). */
-static void
-keep_fields(ProtobufCMessage *m, uint32_t lo, uint32_t hi)
-{
-    const ProtobufCMessageDescriptor *d = m->descriptor;
-    for (unsigned i = 0; i < d->n_fields; i++) {
-        const ProtobufCFieldDescriptor *f = &d->fields[i];
-        if (f->id >= lo && f->id <= hi)
-            continue;
-        char *member = (char *)m + f->offset;
-        if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-            *(size_t *)((char *)m + f->quantifier_offset) = 0;
-            *(void **)member = NULL;
-            continue;
-        }
-        if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
-            *(uint32_t *)((char *)m + f->quantifier_offset) = 0;
-        switch (f->type) {
-        case PROTOBUF_C_TYPE_STRING:
-        case PROTOBUF_C_TYPE_MESSAGE:
-            *(void **)member = NULL;
-            break;
-        case PROTOBUF_C_TYPE_BYTES:
-            memset(member, 0, sizeof(ProtobufCBinaryData));
-            break;
-        case PROTOBUF_C_TYPE_BOOL:
-            memset(member, 0, sizeof(protobuf_c_boolean));
-            break;
-        case PROTOBUF_C_TYPE_INT64:
-        case PROTOBUF_C_TYPE_SINT64:
-        case PROTOBUF_C_TYPE_SFIXED64:
-        case PROTOBUF_C_TYPE_UINT64:
-        case PROTOBUF_C_TYPE_FIXED64:
-        case PROTOBUF_C_TYPE_DOUBLE:
-            memset(member, 0, 8);
-            break;
-        default:
-            memset(member, 0, 4);
-        }
-    }
-}
-
-/* The payload's fields between two splices, as protobuf-c packs them: a
- * copy of the payload with every other field left out. */
-typedef union {
-    max_align_t align;
-    uint8_t bytes[512];
-} msg_copy_t;
-
-static const ProtobufCMessage *
-segment(const ProtobufCMessage *pm, msg_copy_t *copy, uint32_t lo, uint32_t hi)
-{
-    memcpy(copy->bytes, pm, pm->descriptor->sizeof_message);
-    keep_fields((ProtobufCMessage *)copy->bytes, lo, hi);
-    return (const ProtobufCMessage *)copy->bytes;
-}
-
 int
-wg_wire_pack_spliced(const Wgpb__V1__Envelope *env, const wg_wire_splice_t *sp,
-                     size_t n, wg_wire_buf_t *out)
+wg_wire_pack_welcome(const Wgpb__V1__Envelope *env, const uint8_t *snapshot,
+                     size_t snapshot_len, wg_wire_buf_t *out)
 {
-    const ProtobufCFieldDescriptor *pf =
-        protobuf_c_message_descriptor_get_field(&wgpb__v1__envelope__descriptor,
-                                                (unsigned)env->payload_case);
-    if (pf == NULL || pf->type != PROTOBUF_C_TYPE_MESSAGE)
+    if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_WELCOME ||
+        env->welcome == NULL)
         return WG_EMALFORMED;
-    const ProtobufCMessage *pm =
-        *(ProtobufCMessage *const *)((const char *)env + pf->offset);
-    if (pm == NULL || pm->descriptor->sizeof_message > sizeof(msg_copy_t))
-        return WG_EMALFORMED;
-    for (size_t i = 1; i < n; i++)
-        if (sp[i].field <= sp[i - 1].field)
-            return WG_EMALFORMED;
-
-    /* Sizes first (the payload's length goes before it), then bytes. */
-    msg_copy_t copy;
-    size_t pl = 0;
-    uint32_t lo = 0;
-    for (size_t i = 0; i <= n; i++) {
-        uint32_t hi = i < n ? sp[i].field - 1 : UINT32_MAX;
-        pl += protobuf_c_message_get_packed_size(segment(pm, &copy, lo, hi));
-        if (i < n) {
-            pl += sp[i].len;
-            lo = sp[i].field + 1;
-        }
-    }
-    Wgpb__V1__Envelope head = *env;
-    head.payload_case = WGPB__V1__ENVELOPE__PAYLOAD__NOT_SET;
-    size_t hl = wgpb__v1__envelope__get_packed_size(&head);
-
-    out->len = 0;
-    uint8_t *p = buf_room(out, hl + 2 * PREFIX_MAX + pl);
-    p += wgpb__v1__envelope__pack(&head, p);
-    p = put_varint(p, (uint64_t)pf->id << 3 | 2);
-    p = put_varint(p, pl);
-    lo = 0;
-    for (size_t i = 0; i <= n; i++) {
-        uint32_t hi = i < n ? sp[i].field - 1 : UINT32_MAX;
-        p += protobuf_c_message_pack(segment(pm, &copy, lo, hi), p);
-        if (i < n) {
-            memcpy(p, sp[i].bytes, sp[i].len);
-            p += sp[i].len;
-            lo = sp[i].field + 1;
-        }
-    }
-    out->len = (size_t)(p - out->data);
+    const Wgpb__V1__Welcome *w = env->welcome;
+    put_head(env, out);
+    size_t at = out->len;
+    const char *name = or_empty(w->scenario_name);
+    uint8_t *p =
+        buf_room(out, PREFIX_MAX + 48 + strlen(name) + w->scenario_hash.len +
+                          snapshot_len + w->scenario_text.len) +
+        PREFIX_MAX;
+    p = put_str(p, 1, name);
+    p = put_bytes(p, 2, w->scenario_hash);
+    p = put_u64(p, 3, w->seed);
+    p = put_u32(p, 4, w->total_turns);
+    memcpy(p, snapshot, snapshot_len); /* field 5 */
+    p += snapshot_len;
+    p = put_u32(p, 6, w->deadline_ms);
+    p = put_bytes(p, 7, w->scenario_text);
+    close_field(out, at, WGPB__V1__ENVELOPE__PAYLOAD_WELCOME, p);
     return 0;
 }
 

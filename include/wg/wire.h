@@ -103,25 +103,6 @@ size_t wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
  * another payload. */
 int wg_wire_pack_result(const Wgpb__V1__Envelope *env, wg_wire_buf_t *out);
 
-/* A field of the payload given as encoded bytes (tag, length, body; all of
- * its occurrences for a repeated field). */
-typedef struct {
-    uint32_t field;
-    const uint8_t *bytes;
-    size_t len;
-} wg_wire_splice_t;
-
-/*
- * Packs env into out (replacing its contents) with the splices, in
- * increasing field order, put into its payload where protobuf-c would put
- * those fields; whatever the payload holds at those fields is ignored.
- * Returns 0, or WG_EMALFORMED for splices out of order or an envelope
- * without a payload message.
- */
-int wg_wire_pack_spliced(const Wgpb__V1__Envelope *env,
-                         const wg_wire_splice_t *sp, size_t n,
-                         wg_wire_buf_t *out);
-
 /*
  * Reads the field at *p without decoding it: its number, wire type, value
  * (varints) or bytes (length-delimited; *data and *len), and moves *p past
@@ -145,15 +126,18 @@ int wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
 int wg_wire_restamp(const uint8_t *in, size_t len, uint64_t seq,
                     wg_wire_buf_t *out);
 
-/* Packs an envelope whose payload is a TurnStart into out (replacing its
- * contents), with its situation (field 4) and incidents (field 7) given as
- * encoded bytes (either may be NULL: none): what wg_wire_pack_spliced()
- * gives, without protobuf-c's walk over descriptors. Returns 0, or
- * WG_EMALFORMED for another payload or splices of other fields. */
+/* Pack envelopes whose payload is a TurnStart or a Welcome into out
+ * (replacing its contents), with the fields encoded from the state given
+ * as bytes (tag, length, body; empty for none): a TurnStart's situation
+ * (field 4) and incidents (field 7), a Welcome's snapshot (field 5). The
+ * same bytes as protobuf-c for the same message, without its walk over
+ * descriptors. Return 0, or WG_EMALFORMED for another payload. */
 int wg_wire_pack_turn_start(const Wgpb__V1__Envelope *env,
-                            const wg_wire_splice_t *situation,
-                            const wg_wire_splice_t *incidents,
+                            const uint8_t *situation, size_t situation_len,
+                            const uint8_t *incidents, size_t incidents_len,
                             wg_wire_buf_t *out);
+int wg_wire_pack_welcome(const Wgpb__V1__Envelope *env, const uint8_t *snapshot,
+                         size_t snapshot_len, wg_wire_buf_t *out);
 
 /* Incoming: messages to C values. why gets a one-line reason on error. */
 int wg_wire_read_situation(const wg_scenario_t *sc,
