@@ -390,19 +390,42 @@ describe(const yaml_node_t *n, char *buf, size_t size)
     return buf;
 }
 
+/* Paths are made for every value read, and printed only on an error:
+ * copies, not snprintf, which was a tenth of a load. */
+static size_t
+put_prefix(char *out, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    memcpy(out, s, n);
+    return n;
+}
+
 static void
 child_path(char *out, const char *path, const char *key)
 {
-    if (path[0])
-        snprintf(out, PATH_MAX_LEN, "%.80s.%.60s", path, key);
-    else
-        snprintf(out, PATH_MAX_LEN, "%.60s", key);
+    size_t n = 0;
+    if (path[0]) {
+        n = put_prefix(out, path, 80);
+        out[n++] = '.';
+    }
+    n += put_prefix(out + n, key, 60);
+    out[n] = '\0';
 }
 
 static void
 item_path(char *out, const char *path, size_t i)
 {
-    snprintf(out, PATH_MAX_LEN, "%.120s[%zu]", path, i);
+    char digits[24];
+    size_t d = 0;
+    do
+        digits[d++] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    size_t n = put_prefix(out, path, 120);
+    out[n++] = '[';
+    while (d > 0)
+        out[n++] = digits[--d];
+    out[n++] = ']';
+    out[n] = '\0';
 }
 
 /* Edit distance, for "did you mean" on unknown keys. */
