@@ -192,8 +192,8 @@ typedef struct {
      * the walk reads the first records (the walk reads sc and sc_rep once
      * `loaded` is set). */
     wg_scenario_t *sc;
-    wg_replay_report_t sc_rep; /* what loading it said */
-    wg_wire_buf_t check_bytes; /* the state digest being checked */
+    wg_replay_report_t sc_rep;  /* what loading it said */
+    wg_wire_buf_t *check_bytes; /* the state digest being checked */
 
     /* Written by the thread. */
     _Alignas(64) _Atomic uint64_t published; /* slots filled so far */
@@ -214,7 +214,7 @@ typedef struct {
      * records, the thread computes the digest of a copy of the state and
      * compares. */
     _Alignas(64) struct {
-        wg_state_t *st; /* allocated when first used */
+        wg_state_t *st;
         uint8_t want[32];
     } checks[CHECKS];
 } ahead_t;
@@ -333,14 +333,18 @@ static struct {
     pthread_cond_t cv;   /* a job is given, or finished */
     pthread_cond_t wake; /* there is work for the thread that sleeps */
     bool started;
-    ahead_t *job;  /* the walk it serves, until the walk lets go */
-    bool finished; /* it has left reader_run() for job */
-} reader_thread = {PTHREAD_MUTEX_INITIALIZER,
-                   PTHREAD_COND_INITIALIZER,
-                   PTHREAD_COND_INITIALIZER,
-                   false,
-                   NULL,
-                   false};
+    ahead_t *job;           /* the walk it serves, until the walk lets go */
+    _Atomic bool finished;  /* it has left reader_run() for job */
+    _Atomic uint64_t given; /* jobs given so far */
+    /* What the walks it serves use, kept from one to the next: fresh
+     * memory costs a page fault a page, and a ring is 200 pages. */
+    slot_t *ring;
+    wg_arena_t *arena;
+    wg_state_t *check_states[CHECKS];
+    wg_wire_buf_t check_bytes;
+} reader_thread = {.mu = PTHREAD_MUTEX_INITIALIZER,
+                   .cv = PTHREAD_COND_INITIALIZER,
+                   .wake = PTHREAD_COND_INITIALIZER};
 
 /* The state digests the walk has posted: hashed and compared. */
 static void
@@ -351,8 +355,8 @@ run_checks(ahead_t *a)
            atomic_load_explicit(&a->checks_posted, memory_order_acquire)) {
         uint8_t got[32];
         const __typeof__(a->checks[0]) *ck = &a->checks[done % CHECKS];
-        wg_umpire_state_bytes(a->sc, ck->st, &a->check_bytes);
-        wg__sha256(a->check_bytes.data, a->check_bytes.len, got);
+        wg_umpire_state_bytes(a->sc, ck->st, a->check_bytes);
+        wg__sha256(a->check_bytes->data, a->check_bytes->len, got);
         if (memcmp(got, ck->want, 32) != 0)
             atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);
         atomic_store_explicit(&a->checks_done, ++done, memory_order_release);
@@ -388,24 +392,38 @@ now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void
-reader_wait(ahead_t *a)
+/* Spins until done(arg) or SPIN_NS have passed; returns done(arg). */
+static bool
+spin_until(bool (*done)(void *), void *arg)
 {
     uint64_t until = 0;
     for (unsigned spin = 0;; spin++) {
-        if (reader_has_work(a))
-            return;
+        if (done(arg))
+            return true;
         if (spin % 64 == 0) {
             uint64_t t = now_ns();
             if (until == 0)
                 until = t + SPIN_NS;
             else if (t > until)
-                break;
+                return false;
         }
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
 #endif
     }
+}
+
+static bool
+reader_has_work_cb(void *a)
+{
+    return reader_has_work(a);
+}
+
+static void
+reader_wait(ahead_t *a)
+{
+    if (spin_until(reader_has_work_cb, a))
+        return;
     pthread_mutex_lock(&reader_thread.mu);
     atomic_store(&a->sleeping, true);
     while (!reader_has_work(a))
@@ -446,22 +464,58 @@ reader_run(ahead_t *a)
     }
 }
 
+/* Whether a job was given after the `seen`-th: the thread spins on it
+ * between walks, as walks often follow one another (fork, diff, a
+ * benchmark) and a sleeping thread takes long to wake. */
+static bool
+job_given_after(void *seen)
+{
+    return atomic_load(&reader_thread.given) != *(uint64_t *)seen;
+}
+
 static void *
 reader_thread_main(void *arg)
 {
     (void)arg;
+    uint64_t seen = 0;
     pthread_mutex_lock(&reader_thread.mu);
     for (;;) {
-        while (reader_thread.job == NULL || reader_thread.finished)
+        if (reader_thread.job == NULL || atomic_load(&reader_thread.finished)) {
+            pthread_mutex_unlock(&reader_thread.mu);
+            spin_until(job_given_after, &seen);
+            pthread_mutex_lock(&reader_thread.mu);
+        }
+        while (reader_thread.job == NULL || atomic_load(&reader_thread.finished))
             pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
+        seen = atomic_load(&reader_thread.given);
         ahead_t *a = reader_thread.job;
         pthread_mutex_unlock(&reader_thread.mu);
         reader_run(a);
         pthread_mutex_lock(&reader_thread.mu);
-        reader_thread.finished = true;
+        atomic_store(&reader_thread.finished, true);
         pthread_cond_broadcast(&reader_thread.cv);
     }
     return NULL;
+}
+
+/* What the walks of the thread use, made on the first; false if there is
+ * no memory for it. Under reader_thread.mu. */
+static bool
+reader_thread_kit(void)
+{
+    if (reader_thread.ring == NULL)
+        reader_thread.ring = aligned_alloc(_Alignof(slot_t),
+                                           RING * sizeof *reader_thread.ring);
+    if (reader_thread.arena == NULL)
+        reader_thread.arena = wg_arena_new();
+    for (size_t i = 0; i < CHECKS; i++)
+        if (reader_thread.check_states[i] == NULL)
+            reader_thread.check_states[i] =
+                malloc(sizeof *reader_thread.check_states[i]);
+    bool ok = reader_thread.ring != NULL && reader_thread.arena != NULL;
+    for (size_t i = 0; i < CHECKS; i++)
+        ok = ok && reader_thread.check_states[i] != NULL;
+    return ok;
 }
 
 /* Gives the walk to the reader thread; false if it cannot take it. */
@@ -480,9 +534,17 @@ reader_thread_take(ahead_t *a)
             pthread_attr_destroy(&attr);
         }
     }
-    if (reader_thread.started && reader_thread.job == NULL) {
+    if (reader_thread.started && reader_thread.job == NULL &&
+        reader_thread_kit()) {
+        a->ring = reader_thread.ring;
+        a->arena = reader_thread.arena;
+        wg_arena_reset(a->arena);
+        for (size_t i = 0; i < CHECKS; i++)
+            a->checks[i].st = reader_thread.check_states[i];
+        a->check_bytes = &reader_thread.check_bytes;
         reader_thread.job = a;
-        reader_thread.finished = false;
+        atomic_store(&reader_thread.finished, false);
+        atomic_fetch_add(&reader_thread.given, 1);
         pthread_cond_broadcast(&reader_thread.cv);
         taken = true;
     }
@@ -490,14 +552,22 @@ reader_thread_take(ahead_t *a)
     return taken;
 }
 
+static bool
+reader_thread_finished(void *unused)
+{
+    (void)unused;
+    return atomic_load(&reader_thread.finished);
+}
+
 /* Stops the walk's reader and waits until the thread has let go of it. */
 static void
 reader_thread_release(ahead_t *a)
 {
     atomic_store(&a->stop, true);
+    reader_wake(a);
+    spin_until(reader_thread_finished, NULL);
     pthread_mutex_lock(&reader_thread.mu);
-    pthread_cond_signal(&reader_thread.wake);
-    while (!reader_thread.finished)
+    while (!atomic_load(&reader_thread.finished))
         pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
     reader_thread.job = NULL;
     pthread_mutex_unlock(&reader_thread.mu);
@@ -512,18 +582,14 @@ ahead_start(ahead_t *a, wg_log_reader_t *r, bool in_line)
     memset(a, 0, sizeof *a);
     a->r = r;
     a->hdr = wg_log_reader_header(r);
-    a->arena = wg_arena_new();
     atomic_store(&a->reading, true);
-    a->threaded = !in_line && wg_log_reader_whole(r);
-    a->ring = aligned_alloc(_Alignof(slot_t),
-                            (a->threaded ? RING : 1) * sizeof *a->ring);
-    if (a->ring == NULL) {
-        a->threaded = false;
-        return -1;
-    }
-    if (a->threaded && !reader_thread_take(a))
-        a->threaded = false;
-    return 0;
+    a->threaded = !in_line && wg_log_reader_whole(r) && reader_thread_take(a);
+    if (a->threaded)
+        return 0;
+    /* In line: one slot, and no checks. */
+    a->ring = aligned_alloc(_Alignof(slot_t), sizeof *a->ring);
+    a->arena = wg_arena_new();
+    return a->ring != NULL && a->arena != NULL ? 0 : -1;
 }
 
 /* The scenario of the log's header. With the reader thread, it loads it
@@ -611,8 +677,6 @@ ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32])
         CHECKS)
         return false;
     __typeof__(a->checks[0]) *ck = &a->checks[posted % CHECKS];
-    if (ck->st == NULL && (ck->st = malloc(sizeof *ck->st)) == NULL)
-        return false;
     wg_state_copy(ck->st, st);
     memcpy(ck->want, want, 32);
     atomic_store(&a->checks_posted, posted + 1);
@@ -625,16 +689,14 @@ static bool
 ahead_stop(ahead_t *a)
 {
     if (a->threaded) {
-        reader_thread_release(a);
+        reader_thread_release(a); /* what it used stays with the thread */
         a->threaded = false;
+    } else {
+        free(a->ring);
+        wg_arena_destroy(&a->arena);
     }
-    free(a->ring);
     a->ring = NULL;
-    wg_arena_destroy(&a->arena);
-    for (size_t i = 0; i < CHECKS; i++)
-        free(a->checks[i].st);
-    memset(a->checks, 0, sizeof a->checks);
-    wg_wire_buf_free(&a->check_bytes);
+    a->arena = NULL;
     return !atomic_load_explicit(&a->check_failed, memory_order_relaxed);
 }
 
