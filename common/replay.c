@@ -192,8 +192,7 @@ typedef struct {
      * the walk reads the first records (the walk reads sc and sc_rep once
      * `loaded` is set). */
     wg_scenario_t *sc;
-    wg_replay_report_t sc_rep;  /* what loading it said */
-    wg_wire_buf_t *check_bytes; /* the state digest being checked */
+    wg_replay_report_t sc_rep; /* what loading it said */
 
     /* Written by the thread. */
     _Alignas(64) _Atomic uint64_t published; /* slots filled so far */
@@ -210,13 +209,6 @@ typedef struct {
     _Alignas(64) _Atomic uint64_t consumed; /* slots the walk is done with */
     _Atomic uint64_t checks_posted;
     _Atomic bool stop; /* the walk ended: the thread stops */
-    /* State digests to check: the walk took the one its TurnResult
-     * records, the thread computes the digest of a copy of the state and
-     * compares. */
-    _Alignas(64) struct {
-        wg_state_t *st;
-        uint8_t want[32];
-    } checks[CHECKS];
 } ahead_t;
 
 static wg_scenario_t *load_scenario(const wg_log_header_t *hdr,
@@ -340,8 +332,14 @@ static struct {
      * memory costs a page fault a page, and a ring is 200 pages. */
     slot_t *ring;
     wg_arena_t *arena;
-    wg_state_t *check_states[CHECKS];
-    wg_wire_buf_t check_bytes;
+    wg_wire_buf_t check_bytes; /* the state digest being checked */
+    /* State digests to check, written by the walk: it took the one its
+     * TurnResult records, the thread computes the digest of a copy of
+     * the state and compares (see ahead_t's checks_posted, checks_done). */
+    _Alignas(64) struct {
+        wg_state_t *st;
+        uint8_t want[32];
+    } checks[CHECKS];
 } reader_thread = {.mu = PTHREAD_MUTEX_INITIALIZER,
                    .cv = PTHREAD_COND_INITIALIZER,
                    .wake = PTHREAD_COND_INITIALIZER};
@@ -354,9 +352,11 @@ run_checks(ahead_t *a)
     while (done <
            atomic_load_explicit(&a->checks_posted, memory_order_acquire)) {
         uint8_t got[32];
-        const __typeof__(a->checks[0]) *ck = &a->checks[done % CHECKS];
-        wg_umpire_state_bytes(a->sc, ck->st, a->check_bytes);
-        wg__sha256(a->check_bytes->data, a->check_bytes->len, got);
+        const __typeof__(reader_thread.checks[0]) *ck =
+            &reader_thread.checks[done % CHECKS];
+        wg_wire_buf_t *b = &reader_thread.check_bytes;
+        wg_umpire_state_bytes(a->sc, ck->st, b);
+        wg__sha256(b->data, b->len, got);
         if (memcmp(got, ck->want, 32) != 0)
             atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);
         atomic_store_explicit(&a->checks_done, ++done, memory_order_release);
@@ -473,6 +473,13 @@ job_given_after(void *seen)
     return atomic_load(&reader_thread.given) != *(uint64_t *)seen;
 }
 
+/* Whether a walk waits for the thread. Under reader_thread.mu. */
+static bool
+job_waiting(void)
+{
+    return reader_thread.job != NULL && !atomic_load(&reader_thread.finished);
+}
+
 static void *
 reader_thread_main(void *arg)
 {
@@ -480,12 +487,12 @@ reader_thread_main(void *arg)
     uint64_t seen = 0;
     pthread_mutex_lock(&reader_thread.mu);
     for (;;) {
-        if (reader_thread.job == NULL || atomic_load(&reader_thread.finished)) {
+        if (!job_waiting()) {
             pthread_mutex_unlock(&reader_thread.mu);
             spin_until(job_given_after, &seen);
             pthread_mutex_lock(&reader_thread.mu);
         }
-        while (reader_thread.job == NULL || atomic_load(&reader_thread.finished))
+        while (!job_waiting())
             pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
         seen = atomic_load(&reader_thread.given);
         ahead_t *a = reader_thread.job;
@@ -504,17 +511,17 @@ static bool
 reader_thread_kit(void)
 {
     if (reader_thread.ring == NULL)
-        reader_thread.ring = aligned_alloc(_Alignof(slot_t),
-                                           RING * sizeof *reader_thread.ring);
+        reader_thread.ring =
+            aligned_alloc(_Alignof(slot_t), RING * sizeof *reader_thread.ring);
     if (reader_thread.arena == NULL)
         reader_thread.arena = wg_arena_new();
-    for (size_t i = 0; i < CHECKS; i++)
-        if (reader_thread.check_states[i] == NULL)
-            reader_thread.check_states[i] =
-                malloc(sizeof *reader_thread.check_states[i]);
     bool ok = reader_thread.ring != NULL && reader_thread.arena != NULL;
-    for (size_t i = 0; i < CHECKS; i++)
-        ok = ok && reader_thread.check_states[i] != NULL;
+    for (size_t i = 0; i < CHECKS; i++) {
+        wg_state_t **st = &reader_thread.checks[i].st;
+        if (*st == NULL)
+            *st = malloc(sizeof **st);
+        ok = ok && *st != NULL;
+    }
     return ok;
 }
 
@@ -539,9 +546,6 @@ reader_thread_take(ahead_t *a)
         a->ring = reader_thread.ring;
         a->arena = reader_thread.arena;
         wg_arena_reset(a->arena);
-        for (size_t i = 0; i < CHECKS; i++)
-            a->checks[i].st = reader_thread.check_states[i];
-        a->check_bytes = &reader_thread.check_bytes;
         reader_thread.job = a;
         atomic_store(&reader_thread.finished, false);
         atomic_fetch_add(&reader_thread.given, 1);
@@ -676,7 +680,8 @@ ahead_post_check(ahead_t *a, const wg_state_t *st, const uint8_t want[32])
     if (posted - atomic_load_explicit(&a->checks_done, memory_order_acquire) >=
         CHECKS)
         return false;
-    __typeof__(a->checks[0]) *ck = &a->checks[posted % CHECKS];
+    __typeof__(reader_thread.checks[0]) *ck =
+        &reader_thread.checks[posted % CHECKS];
     wg_state_copy(ck->st, st);
     memcpy(ck->want, want, 32);
     atomic_store(&a->checks_posted, posted + 1);
