@@ -598,6 +598,355 @@ test_result_encoder(void **state)
     wg_wire_buf_free(&out_buf);
 }
 
+/* ---- a TurnResult with every field set ----------------------------------
+ *
+ * The corners above leave many fields at zero, and proto3 leaves a zero
+ * field out, so an encoder that forgot one of them would still match.
+ * Here every field of the result and of each of its elements is non-zero
+ * and different from its neighbours (a field written under another's
+ * number shows too), and protobuf-c is the oracle twice over: its pack of
+ * the same message gives the same bytes, and its unpack of our bytes gives
+ * back every field.
+ */
+
+static void
+assert_double_same(double a, double b)
+{
+    /* Bit for bit: -0.0 and 0.0 are different bytes on the wire. */
+    assert_memory_equal(&a, &b, sizeof a);
+}
+
+static void
+assert_bytes_field_equal(ProtobufCBinaryData a, ProtobufCBinaryData b)
+{
+    assert_int_equal(a.len, b.len);
+    if (a.len > 0)
+        assert_memory_equal(a.data, b.data, a.len);
+}
+
+/* Every field of two TurnResult messages, element by element. */
+static void
+assert_result_msg_equal(const Wgpb__V1__TurnResult *a,
+                        const Wgpb__V1__TurnResult *b)
+{
+    assert_int_equal(a->type, b->type);
+    assert_int_equal(a->week, b->week);
+    assert_int_equal(a->n_nations, b->n_nations);
+    for (size_t i = 0; i < a->n_nations; i++) {
+        const Wgpb__V1__NationResult *x = a->nations[i], *y = b->nations[i];
+        assert_string_equal(x->code, y->code);
+        assert_int_equal(x->deployed, y->deployed);
+        assert_int_equal(x->preparing, y->preparing);
+        assert_int_equal(x->recovering, y->recovering);
+        assert_int_equal(x->kia, y->kia);
+        assert_int_equal(x->wia, y->wia);
+        assert_double_same(x->cohesion, y->cohesion);
+        assert_int_equal(x->withdrawn, y->withdrawn);
+        assert_int_equal(x->leaving, y->leaving);
+        assert_int_equal(x->gaps, y->gaps);
+    }
+    assert_int_equal(a->n_sectors, b->n_sectors);
+    for (size_t i = 0; i < a->n_sectors; i++) {
+        const Wgpb__V1__SectorState *x = a->sectors[i], *y = b->sectors[i];
+        assert_string_equal(x->code, y->code);
+        assert_int_equal(x->length_km, y->length_km);
+        assert_double_same(x->threat, y->threat);
+        assert_int_equal(x->rear, y->rear);
+        assert_int_equal(x->required, y->required);
+        assert_int_equal(x->deployed, y->deployed);
+        assert_double_same(x->coverage, y->coverage);
+    }
+    assert_int_equal(a->incidents, b->incidents);
+    assert_int_equal(a->kia, b->kia);
+    assert_int_equal(a->wia, b->wia);
+    assert_int_equal(a->escalation, b->escalation);
+    assert_double_same(a->stability, b->stability);
+    assert_string_equal(a->regime, b->regime);
+    assert_int_equal(a->n_outcomes, b->n_outcomes);
+    for (size_t i = 0; i < a->n_outcomes; i++) {
+        const Wgpb__V1__IncidentOutcome *x = a->outcomes[i],
+                                        *y = b->outcomes[i];
+        assert_int_equal(x->incident, y->incident);
+        assert_int_equal(x->kia, y->kia);
+        assert_int_equal(x->wia, y->wia);
+        assert_int_equal(x->escalated, y->escalated);
+        assert_int_equal(x->action, y->action);
+    }
+    assert_int_equal(a->n_events, b->n_events);
+    for (size_t i = 0; i < a->n_events; i++)
+        assert_string_equal(a->events[i], b->events[i]);
+    assert_int_equal(a->n_defaulted, b->n_defaulted);
+    for (size_t i = 0; i < a->n_defaulted; i++)
+        assert_string_equal(a->defaulted[i], b->defaulted[i]);
+    assert_bytes_field_equal(a->state_digest, b->state_digest);
+    assert_bytes_field_equal(a->chain, b->chain);
+}
+
+/* Our encoding of env (a TurnResult envelope) is protobuf-c's, and
+ * protobuf-c decodes it to every field of env's result. The bare message
+ * (field 0) is checked too. */
+static void
+check_result_encoding(const Wgpb__V1__Envelope *env)
+{
+    uint8_t *want;
+    size_t want_len;
+    assert_int_equal(wg_wire_pack(env, &want, &want_len), 0);
+    wg_wire_buf_t ours = {0};
+    assert_int_equal(wg_wire_pack_result(env, &ours), 0);
+    assert_int_equal(ours.len, want_len);
+    assert_memory_equal(ours.data, want, want_len);
+    free(want);
+
+    Wgpb__V1__Envelope *back = wg_wire_unpack(ours.data, ours.len);
+    assert_non_null(back);
+    assert_int_equal(back->payload_case, WGPB__V1__ENVELOPE__PAYLOAD_RESULT);
+    assert_int_equal(back->turn, env->turn);
+    assert_int_equal(back->seq, env->seq);
+    assert_result_msg_equal(back->result, env->result);
+    wg_wire_free(back);
+
+    /* The bare message, after bytes already in the buffer. */
+    static const uint8_t before[3] = {1, 2, 3};
+    ours.len = 0;
+    memcpy(ours.data, before, sizeof before);
+    ours.len = sizeof before;
+    size_t at = wg_wire_put_result(&ours, 0, env->result);
+    assert_int_equal(at, sizeof before);
+    assert_memory_equal(ours.data, before, sizeof before);
+    size_t bare_len = wgpb__v1__turn_result__get_packed_size(env->result);
+    assert_int_equal(ours.len - at, bare_len);
+    uint8_t *bare = malloc(bare_len);
+    assert_non_null(bare);
+    wgpb__v1__turn_result__pack(env->result, bare);
+    assert_memory_equal(ours.data + at, bare, bare_len);
+    free(bare);
+    Wgpb__V1__TurnResult *m =
+        wgpb__v1__turn_result__unpack(NULL, ours.len - at, ours.data + at);
+    assert_non_null(m);
+    assert_result_msg_equal(m, env->result);
+    wgpb__v1__turn_result__free_unpacked(m, NULL);
+    wg_wire_buf_free(&ours);
+}
+
+/* The message built by hand: every field of every element set, varints of
+ * one and several bytes, every element of the repeated fields non-empty. */
+static void
+test_result_every_field(void **state)
+{
+    (void)state;
+    enum { NN = 3, NS = 2, NO = 3 };
+    static const char *codes[NN] = {"FRA", "GBR", "DEU"};
+    static const char *sectors[NS] = {"E1", "R"};
+    Wgpb__V1__NationResult nat[NN], *natp[NN];
+    for (uint32_t i = 0; i < NN; i++) {
+        wgpb__v1__nation_result__init(&nat[i]);
+        nat[i].code = (char *)codes[i];
+        nat[i].deployed = 12000 + i;
+        nat[i].preparing = 3000 + i;
+        nat[i].recovering = 200 + i;
+        nat[i].kia = 7 + i;
+        nat[i].wia = 130 + i;
+        nat[i].cohesion = 61.5 + i;
+        nat[i].withdrawn = 1;
+        nat[i].leaving = 1;
+        nat[i].gaps = 2 + i;
+        natp[i] = &nat[i];
+    }
+    Wgpb__V1__SectorState sec[NS], *secp[NS];
+    for (uint32_t i = 0; i < NS; i++) {
+        wgpb__v1__sector_state__init(&sec[i]);
+        sec[i].code = (char *)sectors[i];
+        sec[i].length_km = 150 + i;
+        sec[i].threat = 3.25 + i;
+        sec[i].rear = 1;
+        sec[i].required = 9000 + i;
+        sec[i].deployed = 8000 + i;
+        sec[i].coverage = 0.875 - 0.25 * i;
+        secp[i] = &sec[i];
+    }
+    Wgpb__V1__IncidentOutcome out[NO], *outp[NO];
+    for (uint32_t i = 0; i < NO; i++) {
+        wgpb__v1__incident_outcome__init(&out[i]);
+        out[i].incident = 1 + 2 * i;
+        out[i].kia = 1 + i;
+        out[i].wia = 150 + i;
+        out[i].escalated = 1;
+        out[i].action =
+            (Wgpb__V1__RoeAction)(WGPB__V1__ROE_ACTION__ROE_HOLD + (int)i);
+        outp[i] = &out[i];
+    }
+    char *events[2] = {"GBR leaves when its tours end", "ceasefire talks"};
+    char *defaulted[2] = {"command", "TUR"};
+    uint8_t digest[32], chain[32];
+    for (int i = 0; i < 32; i++) {
+        digest[i] = (uint8_t)(0x80 + i);
+        chain[i] = (uint8_t)(0x41 + i);
+    }
+    Wgpb__V1__TurnResult r = WGPB__V1__TURN_RESULT__INIT;
+    r.type = WGPB__V1__TURN_TYPE__TURN_INCIDENT;
+    r.week = 130;
+    r.n_nations = NN;
+    r.nations = natp;
+    r.n_sectors = NS;
+    r.sectors = secp;
+    r.incidents = 4321;
+    r.kia = 24;
+    r.wia = 451;
+    r.escalation = 2;
+    r.stability = 58.25;
+    r.regime = "spike";
+    r.n_outcomes = NO;
+    r.outcomes = outp;
+    r.n_events = 2;
+    r.events = events;
+    r.n_defaulted = 2;
+    r.defaulted = defaulted;
+    r.state_digest = (ProtobufCBinaryData){sizeof digest, digest};
+    r.chain = (ProtobufCBinaryData){sizeof chain, chain};
+
+    Wgpb__V1__Provenance pv = WGPB__V1__PROVENANCE__INIT;
+    pv.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_UMPIRE;
+    pv.agent = "wg-adjudicator";
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = 14;
+    env.phase = WGPB__V1__PHASE__PHASE_RESULT;
+    env.seq = 70000;
+    env.recipient = "FRA";
+    env.provenance = &pv;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    env.result = &r;
+    check_result_encoding(&env);
+}
+
+/* A result of the default scenario with every field non-zero, as the
+ * rules would fill it in. */
+static void
+fill_turn_result(wg_turn_result_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->type = WG_TURN_INCIDENT;
+    r->week = 17;
+    for (uint32_t i = 0; i < sc->n_nations; i++) {
+        wg_nation_result_t *n = &r->nations[i];
+        n->deployed = 5000 + 10 * i;
+        n->preparing = 2000 + 10 * i;
+        n->recovering = 700 + 10 * i;
+        n->kia = 3 + i;
+        n->wia = 40 + i;
+        n->gaps = 1 + i;
+        n->cohesion = 80.5 - i;
+        n->withdrawn = true;
+        n->leaving = true;
+    }
+    for (uint32_t s = 0; s < sc->n_sectors; s++) {
+        r->sector_deployed[s] = 3000 + 100 * s;
+        r->coverage[s] = 0.5 + 0.0625 * s;
+    }
+    r->incidents = 987;
+    r->kia = 11;
+    r->wia = 222;
+    r->escalation = 3;
+    r->stability = 41.75;
+    r->regime = (uint32_t)sc->n_regimes - 1; /* not the default 0 */
+    r->n_outcomes = 5;
+    for (uint32_t i = 0; i < r->n_outcomes; i++)
+        r->outcomes[i] = (wg_outcome_t){.kia = 1 + i,
+                                        .wia = 20 + i,
+                                        .escalated = true,
+                                        .action = (uint8_t)(1 + i % 4)};
+    r->n_events = 2;
+    snprintf(r->events[0], sizeof r->events[0], "POL withdraws");
+    snprintf(r->events[1], sizeof r->events[1], "truce recommitment");
+}
+
+/* C value -> wg_wire_result -> our encoder -> protobuf-c's decoder ->
+ * wg_wire_read_result gives the C value back. */
+static void
+test_result_round_trip(void **state)
+{
+    (void)state;
+    assert_true(sc->n_regimes > 1);
+    static wg_turn_result_t r, got;
+    fill_turn_result(&r);
+    Wgpb__V1__TurnResult *m = wg_wire_result(arena, sc, &r);
+    /* The umpire adds these to what wg_wire_result() builds. */
+    char *defaulted[1] = {"ITA"};
+    uint8_t digest[32], chain[32];
+    memset(digest, 0x5a, sizeof digest);
+    memset(chain, 0xc3, sizeof chain);
+    m->n_defaulted = 1;
+    m->defaulted = defaulted;
+    m->state_digest = (ProtobufCBinaryData){sizeof digest, digest};
+    m->chain = (ProtobufCBinaryData){sizeof chain, chain};
+
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = 30;
+    env.phase = WGPB__V1__PHASE__PHASE_RESULT;
+    env.seq = 1234;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    env.result = m;
+    check_result_encoding(&env);
+
+    wg_wire_buf_t buf = {0};
+    assert_int_equal(wg_wire_pack_result(&env, &buf), 0);
+    Wgpb__V1__Envelope *back = wg_wire_unpack(buf.data, buf.len);
+    wg_wire_buf_free(&buf);
+    assert_non_null(back);
+    const Wgpb__V1__TurnResult *bm = back->result;
+    assert_int_equal(wg_wire_read_result(sc, bm, &got), 0);
+
+    assert_int_equal(got.type, r.type);
+    assert_int_equal(got.week, r.week);
+    for (uint32_t i = 0; i < sc->n_nations; i++) {
+        const wg_nation_result_t *x = &got.nations[i], *y = &r.nations[i];
+        assert_int_equal(x->deployed, y->deployed);
+        assert_int_equal(x->preparing, y->preparing);
+        assert_int_equal(x->recovering, y->recovering);
+        assert_int_equal(x->kia, y->kia);
+        assert_int_equal(x->wia, y->wia);
+        assert_int_equal(x->gaps, y->gaps);
+        assert_double_same(x->cohesion, y->cohesion);
+        assert_int_equal(x->withdrawn, y->withdrawn);
+        assert_int_equal(x->leaving, y->leaving);
+    }
+    for (uint32_t s = 0; s < sc->n_sectors; s++) {
+        assert_int_equal(got.sector_deployed[s], r.sector_deployed[s]);
+        assert_double_same(got.coverage[s], r.coverage[s]);
+    }
+    assert_int_equal(got.incidents, r.incidents);
+    assert_int_equal(got.kia, r.kia);
+    assert_int_equal(got.wia, r.wia);
+    assert_int_equal(got.escalation, r.escalation);
+    assert_double_same(got.stability, r.stability);
+    assert_int_equal(got.regime, r.regime);
+    assert_int_equal(got.n_events, r.n_events);
+    for (uint32_t i = 0; i < r.n_events; i++)
+        assert_string_equal(got.events[i], r.events[i]);
+
+    /* wg_wire_read_result() does not read the outcomes (nothing in wg
+     * calls it yet; see issue 19), so they are checked on the decoded
+     * message: one per incident, numbered from 1. */
+    assert_int_equal(bm->n_outcomes, r.n_outcomes);
+    for (uint32_t i = 0; i < r.n_outcomes; i++) {
+        assert_int_equal(bm->outcomes[i]->incident, i + 1);
+        assert_int_equal(bm->outcomes[i]->kia, r.outcomes[i].kia);
+        assert_int_equal(bm->outcomes[i]->wia, r.outcomes[i].wia);
+        assert_int_equal(bm->outcomes[i]->escalated, r.outcomes[i].escalated);
+        assert_int_equal(bm->outcomes[i]->action, r.outcomes[i].action);
+    }
+    /* And the sectors carry the scenario's own figures. */
+    for (uint32_t s = 0; s < sc->n_sectors; s++) {
+        assert_string_equal(bm->sectors[s]->code, sc->sectors[s].code);
+        assert_int_equal(bm->sectors[s]->length_km, sc->sectors[s].length_km);
+        assert_double_same(bm->sectors[s]->threat, sc->sectors[s].threat);
+        assert_int_equal(bm->sectors[s]->rear, sc->sectors[s].rear);
+    }
+    wg_wire_free(back);
+    wg_arena_reset(arena);
+}
+
 int
 main(void)
 {
@@ -610,6 +959,8 @@ main(void)
         cmocka_unit_test(test_restamp),
         cmocka_unit_test(test_fast_decoder),
         cmocka_unit_test(test_result_encoder),
+        cmocka_unit_test(test_result_every_field),
+        cmocka_unit_test(test_result_round_trip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
