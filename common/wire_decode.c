@@ -1,18 +1,24 @@
 /*
- * wire_orders.c - a fast decoder for the envelopes workers send.
+ * wire_decode.c - the decode fast path: the envelopes workers send (joins
+ * and orders), decoded without protobuf-c's tables.
  *
  * `wg-log verify` decodes every join and order of a log, and protobuf-c's
- * table-driven unpack was the largest single cost of its reader thread.
- * This decoder reads the Envelope fields and the payloads a worker sends
- * (Join, ForceRequirement, Pledge, Assignment, RotationOrders, Response,
- * CommandDecision, Forfeit) straight into the same protobuf-c structs, in
- * the caller's arena, for the canonical encoding protobuf-c itself writes:
+ * table-driven unpack was the largest single cost of its reader thread. It
+ * is kept apart from the conversions of wire.c, as its encoding twin
+ * wire_encode.c is, so that the logic reads alone and this path can be
+ * measured, and dropped, alone. It reads the Envelope fields and the
+ * payloads a worker sends (Join, ForceRequirement, Pledge, Assignment,
+ * RotationOrders, Response, CommandDecision, Forfeit) straight into the same
+ * protobuf-c structs, for the canonical encoding protobuf-c itself writes:
  * known fields with their own wire types, each singular field once, one
  * payload, varints of minimal length, repeated numbers packed. Anything
  * else it declines (returns NULL) and wg_wire_unpack_in() hands the bytes
  * to protobuf-c, so what it accepts it decodes exactly as protobuf-c would
  * (unit.wire checks this on every envelope it makes and on mutations of
- * them).
+ * them). A payload added to wg.proto that workers send belongs here too.
+ *
+ * Owns nothing: what it decodes lives in the caller's arena until that is
+ * reset. Reentrant, no state; it never reports an error, it declines.
  */
 #include "wire_int.h"
 
