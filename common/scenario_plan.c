@@ -1,0 +1,244 @@
+/*
+ * scenario_plan.c - the turn plan and the scripted events of a scenario.
+ *
+ * The plan is a list of turn types, with {repeat: N, turns: [...]} for the
+ * exercise's rhythm, expanded here into sc->plan; the events (a gate that
+ * opens, a regime change, a note) are tied to turns of that plan and sorted
+ * by turn for the rules. A new turn type starts in turn_names. Called by
+ * build() in scenario.c after the lists, which events refer to; no state
+ * between calls. Errors as yaml_doc_int.h says: WG_ECONFIG, c->err filled.
+ */
+#include "scenario_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_PLAN_DEPTH 8
+
+static const enum_name_t turn_names[] = {
+    {"deployment", WG_TURN_DEPLOYMENT},
+    {"rotation", WG_TURN_ROTATION},
+    {"incident", WG_TURN_INCIDENT},
+    {NULL, 0},
+};
+static const enum_name_t event_names[] = {
+    {"open_gate", WG_EVENT_OPEN_GATE},
+    {"regime", WG_EVENT_REGIME},
+    {"note", WG_EVENT_NOTE},
+    {NULL, 0},
+};
+enum { EV_TURN, EV_KIND, EV_NATION, EV_REGIME, EV_TEXT };
+static const field_t event_fields[] = {
+    [EV_TURN] = FIELD(wg_event_t, turn, F_U32, true, 1, WG_MAX_TURNS),
+    [EV_KIND] = FENUM(wg_event_t, kind, true, event_names),
+    [EV_NATION] = FNODE("nation", false),
+    [EV_REGIME] = FNODE("regime", false),
+    [EV_TEXT] = FIELD(wg_event_t, text, F_STR, false, 0, 0),
+};
+
+static int
+add_turn(ctx_t *c, const yaml_node_t *n, const char *path, wg_scenario_t *sc,
+         wg_turn_type_t t)
+{
+    if (sc->n_turns >= WG_MAX_TURNS)
+        return fail(c, n, path, "the plan is longer than %d turns",
+                    WG_MAX_TURNS);
+    sc->plan[sc->n_turns++] = t;
+    return 0;
+}
+
+/*
+ * Expands one plan list: items are a turn type or {repeat: N, turns: [...]}.
+ * The inner list is expanded once and then copied, so nesting costs time
+ * linear in the plan's length, whatever N says.
+ */
+static int
+expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
+            wg_scenario_t *sc, int depth)
+{
+    static const char *const repeat_keys[] = {"repeat", "turns"};
+    size_t n = 0;
+    int rc;
+
+    if ((rc = expect_list(c, list, path, (size_t)-1, &n)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *item = list_item(c, list, i);
+        char sub[PATH_MAX_LEN];
+
+        item_path(sub, path, i);
+        if (item->type == YAML_SCALAR_NODE) {
+            int t = 0;
+            if ((rc = read_enum(c, item, sub, turn_names, &t)) ||
+                (rc = add_turn(c, item, sub, sc, (wg_turn_type_t)t)))
+                return rc;
+            continue;
+        }
+        if (item->type != YAML_MAPPING_NODE) {
+            char buf[64];
+            return fail(c, item, sub,
+                        "expected a turn type or {repeat: N, turns: [...]}, "
+                        "got %s",
+                        describe(item, buf, sizeof buf));
+        }
+        if (depth >= MAX_PLAN_DEPTH)
+            return fail(c, item, sub, "repeats nested deeper than %d",
+                        MAX_PLAN_DEPTH);
+
+        const yaml_node_t *times = NULL, *turns = NULL;
+        for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
+             p < item->data.mapping.pairs.top; p++) {
+            yaml_node_t *k = node_at(c, p->key);
+            const char *key = (const char *)k->data.scalar.value;
+            const yaml_node_t **slot;
+
+            if (k->type != YAML_SCALAR_NODE)
+                return fail(c, k, sub, "keys must be plain names");
+            if (!strcmp(key, "repeat"))
+                slot = &times;
+            else if (!strcmp(key, "turns"))
+                slot = &turns;
+            else
+                return unknown_key(c, k, sub, repeat_keys, 2);
+            if (*slot)
+                return fail(c, k, sub, "duplicate key \"%s\"", key);
+            *slot = node_at(c, p->value);
+        }
+        if (!times || !turns)
+            return fail(c, item, sub, "missing required key \"%s\"",
+                        times ? "turns" : "repeat");
+
+        char rpath[PATH_MAX_LEN], tpath[PATH_MAX_LEN];
+        uint64_t reps = 0;
+        size_t start = sc->n_turns, len;
+
+        child_path(rpath, sub, "repeat");
+        child_path(tpath, sub, "turns");
+        if ((rc = read_u64(c, times, rpath, 1, WG_MAX_TURNS, &reps)))
+            return rc;
+        if ((rc = expand_plan(c, turns, tpath, sc, depth + 1)))
+            return rc;
+        len = sc->n_turns - start;
+        if (!len)
+            return fail(c, turns, tpath, "repeats an empty list");
+        if (len * reps > WG_MAX_TURNS - start)
+            return fail(c, item, sub,
+                        "the plan is longer than %d turns (%zu so far, this "
+                        "adds %llu)",
+                        WG_MAX_TURNS, start, (unsigned long long)len * reps);
+        for (uint64_t r = 1; r < reps; r++) {
+            memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
+                   len * sizeof sc->plan[0]);
+            sc->n_turns += len;
+        }
+    }
+    return 0;
+}
+
+int
+read_plan(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+{
+    int rc;
+
+    if ((rc = expand_plan(c, list, "plan", sc, 0)))
+        return rc;
+    if (!sc->n_turns)
+        return fail(c, list, "plan", "the turn plan is empty");
+    /* Nothing can rotate or meet an incident before anyone is deployed. */
+    if (sc->plan[0] != WG_TURN_DEPLOYMENT)
+        return fail(c, list, "plan", "turn 1 must be a deployment turn");
+    return 0;
+}
+
+int
+read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+{
+    const yaml_node_t *gate_seen[WG_MAX_NATIONS] = {0};
+    size_t n = 0;
+    int rc;
+
+    if ((rc = expect_list(c, list, "events", WG_MAX_EVENTS, &n)))
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *found[NFIELDS(event_fields)] = {0};
+        const yaml_node_t *item = list_item(c, list, i);
+        wg_event_t *ev = &sc->events[i];
+        char path[PATH_MAX_LEN], sub[PATH_MAX_LEN], name[WG_NAME_MAX];
+
+        memset(ev, 0, sizeof *ev);
+        ev->nation = -1;
+        item_path(path, "events", i);
+        if ((rc = read_table(c, item, path, event_fields, NFIELDS(event_fields),
+                             ev, found)))
+            return rc;
+        if (ev->turn > sc->n_turns) {
+            child_path(sub, path, "turn");
+            return fail(c, found[EV_TURN], sub,
+                        "turn %u is past the plan's last turn (%zu)", ev->turn,
+                        sc->n_turns);
+        }
+        /* Each kind takes its own reference and no other, so a regime
+         * event with a stray nation: key is a mistake, not a no-op. */
+        if (ev->kind != WG_EVENT_OPEN_GATE && found[EV_NATION]) {
+            child_path(sub, path, "nation");
+            return fail(c, found[EV_NATION], sub,
+                        "only an open_gate event names a nation");
+        }
+        if (ev->kind != WG_EVENT_REGIME && found[EV_REGIME]) {
+            child_path(sub, path, "regime");
+            return fail(c, found[EV_REGIME], sub,
+                        "only a regime event names a regime");
+        }
+        switch (ev->kind) {
+        case WG_EVENT_OPEN_GATE: {
+            int nat;
+            if (!found[EV_NATION])
+                return fail(c, item, path,
+                            "missing required key \"nation\" (open_gate)");
+            child_path(sub, path, "nation");
+            if ((rc = read_str(c, found[EV_NATION], sub, name, sizeof name)))
+                return rc;
+            if ((nat = wg_scenario_nation_index(sc, name)) < 0)
+                return fail(c, found[EV_NATION], sub, "unknown nation \"%s\"",
+                            name);
+            if (gate_seen[nat])
+                return fail(c, found[EV_NATION], sub,
+                            "%s's gate already opens at line %u", name,
+                            (unsigned)gate_seen[nat]->start_mark.line + 1);
+            gate_seen[nat] = found[EV_NATION];
+            ev->nation = nat;
+            sc->nations[nat].gate.opens_turn = ev->turn;
+            if (!ev->text[0])
+                snprintf(ev->text, sizeof ev->text, "%s may deploy", name);
+            break;
+        }
+        case WG_EVENT_REGIME:
+            if (!found[EV_REGIME])
+                return fail(c, item, path,
+                            "missing required key \"regime\" (regime)");
+            child_path(sub, path, "regime");
+            if ((rc = regime_ref(c, found[EV_REGIME], item, sub, NULL, sc,
+                                 &ev->regime)))
+                return rc;
+            if (!ev->text[0])
+                snprintf(ev->text, sizeof ev->text, "regime: %s",
+                         sc->regimes[ev->regime].name);
+            break;
+        case WG_EVENT_NOTE:
+            if (!found[EV_TEXT])
+                return fail(c, item, path,
+                            "missing required key \"text\" (note)");
+            break;
+        }
+        sc->n_events = i + 1;
+    }
+    /* Rules walk events in turn order; keep the file's order within a turn. */
+    for (size_t i = 1; i < sc->n_events; i++) {
+        wg_event_t ev = sc->events[i];
+        size_t j = i;
+        for (; j > 0 && sc->events[j - 1].turn > ev.turn; j--)
+            sc->events[j] = sc->events[j - 1];
+        sc->events[j] = ev;
+    }
+    return 0;
+}

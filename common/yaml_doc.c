@@ -1,0 +1,527 @@
+/*
+ * yaml_doc.c - the YAML machinery of the scenario loader (yaml_doc_int.h):
+ * libyaml's document turned into typed values, with errors that point into
+ * the file.
+ *
+ * Kept apart from the schema (scenario*.c) so that what a scenario holds
+ * reads as field lists and checks, and how YAML is read, reported and
+ * suggested ("did you mean") is written once. libyaml loads the whole file
+ * as one document first, so every node keeps its line and column for the
+ * message. No state outside the ctx_t of one load; safe from any thread.
+ *
+ * Errors: the first problem fills c->err (1-based line and column, and a
+ * message that starts with the node's path: "nations[2].tour_weeks: ...")
+ * and the function returns WG_ECONFIG; -ENOMEM when libyaml cannot start.
+ */
+#include "wg/error.h"
+#include "yaml_doc_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- errors ---- */
+
+__attribute__((format(printf, 4, 0))) static int
+failv(ctx_t *c, const yaml_mark_t *mark, const char *path, const char *fmt,
+      va_list ap)
+{
+    char msg[sizeof c->err->message];
+
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    c->err->line = mark ? (unsigned)mark->line + 1 : 1;
+    c->err->column = mark ? (unsigned)mark->column + 1 : 1;
+    if (path && path[0])
+        snprintf(c->err->message, sizeof c->err->message, "%.100s: %.150s",
+                 path, msg);
+    else
+        snprintf(c->err->message, sizeof c->err->message, "%s", msg);
+    return WG_ECONFIG;
+}
+
+__attribute__((format(printf, 3, 4))) static int
+fail_at(ctx_t *c, const yaml_mark_t *mark, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = failv(c, mark, NULL, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int
+fail(ctx_t *c, const yaml_node_t *node, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = failv(c, node ? &node->start_mark : NULL, path, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool
+is_null(const yaml_node_t *n)
+{
+    const char *v;
+
+    if (n->type != YAML_SCALAR_NODE ||
+        n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    v = (const char *)n->data.scalar.value;
+    return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") ||
+           !strcmp(v, "Null") || !strcmp(v, "NULL");
+}
+
+/* What a node is, for "got ..." in messages. */
+const char *
+describe(const yaml_node_t *n, char *buf, size_t size)
+{
+    if (n->type == YAML_MAPPING_NODE)
+        return "a mapping";
+    if (n->type == YAML_SEQUENCE_NODE)
+        return "a list";
+    if (is_null(n))
+        return "nothing";
+    if (n->data.scalar.length > 40)
+        snprintf(buf, size, "\"%.37s...\"", (const char *)n->data.scalar.value);
+    else
+        snprintf(buf, size, "\"%s\"", (const char *)n->data.scalar.value);
+    return buf;
+}
+
+/* Paths are made for every value read, and printed only on an error:
+ * copies, not snprintf, which was a tenth of a load. */
+static size_t
+put_prefix(char *out, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    memcpy(out, s, n);
+    return n;
+}
+
+void
+child_path(char *out, const char *path, const char *key)
+{
+    size_t n = 0;
+    if (path[0]) {
+        n = put_prefix(out, path, 80);
+        out[n++] = '.';
+    }
+    n += put_prefix(out + n, key, 60);
+    out[n] = '\0';
+}
+
+void
+item_path(char *out, const char *path, size_t i)
+{
+    char digits[24];
+    size_t d = 0;
+    do
+        digits[d++] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    size_t n = put_prefix(out, path, 120);
+    out[n++] = '[';
+    while (d > 0)
+        out[n++] = digits[--d];
+    out[n++] = ']';
+    out[n] = '\0';
+}
+
+/* Edit distance, for "did you mean" on unknown keys. */
+size_t
+distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[WG_NAME_MAX + 1];
+
+    if (la > WG_NAME_MAX || lb > WG_NAME_MAX)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+int
+unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
+            const char *const *known, size_t n_known)
+{
+    const char *k = (const char *)key->data.scalar.value;
+    const char *best = NULL;
+    size_t best_d = 3;
+
+    for (size_t i = 0; i < n_known; i++) {
+        size_t d = distance(k, known[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = known[i];
+        }
+    }
+    if (best)
+        return fail(c, key, path,
+                    "unknown key \"%.40s\" (did you mean \"%s\"?)", k, best);
+    return fail(c, key, path, "unknown key \"%.40s\"", k);
+}
+
+/* ---- scalars ---- */
+
+int
+expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
+            yaml_node_type_t type, const char *what)
+{
+    char buf[64];
+
+    if (n->type != type)
+        return fail(c, n, path, "expected %s, got %s", what,
+                    describe(n, buf, sizeof buf));
+    return 0;
+}
+
+/* Copies a plain scalar without YAML's digit separators ("40_000"). */
+static bool
+plain_number_text(const yaml_node_t *n, char *out, size_t size)
+{
+    const char *v = (const char *)n->data.scalar.value;
+    size_t j = 0;
+
+    if (n->type != YAML_SCALAR_NODE ||
+        n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !v[0])
+        return false;
+    for (size_t i = 0; v[i]; i++) {
+        if (v[i] == '_' && i > 0 && v[i + 1])
+            continue;
+        if (j + 1 >= size)
+            return false;
+        out[j++] = v[i];
+    }
+    out[j] = '\0';
+    return true;
+}
+
+int
+read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
+         double max, uint64_t *out)
+{
+    char text[64], buf[64], *end;
+    unsigned long long v;
+    bool ok = plain_number_text(n, text, sizeof text);
+
+    for (size_t i = 0; ok && text[i]; i++)
+        ok = text[i] >= '0' && text[i] <= '9';
+    if (ok) {
+        errno = 0;
+        v = strtoull(text, &end, 10);
+        ok = errno == 0 && *end == '\0';
+    }
+    if (!ok)
+        return fail(c, n, path, "expected a %s integer, got %s",
+                    min >= 1 ? "positive" : "non-negative",
+                    describe(n, buf, sizeof buf));
+    if (max > 0 && ((double)v < min || (double)v > max))
+        return fail(c, n, path, "%llu is out of range (%.0f to %.0f)", v, min,
+                    max);
+    if (max <= 0 && (double)v < min)
+        return fail(c, n, path, "expected a positive integer, got %llu", v);
+    *out = v;
+    return 0;
+}
+
+static int
+read_f64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
+         double max, double *out)
+{
+    char text[64], buf[64], *end;
+    double v = 0;
+    bool ok = plain_number_text(n, text, sizeof text), digit = false;
+
+    /* strtod alone would take "inf", "nan" and hex; a scenario wants none. */
+    for (size_t i = 0; ok && text[i]; i++) {
+        if (text[i] >= '0' && text[i] <= '9')
+            digit = true;
+        else if (!strchr("+-.eE", text[i]))
+            ok = false;
+    }
+    if (ok && digit) {
+        errno = 0;
+        v = strtod(text, &end);
+        ok = errno == 0 && *end == '\0' && isfinite(v);
+    } else {
+        ok = false;
+    }
+    if (!ok)
+        return fail(c, n, path, "expected a number, got %s",
+                    describe(n, buf, sizeof buf));
+    if (v < min || v > max)
+        return fail(c, n, path, "%g is out of range (%g to %g)", v, min, max);
+    *out = v;
+    return 0;
+}
+
+static int
+read_bool(ctx_t *c, const yaml_node_t *n, const char *path, bool *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE"};
+    static const char *const no[] = {"false", "False", "FALSE"};
+    char buf[64];
+
+    if (n->type == YAML_SCALAR_NODE &&
+        n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        const char *v = (const char *)n->data.scalar.value;
+        for (size_t i = 0; i < 3; i++) {
+            if (!strcmp(v, yes[i])) {
+                *out = true;
+                return 0;
+            }
+            if (!strcmp(v, no[i])) {
+                *out = false;
+                return 0;
+            }
+        }
+    }
+    return fail(c, n, path, "expected true or false, got %s",
+                describe(n, buf, sizeof buf));
+}
+
+int
+read_str(ctx_t *c, const yaml_node_t *n, const char *path, char *out,
+         size_t size)
+{
+    char buf[64];
+
+    if (n->type != YAML_SCALAR_NODE || is_null(n) || !n->data.scalar.length)
+        return fail(c, n, path, "expected a non-empty string, got %s",
+                    describe(n, buf, sizeof buf));
+    if (n->data.scalar.length >= size)
+        return fail(c, n, path, "longer than %zu characters", size - 1);
+    if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+        return fail(c, n, path, "contains a NUL character");
+    memcpy(out, n->data.scalar.value, n->data.scalar.length + 1);
+    return 0;
+}
+
+int
+read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
+          const enum_name_t *names, int *out)
+{
+    char list[160] = "", buf[64];
+    size_t used = 0;
+
+    if (n->type == YAML_SCALAR_NODE) {
+        for (const enum_name_t *e = names; e->name; e++) {
+            if (!strcmp((const char *)n->data.scalar.value, e->name)) {
+                *out = e->value;
+                return 0;
+            }
+        }
+    }
+    for (const enum_name_t *e = names; e->name && used < sizeof list; e++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
+                                 e == names ? "" : ", ", e->name);
+    return fail(c, n, path, "expected one of %s; got %s", list,
+                describe(n, buf, sizeof buf));
+}
+
+/* ---- tables ---- */
+
+int
+read_table(ctx_t *c, const yaml_node_t *map, const char *path,
+           const field_t *fields, size_t n_fields, void *base,
+           const yaml_node_t **found)
+{
+    const yaml_node_t *seen[MAX_FIELDS] = {0};
+    const char *known[MAX_FIELDS] = {0};
+    char sub[PATH_MAX_LEN];
+    int rc;
+
+    if ((rc = expect_type(c, map, path, YAML_MAPPING_NODE, "a mapping")))
+        return rc;
+    for (size_t i = 0; i < n_fields; i++)
+        known[i] = fields[i].key;
+
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+         p < map->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        size_t i;
+
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(c, k, path, "keys must be plain names");
+        for (i = 0; i < n_fields; i++)
+            if (!strcmp((const char *)k->data.scalar.value, fields[i].key))
+                break;
+        if (i == n_fields)
+            return unknown_key(c, k, path, known, n_fields);
+        child_path(sub, path, fields[i].key);
+        if (seen[i])
+            return fail(c, k, sub, "duplicate key (first at line %u)",
+                        (unsigned)seen[i]->start_mark.line + 1);
+        seen[i] = k;
+        if (found)
+            found[i] = v;
+
+        void *dst = (char *)base + fields[i].off;
+        const field_t *f = &fields[i];
+        uint64_t u = 0;
+        double d = 0;
+        int e = 0;
+
+        switch (f->type) {
+        case F_U32:
+            if ((rc = read_u64(c, v, sub, f->min, f->max, &u)))
+                return rc;
+            *(uint32_t *)dst = (uint32_t)u;
+            break;
+        case F_U64:
+            if ((rc = read_u64(c, v, sub, f->min, f->max, &u)))
+                return rc;
+            *(uint64_t *)dst = u;
+            break;
+        case F_F64:
+            if ((rc = read_f64(c, v, sub, f->min, f->max, &d)))
+                return rc;
+            *(double *)dst = d;
+            break;
+        case F_BOOL:
+            if ((rc = read_bool(c, v, sub, (bool *)dst)))
+                return rc;
+            break;
+        case F_STR:
+            if ((rc = read_str(c, v, sub, (char *)dst, f->size)))
+                return rc;
+            break;
+        case F_ENUM:
+            if ((rc = read_enum(c, v, sub, f->names, &e)))
+                return rc;
+            memcpy(dst, &e, sizeof e);
+            break;
+        case F_SUB:
+            if ((rc = read_table(c, v, sub, f->sub, f->n_sub, dst, NULL)))
+                return rc;
+            break;
+        case F_NODE:
+            break;
+        }
+    }
+    for (size_t i = 0; i < n_fields; i++)
+        if (fields[i].required && !seen[i])
+            return fail(c, map, path, "missing required key \"%s\"",
+                        fields[i].key);
+    return 0;
+}
+
+/* A list of at most max items; the (max+1)th item is the error. */
+int
+expect_list(ctx_t *c, const yaml_node_t *n, const char *path, size_t max,
+            size_t *count)
+{
+    int rc;
+    size_t len;
+
+    if ((rc = expect_type(c, n, path, YAML_SEQUENCE_NODE, "a list")))
+        return rc;
+    len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    if (len > max) {
+        char sub[PATH_MAX_LEN];
+        item_path(sub, path, max);
+        return fail(c, node_at(c, n->data.sequence.items.start[max]), sub,
+                    "too many entries (at most %zu)", max);
+    }
+    *count = len;
+    return 0;
+}
+
+/* ---- the document ---- */
+
+/* libyaml's reader errors carry a byte offset, not a mark. */
+static yaml_mark_t
+mark_of_offset(const char *text, size_t len, size_t offset)
+{
+    yaml_mark_t m = {0, 0, 0};
+
+    for (size_t i = 0; i < offset && i < len; i++) {
+        if (text[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else {
+            m.column++;
+        }
+    }
+    m.index = offset;
+    return m;
+}
+
+static int
+syntax_error(ctx_t *c, const yaml_parser_t *p, const char *text, size_t len)
+{
+    yaml_mark_t m = p->problem_mark;
+    char ctx_text[96] = "";
+
+    if (p->error == YAML_READER_ERROR)
+        m = mark_of_offset(text, len, p->problem_offset);
+    /* The problem mark is where libyaml gave up, often a line after the
+     * real mistake; the context mark says where the construct began. */
+    if (p->context && p->error != YAML_READER_ERROR)
+        snprintf(ctx_text, sizeof ctx_text, " (%s at line %u, column %u)",
+                 p->context, (unsigned)p->context_mark.line + 1,
+                 (unsigned)p->context_mark.column + 1);
+    else if (p->context)
+        snprintf(ctx_text, sizeof ctx_text, " (%s)", p->context);
+    return fail_at(c, &m, "YAML syntax error: %s%s",
+                   p->problem ? p->problem : "unknown problem", ctx_text);
+}
+
+int
+load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root)
+{
+    yaml_parser_t parser;
+    yaml_document_t extra;
+    yaml_node_t *second;
+    int rc;
+
+    if (!yaml_parser_initialize(&parser))
+        return -ENOMEM;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&parser, c->doc)) {
+        rc = syntax_error(c, &parser, text, len);
+        goto out_parser;
+    }
+    if (!(*root = yaml_document_get_root_node(c->doc))) {
+        rc = fail(c, NULL, "", "empty file: expected a scenario mapping");
+        goto out_doc;
+    }
+    /* A second document would be silently ignored; say so instead. */
+    if (!yaml_parser_load(&parser, &extra)) {
+        rc = syntax_error(c, &parser, text, len);
+        goto out_doc;
+    }
+    rc = 0;
+    if ((second = yaml_document_get_root_node(&extra)))
+        rc = fail_at(c, &second->start_mark,
+                     "a second YAML document; a scenario is one document");
+    yaml_document_delete(&extra);
+    if (!rc)
+        goto out_parser;
+out_doc:
+    yaml_document_delete(c->doc);
+out_parser:
+    yaml_parser_delete(&parser);
+    return rc;
+}

@@ -1,0 +1,134 @@
+/*
+ * yaml_doc_int.h - the YAML machinery behind the scenario loader: one
+ * document with marks, tables read against field lists, typed scalars, and
+ * errors that name file, line, column and the node's path.
+ *
+ * common/yaml_doc.c implements it; the scenario_*.c files use it. Nothing
+ * here keeps state between calls: a ctx_t lives for one load, on the stack
+ * of the thread that loads. Every reader returns 0, or WG_ECONFIG after
+ * filling c->err with the first problem found (-ENOMEM where libyaml runs
+ * out of memory); nothing is logged.
+ */
+#ifndef WG_YAML_DOC_INT_H
+#define WG_YAML_DOC_INT_H
+
+#include "wg/scenario.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#define MAX_FIELDS 32
+#define PATH_MAX_LEN 160
+
+/* One load: the document being walked and where its first error goes. */
+typedef struct {
+    yaml_document_t *doc;
+    wg_config_error_t *err;
+} ctx_t;
+
+typedef enum {
+    F_U32,
+    F_U64,
+    F_F64,
+    F_BOOL,
+    F_STR,
+    F_ENUM,
+    F_SUB,  /* a nested mapping with its own field list */
+    F_NODE, /* kept as a node for the caller (lists, references) */
+} ftype_t;
+
+typedef struct {
+    const char *name;
+    int value;
+} enum_name_t;
+
+typedef struct field {
+    const char *key;
+    size_t off;
+    size_t size; /* F_STR: buffer size */
+    double min, max;
+    const enum_name_t *names; /* F_ENUM, NULL-terminated */
+    const struct field *sub;  /* F_SUB */
+    size_t n_sub;
+    ftype_t type;
+    bool required;
+} field_t;
+
+/* clang-format off */
+#define FIELD(T, m, ty, req, lo, hi)                                           \
+    {.key = #m, .type = (ty), .off = offsetof(T, m),                           \
+     .size = sizeof(((T *)0)->m), .required = (req), .min = (lo), .max = (hi)}
+#define FENUM(T, m, req, list)                                                 \
+    {.key = #m, .type = F_ENUM, .off = offsetof(T, m),                         \
+     .size = sizeof(((T *)0)->m), .required = (req), .names = (list)}
+#define FSUB(T, m, table)                                                      \
+    {.key = #m, .type = F_SUB, .off = offsetof(T, m),                          \
+     .size = sizeof(((T *)0)->m), .sub = (table),                              \
+     .n_sub = sizeof(table) / sizeof((table)[0])}
+#define FNODE(name, req) {.key = (name), .type = F_NODE, .required = (req)}
+/* clang-format on */
+#define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors ---- */
+
+/* Fills c->err at node (line 1, column 1 when NULL), the message prefixed
+ * with path when there is one; returns WG_ECONFIG. */
+__attribute__((format(printf, 4, 5))) int
+fail(ctx_t *c, const yaml_node_t *node, const char *path, const char *fmt, ...);
+/* What a node is, for "got ..." in messages; may return buf. */
+const char *describe(const yaml_node_t *n, char *buf, size_t size);
+/* Edit distance, for "did you mean"; (size_t)-1 for overlong names. */
+size_t distance(const char *a, const char *b);
+/* "unknown key", with the nearest of known when one is close. */
+int unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
+                const char *const *known, size_t n_known);
+
+/* ---- paths: out holds PATH_MAX_LEN ---- */
+
+void child_path(char *out, const char *path, const char *key);
+void item_path(char *out, const char *path, size_t i);
+
+/* ---- the document ---- */
+
+/* Parses text as exactly one YAML document into c->doc and sets *root. On
+ * an error c->doc is left empty: the caller deletes it only after a 0. */
+int load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root);
+
+static inline yaml_node_t *
+node_at(ctx_t *c, int id)
+{
+    return yaml_document_get_node(c->doc, id);
+}
+
+static inline yaml_node_t *
+list_item(ctx_t *c, const yaml_node_t *n, size_t i)
+{
+    return node_at(c, n->data.sequence.items.start[i]);
+}
+
+/* ---- values ---- */
+
+int expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
+                yaml_node_type_t type, const char *what);
+/* An integer in min..max (max <= 0: no upper bound). */
+int read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
+             double max, uint64_t *out);
+int read_str(ctx_t *c, const yaml_node_t *n, const char *path, char *out,
+             size_t size);
+int read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
+              const enum_name_t *names, int *out);
+/* A list of at most max items; the (max+1)th item is the error. */
+int expect_list(ctx_t *c, const yaml_node_t *n, const char *path, size_t max,
+                size_t *count);
+/*
+ * Reads a mapping against a field list into the struct at base. Keys that
+ * are absent keep the value already there (the default). found[i] gets the
+ * value node of fields[i], or NULL; F_NODE fields are left for the caller.
+ */
+int read_table(ctx_t *c, const yaml_node_t *map, const char *path,
+               const field_t *fields, size_t n_fields, void *base,
+               const yaml_node_t **found);
+
+#endif
