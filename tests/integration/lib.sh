@@ -23,7 +23,14 @@
 #   wg_wait_workers SECONDS       waits for every worker; checks exit 0
 #   wg_wait_for FILE REGEX SECONDS  waits for a line in FILE or aborts
 #   wg_alive PID                  PID runs (exists and is not a zombie)
-#   fail MESSAGE / wg_done        count a failure / report and exit
+#   fail MESSAGE / wg_done        count a failure / report and exit; wg_done
+#                                 first checks the hash chain of every log
+#                                 (below) when nothing failed
+#   wg_chain_add LOG / wg_chain_skip LOG
+#                                 also check LOG (one an adjudicator did not
+#                                 record: a fork's, say) / do not check LOG
+#                                 (a test damages it on purpose)
+#   wg_chain_check LOG...         checks now (tests/tools/wg_chain_check.py)
 #   wg_check_turn_lines, wg_check_pol_zero, wg_summary, wg_nation_column:
 #                                 checks on an adjudicator.out
 
@@ -38,6 +45,8 @@ WG_WORKER_NAMES=()
 WG_TEST="test"
 WG_TMP=
 WG_RUN_DIR=
+WG_CHAIN_LOGS=()
+WG_CHAIN_SKIP=()
 wg_failures=0
 
 fail() {
@@ -114,9 +123,67 @@ wg_check_sanitizers() {
     done
 }
 
+# The hash chain of every exercise log a test made is recomputed by
+# tests/tools/wg_chain_check.py, written from docs/LOG-FORMAT.md alone (no
+# wg code): every log an adjudicator started here recorded (its --log or
+# --resume), and those named with wg_chain_add, except those named with
+# wg_chain_skip (logs a test damages on purpose). wg_done runs it when
+# nothing failed before (a failed test may have left a writer running).
+wg_python() {
+    if [ -x /usr/bin/python3 ]; then
+        echo /usr/bin/python3
+    else
+        command -v python3
+    fi
+}
+
+# wg_chain_check [--allow-unfinished] LOG...: fails the test unless every
+# LOG passes; prints the checker's line for each.
+wg_chain_check() {
+    local py out st
+    py=$(wg_python) || { fail "no python3 for tests/tools/wg_chain_check.py (scripts/test installs it)"; return 1; }
+    out=$("$py" "$WG_SOURCE_DIR/tests/tools/wg_chain_check.py" "$@" 2>&1)
+    st=$?
+    [ -n "$out" ] && echo "$out" | sed "s|$WG_TMP/||; s/^/chain check: /"
+    [ $st -eq 0 ] || fail "the independent chain check failed (exit $st)"
+    return $st
+}
+
+# wg_chain_add LOG: check LOG too at wg_done (once).
+wg_chain_add() {
+    local l
+    for l in "${WG_CHAIN_LOGS[@]}"; do
+        [ "$l" = "$1" ] && return 0
+    done
+    WG_CHAIN_LOGS+=("$1")
+}
+
+# wg_chain_skip LOG: never check LOG at wg_done.
+wg_chain_skip() {
+    WG_CHAIN_SKIP+=("$1")
+}
+
+# Checks the logs to check that exist: every exercise that was recorded
+# has its whole turns chained right (an exercise that was stopped need not
+# have ended).
+wg_chain_check_all() {
+    local l s logs=()
+    for l in "${WG_CHAIN_LOGS[@]}"; do
+        for s in "${WG_CHAIN_SKIP[@]}"; do
+            [ "$l" = "$s" ] && continue 2
+        done
+        [ -f "$l" ] && logs+=("$l")
+    done
+    [ ${#logs[@]} -eq 0 ] && return 0
+    wg_chain_check --allow-unfinished "${logs[@]}"
+}
+
 # Reports and exits: 0 if nothing failed.
 wg_done() {
     [ -n "$WG_TMP" ] && wg_check_sanitizers
+    if [ -n "$WG_TMP" ] && [ "$wg_failures" -eq 0 ]; then
+        wg_chain_check_all
+    fi
     if [ "$wg_failures" -ne 0 ]; then
         wg_show_logs
         echo "$WG_TEST: $wg_failures failures"
@@ -178,8 +245,14 @@ wg_pick_ports() {
 
 # wg_start_adjudicator SCENARIO [options...]
 wg_start_adjudicator() {
-    local scenario=$1
+    local scenario=$1 a prev=
     shift
+    # The log it records (or continues) is chain-checked at wg_done.
+    for a in "$@"; do
+        case "$prev" in --log | --resume) wg_chain_add "$a" ;; esac
+        case "$a" in --log=* | --resume=*) wg_chain_add "${a#*=}" ;; esac
+        prev=$a
+    done
     "$WG_BIN/wg-adjudicator" --scenario "$scenario" --router "$WG_ROUTER" \
         --pub "$WG_PUB" "$@" >"$WG_RUN_DIR/adjudicator.out" \
         2>"$WG_RUN_DIR/adjudicator.err" &
