@@ -47,16 +47,86 @@ add_turn(ctx_t *c, const yaml_node_t *n, const char *path, wg_scenario_t *sc,
     return 0;
 }
 
+/* The two keys of {repeat: N, turns: [...]}, both required. */
+static int
+read_repeat(ctx_t *c, const yaml_node_t *item, const char *path,
+            const yaml_node_t **times, const yaml_node_t **turns)
+{
+    static const char *const repeat_keys[] = {"repeat", "turns"};
+
+    *times = *turns = NULL;
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
+         p < item->data.mapping.pairs.top; p++) {
+        yaml_node_t *k = node_at(c, p->key);
+        const char *key;
+        const yaml_node_t **slot;
+
+        if (k->type != YAML_SCALAR_NODE)
+            return fail(c, k, path, "keys must be plain names");
+        key = (const char *)k->data.scalar.value;
+        if (!strcmp(key, "repeat"))
+            slot = times;
+        else if (!strcmp(key, "turns"))
+            slot = turns;
+        else
+            return unknown_key(c, k, path, repeat_keys, 2);
+        if (*slot)
+            return fail(c, k, path, "duplicate key \"%s\"", key);
+        *slot = node_at(c, p->value);
+    }
+    if (!*times || !*turns)
+        return fail(c, item, path, "missing required key \"%s\"",
+                    *times ? "turns" : "repeat");
+    return 0;
+}
+
+static int expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
+                       wg_scenario_t *sc, int depth);
+
 /*
- * Expands one plan list: items are a turn type or {repeat: N, turns: [...]}.
- * The inner list is expanded once and then copied, so nesting costs time
- * linear in the plan's length, whatever N says.
+ * Expands {repeat: N, turns: [...]} at path: the inner list is expanded
+ * once and then copied, so nesting costs time linear in the plan's length,
+ * whatever N says.
  */
+static int
+expand_repeat(ctx_t *c, const yaml_node_t *item, const char *path,
+              wg_scenario_t *sc, int depth)
+{
+    const yaml_node_t *times, *turns;
+    char rpath[PATH_MAX_LEN], tpath[PATH_MAX_LEN];
+    uint64_t reps = 0;
+    size_t start = sc->n_turns, len;
+    int rc;
+
+    if ((rc = read_repeat(c, item, path, &times, &turns)))
+        return rc;
+    child_path(rpath, path, "repeat");
+    child_path(tpath, path, "turns");
+    if ((rc = read_u64(c, times, rpath, 1, WG_MAX_TURNS, &reps)))
+        return rc;
+    if ((rc = expand_plan(c, turns, tpath, sc, depth + 1)))
+        return rc;
+    len = sc->n_turns - start;
+    if (!len)
+        return fail(c, turns, tpath, "repeats an empty list");
+    if (len * reps > WG_MAX_TURNS - start)
+        return fail(c, item, path,
+                    "the plan is longer than %d turns (%zu so far, this "
+                    "adds %llu)",
+                    WG_MAX_TURNS, start, (unsigned long long)len * reps);
+    for (uint64_t r = 1; r < reps; r++) {
+        memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
+               len * sizeof sc->plan[0]);
+        sc->n_turns += len;
+    }
+    return 0;
+}
+
+/* Expands one plan list: items are a turn type or {repeat: N, turns: [...]}. */
 static int
 expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
             wg_scenario_t *sc, int depth)
 {
-    static const char *const repeat_keys[] = {"repeat", "turns"};
     size_t n = 0;
     int rc;
 
@@ -84,53 +154,8 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
         if (depth >= MAX_PLAN_DEPTH)
             return fail(c, item, sub, "repeats nested deeper than %d",
                         MAX_PLAN_DEPTH);
-
-        const yaml_node_t *times = NULL, *turns = NULL;
-        for (yaml_node_pair_t *p = item->data.mapping.pairs.start;
-             p < item->data.mapping.pairs.top; p++) {
-            yaml_node_t *k = node_at(c, p->key);
-            const char *key = (const char *)k->data.scalar.value;
-            const yaml_node_t **slot;
-
-            if (k->type != YAML_SCALAR_NODE)
-                return fail(c, k, sub, "keys must be plain names");
-            if (!strcmp(key, "repeat"))
-                slot = &times;
-            else if (!strcmp(key, "turns"))
-                slot = &turns;
-            else
-                return unknown_key(c, k, sub, repeat_keys, 2);
-            if (*slot)
-                return fail(c, k, sub, "duplicate key \"%s\"", key);
-            *slot = node_at(c, p->value);
-        }
-        if (!times || !turns)
-            return fail(c, item, sub, "missing required key \"%s\"",
-                        times ? "turns" : "repeat");
-
-        char rpath[PATH_MAX_LEN], tpath[PATH_MAX_LEN];
-        uint64_t reps = 0;
-        size_t start = sc->n_turns, len;
-
-        child_path(rpath, sub, "repeat");
-        child_path(tpath, sub, "turns");
-        if ((rc = read_u64(c, times, rpath, 1, WG_MAX_TURNS, &reps)))
+        if ((rc = expand_repeat(c, item, sub, sc, depth)))
             return rc;
-        if ((rc = expand_plan(c, turns, tpath, sc, depth + 1)))
-            return rc;
-        len = sc->n_turns - start;
-        if (!len)
-            return fail(c, turns, tpath, "repeats an empty list");
-        if (len * reps > WG_MAX_TURNS - start)
-            return fail(c, item, sub,
-                        "the plan is longer than %d turns (%zu so far, this "
-                        "adds %llu)",
-                        WG_MAX_TURNS, start, (unsigned long long)len * reps);
-        for (uint64_t r = 1; r < reps; r++) {
-            memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
-                   len * sizeof sc->plan[0]);
-            sc->n_turns += len;
-        }
     }
     return 0;
 }
@@ -150,6 +175,90 @@ read_plan(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
     return 0;
 }
 
+/* open_gate: the nation whose gate opens at ev->turn, once per nation. */
+static int
+read_gate_event(ctx_t *c, const yaml_node_t *item, const char *path,
+                const yaml_node_t *const *found, wg_scenario_t *sc,
+                wg_event_t *ev, const yaml_node_t **gate_seen)
+{
+    char sub[PATH_MAX_LEN], name[WG_NAME_MAX];
+    int nat, rc;
+
+    if (!found[EV_NATION])
+        return fail(c, item, path,
+                    "missing required key \"nation\" (open_gate)");
+    child_path(sub, path, "nation");
+    if ((rc = read_str(c, found[EV_NATION], sub, name, sizeof name)))
+        return rc;
+    if ((nat = wg_scenario_nation_index(sc, name)) < 0)
+        return fail(c, found[EV_NATION], sub, "unknown nation \"%s\"", name);
+    if (gate_seen[nat])
+        return fail(c, found[EV_NATION], sub,
+                    "%s's gate already opens at line %u", name,
+                    (unsigned)gate_seen[nat]->start_mark.line + 1);
+    gate_seen[nat] = found[EV_NATION];
+    ev->nation = nat;
+    sc->nations[nat].gate.opens_turn = ev->turn;
+    if (!ev->text[0])
+        snprintf(ev->text, sizeof ev->text, "%s may deploy", name);
+    return 0;
+}
+
+/* regime: the regime that starts at ev->turn. */
+static int
+read_regime_event(ctx_t *c, const yaml_node_t *item, const char *path,
+                  const yaml_node_t *const *found, const wg_scenario_t *sc,
+                  wg_event_t *ev)
+{
+    char sub[PATH_MAX_LEN];
+    int rc;
+
+    if (!found[EV_REGIME])
+        return fail(c, item, path, "missing required key \"regime\" (regime)");
+    child_path(sub, path, "regime");
+    if ((rc =
+             regime_ref(c, found[EV_REGIME], item, sub, NULL, sc, &ev->regime)))
+        return rc;
+    if (!ev->text[0])
+        snprintf(ev->text, sizeof ev->text, "regime: %s",
+                 sc->regimes[ev->regime].name);
+    return 0;
+}
+
+/* Each kind takes its own reference and no other, so a regime event with a
+ * stray nation: key is a mistake, not a no-op. */
+static int
+check_event_refs(ctx_t *c, const char *path, const yaml_node_t *const *found,
+                 const wg_event_t *ev)
+{
+    char sub[PATH_MAX_LEN];
+
+    if (ev->kind != WG_EVENT_OPEN_GATE && found[EV_NATION]) {
+        child_path(sub, path, "nation");
+        return fail(c, found[EV_NATION], sub,
+                    "only an open_gate event names a nation");
+    }
+    if (ev->kind != WG_EVENT_REGIME && found[EV_REGIME]) {
+        child_path(sub, path, "regime");
+        return fail(c, found[EV_REGIME], sub,
+                    "only a regime event names a regime");
+    }
+    return 0;
+}
+
+/* Rules walk events in turn order; keep the file's order within a turn. */
+static void
+sort_events(wg_scenario_t *sc)
+{
+    for (size_t i = 1; i < sc->n_events; i++) {
+        wg_event_t ev = sc->events[i];
+        size_t j = i;
+        for (; j > 0 && sc->events[j - 1].turn > ev.turn; j--)
+            sc->events[j] = sc->events[j - 1];
+        sc->events[j] = ev;
+    }
+}
+
 int
 read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
@@ -163,7 +272,7 @@ read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
         const yaml_node_t *found[NFIELDS(event_fields)] = {0};
         const yaml_node_t *item = list_item(c, list, i);
         wg_event_t *ev = &sc->events[i];
-        char path[PATH_MAX_LEN], sub[PATH_MAX_LEN], name[WG_NAME_MAX];
+        char path[PATH_MAX_LEN], sub[PATH_MAX_LEN];
 
         memset(ev, 0, sizeof *ev);
         ev->nation = -1;
@@ -177,68 +286,25 @@ read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
                         "turn %u is past the plan's last turn (%zu)", ev->turn,
                         sc->n_turns);
         }
-        /* Each kind takes its own reference and no other, so a regime
-         * event with a stray nation: key is a mistake, not a no-op. */
-        if (ev->kind != WG_EVENT_OPEN_GATE && found[EV_NATION]) {
-            child_path(sub, path, "nation");
-            return fail(c, found[EV_NATION], sub,
-                        "only an open_gate event names a nation");
-        }
-        if (ev->kind != WG_EVENT_REGIME && found[EV_REGIME]) {
-            child_path(sub, path, "regime");
-            return fail(c, found[EV_REGIME], sub,
-                        "only a regime event names a regime");
-        }
+        if ((rc = check_event_refs(c, path, found, ev)))
+            return rc;
         switch (ev->kind) {
-        case WG_EVENT_OPEN_GATE: {
-            int nat;
-            if (!found[EV_NATION])
-                return fail(c, item, path,
-                            "missing required key \"nation\" (open_gate)");
-            child_path(sub, path, "nation");
-            if ((rc = read_str(c, found[EV_NATION], sub, name, sizeof name)))
-                return rc;
-            if ((nat = wg_scenario_nation_index(sc, name)) < 0)
-                return fail(c, found[EV_NATION], sub, "unknown nation \"%s\"",
-                            name);
-            if (gate_seen[nat])
-                return fail(c, found[EV_NATION], sub,
-                            "%s's gate already opens at line %u", name,
-                            (unsigned)gate_seen[nat]->start_mark.line + 1);
-            gate_seen[nat] = found[EV_NATION];
-            ev->nation = nat;
-            sc->nations[nat].gate.opens_turn = ev->turn;
-            if (!ev->text[0])
-                snprintf(ev->text, sizeof ev->text, "%s may deploy", name);
+        case WG_EVENT_OPEN_GATE:
+            rc = read_gate_event(c, item, path, found, sc, ev, gate_seen);
             break;
-        }
         case WG_EVENT_REGIME:
-            if (!found[EV_REGIME])
-                return fail(c, item, path,
-                            "missing required key \"regime\" (regime)");
-            child_path(sub, path, "regime");
-            if ((rc = regime_ref(c, found[EV_REGIME], item, sub, NULL, sc,
-                                 &ev->regime)))
-                return rc;
-            if (!ev->text[0])
-                snprintf(ev->text, sizeof ev->text, "regime: %s",
-                         sc->regimes[ev->regime].name);
+            rc = read_regime_event(c, item, path, found, sc, ev);
             break;
         case WG_EVENT_NOTE:
             if (!found[EV_TEXT])
-                return fail(c, item, path,
-                            "missing required key \"text\" (note)");
+                rc =
+                    fail(c, item, path, "missing required key \"text\" (note)");
             break;
         }
+        if (rc)
+            return rc;
         sc->n_events = i + 1;
     }
-    /* Rules walk events in turn order; keep the file's order within a turn. */
-    for (size_t i = 1; i < sc->n_events; i++) {
-        wg_event_t ev = sc->events[i];
-        size_t j = i;
-        for (; j > 0 && sc->events[j - 1].turn > ev.turn; j--)
-            sc->events[j] = sc->events[j - 1];
-        sc->events[j] = ev;
-    }
+    sort_events(sc);
     return 0;
 }

@@ -96,44 +96,6 @@ describe(const yaml_node_t *n, char *buf, size_t size)
     return buf;
 }
 
-/* Paths are made for every value read, and printed only on an error:
- * copies, not snprintf, which was a tenth of a load. */
-static size_t
-put_prefix(char *out, const char *s, size_t max)
-{
-    size_t n = strnlen(s, max);
-    memcpy(out, s, n);
-    return n;
-}
-
-void
-child_path(char *out, const char *path, const char *key)
-{
-    size_t n = 0;
-    if (path[0]) {
-        n = put_prefix(out, path, 80);
-        out[n++] = '.';
-    }
-    n += put_prefix(out + n, key, 60);
-    out[n] = '\0';
-}
-
-void
-item_path(char *out, const char *path, size_t i)
-{
-    char digits[24];
-    size_t d = 0;
-    do
-        digits[d++] = (char)('0' + i % 10);
-    while ((i /= 10) != 0);
-    size_t n = put_prefix(out, path, 120);
-    out[n++] = '[';
-    while (d > 0)
-        out[n++] = digits[--d];
-    out[n++] = ']';
-    out[n] = '\0';
-}
-
 /* Edit distance, for "did you mean" on unknown keys. */
 size_t
 distance(const char *a, const char *b)
@@ -342,33 +304,88 @@ read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
 
 /* ---- tables ---- */
 
+/* One value of a table, at path, into its place in the struct at base. */
+static int
+read_field(ctx_t *c, const field_t *f, const yaml_node_t *v, const char *path,
+           void *base)
+{
+    void *dst = (char *)base + f->off;
+    uint64_t u = 0;
+    double d = 0;
+    int e = 0, rc;
+
+    switch (f->type) {
+    case F_U32:
+        if ((rc = read_u64(c, v, path, f->min, f->max, &u)))
+            return rc;
+        *(uint32_t *)dst = (uint32_t)u;
+        break;
+    case F_U64:
+        if ((rc = read_u64(c, v, path, f->min, f->max, &u)))
+            return rc;
+        *(uint64_t *)dst = u;
+        break;
+    case F_F64:
+        if ((rc = read_f64(c, v, path, f->min, f->max, &d)))
+            return rc;
+        *(double *)dst = d;
+        break;
+    case F_BOOL:
+        return read_bool(c, v, path, (bool *)dst);
+    case F_STR:
+        return read_str(c, v, path, (char *)dst, f->size);
+    case F_ENUM:
+        if ((rc = read_enum(c, v, path, f->names, &e)))
+            return rc;
+        memcpy(dst, &e, sizeof e);
+        break;
+    case F_SUB:
+        return read_table(c, v, path, f->sub, f->n_sub, dst, NULL);
+    case F_NODE:
+        break;
+    }
+    return 0;
+}
+
+/* The key names of a field list, for "did you mean" on an unknown one. */
+static int
+unknown_field(ctx_t *c, const yaml_node_t *key, const char *path,
+              const field_t *fields, size_t n_fields)
+{
+    const char *known[MAX_FIELDS] = {0};
+
+    for (size_t i = 0; i < n_fields; i++)
+        known[i] = fields[i].key;
+    return unknown_key(c, key, path, known, n_fields);
+}
+
 int
 read_table(ctx_t *c, const yaml_node_t *map, const char *path,
            const field_t *fields, size_t n_fields, void *base,
            const yaml_node_t **found)
 {
     const yaml_node_t *seen[MAX_FIELDS] = {0};
-    const char *known[MAX_FIELDS] = {0};
     char sub[PATH_MAX_LEN];
     int rc;
 
     if ((rc = expect_type(c, map, path, YAML_MAPPING_NODE, "a mapping")))
         return rc;
-    for (size_t i = 0; i < n_fields; i++)
-        known[i] = fields[i].key;
-
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
          p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(c, p->key), *v = node_at(c, p->value);
+        const char *name;
         size_t i;
 
         if (k->type != YAML_SCALAR_NODE)
             return fail(c, k, path, "keys must be plain names");
+        /* The first byte settles most misses without a call to strcmp
+         * (a key is looked up for every value of a scenario). */
+        name = (const char *)k->data.scalar.value;
         for (i = 0; i < n_fields; i++)
-            if (!strcmp((const char *)k->data.scalar.value, fields[i].key))
+            if (fields[i].key[0] == name[0] && !strcmp(name, fields[i].key))
                 break;
         if (i == n_fields)
-            return unknown_key(c, k, path, known, n_fields);
+            return unknown_field(c, k, path, fields, n_fields);
         child_path(sub, path, fields[i].key);
         if (seen[i])
             return fail(c, k, sub, "duplicate key (first at line %u)",
@@ -376,49 +393,8 @@ read_table(ctx_t *c, const yaml_node_t *map, const char *path,
         seen[i] = k;
         if (found)
             found[i] = v;
-
-        void *dst = (char *)base + fields[i].off;
-        const field_t *f = &fields[i];
-        uint64_t u = 0;
-        double d = 0;
-        int e = 0;
-
-        switch (f->type) {
-        case F_U32:
-            if ((rc = read_u64(c, v, sub, f->min, f->max, &u)))
-                return rc;
-            *(uint32_t *)dst = (uint32_t)u;
-            break;
-        case F_U64:
-            if ((rc = read_u64(c, v, sub, f->min, f->max, &u)))
-                return rc;
-            *(uint64_t *)dst = u;
-            break;
-        case F_F64:
-            if ((rc = read_f64(c, v, sub, f->min, f->max, &d)))
-                return rc;
-            *(double *)dst = d;
-            break;
-        case F_BOOL:
-            if ((rc = read_bool(c, v, sub, (bool *)dst)))
-                return rc;
-            break;
-        case F_STR:
-            if ((rc = read_str(c, v, sub, (char *)dst, f->size)))
-                return rc;
-            break;
-        case F_ENUM:
-            if ((rc = read_enum(c, v, sub, f->names, &e)))
-                return rc;
-            memcpy(dst, &e, sizeof e);
-            break;
-        case F_SUB:
-            if ((rc = read_table(c, v, sub, f->sub, f->n_sub, dst, NULL)))
-                return rc;
-            break;
-        case F_NODE:
-            break;
-        }
+        if ((rc = read_field(c, &fields[i], v, sub, base)))
+            return rc;
     }
     for (size_t i = 0; i < n_fields; i++)
         if (fields[i].required && !seen[i])

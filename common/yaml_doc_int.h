@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <yaml.h>
 
 #define MAX_FIELDS 32
@@ -87,8 +88,44 @@ int unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
 
 /* ---- paths: out holds PATH_MAX_LEN ---- */
 
-void child_path(char *out, const char *path, const char *key);
-void item_path(char *out, const char *path, size_t i);
+/* Paths are made for every value read, and printed only on an error:
+ * copies, not snprintf, which was a tenth of a load; inline here, since a
+ * call per value was measurable too. */
+static inline size_t
+put_prefix(char *out, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    memcpy(out, s, n);
+    return n;
+}
+
+static inline void
+child_path(char *out, const char *path, const char *key)
+{
+    size_t n = 0;
+    if (path[0]) {
+        n = put_prefix(out, path, 80);
+        out[n++] = '.';
+    }
+    n += put_prefix(out + n, key, 60);
+    out[n] = '\0';
+}
+
+static inline void
+item_path(char *out, const char *path, size_t i)
+{
+    char digits[24];
+    size_t d = 0;
+    do
+        digits[d++] = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    size_t n = put_prefix(out, path, 120);
+    out[n++] = '[';
+    while (d > 0)
+        out[n++] = digits[--d];
+    out[n++] = ']';
+    out[n] = '\0';
+}
 
 /* ---- the document ---- */
 
