@@ -1,5 +1,10 @@
 /*
- * bot.c - loading plug-in bots.
+ * bot.c - the built-in bots, and loading plug-in bots.
+ *
+ * The built-in contingent and command bots answer a phase with the
+ * decision the phase table (wg/phases.h) names for their role's order in
+ * it (common/bot_contingent.c, common/bot_command.c); a phase the table
+ * does not give their role leaves them silent.
  *
  * A plug-in is a shared library exporting wg_bot_entry(); it is opened once
  * and never closed, so the bot it returns lives as long as the process.
@@ -7,6 +12,7 @@
  * with a reason; nothing here asserts on what a plug-in hands back.
  */
 #include "wg/bot.h"
+#include "wg/phases.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -43,4 +49,57 @@ wg_bot_load(const char *path, char *why, size_t why_len)
         return NULL;
     }
     return bot;
+}
+
+/* The built-in bot of the role, if the phase asks this role for an order. */
+static int
+builtin_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               wg_orders_t *out, bool command)
+{
+    if ((v->nation < 0) != command)
+        return 1; /* the other built-in bot's role */
+    const wg_phase_info_t *p = wg_phase_info((int)v->phase);
+    const wg_order_kind_t *k = p ? wg_phase_order(p, v->nation + 1) : NULL;
+    if (k == NULL || k->builtin == NULL)
+        return 1;
+    k->builtin(sc, v, out);
+    return 0;
+}
+
+static int
+contingent_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                  wg_orders_t *out, void *arg)
+{
+    (void)arg;
+    return builtin_decide(sc, v, out, false);
+}
+
+static int
+command_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               wg_orders_t *out, void *arg)
+{
+    (void)arg;
+    return builtin_decide(sc, v, out, true);
+}
+
+const wg_bot_t *
+wg_bot_builtin_contingent(void)
+{
+    static const wg_bot_t bot = {
+        .abi_version = WG_BOT_ABI_VERSION,
+        .name = "wg-contingent-bot/1",
+        .decide = contingent_decide,
+    };
+    return &bot;
+}
+
+const wg_bot_t *
+wg_bot_builtin_command(void)
+{
+    static const wg_bot_t bot = {
+        .abi_version = WG_BOT_ABI_VERSION,
+        .name = "wg-command-bot/1",
+        .decide = command_decide,
+    };
+    return &bot;
 }

@@ -8,8 +8,11 @@
  * short at rotations; and in incident turns commits the reserve where the
  * force was hit, sets the force-wide rules of engagement and calls for a
  * truce recommitment when the ladder climbs. Deterministic and stateless.
+ * Each decision is one kind of order of the phase table (common/phases.c),
+ * which common/bot.c dispatches to.
  */
-#include "wg/bot.h"
+#include "bot_int.h"
+
 #include "wg/rules.h"
 
 #include <stdio.h>
@@ -29,9 +32,9 @@ sector_deployed(const wg_state_t *st, size_t s)
 /* Line sectors get troops in proportion to length × threat: density
  * follows danger (brief §8's sector multipliers), the doctrine of a
  * deterrence force. Rear hubs share the reserve. */
-static void
-decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                   wg_orders_t *out)
+void
+wg__bot_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                    wg_orders_t *out)
 {
     (void)v;
     const wg_command_profile_t *cp = &sc->command;
@@ -62,9 +65,9 @@ decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
  * deployed there now, plus new troops. New troops are placed greedily: the
  * unit of the largest remaining pledge goes to the allowed sector with the
  * largest remaining gap, one unit at a time. */
-static void
-decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                  wg_orders_t *out)
+void
+wg__bot_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                   wg_orders_t *out)
 {
     int64_t gap[WG_MAX_SECTORS];
     uint32_t left[WG_MAX_NATIONS];
@@ -109,9 +112,9 @@ decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
 
 /* Moves a deployed unit from a sector above its requirement into one short
  * of it, when the unit's nation may serve there. */
-static void
-decide_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
-             wg_orders_t *out)
+void
+wg__bot_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              wg_orders_t *out)
 {
     const wg_state_t *st = v->st;
     int64_t surplus[WG_MAX_SECTORS];
@@ -142,8 +145,8 @@ decide_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
              out->rotation.n_moves);
 }
 
-static void
-decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
+void
+wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
                  wg_orders_t *out)
 {
     uint32_t hits[WG_MAX_SECTORS] = {0};
@@ -170,38 +173,4 @@ decide_incidents(const wg_scenario_t *sc, const wg_phase_view_t *v,
              worst >= 0 ? sc->sectors[worst].code : "none",
              out->decision.robust_roe ? "robust" : "restrictive",
              out->decision.recommit ? ", truce recommitment" : "");
-}
-
-static int
-command_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-               wg_orders_t *out, void *arg)
-{
-    (void)arg;
-    switch (v->phase) {
-    case WG_PHASE_REQUIREMENT:
-        decide_requirement(sc, v, out);
-        return 0;
-    case WG_PHASE_ASSIGN:
-        decide_assignment(sc, v, out);
-        return 0;
-    case WG_PHASE_ROTATE:
-        decide_moves(sc, v, out);
-        return 0;
-    case WG_PHASE_RESPOND:
-        decide_incidents(sc, v, out);
-        return 0;
-    default:
-        return 1;
-    }
-}
-
-const wg_bot_t *
-wg_bot_builtin_command(void)
-{
-    static const wg_bot_t bot = {
-        .abi_version = WG_BOT_ABI_VERSION,
-        .name = "wg-command-bot/1",
-        .decide = command_decide,
-    };
-    return &bot;
 }

@@ -6,9 +6,12 @@
  * sectors held by preparing reliefs in time and relieving units whose tour
  * is over; and it answers fire according to its risk tolerance. No random
  * choices: the same picture always gives the same orders. Stateless between
- * phases (everything comes from the phase view).
+ * phases (everything comes from the phase view). Each decision is one kind
+ * of order of the phase table (common/phases.c), which common/bot.c
+ * dispatches to.
  */
-#include "wg/bot.h"
+#include "bot_int.h"
+
 #include "wg/rules.h"
 
 #include <stdio.h>
@@ -20,9 +23,9 @@ round_down(uint32_t troops, uint32_t unit)
     return unit ? troops / unit * unit : troops;
 }
 
-static void
-decide_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
-              wg_orders_t *out)
+void
+wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     const wg_nation_t *nat = &sc->nations[n];
@@ -47,9 +50,9 @@ decide_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
              ns->cohesion);
 }
 
-static void
-decide_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                wg_orders_t *out)
+void
+wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                 wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     const wg_nation_t *nat = &sc->nations[n];
@@ -104,9 +107,9 @@ decide_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
 /* Answers each incident that reached this contingent. A risk-tolerant
  * contingent returns fire when fired on while the ladder is low; a
  * cautious one steps back and calls the joint commission. */
-static void
-decide_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                wg_orders_t *out)
+void
+wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                 wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     double risk = sc->nations[n].risk_tolerance;
@@ -132,35 +135,4 @@ decide_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
     }
     snprintf(out->rationale, sizeof out->rationale,
              "%u incidents answered at risk tolerance %.2f", answered, risk);
-}
-
-static int
-contingent_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                  wg_orders_t *out, void *arg)
-{
-    (void)arg;
-    switch (v->phase) {
-    case WG_PHASE_PLEDGE:
-        decide_pledge(sc, v, out);
-        return 0;
-    case WG_PHASE_ROTATE:
-        decide_rotation(sc, v, out);
-        return 0;
-    case WG_PHASE_RESPOND:
-        decide_response(sc, v, out);
-        return 0;
-    default:
-        return 1; /* the command's phases */
-    }
-}
-
-const wg_bot_t *
-wg_bot_builtin_contingent(void)
-{
-    static const wg_bot_t bot = {
-        .abi_version = WG_BOT_ABI_VERSION,
-        .name = "wg-contingent-bot/1",
-        .decide = contingent_decide,
-    };
-    return &bot;
 }

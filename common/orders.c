@@ -22,7 +22,9 @@
 #include "wg/orders.h"
 
 #include "wg/error.h"
+#include "wg/phases.h"
 #include "wg/rules.h"
+#include "wg/wire.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,17 +34,11 @@
 
 #define MAX_ENTRIES 512
 
-typedef enum {
-    KIND_NONE = 0,
-    KIND_PLEDGE,
-    KIND_ROTATION,
-    KIND_RESPONSE,
-    KIND_DECISION,
-} kind_t;
+typedef struct written written_t;
 
 typedef struct {
     uint32_t turn;
-    kind_t kind;
+    const written_t *kind; /* NULL until the entry names its order */
     wg_pledge_t pledge;
     uint32_t prepare;
     bool relieve_due;
@@ -200,94 +196,160 @@ decision_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
                 "decision: unknown key (reinforce, robust_roe, recommit)");
 }
 
+static const char *actions[] = {NULL, "hold", "return_fire", "de_escalate",
+                                "withdraw"};
+
+static int
+response_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+               const wg_scenario_t *sc, const char *path,
+               wg_config_error_t *err)
+{
+    (void)d;
+    (void)sc;
+    for (uint8_t a = WG_ROE_HOLD; a <= WG_ROE_WITHDRAW; a++)
+        if (scalar(v) && strcmp(scalar(v), actions[a]) == 0)
+            e->action = a;
+    return e->action ? 0
+                     : fail(err, path, v,
+                            "response: hold, return_fire, de_escalate or "
+                            "withdraw");
+}
+
+static int
+pledge_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+             const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
+{
+    return each_pair(d, v, pledge_pair, e, sc, path, err);
+}
+
+static int
+rotation_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+               const wg_scenario_t *sc, const char *path,
+               wg_config_error_t *err)
+{
+    return each_pair(d, v, rotation_pair, e, sc, path, err);
+}
+
+static int
+decision_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+               const wg_scenario_t *sc, const char *path,
+               wg_config_error_t *err)
+{
+    return each_pair(d, v, decision_pair, e, sc, path, err);
+}
+
+static void
+play_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v, const entry_t *e,
+            wg_orders_t *out)
+{
+    (void)sc;
+    (void)v;
+    out->pledge = e->pledge;
+}
+
+static void
+play_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              const entry_t *e, wg_orders_t *out)
+{
+    out->rotation.prepare = e->prepare;
+    for (uint32_t i = 0;
+         e->relieve_due && v->nation >= 0 && i < v->st->n_units &&
+         out->rotation.n_relieve < WG_MAX_ORDER_UNITS;
+         i++) {
+        const wg_unit_t *u = &v->st->units[i];
+        if (u->nation == v->nation &&
+            wg_rules_unit_due(sc, u, v->weeks_to_rotation))
+            out->rotation.relieve[out->rotation.n_relieve++] = u->id;
+    }
+}
+
+static void
+play_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              const entry_t *e, wg_orders_t *out)
+{
+    (void)sc;
+    for (uint32_t i = 0; i < v->incidents->n; i++)
+        if (v->incidents->items[i].nation == v->nation)
+            out->response.action[i] = e->action;
+}
+
+static void
+play_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              const entry_t *e, wg_orders_t *out)
+{
+    (void)sc;
+    (void)v;
+    out->decision = e->decision;
+}
+
+/* The orders a file may write, each under the name of the Envelope field
+ * it travels in (so "rotation" serves a contingent's rotation orders and
+ * the command's moves): how its value is read, and how it fills a bot's
+ * orders for a kind of order of the phase table (wg/phases.h) with that
+ * payload. */
+struct written {
+    const char *name;
+    Wgpb__V1__Envelope__PayloadCase payload;
+    int (*read)(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+                const wg_scenario_t *sc, const char *path,
+                wg_config_error_t *err);
+    void (*play)(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                 const entry_t *e, wg_orders_t *out);
+};
+
+static const written_t written[] = {
+    {"pledge", WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE, pledge_value, play_pledge},
+    {"rotation", WGPB__V1__ENVELOPE__PAYLOAD_ROTATION, rotation_value,
+     play_rotation},
+    {"response", WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE, response_value,
+     play_response},
+    {"decision", WGPB__V1__ENVELOPE__PAYLOAD_DECISION, decision_value,
+     play_decision},
+};
+
+#define N_WRITTEN (sizeof written / sizeof written[0])
+
 static int
 entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
            entry_t *e, const wg_scenario_t *sc, const char *path,
            wg_config_error_t *err)
 {
-    static const char *actions[] = {NULL, "hold", "return_fire", "de_escalate",
-                                    "withdraw"};
     if (strcmp(key, "turn") == 0)
         return to_u32(v, &e->turn) && e->turn > 0
                    ? 0
                    : fail(err, path, v, "turn: expected a turn number");
-    if (strcmp(key, "pledge") == 0) {
-        e->kind = KIND_PLEDGE;
-        return each_pair(d, v, pledge_pair, e, sc, path, err);
-    }
-    if (strcmp(key, "rotation") == 0) {
-        e->kind = KIND_ROTATION;
-        return each_pair(d, v, rotation_pair, e, sc, path, err);
-    }
-    if (strcmp(key, "decision") == 0) {
-        e->kind = KIND_DECISION;
-        return each_pair(d, v, decision_pair, e, sc, path, err);
-    }
-    if (strcmp(key, "response") == 0) {
-        e->kind = KIND_RESPONSE;
-        for (uint8_t a = WG_ROE_HOLD; a <= WG_ROE_WITHDRAW; a++)
-            if (scalar(v) && strcmp(scalar(v), actions[a]) == 0)
-                e->action = a;
-        return e->action ? 0
-                         : fail(err, path, v,
-                                "response: hold, return_fire, de_escalate or "
-                                "withdraw");
-    }
+    for (size_t i = 0; i < N_WRITTEN; i++)
+        if (strcmp(key, written[i].name) == 0) {
+            e->kind = &written[i];
+            return written[i].read(d, v, e, sc, path, err);
+        }
     return fail(err, path, v,
                 "unknown key (turn, pledge, rotation, response, decision)");
 }
 
 static const entry_t *
-find(const orders_bot_t *b, uint32_t turn, kind_t kind)
+find(const orders_bot_t *b, uint32_t turn, int payload)
 {
     for (size_t i = 0; i < b->n; i++)
-        if (b->entries[i].turn == turn && b->entries[i].kind == kind)
+        if (b->entries[i].turn == turn && b->entries[i].kind != NULL &&
+            (int)b->entries[i].kind->payload == payload)
             return &b->entries[i];
     return NULL;
 }
 
+/* The entry for this turn of the kind of order the phase asks of the
+ * role (wg/phases.h); none: the bot stays silent. */
 static int
 orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
               wg_orders_t *out, void *arg)
 {
     const orders_bot_t *b = arg;
-    const entry_t *e;
-    switch (v->phase) {
-    case WG_PHASE_PLEDGE:
-        if ((e = find(b, v->turn, KIND_PLEDGE)) == NULL)
-            return 1;
-        out->pledge = e->pledge;
-        break;
-    case WG_PHASE_ROTATE:
-        if ((e = find(b, v->turn, KIND_ROTATION)) == NULL)
-            return 1;
-        out->rotation.prepare = e->prepare;
-        for (uint32_t i = 0;
-             e->relieve_due && v->nation >= 0 && i < v->st->n_units &&
-             out->rotation.n_relieve < WG_MAX_ORDER_UNITS;
-             i++) {
-            const wg_unit_t *u = &v->st->units[i];
-            if (u->nation == v->nation &&
-                wg_rules_unit_due(sc, u, v->weeks_to_rotation))
-                out->rotation.relieve[out->rotation.n_relieve++] = u->id;
-        }
-        break;
-    case WG_PHASE_RESPOND:
-        if (v->nation < 0) {
-            if ((e = find(b, v->turn, KIND_DECISION)) == NULL)
-                return 1;
-            out->decision = e->decision;
-            break;
-        }
-        if ((e = find(b, v->turn, KIND_RESPONSE)) == NULL)
-            return 1;
-        for (uint32_t i = 0; i < v->incidents->n; i++)
-            if (v->incidents->items[i].nation == v->nation)
-                out->response.action[i] = e->action;
-        break;
-    default:
+    const wg_phase_info_t *p = wg_phase_info((int)v->phase);
+    const wg_order_kind_t *k = p ? wg_phase_order(p, v->nation + 1) : NULL;
+    const entry_t *e = k ? find(b, v->turn, (int)k->payload) : NULL;
+    if (e == NULL)
         return 1;
-    }
+    e->kind->play(sc, v, e, out);
     snprintf(out->rationale, sizeof out->rationale,
              "written orders for turn %u", v->turn);
     return 0;
@@ -333,7 +395,7 @@ wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
             }
             entry_t *e = &b->entries[b->n];
             rc = each_pair(&d, n, entry_pair, e, sc, path, err);
-            if (rc == 0 && (e->turn == 0 || e->kind == KIND_NONE))
+            if (rc == 0 && (e->turn == 0 || e->kind == NULL))
                 rc = fail(err, path, n, "an entry needs a turn and one order");
             b->n++;
         }

@@ -2,13 +2,16 @@
  * play.c - one bot answering one phase.
  *
  * Reads the TurnStart into C values (the public picture, the requirement,
- * the pledges, the incidents), calls the bot, and packs its orders into the
- * envelope the phase asks for. Owns nothing across calls; the big C values
- * are heap-allocated per call (a wg_state_t is ~50 KiB). Errors in the
- * TurnStart are returned, never asserted: it came over the bus.
+ * the pledges, the incidents), calls the bot, and packs the part of its
+ * orders that the phase table (wg/phases.h) says the role owes into the
+ * envelope. A phase the table does not know is refused (WG_EMALFORMED). Owns
+ * nothing across calls; the big C values are heap-allocated per call (a
+ * wg_state_t is ~50 KiB). Errors in the TurnStart are returned, never asserted:
+ * it came over the bus.
  */
 #include "wg/play.h"
 #include "wg/error.h"
+#include "wg/phases.h"
 #include "wg/wire.h"
 
 #include <stdlib.h>
@@ -16,9 +19,7 @@
 
 typedef struct {
     wg_state_t st;
-    wg_requirement_t req;
-    wg_pledge_t pledges[WG_MAX_NATIONS];
-    wg_incident_list_t inc;
+    wg_turn_orders_t t; /* the phase's material; the order, for packing */
     wg_orders_t orders;
 } play_buf_t;
 
@@ -31,63 +32,31 @@ expects(const Wgpb__V1__TurnStart *ts, const char *name)
     return false;
 }
 
+/* Reads whatever material the TurnStart carries (which is what its phase's
+ * entry in the table says it carries). */
 static int
 read_phase(const wg_scenario_t *sc, const Wgpb__V1__TurnStart *ts,
            play_buf_t *b)
 {
     char why[160];
+    wg_turn_orders_t *t = &b->t;
     if (wg_wire_read_situation(sc, ts->situation, &b->st) != 0)
         return WG_EMALFORMED;
     if (ts->requirement != NULL &&
-        wg_wire_read_requirement(sc, ts->requirement, &b->req, why,
+        wg_wire_read_requirement(sc, ts->requirement, &t->req, why,
                                  sizeof why) != 0)
         return WG_EMALFORMED;
-    if (wg_wire_read_incidents(sc, ts->incidents, ts->n_incidents, &b->inc, why,
+    if (wg_wire_read_incidents(sc, ts->incidents, ts->n_incidents, &t->inc, why,
                                sizeof why) != 0)
         return WG_EMALFORMED;
     for (size_t i = 0; i < ts->n_pledges; i++) {
         int n = wg_scenario_nation_index(sc, ts->pledges[i]->nation);
-        if (n < 0 || wg_wire_read_pledge(sc, ts->pledges[i], &b->pledges[n],
+        if (n < 0 || wg_wire_read_pledge(sc, ts->pledges[i], &t->pledges[n],
                                          why, sizeof why) != 0)
             return WG_EMALFORMED;
     }
+    t->weeks_to_rotation = ts->rotation_due_within;
     return 0;
-}
-
-/* Puts the orders the phase asks of the role into env's payload. */
-static void
-set_payload(wg_arena_t *a, const wg_scenario_t *sc, const wg_phase_view_t *v,
-            const wg_orders_t *o, Wgpb__V1__Envelope *env)
-{
-    bool cmd = v->nation < 0;
-    switch (v->phase) {
-    case WG_PHASE_REQUIREMENT:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
-        env->requirement = wg_wire_requirement(a, sc, &o->requirement);
-        break;
-    case WG_PHASE_PLEDGE:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-        env->pledge = wg_wire_pledge(a, sc, (size_t)v->nation, &o->pledge);
-        break;
-    case WG_PHASE_ASSIGN:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
-        env->assignment = wg_wire_assignment(a, sc, &o->assignment);
-        break;
-    case WG_PHASE_ROTATE:
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
-        env->rotation = wg_wire_rotation(a, sc, &o->rotation);
-        break;
-    case WG_PHASE_RESPOND:
-        if (cmd) {
-            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
-            env->decision = wg_wire_decision(a, sc, &o->decision);
-        } else {
-            env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
-            env->response = wg_wire_response(a, v->incidents, (size_t)v->nation,
-                                             &o->response);
-        }
-        break;
-    }
 }
 
 int
@@ -102,10 +71,14 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
     if (key < 0 || (size_t)key > sc->n_nations)
         return 1;
     const char *name = key == 0 ? "command" : sc->nations[key - 1].code;
-    if (!expects(ts, name) ||
-        turn_start->phase < WGPB__V1__PHASE__PHASE_REQUIREMENT ||
-        turn_start->phase > WGPB__V1__PHASE__PHASE_RESPOND)
+    if (!expects(ts, name))
         return 1;
+    /* A phase this build's table does not know, or one that asks nothing
+     * of a role it names: the phase start is not one we can answer. */
+    const wg_phase_info_t *p = wg_phase_info((int)turn_start->phase);
+    const wg_order_kind_t *kind = p ? wg_phase_order(p, key) : NULL;
+    if (kind == NULL)
+        return WG_EMALFORMED;
 
     play_buf_t *b = calloc(1, sizeof *b);
     if (b == NULL)
@@ -114,15 +87,15 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
     if (rc < 0)
         goto out;
     wg_phase_view_t v = {
-        .phase = (wg_phase_t)turn_start->phase,
+        .phase = (wg_phase_t)p->phase,
         .type = (wg_turn_type_t)ts->type,
         .turn = turn_start->turn,
         .nation = key - 1,
         .st = &b->st,
-        .req = &b->req,
-        .pledges = b->pledges,
-        .incidents = &b->inc,
-        .weeks_to_rotation = ts->rotation_due_within,
+        .req = &b->t.req,
+        .pledges = b->t.pledges,
+        .incidents = &b->t.inc,
+        .weeks_to_rotation = b->t.weeks_to_rotation,
     };
     int d = bot->decide(sc, &v, &b->orders, bot->arg);
     if (d != 0) {
@@ -143,7 +116,8 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
     b->orders.rationale[sizeof b->orders.rationale - 1] = '\0';
     prov.rationale = b->orders.rationale;
     env.provenance = &prov;
-    set_payload(a, sc, &v, &b->orders, &env);
+    kind->put(a, sc, &b->t, key, (const char *)&b->orders + kind->bot_off,
+              &env);
     rc = wg_wire_pack(&env, out, len);
     wg_arena_destroy(&a);
 out:

@@ -537,8 +537,8 @@ wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 void
-wg_rules_default_requirement(const wg_scenario_t *sc, const wg_state_t *st,
-                             wg_requirement_t *req)
+wg_rules_hold_requirement(const wg_scenario_t *sc, const wg_state_t *st,
+                          wg_requirement_t *req)
 {
     memset(req, 0, sizeof *req);
     bool any = false;
@@ -575,8 +575,8 @@ wg_rules_default_requirement(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 void
-wg_rules_default_pledge(const wg_scenario_t *sc, const wg_state_t *st,
-                        size_t nation, wg_pledge_t *pledge)
+wg_rules_hold_pledge(const wg_scenario_t *sc, const wg_state_t *st,
+                     size_t nation, wg_pledge_t *pledge)
 {
     (void)sc;
     (void)st;
@@ -586,10 +586,10 @@ wg_rules_default_pledge(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 void
-wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,
-                            const wg_requirement_t *req,
-                            const wg_pledge_t pledges[WG_MAX_NATIONS],
-                            wg_assignment_t *asg)
+wg_rules_hold_assignment(const wg_scenario_t *sc, const wg_state_t *st,
+                         const wg_requirement_t *req,
+                         const wg_pledge_t pledges[WG_MAX_NATIONS],
+                         wg_assignment_t *asg)
 {
     memset(asg, 0, sizeof *asg);
     uint32_t left[WG_MAX_NATIONS] = {0};
@@ -850,8 +850,8 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
  * already in the pipeline.
  */
 void
-wg_rules_default_rotation(const wg_scenario_t *sc, const wg_state_t *st,
-                          int nation, wg_rotation_t *rot)
+wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
+                       int nation, wg_rotation_t *rot)
 {
     memset(rot, 0, sizeof *rot);
     if (nation < 0 || (size_t)nation >= sc->n_nations)
@@ -1187,9 +1187,9 @@ wg_rules_validate_response(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 void
-wg_rules_default_response(const wg_scenario_t *sc, const wg_state_t *st,
-                          const wg_incident_list_t *inc, size_t nation,
-                          wg_response_t *resp)
+wg_rules_hold_response(const wg_scenario_t *sc, const wg_state_t *st,
+                       const wg_incident_list_t *inc, size_t nation,
+                       wg_response_t *resp)
 {
     (void)sc;
     (void)st;
@@ -1217,8 +1217,8 @@ wg_rules_validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 void
-wg_rules_default_decision(const wg_scenario_t *sc, const wg_state_t *st,
-                          wg_decision_t *dec)
+wg_rules_hold_decision(const wg_scenario_t *sc, const wg_state_t *st,
+                       wg_decision_t *dec)
 {
     /* The command's standing profile: its ROE as set, and a recommitment
      * once escalation reaches its level while the truce is not managed. */
@@ -1451,7 +1451,7 @@ wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
 {
     wg_decision_t d;
     if (dec == NULL)
-        wg_rules_default_decision(sc, st, &d);
+        wg_rules_hold_decision(sc, st, &d);
     else
         d = *dec;
     st->robust_roe = d.robust_roe;

@@ -14,6 +14,7 @@
 #include "wg/bot.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/rules.h"
 #include "wg/wire.h"
@@ -51,21 +52,14 @@ struct wg_umpire {
     bool started, done;
     wg_turn_type_t type;
     Wgpb__V1__Phase phase;
-    uint32_t weeks_to_rotation;
+    const wg_phase_info_t *cur; /* the phase's entry in the table */
 
     bool joined[N_KEYS];
     bool expected[N_KEYS];
     bool received[N_KEYS];
 
-    /* Orders of the current turn. */
-    wg_requirement_t req;
-    wg_pledge_t pledges[WG_MAX_NATIONS];
-    wg_assignment_t asg;
-    wg_rotation_t rot[WG_MAX_NATIONS];
-    wg_rotation_t cmd_rot;
-    wg_incident_list_t inc;
-    wg_response_t resp[WG_MAX_NATIONS];
-    wg_decision_t dec;
+    /* Orders and material of the current turn. */
+    wg_turn_orders_t *t;
     wg_turn_result_t res;
     char defaulted[N_KEYS][WG_CODE_MAX + 8];
     size_t n_defaulted;
@@ -77,16 +71,15 @@ struct wg_umpire {
     int reply_key; /* role of the peer being answered, while joining */
 
     /* Fallbacks: the last phase start broadcast (for a fallback bot), the
-     * roles a fallback plays for now, and the last pledge and rotation
-     * orders each role gave (for "repeat"). */
+     * roles a fallback plays for now, and the last order each role gave of
+     * every kind that has a "repeat" fallback. */
     wg_wire_buf_t last_ts;
     bool on_fallback[N_KEYS];
     bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
     bool invalid[N_KEYS];        /* its order this phase could not be read */
     const char *forfeit[N_KEYS]; /* its Forfeit reason this phase */
     bool have_last[N_KEYS];
-    wg_pledge_t last_pledge[WG_MAX_NATIONS];
-    wg_rotation_t last_rotation[N_KEYS];
+    wg_turn_orders_t *last;
 
     /* The hash chain: digests of this turn's records so far, and the
      * previous turn's link; who computes a record's digest (NULL: the
@@ -102,7 +95,7 @@ struct wg_umpire {
 
 static void begin_turn(wg_umpire_t *self);
 static bool all_in(const wg_umpire_t *self);
-static void default_order(wg_umpire_t *self, int k);
+static void play_fallback(wg_umpire_t *self, int k);
 static void close_phase(wg_umpire_t *self);
 
 /* ---- roles --------------------------------------------------------------- */
@@ -302,10 +295,13 @@ wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
         return NULL;
     self->sc = *sc;
     self->st = calloc(1, sizeof *self->st);
+    self->t = calloc(1, sizeof *self->t);
+    self->last = calloc(1, sizeof *self->last);
     self->scenario_text = malloc(text_len + 1);
     self->arena = wg_arena_new();
     self->in_arena = wg_arena_new();
-    if (self->st == NULL || self->scenario_text == NULL) {
+    if (self->st == NULL || self->t == NULL || self->last == NULL ||
+        self->scenario_text == NULL) {
         wg_umpire_destroy(&self);
         return NULL;
     }
@@ -336,6 +332,8 @@ wg_umpire_destroy(wg_umpire_t **self_p)
     free(self->scenario_text);
     wg_wire_buf_free(&self->last_ts);
     free(self->turn_digests);
+    free(self->t);
+    free(self->last);
     free(self->st);
     free(self);
     *self_p = NULL;
@@ -396,20 +394,20 @@ build_turn_start(wg_umpire_t *self)
         if (self->expected[k])
             ts->expected[ts->n_expected++] =
                 (char *)wg_umpire_role_name(self, (int)k);
-    if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE ||
-        self->phase == WGPB__V1__PHASE__PHASE_ASSIGN)
-        ts->requirement = wg_wire_requirement(a, &self->sc, &self->req);
-    if (self->phase == WGPB__V1__PHASE__PHASE_ASSIGN) {
+    unsigned material = self->cur->material;
+    if (material & WG_MATERIAL_REQUIREMENT)
+        ts->requirement = wg_wire_requirement(a, &self->sc, &self->t->req);
+    if (material & WG_MATERIAL_PLEDGES) {
         ts->pledges = wg_arena_alloc(a, sizeof(void *) * WG_MAX_NATIONS);
         for (size_t i = 0; i < self->sc.n_nations; i++)
             if (nation_active(self, i))
                 ts->pledges[ts->n_pledges++] =
-                    wg_wire_pledge(a, &self->sc, i, &self->pledges[i]);
+                    wg_wire_pledge(a, &self->sc, i, &self->t->pledges[i]);
     }
     /* The situation and the incidents go in as bytes: see
      * emit_turn_start(). */
-    if (self->phase == WGPB__V1__PHASE__PHASE_ROTATE)
-        ts->rotation_due_within = self->weeks_to_rotation;
+    if (material & WG_MATERIAL_ROTATION_WEEKS)
+        ts->rotation_due_within = self->t->weeks_to_rotation;
     return ts;
 }
 
@@ -424,8 +422,8 @@ emit_turn_start(wg_umpire_t *self, int dest)
     b->len = 0;
     wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
     size_t sit_len = b->len;
-    if (self->phase == WGPB__V1__PHASE__PHASE_RESPOND)
-        wg_wire_put_incidents(b, 7, &self->sc, &self->inc); /* incidents */
+    if (self->cur->material & WG_MATERIAL_INCIDENTS)
+        wg_wire_put_incidents(b, 7, &self->sc, &self->t->inc); /* incidents */
     stamp(self, &env, dest);
     if (wg_wire_pack_turn_start(&env, b->data, sit_len, b->data + sit_len,
                                 b->len - sit_len, &self->packed) != 0)
@@ -441,18 +439,19 @@ emit_turn_start(wg_umpire_t *self, int dest)
 }
 
 static void
-start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
-            bool nations)
+start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase)
 {
+    self->cur = wg_phase_info((int)phase);
+    assert(self->cur != NULL); /* our own table names it */
     self->phase = phase;
     self->phase_serial++;
-    expect(self, command, nations);
+    expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
     emit_turn_start(self, WG_DEST_BROADCAST);
     /* A role that left will not answer: its fallback plays at once. */
     uint64_t serial = self->phase_serial;
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && self->left[k] && !self->received[k]) {
-            default_order(self, (int)k);
+            play_fallback(self, (int)k);
             self->received[k] = true;
         }
     if (self->phase_serial == serial && all_in(self))
@@ -462,42 +461,24 @@ start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase, bool command,
 static void
 begin_turn(wg_umpire_t *self)
 {
-    /* The turn's tables are cleared for its own type of turn, and the
-     * per-nation ones for the scenario's nations only: the rest are never
-     * read (every index is a nation's, and each type of turn reads its own
-     * orders), and clearing everything every turn was most of what a
-     * turn's start cost. The result's outcomes are cleared when the
-     * incidents are resolved, for the incidents there are. */
-    size_t nn = self->sc.n_nations;
+    /* Each type of turn clears only the tables it reads, and the
+     * per-nation ones for the scenario's nations only (wg/phases.h):
+     * clearing everything every turn was most of what a turn's start
+     * cost. The result's outcomes are cleared when the incidents are
+     * resolved, for the incidents there are. */
     memset(&self->res, 0, offsetof(wg_turn_result_t, outcomes));
     self->res.n_outcomes = 0;
     self->res.n_events = 0;
-    self->inc.n = 0;
+    self->t->inc.n = 0;
     self->n_defaulted = 0;
 
     wg_rules_begin_turn(&self->sc, self->st, &self->res);
     self->type = self->sc.plan[self->st->turn - 1];
     self->res.type = self->type;
-    switch (self->type) {
-    case WG_TURN_DEPLOYMENT:
-        memset(self->pledges, 0, nn * sizeof self->pledges[0]);
-        memset(&self->asg, 0, sizeof self->asg);
-        start_phase(self, WGPB__V1__PHASE__PHASE_REQUIREMENT, true, false);
-        break;
-    case WG_TURN_ROTATION:
-        memset(self->rot, 0, nn * sizeof self->rot[0]);
-        memset(&self->cmd_rot, 0, sizeof self->cmd_rot);
-        self->weeks_to_rotation =
-            wg_rules_weeks_to_next_rotation(&self->sc, self->st->turn);
-        start_phase(self, WGPB__V1__PHASE__PHASE_ROTATE, true, true);
-        break;
-    case WG_TURN_INCIDENT:
-        memset(self->resp, 0, nn * sizeof self->resp[0]);
-        memset(&self->dec, 0, sizeof self->dec);
-        wg_rules_draw_incidents(&self->sc, self->st, &self->inc);
-        start_phase(self, WGPB__V1__PHASE__PHASE_RESPOND, true, true);
-        break;
-    }
+    const wg_turn_info_t *tt = wg_turn_info((int)self->type);
+    assert(tt != NULL); /* the scenario loader knows only the table's */
+    tt->begin(&self->sc, self->st, self->t);
+    start_phase(self, tt->first);
 }
 
 void
@@ -622,14 +603,14 @@ finish_turn(wg_umpire_t *self)
         begin_turn(self);
 }
 
-/* ---- default orders ------------------------------------------------------ */
+/* ---- fallbacks ----------------------------------------------------------- */
 
 static int take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
                       char *why, size_t n);
 
 /* The scenario's "bot" fallback: the built-in bot answers the phase start
  * the role missed, and its order is validated like any other. Returns
- * false if the bot had nothing to say (the hold default then applies). */
+ * false if the bot had nothing to say (hold then plays). */
 static bool
 fallback_bot(wg_umpire_t *self, int k, const char *reason)
 {
@@ -661,37 +642,21 @@ fallback_bot(wg_umpire_t *self, int k, const char *reason)
     return true;
 }
 
-/* The "repeat" fallback: the role's last pledge, or the number of units its
- * last rotation orders prepared (unit ids from an earlier turn mean
- * nothing now). Other phases have nothing to repeat. */
+/* The "repeat" fallback: the role's last order of the phase's kind, as
+ * the table's entry repeats it (a pledge, or the number of units its last
+ * rotation orders prepared); a kind with nothing to repeat holds. Returns
+ * false for a role that has given no order yet: it is not playing
+ * "repeat" (the hold that then plays is recorded as the scenario's). */
 static bool
-fallback_repeat(wg_umpire_t *self, int k, Wgpb__V1__Envelope *env,
-                Wgpb__V1__Provenance *prov)
+fallback_repeat(wg_umpire_t *self, int k, const wg_order_kind_t *kind)
 {
-    const wg_scenario_t *sc = &self->sc;
-    size_t n = (size_t)(k - 1);
-    char why[200];
     if (k == WG_ROLE_COMMAND || !self->have_last[k])
         return false;
-    prov->agent = "scenario fallback: repeat";
-    if (self->phase == WGPB__V1__PHASE__PHASE_PLEDGE) {
-        self->pledges[n] = self->last_pledge[n];
-        wg_rules_validate_pledge(sc, self->st, n, &self->pledges[n], why,
-                                 sizeof why);
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-        env->pledge = wg_wire_pledge(self->arena, sc, n, &self->pledges[n]);
-        return true;
-    }
-    if (self->phase == WGPB__V1__PHASE__PHASE_ROTATE) {
-        memset(&self->rot[n], 0, sizeof self->rot[n]);
-        self->rot[n].prepare = self->last_rotation[k].prepare;
-        wg_rules_validate_rotation(sc, self->st, (int)n, &self->rot[n], why,
-                                   sizeof why);
-        env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
-        env->rotation = wg_wire_rotation(self->arena, sc, &self->rot[n]);
-        return true;
-    }
-    return false;
+    if (kind->repeat != NULL)
+        kind->repeat(&self->sc, self->st, self->t, k, self->last);
+    else
+        kind->hold(&self->sc, self->st, self->t, k);
+    return true;
 }
 
 /* Notes in the turn's events when a fallback starts or stops playing for a
@@ -717,7 +682,7 @@ note_control(wg_umpire_t *self, int k, bool fallback, const char *reason)
 
 /* Why role k gets its fallback's orders, as recorded in provenance. */
 static const char *
-default_reason(const wg_umpire_t *self, int k)
+fallback_reason(const wg_umpire_t *self, int k)
 {
     if (!self->joined[k])
         return "not joined";
@@ -730,17 +695,19 @@ default_reason(const wg_umpire_t *self, int k)
     return "deadline missed";
 }
 
-/* Fills the missing order of role k with the scenario's fallback for it
- * (the built-in bot, its last orders, or the hold default) and records it
- * as coming from that role, with the reason. */
+/* Plays the fallback of role k for its missing order: the scenario's
+ * fallback for it (the built-in bot, its last order again, or hold; the
+ * command always holds), recorded as a default order from that role with
+ * the reason. */
 static void
-default_order(wg_umpire_t *self, int k)
+play_fallback(wg_umpire_t *self, int k)
 {
     wg_arena_t *a = self->arena;
     const wg_scenario_t *sc = &self->sc;
+    const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
     Wgpb__V1__Envelope env;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
-    const char *reason = default_reason(self, k);
+    const char *reason = fallback_reason(self, k);
     wg_fallback_t fb =
         k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD : sc->nations[k - 1].fallback;
     note_control(self, k, true, reason);
@@ -755,60 +722,18 @@ default_order(wg_umpire_t *self, int k)
     prov.agent = "scenario default";
     prov.reason = (char *)reason;
     env.provenance = &prov;
-    if (fb == WG_FALLBACK_REPEAT && fallback_repeat(self, k, &env, &prov)) {
-        emit(self, &env, WG_DEST_RECORD);
-        wg_arena_reset(a);
-        goto done;
-    }
-
-    size_t n = (size_t)(k - 1);
-    switch (self->phase) {
-    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
-        wg_rules_default_requirement(sc, self->st, &self->req);
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
-        env.requirement = wg_wire_requirement(a, sc, &self->req);
-        break;
-    case WGPB__V1__PHASE__PHASE_PLEDGE:
-        wg_rules_default_pledge(sc, self->st, n, &self->pledges[n]);
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-        env.pledge = wg_wire_pledge(a, sc, n, &self->pledges[n]);
-        break;
-    case WGPB__V1__PHASE__PHASE_ASSIGN:
-        wg_rules_default_assignment(sc, self->st, &self->req, self->pledges,
-                                    &self->asg);
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
-        env.assignment = wg_wire_assignment(a, sc, &self->asg);
-        break;
-    case WGPB__V1__PHASE__PHASE_ROTATE: {
-        wg_rotation_t *r =
-            k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[n];
-        wg_rules_default_rotation(sc, self->st,
-                                  k == WG_ROLE_COMMAND ? -1 : (int)n, r);
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
-        env.rotation = wg_wire_rotation(a, sc, r);
-        break;
-    }
-    case WGPB__V1__PHASE__PHASE_RESPOND:
-        if (k == WG_ROLE_COMMAND) {
-            wg_rules_default_decision(sc, self->st, &self->dec);
-            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
-            env.decision = wg_wire_decision(a, sc, &self->dec);
-        } else {
-            wg_rules_default_response(sc, self->st, &self->inc, n,
-                                      &self->resp[n]);
-            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
-            env.response = wg_wire_response(a, &self->inc, n, &self->resp[n]);
-        }
-        break;
-    default:
-        return;
-    }
+    if (fb == WG_FALLBACK_REPEAT && fallback_repeat(self, k, kind))
+        prov.agent = "scenario fallback: repeat";
+    else
+        kind->hold(sc, self->st, self->t, k);
+    kind->put(a, sc, self->t, k, wg_order_slot(kind, self->t, k), &env);
     emit(self, &env, WG_DEST_RECORD);
     wg_arena_reset(a);
 done:
     self->stats.defaulted++;
     snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
              "%s", wg_umpire_role_name(self, k));
+    /* "default orders": the protocol's name for a fallback's orders. */
     WG_LOG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
                 wg_umpire_role_name(self, k), reason);
 }
@@ -818,33 +743,15 @@ close_phase(wg_umpire_t *self)
 {
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && !self->received[k])
-            default_order(self, (int)k);
+            play_fallback(self, (int)k);
 
-    switch (self->phase) {
-    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
-        start_phase(self, WGPB__V1__PHASE__PHASE_PLEDGE, false, true);
-        break;
-    case WGPB__V1__PHASE__PHASE_PLEDGE:
-        start_phase(self, WGPB__V1__PHASE__PHASE_ASSIGN, true, false);
-        break;
-    case WGPB__V1__PHASE__PHASE_ASSIGN:
-        wg_rules_deploy(&self->sc, self->st, &self->req, &self->asg,
-                        &self->res);
+    const wg_phase_info_t *p = self->cur;
+    if (p->close != NULL)
+        p->close(&self->sc, self->st, self->t, &self->res);
+    if (p->next != WGPB__V1__PHASE__PHASE_UNSPECIFIED)
+        start_phase(self, p->next);
+    else
         finish_turn(self);
-        break;
-    case WGPB__V1__PHASE__PHASE_ROTATE:
-        wg_rules_rotate(&self->sc, self->st, self->rot, &self->cmd_rot,
-                        &self->res);
-        finish_turn(self);
-        break;
-    case WGPB__V1__PHASE__PHASE_RESPOND:
-        wg_rules_resolve_incidents(&self->sc, self->st, &self->inc, self->resp,
-                                   &self->dec, &self->res);
-        finish_turn(self);
-        break;
-    default:
-        break;
-    }
 }
 
 void
@@ -941,25 +848,12 @@ handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
     return 0;
 }
 
+/* Is pc the payload the current phase asks of role k? */
 static bool
 payload_fits(const wg_umpire_t *self, int k, int pc)
 {
-    bool cmd = k == WG_ROLE_COMMAND;
-    switch (self->phase) {
-    case WGPB__V1__PHASE__PHASE_REQUIREMENT:
-        return cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT;
-    case WGPB__V1__PHASE__PHASE_PLEDGE:
-        return !cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-    case WGPB__V1__PHASE__PHASE_ASSIGN:
-        return cmd && pc == WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT;
-    case WGPB__V1__PHASE__PHASE_ROTATE:
-        return pc == WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
-    case WGPB__V1__PHASE__PHASE_RESPOND:
-        return pc == (cmd ? WGPB__V1__ENVELOPE__PAYLOAD_DECISION
-                          : WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE);
-    default:
-        return false;
-    }
+    const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
+    return kind != NULL && (int)kind->payload == pc;
 }
 
 /* Reads and validates the order into the turn's tables. Returns < 0 if it
@@ -968,54 +862,12 @@ static int
 take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env, char *why,
            size_t n)
 {
-    const wg_scenario_t *sc = &self->sc;
-    const wg_state_t *st = self->st;
-    size_t i = (size_t)(k - 1);
-    int rc;
-    switch (env->payload_case) {
-    case WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT:
-        rc = wg_wire_read_requirement(sc, env->requirement, &self->req, why, n);
-        return rc < 0
-                   ? rc
-                   : wg_rules_validate_requirement(sc, st, &self->req, why, n);
-    case WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE:
-        if (env->pledge->nation[0] != '\0' &&
-            strcmp(env->pledge->nation, sc->nations[i].code) != 0) {
-            snprintf(why, n, "pledge names %s", env->pledge->nation);
-            return WG_EMALFORMED;
-        }
-        rc = wg_wire_read_pledge(sc, env->pledge, &self->pledges[i], why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_pledge(sc, st, i, &self->pledges[i],
-                                                 why, n);
-    case WGPB__V1__ENVELOPE__PAYLOAD_ASSIGNMENT:
-        rc = wg_wire_read_assignment(sc, env->assignment, &self->asg, why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_assignment(sc, st, self->pledges,
-                                                     &self->asg, why, n);
-    case WGPB__V1__ENVELOPE__PAYLOAD_ROTATION: {
-        wg_rotation_t *r =
-            k == WG_ROLE_COMMAND ? &self->cmd_rot : &self->rot[i];
-        rc = wg_wire_read_rotation(sc, env->rotation, r, why, n);
-        return rc < 0
-                   ? rc
-                   : wg_rules_validate_rotation(
-                         sc, st, k == WG_ROLE_COMMAND ? -1 : (int)i, r, why, n);
-    }
-    case WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE:
-        rc = wg_wire_read_response(&self->inc, env->response, &self->resp[i],
-                                   why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_response(sc, st, &self->inc, i,
-                                                   &self->resp[i], why, n);
-    case WGPB__V1__ENVELOPE__PAYLOAD_DECISION:
-        rc = wg_wire_read_decision(sc, env->decision, &self->dec, why, n);
-        return rc < 0 ? rc
-                      : wg_rules_validate_decision(sc, st, &self->dec, why, n);
-    default:
-        snprintf(why, n, "not an order");
+    const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
+    if (kind == NULL || (int)kind->payload != (int)env->payload_case) {
+        snprintf(why, n, "not the order this phase asks of the role");
         return WG_EMALFORMED;
     }
+    return kind->take(&self->sc, self->st, self->t, k, env, why, n);
 }
 
 static bool
@@ -1059,7 +911,7 @@ handle_forfeit(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
         self->forfeit[key] = "bot crashed";
     if (!owes)
         return 0;
-    default_order(self, key);
+    play_fallback(self, key);
     self->received[key] = true;
     if (all_in(self))
         close_phase(self);
@@ -1123,14 +975,11 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
         return reject(self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
                       WG_EMALFORMED, "%s: %s", wg_umpire_role_name(self, key),
                       why);
-    if (key != WG_ROLE_COMMAND &&
-        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE) {
-        self->last_pledge[key - 1] = self->pledges[key - 1];
-        self->have_last[key] = true;
-    }
-    if (key != WG_ROLE_COMMAND &&
-        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ROTATION) {
-        self->last_rotation[key] = self->rot[key - 1];
+    const wg_order_kind_t *kind = wg_phase_order(self->cur, key);
+    if (key != WG_ROLE_COMMAND && kind->repeat != NULL) {
+        /* Kept for the "repeat" fallback. */
+        memcpy(wg_order_slot(kind, self->last, key),
+               wg_order_slot(kind, self->t, key), kind->size);
         self->have_last[key] = true;
     }
     note_control(self, key, false, NULL);

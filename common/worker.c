@@ -5,8 +5,8 @@
  * handles and a join timer, all in one struct on wg_worker_run()'s stack;
  * memory is released only after every handle reported closed. Single
  * thread. Endpoints: DEALER to the adjudicator's ROUTER, SUB to its PUB.
- * Sends Join and orders (Requirement, Pledge, Assignment, RotationOrders,
- * Response, CommandDecision); receives Beacon, Welcome, TurnStart,
+ * Sends Join, Forfeit and the orders the phase table (wg/phases.h) asks of
+ * its role; receives Beacon, Welcome, TurnStart,
  * TurnResult, Error and ExerciseEnd. Errors from the adjudicator are logged
  * and counted; the worker carries on.
  */
@@ -14,6 +14,7 @@
 #include "wg/bus.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/wire.h"
 
@@ -182,9 +183,14 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
         return;
     if (w->answered_turn == env->turn && w->answered_phase == (int)env->phase)
         return; /* the same phase again (a late-join copy) */
-    if (env->phase < WGPB__V1__PHASE__PHASE_REQUIREMENT ||
-        env->phase > WGPB__V1__PHASE__PHASE_RESPOND)
+    if (wg_phase_info((int)env->phase) == NULL) {
+        /* Not a phase of this build's table: an adjudicator newer than
+         * this worker. Said loudly; its fallback plays at the deadline. */
+        WG_LOG_ERR("turn %u: phase %d (%s) is not in this worker's phase "
+                   "table: not answered",
+                   env->turn, (int)env->phase, wg_wire_phase_name(env->phase));
         return;
+    }
 
     w->answered_turn = env->turn;
     w->answered_phase = (int)env->phase;

@@ -23,7 +23,9 @@
  * (wgpb OrderSource), agent = the bot's name and `reason` (may be NULL).
  * Returns 1 when the bot stays silent or the phase does not expect the
  * role, WG_EBOT when the bot reports a failure (decide() < 0), or another
- * negative code when turn_start cannot be read.
+ * negative code when turn_start cannot be read (WG_EMALFORMED also for a
+ * phase the table of wg/phases.h does not know, or that asks nothing of a
+ * role it expects). The payload is the one the table names for the role.
  */
 int wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
                   const Wgpb__V1__Envelope *turn_start, int key, int source,

@@ -12,10 +12,13 @@
  *               -> wg_rules_resolve_incidents
  *   wg_rules_end_turn
  *
- * Validation clamps an order to what the rules allow and returns 0 if it was
- * already valid, or a positive count of the corrections made, and writes a
- * one-line reason; the order is then safe to apply. Results are written to a
- * wg_turn_result_t the caller zeroed at wg_rules_begin_turn.
+ * Each kind of order has a validator, and a hold (wg_rules_hold_*): the
+ * standing orders played for a role whose fallback is to keep what it has
+ * (wg/phases.h says which fallback plays when). Validation clamps an order to
+ * what the rules allow and returns 0 if it was already valid, or a positive
+ * count of the corrections made, and writes a one-line reason; the order is
+ * then safe to apply. Results are written to a wg_turn_result_t the caller
+ * zeroed at wg_rules_begin_turn.
  */
 #ifndef WG_RULES_H
 #define WG_RULES_H
@@ -70,15 +73,17 @@ int wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
                                  const wg_pledge_t pledges[WG_MAX_NATIONS],
                                  wg_assignment_t *asg, char *why,
                                  size_t why_len);
-/* Default orders when a role misses the deadline. */
-void wg_rules_default_requirement(const wg_scenario_t *sc, const wg_state_t *st,
-                                  wg_requirement_t *req);
-void wg_rules_default_pledge(const wg_scenario_t *sc, const wg_state_t *st,
-                             size_t nation, wg_pledge_t *pledge);
-void wg_rules_default_assignment(const wg_scenario_t *sc, const wg_state_t *st,
-                                 const wg_requirement_t *req,
-                                 const wg_pledge_t pledges[WG_MAX_NATIONS],
-                                 wg_assignment_t *asg);
+/* Hold: the rules' standing orders, the fallback a role gets when it keeps
+ * what it has (and the command's fallback always): the last requirement, no
+ * new pledge, pledges to the largest gaps. */
+void wg_rules_hold_requirement(const wg_scenario_t *sc, const wg_state_t *st,
+                               wg_requirement_t *req);
+void wg_rules_hold_pledge(const wg_scenario_t *sc, const wg_state_t *st,
+                          size_t nation, wg_pledge_t *pledge);
+void wg_rules_hold_assignment(const wg_scenario_t *sc, const wg_state_t *st,
+                              const wg_requirement_t *req,
+                              const wg_pledge_t pledges[WG_MAX_NATIONS],
+                              wg_assignment_t *asg);
 /* Creates deployed units (in unit_size blocks, first tours staggered) for
  * what was assigned beyond what each nation already has in each sector. */
 void wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
@@ -89,8 +94,8 @@ void wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
 int wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
                                int nation, wg_rotation_t *rot, char *why,
                                size_t why_len);
-void wg_rules_default_rotation(const wg_scenario_t *sc, const wg_state_t *st,
-                               int nation, wg_rotation_t *rot);
+void wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
+                            int nation, wg_rotation_t *rot);
 /* Applies reliefs, recalls and preparations of every nation, then the
  * command's moves; due units left unrelieved go home, leaving gaps. */
 void wg_rules_rotate(const wg_scenario_t *sc, wg_state_t *st,
@@ -103,13 +108,13 @@ void wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
 int wg_rules_validate_response(const wg_scenario_t *sc, const wg_state_t *st,
                                const wg_incident_list_t *inc, size_t nation,
                                wg_response_t *resp, char *why, size_t why_len);
-void wg_rules_default_response(const wg_scenario_t *sc, const wg_state_t *st,
-                               const wg_incident_list_t *inc, size_t nation,
-                               wg_response_t *resp);
+void wg_rules_hold_response(const wg_scenario_t *sc, const wg_state_t *st,
+                            const wg_incident_list_t *inc, size_t nation,
+                            wg_response_t *resp);
 int wg_rules_validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
                                wg_decision_t *dec, char *why, size_t why_len);
-void wg_rules_default_decision(const wg_scenario_t *sc, const wg_state_t *st,
-                               wg_decision_t *dec);
+void wg_rules_hold_decision(const wg_scenario_t *sc, const wg_state_t *st,
+                            wg_decision_t *dec);
 /* Casualties, escalation, stability, regime changes and cohesion. */
 void wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
                                 const wg_incident_list_t *inc,

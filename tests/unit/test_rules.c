@@ -282,7 +282,7 @@ pledge_clamping(void **state)
     wg_rules_validate_pledge(&fx->sc, &fx->st, AAA, &p, NULL, 0);
     assert_int_equal(p.troops, 0);
 
-    wg_rules_default_pledge(&fx->sc, &fx->st, AAA, &p);
+    wg_rules_hold_pledge(&fx->sc, &fx->st, AAA, &p);
     assert_int_equal(p.troops, 0);
 }
 
@@ -336,7 +336,7 @@ default_orders(void **state)
     wg_pledge_t pledges[WG_MAX_NATIONS] = {{0}};
     /* No requirement yet: 10% in the rear, the rest by km x threat
      * (N 100 x 1, E 200 x 4: one ninth and eight ninths of 2700). */
-    wg_rules_default_requirement(&fx->sc, &fx->st, &fx->req);
+    wg_rules_hold_requirement(&fx->sc, &fx->st, &fx->req);
     assert_int_equal(fx->req.troops[SR], 300);
     assert_int_equal(fx->req.troops[SN], 300);
     assert_int_equal(fx->req.troops[SE], 2400);
@@ -345,7 +345,7 @@ default_orders(void **state)
 
     pledges[AAA] = (wg_pledge_t){2000, 0x7};
     pledges[CCC] = (wg_pledge_t){500, 1u << SR};
-    wg_rules_default_assignment(&fx->sc, &fx->st, &fx->req, pledges, &fx->asg);
+    wg_rules_hold_assignment(&fx->sc, &fx->st, &fx->req, pledges, &fx->asg);
     assert_int_equal(fx->asg.troops[AAA][SN], 300);
     assert_int_equal(fx->asg.troops[AAA][SE], 1700);
     assert_int_equal(fx->asg.troops[CCC][SR], 300);
@@ -355,7 +355,7 @@ default_orders(void **state)
 
     /* Once a requirement stands, it is the default. */
     fx->st.required[SN] = 123;
-    wg_rules_default_requirement(&fx->sc, &fx->st, &fx->req);
+    wg_rules_hold_requirement(&fx->sc, &fx->st, &fx->req);
     assert_int_equal(fx->req.troops[SN], 123);
     assert_int_equal(fx->req.troops[SE], 0);
 }
@@ -526,7 +526,7 @@ rotation_blocked_by_cohesion(void **state)
                                                 sizeof fx->why),
                      1);
     assert_int_equal(r.prepare, 0);
-    wg_rules_default_rotation(&fx->sc, st, AAA, &r);
+    wg_rules_hold_rotation(&fx->sc, st, AAA, &r);
     assert_int_equal(r.prepare, 0);
     /* The rotation itself refuses too, even unvalidated. */
     fx->rot[AAA].prepare = 3;
@@ -650,7 +650,7 @@ responses_validated(void **state)
     assert_int_equal(r.action[0], WG_ROE_HOLD);
     assert_int_equal(r.action[1], 0);
     assert_int_equal(r.action[7], 0);
-    wg_rules_default_response(&fx->sc, &fx->st, &fx->inc, BBB, &r);
+    wg_rules_hold_response(&fx->sc, &fx->st, &fx->inc, BBB, &r);
     assert_int_equal(r.action[0], 0);
     assert_int_equal(r.action[1], WG_ROE_HOLD);
     assert_int_equal(r.action[2], 0);
@@ -659,11 +659,11 @@ responses_validated(void **state)
     assert_int_equal(wg_rules_validate_decision(&fx->sc, &fx->st, &d, NULL, 0),
                      1);
     assert_int_equal(d.reinforce_mask, 0x7);
-    wg_rules_default_decision(&fx->sc, &fx->st, &d);
+    wg_rules_hold_decision(&fx->sc, &fx->st, &d);
     assert_false(d.recommit);
     fx->st.escalation = 3;
     fx->st.regime = 1;
-    wg_rules_default_decision(&fx->sc, &fx->st, &d);
+    wg_rules_hold_decision(&fx->sc, &fx->st, &d);
     assert_true(d.recommit);
 }
 
@@ -681,7 +681,7 @@ casualties_and_cohesion(void **state)
     begin(fx);
     fx->inc.n = 1;
     fx->inc.items[0] = (wg_incident_t){1, SE, T_MINE, AAA, 1};
-    wg_rules_default_response(&fx->sc, st, &fx->inc, AAA, &fx->resp[AAA]);
+    wg_rules_hold_response(&fx->sc, st, &fx->inc, AAA, &fx->resp[AAA]);
     wg_decision_t d = {0};
     wg_rules_resolve_incidents(&fx->sc, st, &fx->inc, fx->resp, &d, &fx->res);
 
@@ -823,13 +823,12 @@ simulate(fx_t *fx, uint32_t turns, bool use_default, sim_t *out)
         begin(fx);
         switch (fx->res.type) {
         case WG_TURN_DEPLOYMENT:
-            wg_rules_default_requirement(sc, st, &fx->req);
+            wg_rules_hold_requirement(sc, st, &fx->req);
             for (size_t n = 0; n < sc->n_nations; n++) {
                 fx->pledges[n] = (wg_pledge_t){UINT32_MAX, UINT32_MAX};
                 wg_rules_validate_pledge(sc, st, n, &fx->pledges[n], NULL, 0);
             }
-            wg_rules_default_assignment(sc, st, &fx->req, fx->pledges,
-                                        &fx->asg);
+            wg_rules_hold_assignment(sc, st, &fx->req, fx->pledges, &fx->asg);
             assert_int_equal(wg_rules_validate_assignment(sc, st, fx->pledges,
                                                           &fx->asg, NULL, 0),
                              0);
@@ -838,22 +837,22 @@ simulate(fx_t *fx, uint32_t turns, bool use_default, sim_t *out)
         case WG_TURN_ROTATION:
             for (size_t n = 0; n < sc->n_nations; n++) {
                 if (use_default)
-                    wg_rules_default_rotation(sc, st, (int)n, &fx->rot[n]);
+                    wg_rules_hold_rotation(sc, st, (int)n, &fx->rot[n]);
                 else
                     test_policy(sc, st, n, &fx->rot[n]);
                 assert_int_equal(wg_rules_validate_rotation(
                                      sc, st, (int)n, &fx->rot[n], NULL, 0),
                                  0);
             }
-            wg_rules_default_rotation(sc, st, -1, &fx->cmd);
+            wg_rules_hold_rotation(sc, st, -1, &fx->cmd);
             wg_rules_rotate(sc, st, fx->rot, &fx->cmd, &fx->res);
             break;
         case WG_TURN_INCIDENT: {
             wg_decision_t d;
             wg_rules_draw_incidents(sc, st, &fx->inc);
             for (size_t n = 0; n < sc->n_nations; n++)
-                wg_rules_default_response(sc, st, &fx->inc, n, &fx->resp[n]);
-            wg_rules_default_decision(sc, st, &d);
+                wg_rules_hold_response(sc, st, &fx->inc, n, &fx->resp[n]);
+            wg_rules_hold_decision(sc, st, &d);
             wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, &d,
                                        &fx->res);
             break;

@@ -13,6 +13,7 @@
 #include "wg/error.h"
 #include "wg/json.h"
 #include "wg/log.h"
+#include "wg/phases.h"
 #include "wg/wire.h"
 
 #include <getopt.h>
@@ -76,8 +77,10 @@ describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
     switch (env->payload_case) {
     case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START: {
         const Wgpb__V1__TurnStart *ts = env->turn_start;
-        size_t off = (size_t)snprintf(buf, n, "%s, expects",
-                                      wg_wire_phase_name(env->phase));
+        const wg_phase_info_t *p = wg_phase_info((int)env->phase);
+        size_t off = (size_t)snprintf(buf, n, "%s (%s), expects",
+                                      wg_wire_phase_name(env->phase),
+                                      p ? p->asks : "a phase unknown here");
         for (size_t i = 0; i < ts->n_expected && off < n; i++)
             off += (size_t)snprintf(buf + off, n - off, " %s", ts->expected[i]);
         if (ts->n_incidents > 0 && off < n)
@@ -96,11 +99,9 @@ describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         snprintf(buf, n, "%s", env->error->detail);
         break;
-    case WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE:
-        snprintf(buf, n, "%u troops", env->pledge->troops);
-        break;
     default:
-        buf[0] = '\0';
+        /* An order: as the phase table describes its kind. */
+        wg_order_describe(env, buf, n);
     }
     if (is_default(env)) {
         size_t off = strlen(buf);
