@@ -31,6 +31,11 @@
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 
+/* Rejections are counted by wgpb ErrorCode. */
+_Static_assert(sizeof((wg_umpire_stats_t *)0)->by_code / sizeof(uint64_t) >
+                   WGPB__V1__ERROR_CODE__ERROR_DUPLICATE,
+               "wg_umpire_stats_t.by_code has no room for every ErrorCode");
+
 struct wg_umpire {
     wg_scenario_t sc;
     char *scenario_text;

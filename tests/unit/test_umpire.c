@@ -7,12 +7,18 @@
  * Forfeit, then its fallback at every phase start until it joins again).
  * Every envelope goes into a log, which must then verify (wg/replay.h).
  * The scenario is tests/data/short.yaml (WG_SOURCE_DIR, set by ctest).
+ * And the phase table (wg/phases.h) against the proto: every phase and
+ * turn type wg.proto names is in the table, reachable from its turn
+ * type's first phase, and a phase start of a number the table does not
+ * know is refused, not answered.
  */
 #include "wg_cmocka.h"
 
 #include "wg/bot.h"
 #include "wg/diag.h"
+#include "wg/error.h"
 #include "wg/log.h"
+#include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/replay.h"
 #include "wg/umpire.h"
@@ -235,12 +241,103 @@ test_fallback_reasons(void **state)
     free(sc);
 }
 
+/* Every Phase of wg.proto but the lobby, result and end is in the table,
+ * reached from the first phase of its turn type; every TurnType is in the
+ * table with a plan name; every ErrorCode has a counter. The enums that
+ * mirror the proto are bound at compile time (common/phases.c); this binds
+ * the table to the proto's lists, which C cannot see at compile time. */
+static void
+test_table_covers_proto(void **state)
+{
+    (void)state;
+    const ProtobufCEnumDescriptor *pd = &wgpb__v1__phase__descriptor;
+    for (unsigned i = 0; i < pd->n_values; i++) {
+        int v = pd->values[i].value;
+        const wg_phase_info_t *p = wg_phase_info(v);
+        if (v == WGPB__V1__PHASE__PHASE_UNSPECIFIED ||
+            v == WGPB__V1__PHASE__PHASE_LOBBY ||
+            v == WGPB__V1__PHASE__PHASE_RESULT ||
+            v == WGPB__V1__PHASE__PHASE_END) {
+            assert_null(p);
+            continue;
+        }
+        assert_non_null(p);
+        assert_true(p->command != NULL || p->contingent != NULL);
+        const wg_turn_info_t *tt = wg_turn_info((int)p->type);
+        assert_non_null(tt);
+        const wg_phase_info_t *q = wg_phase_info((int)tt->first);
+        int steps = 0;
+        while (q != NULL && q != p && steps++ < 16)
+            q = wg_phase_info((int)q->next);
+        assert_ptr_equal(q, p);
+    }
+    const ProtobufCEnumDescriptor *td = &wgpb__v1__turn_type__descriptor;
+    for (unsigned i = 0; i < td->n_values; i++) {
+        int v = td->values[i].value;
+        if (v == WGPB__V1__TURN_TYPE__TURN_TYPE_UNSPECIFIED)
+            continue;
+        const wg_turn_info_t *tt = wg_turn_info(v);
+        assert_non_null(tt);
+        assert_ptr_equal(wg_turn_info_named(tt->name), tt);
+    }
+    wg_umpire_stats_t st;
+    assert_true(wgpb__v1__error_code__descriptor.n_values <=
+                sizeof st.by_code / sizeof st.by_code[0]);
+}
+
+/* A phase start this build does not know is refused, never answered and
+ * never dropped in silence. */
+static void
+test_unknown_phase_refused(void **state)
+{
+    (void)state;
+    char path[1024];
+    const char *src = getenv("WG_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
+    wg_scenario_t *sc;
+    wg_config_error_t err;
+    assert_int_equal(wg_scenario_load(path, &sc, &err), 0);
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__TurnStart ts = WGPB__V1__TURN_START__INIT;
+    Wgpb__V1__Situation sit = WGPB__V1__SITUATION__INIT;
+    char *expected[] = {"command", (char *)sc->nations[0].code};
+    ts.expected = expected;
+    ts.n_expected = 2;
+    ts.situation = &sit;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = 1;
+    env.phase = (Wgpb__V1__Phase)99;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
+    env.turn_start = &ts;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    for (int k = 0; k <= 1; k++) {
+        const wg_bot_t *bot =
+            k == 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
+        assert_int_equal(wg_play_phase(bot, sc, &env, k,
+                                       WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT,
+                                       NULL, &buf, &len),
+                         WG_EMALFORMED);
+        assert_null(buf);
+    }
+    /* A known phase that asks nothing of a role it names is refused too:
+     * the contingents owe nothing in REQUIREMENT. */
+    env.phase = WGPB__V1__PHASE__PHASE_REQUIREMENT;
+    assert_int_equal(wg_play_phase(wg_bot_builtin_contingent(), sc, &env, 1,
+                                   WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT,
+                                   NULL, &buf, &len),
+                     WG_EMALFORMED);
+    free(sc);
+}
+
 int
 main(void)
 {
     wg_diag_level = WG_DIAG_ERR;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fallback_reasons),
+        cmocka_unit_test(test_table_covers_proto),
+        cmocka_unit_test(test_unknown_phase_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
