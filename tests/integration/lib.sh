@@ -13,7 +13,9 @@
 #   wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options]
 #                                 picks ports, starts the adjudicator
 #                                 (WG_ADJ_PID), the command and one
-#                                 contingent per nation (WG_WORKER_PIDS);
+#                                 contingent per nation (WG_WORKER_PIDS),
+#                                 but none for a skipped NATION (or for the
+#                                 command: --skip command);
 #                                 WG_RUN_DIR=$WG_TMP/RUN holds the
 #                                 adjudicator's stdout (adjudicator.out) and
 #                                 every process's stderr (*.err)
@@ -278,7 +280,8 @@ wg_start_contingent() {
 
 # wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options...]:
 # picks ports, starts the adjudicator, the command and one contingent per
-# nation except the skipped ones, with their output in $WG_TMP/RUN.
+# nation except the skipped ones (--skip command: no command), with their
+# output in $WG_TMP/RUN.
 wg_start_exercise() {
     local scenario=$2 n skip=" "
     WG_RUN_DIR="$WG_TMP/$1"
@@ -317,7 +320,7 @@ wg_start_exercise() {
     done
     kill -0 "$WG_ADJ_PID" 2>/dev/null ||
         wg_abort "wg-adjudicator could not bind in 5 tries"
-    wg_start_command
+    case "$skip" in *" command "*) ;; *) wg_start_command ;; esac
     for n in $nations; do
         case "$skip" in *" $n "*) continue ;; esac
         wg_start_contingent "$n"

@@ -1,25 +1,61 @@
 /*
- * wg-probe - a scripted contingent that sends the adjudicator the three
- * kinds of bad message issue 2 names, and checks each is refused with the
- * right error code. Used by tests/integration/bad_messages.sh.
+ * wg-probe - a scripted contingent that sends the adjudicator what its own
+ * workers never would, and checks each answer. Three modes:
  *
  *   wg-probe --router EP --pub EP [--nation NLD] [--claim FRA]
- *            [--timeout-ms 45000]
+ *            [--timeout-ms 45000] [--mode bad|refusals|play] [play options]
  *
- * It joins as --nation once its SUB socket has heard a broadcast (and
- * checks a Welcome comes back), and at the first phase that expects it
- * sends, one at a time, each waiting for its reply on the DEALER:
+ * --mode bad (the default; tests/integration/bad_messages.sh): it joins as
+ * --nation once its SUB socket has heard a broadcast (and checks a Welcome
+ * comes back), and at the first phase that expects it sends, one at a
+ * time, each waiting for its reply on the DEALER:
  *   (a) 16 random bytes that do not decode as an Envelope -> ERROR_MALFORMED
  *   (b) a valid Pledge for the current phase whose envelope claims
  *       --claim's nation                                 -> ERROR_UNAUTHORISED
  *   then its own (empty) order for the phase, and, once a later turn has
  *   begun,
  *   (c) a Pledge for the turn of (a) and (b), which is over -> ERROR_WRONG_TURN
- * Every phase that expects it gets an empty, valid order (a pledge of no
- * troops, no rotation orders, no incident answers), so the exercise plays
- * to its end. It prints what it sends and receives on stdout and exits 0
- * when the exercise ended and all three errors came back with the right
- * codes, 1 otherwise (or after --timeout-ms), 2 on bad options.
+ *
+ * --mode refusals (tests/integration/refusals.sh): every refusal of a Join,
+ * NOT_EXPECTED, over-long provenance, a corrected order and a duplicate,
+ * each waiting for its reply (the table `refusals` below):
+ *   in the lobby, before joining: Joins as nation XXX, as an observer, as
+ *   the adjudicator and as a contingent without a nation (each
+ *   ERROR_UNKNOWN_ROLE), and a Pledge (ERROR_UNAUTHORISED: not joined);
+ *   then its own Join (a Welcome), then a Join as --claim from the same
+ *   peer (ERROR_UNAUTHORISED);
+ *   in a phase that does not expect it (one whose start it heard less than
+ *   half a deadline ago, so the phase is still open): a Pledge for that
+ *   phase (ERROR_NOT_EXPECTED);
+ *   in a pledge phase that expects it: a RotationOrders (ERROR_NOT_EXPECTED),
+ *   Pledges whose provenance has a 513-byte rationale, a 129-byte agent or a
+ *   129-byte reason (ERROR_MALFORMED each), then its pledge with a rationale
+ *   of exactly 512 bytes and an agent of exactly 128: 99999 troops in N, E2,
+ *   S2 and R, which the adjudicator accepts as corrected (the ceiling, and
+ *   E2 outside NLD's caveats) and reports (ERROR_INVALID_ORDER, whose detail
+ *   it prints), and a second pledge (ERROR_DUPLICATE; the test keeps the
+ *   phase open by leaving another nation out).
+ *   Run it with the command and one other nation absent, so that the phases
+ *   it probes stay open for their deadline.
+ *
+ * --mode play (tests/integration/fallback_kinds.sh): plays --nation with
+ * the orders given, up to and including turn --until-turn:
+ *   --pledge TROOPS --sectors A,B,...   its pledge in every pledge phase
+ *   --prepare N                         its rotation orders: prepare N
+ *                                       (nothing relieved or recalled)
+ *   and an empty Response in incident turns. After that turn it stops
+ *   answering (--then silent, the default: its deadlines pass), or sends
+ *   Forfeit{leaving, "disconnected"} at the first phase that expects it
+ *   (--then leave) and is silent after (--until-turn 0 --then leave: it
+ *   joins and leaves at once). Any Error is a failure: the orders are meant
+ *   to be taken as they are.
+ *
+ * In every mode, every other phase that expects it gets an empty, valid
+ * order (a pledge of no troops, no rotation orders, no incident answers),
+ * so the exercise plays to its end. It prints what it sends and receives on
+ * stdout ("probe: ok: CODE" for each refusal that came back right) and exits
+ * 0 when the exercise ended and every step passed, 1 otherwise (or after
+ * --timeout-ms), 2 on bad options.
  *
  * A test tool: one loop, the library's bus and codec; nothing here is used
  * by the workers.
@@ -31,6 +67,7 @@
 
 #include <getopt.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,11 +82,91 @@ typedef enum {
     STEP_DONE,         /* probes over: play on to the end */
 } step_t;
 
+typedef enum { MODE_BAD, MODE_REFUSALS, MODE_PLAY } probe_mode_t;
+
+/* When a refusal step may be sent. */
+typedef enum {
+    WHEN_HEARD,     /* the SUB socket is live, before joining */
+    WHEN_WELCOMED,  /* after the Welcome */
+    WHEN_NOT_MINE,  /* in an open phase that does not expect us */
+    WHEN_MY_PLEDGE, /* in an open pledge phase that expects us */
+} when_t;
+
+typedef enum {
+    SEND_JOIN_XXX,
+    SEND_JOIN_OBSERVER,
+    SEND_JOIN_ADJUDICATOR,
+    SEND_JOIN_NO_NATION,
+    SEND_PLEDGE,         /* an empty pledge for the current phase */
+    SEND_JOIN_SELF,      /* our own Join: a Welcome comes back */
+    SEND_JOIN_CLAIM,     /* a Join as --claim from our peer */
+    SEND_ROTATION,       /* RotationOrders in the current phase */
+    SEND_LONG_RATIONALE, /* provenance one byte over each limit */
+    SEND_LONG_AGENT,
+    SEND_LONG_REASON,
+    SEND_CORRECTED, /* the pledge the adjudicator corrects */
+} send_t;
+
+typedef struct {
+    const char *what;
+    when_t when;
+    send_t send;
+    Wgpb__V1__ErrorCode want; /* 0: a Welcome */
+} step_def_t;
+
+static const step_def_t refusals[] = {
+    {"a Join as nation XXX", WHEN_HEARD, SEND_JOIN_XXX,
+     WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE},
+    {"a Join as an observer", WHEN_HEARD, SEND_JOIN_OBSERVER,
+     WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE},
+    {"a Join as the adjudicator", WHEN_HEARD, SEND_JOIN_ADJUDICATOR,
+     WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE},
+    {"a Join as a contingent without a nation", WHEN_HEARD, SEND_JOIN_NO_NATION,
+     WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE},
+    {"a pledge before joining", WHEN_HEARD, SEND_PLEDGE,
+     WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED},
+    {"our Join", WHEN_HEARD, SEND_JOIN_SELF, 0},
+    {"a Join as the claimed nation", WHEN_WELCOMED, SEND_JOIN_CLAIM,
+     WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED},
+    {"a pledge in a phase that does not expect us", WHEN_NOT_MINE, SEND_PLEDGE,
+     WGPB__V1__ERROR_CODE__ERROR_NOT_EXPECTED},
+    {"rotation orders in the pledge phase", WHEN_MY_PLEDGE, SEND_ROTATION,
+     WGPB__V1__ERROR_CODE__ERROR_NOT_EXPECTED},
+    {"a pledge with a 513-byte rationale", WHEN_MY_PLEDGE, SEND_LONG_RATIONALE,
+     WGPB__V1__ERROR_CODE__ERROR_MALFORMED},
+    {"a pledge with a 129-byte agent", WHEN_MY_PLEDGE, SEND_LONG_AGENT,
+     WGPB__V1__ERROR_CODE__ERROR_MALFORMED},
+    {"a pledge with a 129-byte reason", WHEN_MY_PLEDGE, SEND_LONG_REASON,
+     WGPB__V1__ERROR_CODE__ERROR_MALFORMED},
+    {"a pledge over the ceiling and the caveats", WHEN_MY_PLEDGE,
+     SEND_CORRECTED, WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER},
+    {"a second pledge in the phase", WHEN_MY_PLEDGE, SEND_PLEDGE,
+     WGPB__V1__ERROR_CODE__ERROR_DUPLICATE},
+};
+#define N_REFUSALS (sizeof refusals / sizeof refusals[0])
+
 typedef struct {
     uv_loop_t loop;
     wg_bus_t *bus;
     uv_timer_t join_timer, deadline_timer;
     const char *nation, *claim;
+    probe_mode_t mode;
+    /* --mode refusals: the step being answered, whether its message is out,
+     * and the last phase start heard (turn, phase, whether it expects us,
+     * when it came). */
+    size_t rf;
+    bool rf_sent;
+    uint32_t ts_turn;
+    Wgpb__V1__Phase ts_phase;
+    bool ts_mine, have_ts;
+    uint64_t ts_ms, ts_deadline_ms;
+    /* --mode play */
+    uint32_t until_turn;
+    uint32_t pledge_troops, prepare;
+    char *sectors[16];
+    size_t n_sectors;
+    bool then_leave, left;
+    unsigned played;
     bool heard, welcomed, closing;
     step_t step;
     uint32_t probe_turn; /* turn and phase of (a) and (b) */
@@ -131,6 +248,12 @@ static void
 join_timer_cb(uv_timer_t *t)
 {
     probe_t *p = t->data;
+    /* In --mode refusals our Join is one step of the script: resent only
+     * while that step waits for its Welcome. */
+    if (p->mode == MODE_REFUSALS &&
+        (p->rf >= N_REFUSALS || refusals[p->rf].send != SEND_JOIN_SELF ||
+         !p->rf_sent))
+        return;
     if (p->heard && !p->welcomed)
         send_join(p);
 }
@@ -174,9 +297,36 @@ send_malformed(probe_t *p)
     p->step = STEP_MALFORMED;
 }
 
-/* The empty, valid order for a phase that expects us. */
+/* Our incidents in a RESPOND phase start, each answered with ROE_HOLD
+ * (an unanswered one is held too, but reported as corrected). Returns the
+ * number of answers; `answers` and `ptrs` hold up to `max`. */
+static size_t
+hold_answers(const probe_t *p, const Wgpb__V1__TurnStart *ts,
+             Wgpb__V1__IncidentAnswer *answers, Wgpb__V1__IncidentAnswer **ptrs,
+             size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ts->n_incidents && n < max; i++) {
+        const Wgpb__V1__Incident *in = ts->incidents[i];
+        if (in->nation == NULL || strcmp(in->nation, p->nation) != 0)
+            continue;
+        Wgpb__V1__IncidentAnswer a = WGPB__V1__INCIDENT_ANSWER__INIT;
+        a.incident = in->id;
+        a.action = WGPB__V1__ROE_ACTION__ROE_HOLD;
+        answers[n] = a;
+        ptrs[n] = &answers[n];
+        n++;
+    }
+    return n;
+}
+
+#define MAX_ANSWERS 512
+
+/* The empty, valid order for a phase that expects us: our incidents in
+ * the phase start `ts` (if given) held. */
 static void
-answer(probe_t *p, uint32_t turn, Wgpb__V1__Phase phase)
+answer_phase(probe_t *p, uint32_t turn, Wgpb__V1__Phase phase,
+             const Wgpb__V1__TurnStart *ts)
 {
     if (p->answered_turn == turn && p->answered_phase == phase)
         return;
@@ -186,6 +336,8 @@ answer(probe_t *p, uint32_t turn, Wgpb__V1__Phase phase)
     envelope_for(p->nation, turn, phase, &env);
     Wgpb__V1__RotationOrders rot = WGPB__V1__ROTATION_ORDERS__INIT;
     Wgpb__V1__Response resp = WGPB__V1__RESPONSE__INIT;
+    static Wgpb__V1__IncidentAnswer answers[MAX_ANSWERS];
+    static Wgpb__V1__IncidentAnswer *ptrs[MAX_ANSWERS];
     char what[64];
     snprintf(what, sizeof what, "order for turn %u %s", turn,
              wg_wire_phase_name(phase));
@@ -198,6 +350,9 @@ answer(probe_t *p, uint32_t turn, Wgpb__V1__Phase phase)
         env.rotation = &rot;
         break;
     case WGPB__V1__PHASE__PHASE_RESPOND:
+        if (ts != NULL)
+            resp.n_answers = hold_answers(p, ts, answers, ptrs, MAX_ANSWERS);
+        resp.answers = ptrs;
         env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
         env.response = &resp;
         break;
@@ -206,6 +361,12 @@ answer(probe_t *p, uint32_t turn, Wgpb__V1__Phase phase)
         return;
     }
     send_env(p, &env, what);
+}
+
+static void
+answer(probe_t *p, const Wgpb__V1__Envelope *ts)
+{
+    answer_phase(p, ts->turn, ts->phase, ts->turn_start);
 }
 
 static bool
@@ -222,7 +383,7 @@ expects_me(const probe_t *p, const Wgpb__V1__TurnStart *ts)
  * and our Join went out before (the adjudicator reads a peer's messages in
  * order), so an order sent now is read as from NLD. */
 static void
-handle_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
+bad_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
 {
     bool mine = expects_me(p, env->turn_start);
     if (p->step == STEP_LOBBY && mine) {
@@ -239,13 +400,13 @@ handle_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
         p->step = STEP_WRONG_TURN;
     }
     if (mine && p->step != STEP_MALFORMED && p->step != STEP_UNAUTHORISED)
-        answer(p, env->turn, env->phase);
+        answer(p, env);
 }
 
 /* An Error on the DEALER: the reply to a probe, or a correction of one of
  * our orders (ERROR_INVALID_ORDER), which is only printed. */
 static void
-handle_error(probe_t *p, const Wgpb__V1__Error *err)
+bad_error(probe_t *p, const Wgpb__V1__Error *err)
 {
     printf("probe: received Error %s: %s\n", error_name(err->code),
            err->detail != NULL ? err->detail : "");
@@ -289,12 +450,352 @@ handle_error(probe_t *p, const Wgpb__V1__Error *err)
     }
     case STEP_UNAUTHORISED:
         p->step = STEP_TURN_OVER;
-        answer(p, p->probe_turn, p->probe_phase);
+        answer_phase(p, p->probe_turn, p->probe_phase, NULL);
         break;
     default:
         p->step = STEP_DONE;
         break;
     }
+}
+
+/* ---- --mode refusals ----------------------------------------------------- */
+
+static uint64_t
+now_ms(probe_t *p)
+{
+    uv_update_time(&p->loop);
+    return uv_now(&p->loop);
+}
+
+/* A Join from role/nation. */
+static void
+send_join_as(probe_t *p, Wgpb__V1__Role role, const char *nation,
+             const char *what)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    envelope_for(nation, 0, WGPB__V1__PHASE__PHASE_LOBBY, &env);
+    env.sender_role = role;
+    join.agent = "wg-probe/1";
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+    env.join = &join;
+    send_env(p, &env, what);
+}
+
+/* A string of n bytes 'x' (the buffer holds n + 1). */
+static char *
+filled(char *buf, size_t n)
+{
+    memset(buf, 'x', n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A pledge for the current phase with the given provenance and content. */
+static void
+send_pledge_with(probe_t *p, const Wgpb__V1__Provenance *prov, uint32_t troops,
+                 char **sectors, size_t n_sectors, const char *what)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Pledge pledge = WGPB__V1__PLEDGE__INIT;
+    envelope_for(p->nation, p->ts_turn, p->ts_phase, &env);
+    env.provenance = (Wgpb__V1__Provenance *)prov;
+    pledge.nation = (char *)p->nation;
+    pledge.troops = troops;
+    pledge.sectors = sectors;
+    pledge.n_sectors = n_sectors;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+    env.pledge = &pledge;
+    send_env(p, &env, what);
+}
+
+static void
+rf_send(probe_t *p, const step_def_t *d)
+{
+    char what[160];
+    snprintf(what, sizeof what, "refusal %zu: %s", p->rf + 1, d->what);
+    char rationale[514], agent[130], reason[130];
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_HUMAN;
+    prov.agent = "wg-probe/1";
+    p->rf_sent = true;
+    switch (d->send) {
+    case SEND_JOIN_XXX:
+        send_join_as(p, WGPB__V1__ROLE__ROLE_CONTINGENT, "XXX", what);
+        return;
+    case SEND_JOIN_OBSERVER:
+        send_join_as(p, WGPB__V1__ROLE__ROLE_OBSERVER, "", what);
+        return;
+    case SEND_JOIN_ADJUDICATOR:
+        send_join_as(p, WGPB__V1__ROLE__ROLE_ADJUDICATOR, "", what);
+        return;
+    case SEND_JOIN_NO_NATION:
+        send_join_as(p, WGPB__V1__ROLE__ROLE_CONTINGENT, "", what);
+        return;
+    case SEND_JOIN_SELF:
+        send_join(p);
+        return;
+    case SEND_JOIN_CLAIM:
+        send_join_as(p, WGPB__V1__ROLE__ROLE_CONTINGENT, p->claim, what);
+        return;
+    case SEND_PLEDGE:
+        send_pledge(p, p->nation, p->ts_turn, p->ts_phase, what);
+        return;
+    case SEND_ROTATION: {
+        Wgpb__V1__Envelope env;
+        Wgpb__V1__RotationOrders rot = WGPB__V1__ROTATION_ORDERS__INIT;
+        envelope_for(p->nation, p->ts_turn, p->ts_phase, &env);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+        env.rotation = &rot;
+        send_env(p, &env, what);
+        return;
+    }
+    case SEND_LONG_RATIONALE:
+        prov.rationale = filled(rationale, 513);
+        send_pledge_with(p, &prov, 0, NULL, 0, what);
+        return;
+    case SEND_LONG_AGENT:
+        prov.agent = filled(agent, 129);
+        send_pledge_with(p, &prov, 0, NULL, 0, what);
+        return;
+    case SEND_LONG_REASON:
+        prov.reason = filled(reason, 129);
+        send_pledge_with(p, &prov, 0, NULL, 0, what);
+        return;
+    case SEND_CORRECTED: {
+        /* Provenance at its limits exactly: accepted, and recorded whole. */
+        static char *sectors[] = {"N", "E2", "S2", "R"};
+        prov.rationale = filled(rationale, 512);
+        prov.agent = filled(agent, 128);
+        send_pledge_with(p, &prov, 99999, sectors, 4, what);
+        return;
+    }
+    }
+}
+
+/* The last phase start heard is still open for sure: it came less than
+ * half a deadline ago. */
+static bool
+rf_phase_fresh(probe_t *p)
+{
+    return p->have_ts && now_ms(p) - p->ts_ms < p->ts_deadline_ms / 2;
+}
+
+/* Sends the current step if what it waits for is there. */
+static void
+rf_advance(probe_t *p)
+{
+    if (p->closing || p->rf >= N_REFUSALS || p->rf_sent)
+        return;
+    const step_def_t *d = &refusals[p->rf];
+    bool ready = false;
+    switch (d->when) {
+    case WHEN_HEARD:
+        ready = p->heard;
+        break;
+    case WHEN_WELCOMED:
+        ready = p->welcomed;
+        break;
+    case WHEN_NOT_MINE:
+        ready = p->welcomed && rf_phase_fresh(p) && !p->ts_mine &&
+                p->ts_phase != WGPB__V1__PHASE__PHASE_LOBBY;
+        break;
+    case WHEN_MY_PLEDGE:
+        ready = p->welcomed && rf_phase_fresh(p) && p->ts_mine &&
+                p->ts_phase == WGPB__V1__PHASE__PHASE_PLEDGE;
+        break;
+    }
+    if (ready)
+        rf_send(p, d);
+}
+
+/* The step being answered is done: on to the next. */
+static void
+rf_next(probe_t *p)
+{
+    p->rf++;
+    p->rf_sent = false;
+    if (p->rf == N_REFUSALS)
+        printf("probe: every refusal came back right\n");
+    rf_advance(p);
+}
+
+static void
+rf_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
+{
+    p->ts_turn = env->turn;
+    p->ts_phase = env->phase;
+    p->ts_mine = expects_me(p, env->turn_start);
+    p->ts_ms = now_ms(p);
+    p->ts_deadline_ms = env->turn_start->deadline_ms;
+    p->have_ts = true;
+    rf_advance(p);
+    /* A phase that expects us and that no step is about is answered; the
+     * pledge phase of the steps is answered by the corrected pledge. */
+    bool stepping = p->rf < N_REFUSALS && p->rf_sent;
+    bool pledge_steps =
+        p->rf < N_REFUSALS && refusals[p->rf].when == WHEN_MY_PLEDGE;
+    if (p->ts_mine && p->welcomed && !stepping && !pledge_steps)
+        answer(p, env);
+}
+
+static void
+rf_welcome(probe_t *p)
+{
+    if (p->rf < N_REFUSALS && refusals[p->rf].send == SEND_JOIN_SELF &&
+        p->rf_sent) {
+        printf("probe: ok: Welcome\n");
+        rf_next(p);
+    }
+}
+
+static void
+rf_error(probe_t *p, const Wgpb__V1__Error *err)
+{
+    printf("probe: received Error %s: %s\n", error_name(err->code),
+           err->detail != NULL ? err->detail : "");
+    if (p->rf >= N_REFUSALS || !p->rf_sent || refusals[p->rf].want == 0) {
+        printf("probe: FAIL: an Error no step asked for\n");
+        probe_close(p, 1);
+        return;
+    }
+    const step_def_t *d = &refusals[p->rf];
+    if (err->code != d->want) {
+        printf("probe: FAIL: %s: wanted %s, got %s\n", d->what,
+               error_name(d->want), error_name(err->code));
+        probe_close(p, 1);
+        return;
+    }
+    printf("probe: ok: %s for %s\n", error_name(d->want), d->what);
+    /* The corrected pledge was taken: the phase is answered. */
+    if (d->send == SEND_CORRECTED) {
+        p->answered_turn = p->ts_turn;
+        p->answered_phase = p->ts_phase;
+    }
+    rf_next(p);
+}
+
+/* ---- --mode play --------------------------------------------------------- */
+
+static void
+play_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
+{
+    if (!expects_me(p, env->turn_start))
+        return;
+    if (p->answered_turn == env->turn && p->answered_phase == env->phase)
+        return;
+    if (env->turn > p->until_turn) {
+        if (p->then_leave && !p->left) {
+            Wgpb__V1__Envelope out;
+            Wgpb__V1__Forfeit f = WGPB__V1__FORFEIT__INIT;
+            envelope_for(p->nation, env->turn, env->phase, &out);
+            f.reason = "disconnected";
+            f.leaving = true;
+            out.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+            out.forfeit = &f;
+            send_env(p, &out, "Forfeit (leaving, disconnected)");
+            p->left = true;
+        }
+        return;
+    }
+    p->answered_turn = env->turn;
+    p->answered_phase = env->phase;
+    Wgpb__V1__Envelope out;
+    Wgpb__V1__Pledge pledge = WGPB__V1__PLEDGE__INIT;
+    Wgpb__V1__RotationOrders rot = WGPB__V1__ROTATION_ORDERS__INIT;
+    Wgpb__V1__Response resp = WGPB__V1__RESPONSE__INIT;
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    envelope_for(p->nation, env->turn, env->phase, &out);
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_HUMAN;
+    prov.agent = "wg-probe/1";
+    prov.rationale = "scripted";
+    out.provenance = &prov;
+    char what[96];
+    switch (env->phase) {
+    case WGPB__V1__PHASE__PHASE_PLEDGE:
+        pledge.nation = (char *)p->nation;
+        pledge.troops = p->pledge_troops;
+        pledge.sectors = p->sectors;
+        pledge.n_sectors = p->n_sectors;
+        out.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
+        out.pledge = &pledge;
+        snprintf(what, sizeof what, "turn %u pledge of %u troops", env->turn,
+                 p->pledge_troops);
+        break;
+    case WGPB__V1__PHASE__PHASE_ROTATE:
+        rot.prepare = p->prepare;
+        out.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ROTATION;
+        out.rotation = &rot;
+        snprintf(what, sizeof what, "turn %u rotation orders: prepare %u",
+                 env->turn, p->prepare);
+        break;
+    case WGPB__V1__PHASE__PHASE_RESPOND:
+        out.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+        out.response = &resp;
+        snprintf(what, sizeof what, "turn %u empty response", env->turn);
+        break;
+    default:
+        return;
+    }
+    send_env(p, &out, what);
+    p->played++;
+}
+
+static void
+play_error(probe_t *p, const Wgpb__V1__Error *err)
+{
+    printf("probe: FAIL: received Error %s: %s\n", error_name(err->code),
+           err->detail != NULL ? err->detail : "");
+    probe_close(p, 1);
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void
+handle_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
+{
+    switch (p->mode) {
+    case MODE_BAD:
+        bad_turn_start(p, env);
+        break;
+    case MODE_REFUSALS:
+        rf_turn_start(p, env);
+        break;
+    case MODE_PLAY:
+        play_turn_start(p, env);
+        break;
+    }
+}
+
+static void
+handle_error(probe_t *p, const Wgpb__V1__Error *err)
+{
+    switch (p->mode) {
+    case MODE_BAD:
+        bad_error(p, err);
+        break;
+    case MODE_REFUSALS:
+        rf_error(p, err);
+        break;
+    case MODE_PLAY:
+        play_error(p, err);
+        break;
+    }
+}
+
+/* Whether every step of the mode passed, at the end of the exercise. */
+static bool
+all_passed(const probe_t *p)
+{
+    switch (p->mode) {
+    case MODE_BAD:
+        return p->welcomed && p->got[0] && p->got[1] && p->got[2];
+    case MODE_REFUSALS:
+        return p->welcomed && p->rf == N_REFUSALS;
+    case MODE_PLAY:
+        return p->welcomed && (p->played > 0 || p->left);
+    }
+    return false;
 }
 
 static void
@@ -317,7 +818,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     }
     if (broadcast && !p->heard) {
         p->heard = true;
-        send_join(p);
+        if (p->mode == MODE_REFUSALS)
+            rf_advance(p);
+        else
+            send_join(p);
     }
     switch (env->payload_case) {
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
@@ -325,6 +829,8 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
             printf("probe: received Welcome (%s, %u turns)\n",
                    env->welcome->scenario_name, env->welcome->total_turns);
         p->welcomed = true;
+        if (p->mode == MODE_REFUSALS)
+            rf_welcome(p);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
         handle_turn_start(p, env);
@@ -338,13 +844,13 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     case WGPB__V1__ENVELOPE__PAYLOAD_END: {
         printf("probe: received ExerciseEnd after %u turns, %llu rejected\n",
                env->end->turns, (unsigned long long)env->end->rejected);
-        bool all = p->welcomed && p->got[0] && p->got[1] && p->got[2];
+        bool all = all_passed(p);
         if (!p->welcomed)
             printf("probe: FAIL: no Welcome\n");
         else if (!all)
             printf("probe: FAIL: the exercise ended before every probe was "
-                   "answered (step %d)\n",
-                   (int)p->step);
+                   "answered (step %d, refusal step %zu)\n",
+                   (int)p->step, p->rf + 1);
         probe_close(p, all ? 0 : 1);
         break;
     }
@@ -357,7 +863,34 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
 
 static const char usage[] =
     "usage: wg-probe --router EP --pub EP [--nation NLD] [--claim FRA]\n"
-    "                [--timeout-ms 45000]\n";
+    "                [--timeout-ms 45000] [--mode bad|refusals|play]\n"
+    "       play: --until-turn T [--pledge TROOPS] [--sectors A,B,...]\n"
+    "             [--prepare N] [--then silent|leave]\n";
+
+/* --sectors A,B,...: into p->sectors (pointing into arg, which is cut). */
+static int
+parse_sectors(probe_t *p, char *arg)
+{
+    p->n_sectors = 0;
+    for (char *save = NULL, *tok = strtok_r(arg, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (p->n_sectors == sizeof p->sectors / sizeof p->sectors[0])
+            return -1;
+        p->sectors[p->n_sectors++] = tok;
+    }
+    return 0;
+}
+
+/* A whole decimal number in [0, max], or -1. */
+static long
+number(const char *s, long max)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || v < 0 || v > max)
+        return -1;
+    return v;
+}
 
 int
 main(int argc, char **argv)
@@ -368,6 +901,12 @@ main(int argc, char **argv)
         {"nation", required_argument, NULL, 'n'},
         {"claim", required_argument, NULL, 'c'},
         {"timeout-ms", required_argument, NULL, 't'},
+        {"mode", required_argument, NULL, 'm'},
+        {"until-turn", required_argument, NULL, 'u'},
+        {"pledge", required_argument, NULL, 'P'},
+        {"sectors", required_argument, NULL, 's'},
+        {"prepare", required_argument, NULL, 'R'},
+        {"then", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -378,6 +917,8 @@ main(int argc, char **argv)
     p.exit_code = 1;
     const char *router = NULL, *pub = NULL;
     unsigned long timeout_ms = 45000;
+    long v;
+    bool bad = false, have_until = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -396,6 +937,41 @@ main(int argc, char **argv)
         case 't':
             timeout_ms = strtoul(optarg, NULL, 10);
             break;
+        case 'm':
+            if (strcmp(optarg, "bad") == 0)
+                p.mode = MODE_BAD;
+            else if (strcmp(optarg, "refusals") == 0)
+                p.mode = MODE_REFUSALS;
+            else if (strcmp(optarg, "play") == 0)
+                p.mode = MODE_PLAY;
+            else
+                bad = true;
+            break;
+        case 'u':
+            v = number(optarg, 100000);
+            bad = bad || v < 0;
+            p.until_turn = (uint32_t)v;
+            have_until = true;
+            break;
+        case 'P':
+            v = number(optarg, 10000000);
+            bad = bad || v < 0;
+            p.pledge_troops = (uint32_t)v;
+            break;
+        case 's':
+            bad = bad || parse_sectors(&p, optarg) != 0;
+            break;
+        case 'R':
+            v = number(optarg, 1000);
+            bad = bad || v < 0;
+            p.prepare = (uint32_t)v;
+            break;
+        case 'T':
+            if (strcmp(optarg, "leave") == 0)
+                p.then_leave = true;
+            else if (strcmp(optarg, "silent") != 0)
+                bad = true;
+            break;
         case 'h':
             fputs(usage, stdout);
             return 0;
@@ -404,8 +980,8 @@ main(int argc, char **argv)
             return 2;
         }
     }
-    if (router == NULL || pub == NULL || optind != argc ||
-        strcmp(p.nation, p.claim) == 0) {
+    if (router == NULL || pub == NULL || optind != argc || bad ||
+        strcmp(p.nation, p.claim) == 0 || (p.mode == MODE_PLAY) != have_until) {
         fputs(usage, stderr);
         return 2;
     }

@@ -5,6 +5,7 @@
  *
  *   wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT
  *   wg-tamper --strip-chain IN OUT
+ *   wg-tamper --header IN OUT NEEDLE REPLACEMENT
  *
  * OFFSET is the file offset of the frame ("offset" in wg-log dump). The
  * first occurrence of NEEDLE inside the frame's payload is overwritten
@@ -16,6 +17,12 @@
  * --strip-chain rewrites the whole log with the chain link removed from
  * every TurnResult, re-framed with good CRCs: a log as a writer without
  * the hash chain would have made it.
+ *
+ * --header overwrites the first occurrence of NEEDLE in the LogHeader (say,
+ * in its scenario_text) with REPLACEMENT (same length, so every protobuf
+ * length stays right) and makes the header CRC-32C at offset 16 good again
+ * (docs/LOG-FORMAT.md, "Preamble and header"): a header whose scenario text
+ * no longer matches its scenario_hash, which only that hash can tell.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -112,13 +119,74 @@ strip_chain(const char *in, const char *out)
     return rc;
 }
 
+/* Overwrites NEEDLE in the header and recomputes the header CRC. */
+static int
+tamper_header(const char *in, const char *out, const char *needle,
+              const char *repl)
+{
+    size_t nlen = strlen(needle);
+    if (nlen == 0 || strlen(repl) != nlen) {
+        fprintf(stderr, "wg-tamper: NEEDLE and REPLACEMENT must have the "
+                        "same, non-zero length\n");
+        return 2;
+    }
+    size_t size;
+    unsigned char *d = slurp(in, &size);
+    if (!d) {
+        perror(in);
+        return 2;
+    }
+    int rc = 1;
+    uint32_t hlen = size >= 20 ? rd32(d + 12) : 0;
+    if (size < 20 || memcmp(d, "\x89WGL\r\n\x1a\n", 8) != 0 ||
+        hlen > size - 20) {
+        fprintf(stderr, "wg-tamper: %s: no whole preamble and header\n", in);
+        goto out;
+    }
+    if (wg_crc32c(0, d + 20, hlen) != rd32(d + 16)) {
+        fprintf(stderr, "wg-tamper: %s: the header fails its CRC already\n",
+                in);
+        goto out;
+    }
+    unsigned char *hit = NULL;
+    for (size_t i = 0; i + nlen <= hlen; i++)
+        if (memcmp(d + 20 + i, needle, nlen) == 0) {
+            hit = d + 20 + i;
+            break;
+        }
+    if (!hit) {
+        fprintf(stderr, "wg-tamper: '%s' not in the header\n", needle);
+        goto out;
+    }
+    memcpy(hit, repl, nlen);
+    wr32(d + 16, wg_crc32c(0, d + 20, hlen));
+    FILE *f = fopen(out, "wb");
+    if (!f || fwrite(d, 1, size, f) != size || fclose(f) != 0) {
+        perror(out);
+        rc = 2;
+        goto out;
+    }
+    printf("changed '%s' to '%s' at offset %llu (header), header CRC "
+           "recomputed\n",
+           needle, repl, (unsigned long long)(hit - d));
+    rc = 0;
+out:
+    free(d);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--strip-chain") == 0)
         return strip_chain(argv[2], argv[3]);
+    if (argc == 6 && strcmp(argv[1], "--header") == 0)
+        return tamper_header(argv[2], argv[3], argv[4], argv[5]);
     if (argc != 6) {
-        fprintf(stderr, "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n");
+        fprintf(stderr, "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n"
+                        "       wg-tamper --strip-chain IN OUT\n"
+                        "       wg-tamper --header IN OUT NEEDLE "
+                        "REPLACEMENT\n");
         return 2;
     }
     const char *needle = argv[4], *repl = argv[5];
