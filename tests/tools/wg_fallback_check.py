@@ -21,9 +21,10 @@ KIND says what those orders must hold:
   repeat  agent "scenario fallback: repeat"; NATION's own last pledge again
           (troops and sectors), rotation orders that prepare as many units
           as its own last rotation orders did and relieve and recall none;
-          in incident turns hold (agent "scenario fallback: repeat" or
-          "scenario default"); a nation with no orders of its own to repeat
-          gets hold, agent "scenario default";
+          in incident turns hold (still agent "scenario fallback: repeat":
+          the repeat fallback plays, and has nothing to repeat there); a
+          nation with no orders of its own to repeat gets hold, agent
+          "scenario default";
   bot     agent "wg-contingent-bot/1" (what the bot says is checked by
           `bot`, against an exercise in which the nation played itself).
 Every nation not named gets no default orders at all. Each TurnResult's
@@ -218,11 +219,7 @@ def cmd_kinds(dump, expects):
                                                       BOT_AGENT))
                 continue
             repeating = kind == "repeat" and history
-            if pk == "response":
-                agents = ({REPEAT_AGENT, HOLD_AGENT} if repeating
-                          else {HOLD_AGENT})
-            else:
-                agents = {REPEAT_AGENT} if repeating else {HOLD_AGENT}
+            agents = {REPEAT_AGENT} if repeating else {HOLD_AGENT}
             if prov.get("agent") not in agents:
                 fail("%s: agent %r, wanted %s" % (where, prov.get("agent"),
                                                   " or ".join(sorted(agents))))
