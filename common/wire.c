@@ -23,7 +23,6 @@
 #include "wg/error.h"
 #include "wire_int.h"
 
-#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -602,8 +601,7 @@ wg_wire_read_decision(const wg_scenario_t *sc,
     return 0;
 }
 
-/* ---- results --------------------------------------------------------------
- */
+/* ---- results ------------------------------------------------------------ */
 
 Wgpb__V1__TurnResult *
 wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,

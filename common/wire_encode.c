@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- field writers: each returns the byte after what it wrote ------- */
+
 static inline uint8_t *
 put_varint(uint8_t *p, uint64_t v)
 {
@@ -149,6 +151,8 @@ put_sector_state(uint8_t *p, unsigned field, const char *code, size_t code_len,
     return close_sub(start, p);
 }
 
+/* ---- the buffer ------------------------------------------------------- */
+
 void
 wg_wire_buf_free(wg_wire_buf_t *b)
 {
@@ -197,6 +201,8 @@ close_field(wg_wire_buf_t *b, size_t at, unsigned field, uint8_t *end)
     b->len = at + pl + n;
     return at + pl;
 }
+
+/* ---- Situation and incidents, from the state ------------------------- */
 
 /* An upper bound on the encoded size, so that the writers need no checks. */
 static size_t
@@ -325,6 +331,8 @@ wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
     b->len = (size_t)(p - b->data);
 }
 
+/* ---- TurnResult ------------------------------------------------------- */
+
 /* A string of a repeated field: written even when empty, as protobuf-c
  * writes every element. */
 static inline uint8_t *
@@ -424,6 +432,8 @@ wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
     p = put_bytes(p, 15, m->chain);
     return close_field(b, at, field, p);
 }
+
+/* ---- envelopes --------------------------------------------------------- */
 
 /* Replaces out's contents with env's fields but its payload, as protobuf-c
  * packs them (they are few and small); the payload is then appended. */
