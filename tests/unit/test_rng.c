@@ -325,6 +325,56 @@ known_poisson(void **state)
     }
 }
 
+/* FNV-1a over whole values: a thousand draws in one known answer. */
+static uint64_t
+fold(uint64_t h, uint64_t x)
+{
+    return (h ^ x) * 0x100000001b3ULL;
+}
+
+/* A thousand draws each, folded: a change that moves one draw in a
+ * hundred (PTRS's 0.43 made 0.42, say) shows here and not in eight. */
+static void
+known_long_runs(void **state)
+{
+    (void)state;
+    static const struct {
+        double lambda;
+        uint64_t fold, next;
+    } poisson[] = {
+        {0.5, 0x7bbc6f6f0b01b020ULL, 0x65c5dae09ce3777cULL},
+        {3.7, 0x7ec4d3e767e2118cULL, 0x1f263006dc0dffe6ULL},
+        {10, 0xc92800b186e9d258ULL, 0xd03e275a7842a1c9ULL},
+        {37.5, 0xce04021a37dc9753ULL, 0x22569be127f9e0c1ULL},
+        {1234.5, 0x22c1246dba430b4cULL, 0x161d750c265748d0ULL},
+    };
+    static const struct {
+        uint64_t n, fold, next;
+    } below[] = {
+        {6, 0xc95b810490efc3a3ULL, 0x347f66b5fab071dfULL},
+        {37500, 0xb60d9a53f6998395ULL, 0x347f66b5fab071dfULL},
+        {(1ULL << 63) + 1, 0xa6a94d441889de18ULL, 0xf0789179f9ddb5f2ULL},
+    };
+    for (size_t c = 0; c < sizeof poisson / sizeof poisson[0]; c++) {
+        wg_rng_t a;
+        wg_rng_seed(&a, 11);
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (int i = 0; i < 1000; i++)
+            h = fold(h, wg_rng_poisson(&a, poisson[c].lambda));
+        assert_int_equal(h, poisson[c].fold);
+        assert_int_equal(wg_rng_next(&a), poisson[c].next);
+    }
+    for (size_t c = 0; c < sizeof below / sizeof below[0]; c++) {
+        wg_rng_t a;
+        wg_rng_seed(&a, 11);
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (int i = 0; i < 1000; i++)
+            h = fold(h, wg_rng_below(&a, below[c].n));
+        assert_int_equal(h, below[c].fold);
+        assert_int_equal(wg_rng_next(&a), below[c].next);
+    }
+}
+
 int
 main(void)
 {
@@ -338,6 +388,7 @@ main(void)
         cmocka_unit_test(known_below),
         cmocka_unit_test(known_bernoulli),
         cmocka_unit_test(known_poisson),
+        cmocka_unit_test(known_long_runs),
         cmocka_unit_test(uniform_range_and_mean),
         cmocka_unit_test(below_range),
         cmocka_unit_test(bernoulli_edges),
@@ -434,4 +485,15 @@ main(void)
  *                   (1234.5, 7)):
  *     g = G(seed)
  *     print(lam, [g.poisson(lam) for _ in range(8)], hex(g.next()))
+ * def fold(xs):  # FNV-1a over whole values, as test_rng.c's fold()
+ *     h = 0xcbf29ce484222325
+ *     for x in xs:
+ *         h = ((h ^ x) * 0x100000001b3) & M
+ *     return h
+ * for lam in (0.5, 3.7, 10, 37.5, 1234.5):
+ *     g = G(11)
+ *     print(lam, hex(fold(g.poisson(lam) for _ in range(1000))), hex(g.next()))
+ * for n in (6, 37500, 2**63 + 1):
+ *     g = G(11)
+ *     print(n, hex(fold(g.below(n) for _ in range(1000))), hex(g.next()))
  */
