@@ -227,7 +227,7 @@ keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len)
 {
     uint8_t *copy = malloc(len);
     if (copy == NULL)
-        return; /* the deadline's default orders stand in */
+        return; /* the role's fallback plays at the deadline */
     memcpy(copy, data, len);
     free(w->early);
     w->early = copy;

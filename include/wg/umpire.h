@@ -55,7 +55,7 @@ typedef struct {
     uint64_t rejected;   /* all rejected input */
     uint64_t by_code[9]; /* by wgpb ErrorCode */
     uint64_t accepted;   /* orders and joins */
-    uint64_t defaulted;  /* orders filled by default */
+    uint64_t defaulted;  /* orders a fallback played */
 } wg_umpire_stats_t;
 
 /* scenario_text is the scenario file (sent to workers in Welcome). */
@@ -112,10 +112,11 @@ int wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
                               size_t len, Wgpb__V1__Envelope *env,
                               int *joined_key);
 
-/* Leaves the lobby and starts turn 1 (roles that never joined get default
- * orders until they do). */
+/* Leaves the lobby and starts turn 1 (roles that never joined get their
+ * fallback's orders until they do). */
 void wg_umpire_start(wg_umpire_t *self);
-/* The current phase's deadline passed: missing orders get the defaults. */
+/* The current phase's deadline passed: each role that still owes an order
+ * gets its fallback (wg/phases.h). */
 void wg_umpire_deadline(wg_umpire_t *self);
 
 bool wg_umpire_started(const wg_umpire_t *self);
@@ -140,12 +141,5 @@ void wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out);
 void wg_umpire_count_rejected(wg_umpire_t *self, int code);
 /* Next sequence number to be assigned. */
 uint64_t wg_umpire_next_seq(const wg_umpire_t *self);
-
-/* One line per turn, as the adjudicator prints it. */
-void wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r,
-                         char *buf, size_t n);
-/* The final summary, several lines. */
-void wg_format_summary(const wg_scenario_t *sc, const Wgpb__V1__ExerciseEnd *e,
-                       char *buf, size_t n);
 
 #endif

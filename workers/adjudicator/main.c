@@ -21,6 +21,7 @@
 #include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"
+#include "wg/report.h"
 #include "wg/scenario.h"
 #include "wg/umpire.h"
 #include "wg/wire.h"
@@ -413,6 +414,34 @@ static const char usage[] =
     "                      the roles that join again (up to 3 s) and exit\n";
 
 static int
+parse_seed(const char *arg, options_t *o)
+{
+    char *end;
+    errno = 0;
+    o->seed = strtoull(arg, &end, 0);
+    if (errno != 0 || *end != '\0' || *arg == '\0') {
+        fprintf(stderr, "wg-adjudicator: --seed: not a number: %s\n", arg);
+        return 2;
+    }
+    o->have_seed = true;
+    return 0;
+}
+
+static int
+parse_fsync(const char *arg, options_t *o)
+{
+    if (strcmp(arg, "every-turn") == 0)
+        o->fsync = WG_FSYNC_EVERY_TURN;
+    else if (strcmp(arg, "never") == 0)
+        o->fsync = WG_FSYNC_NEVER;
+    else {
+        fprintf(stderr, "wg-adjudicator: --fsync: every-turn or never\n");
+        return 2;
+    }
+    return 0;
+}
+
+static int
 parse_options(int argc, char **argv, options_t *o)
 {
     static const struct option opts[] = {
@@ -436,7 +465,6 @@ parse_options(int argc, char **argv, options_t *o)
     o->fsync = WG_FSYNC_EVERY_TURN;
     o->lobby_ms = 30000;
     int c;
-    char *end;
     while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) !=
            -1) {
         switch (c) {
@@ -450,28 +478,15 @@ parse_options(int argc, char **argv, options_t *o)
             o->pub = optarg;
             break;
         case 'S':
-            errno = 0;
-            o->seed = strtoull(optarg, &end, 0);
-            if (errno != 0 || *end != '\0' || *optarg == '\0') {
-                fprintf(stderr, "wg-adjudicator: --seed: not a number: %s\n",
-                        optarg);
+            if (parse_seed(optarg, o) != 0)
                 return 2;
-            }
-            o->have_seed = true;
             break;
         case 'L':
             o->log_path = optarg;
             break;
         case 'f':
-            if (strcmp(optarg, "every-turn") == 0)
-                o->fsync = WG_FSYNC_EVERY_TURN;
-            else if (strcmp(optarg, "never") == 0)
-                o->fsync = WG_FSYNC_NEVER;
-            else {
-                fprintf(stderr,
-                        "wg-adjudicator: --fsync: every-turn or never\n");
+            if (parse_fsync(optarg, o) != 0)
                 return 2;
-            }
             break;
         case 'T':
             o->lobby_ms = (unsigned)strtoul(optarg, NULL, 10);

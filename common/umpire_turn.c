@@ -1,0 +1,441 @@
+/*
+ * umpire_turn.c - the umpire's turn flow: a turn's start, each phase's
+ * start, the fallbacks of roles that owe an order, closing a phase, and
+ * the turn's result and the exercise's end.
+ *
+ * Reads the phase table (wg/phases.h) for everything a phase is: who owes
+ * what, what its TurnStart carries, how a missing order is held or
+ * repeated, what closing it applies and what comes next. The words: a
+ * role that owes an order and gives none gets its *fallback* (the
+ * scenario's `fallback:` for it: the built-in bot, "repeat", or "hold");
+ * *hold* is the rules' standing orders, keep what you have. Fallback
+ * orders are recorded as default orders (ORDER_SOURCE_DEFAULT). Same
+ * thread and lifetime as umpire.c.
+ */
+#include "umpire_int.h"
+
+#include "wg/bot.h"
+#include "wg/diag.h"
+#include "wg/phases.h"
+#include "wg/play.h"
+#include "wg/rules.h"
+#include "wg/wire.h"
+
+#include "sha256_int.h"
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void begin_turn(wg_umpire_t *self);
+
+/* ---- phase starts -------------------------------------------------------- */
+
+static bool
+nation_active(const wg_umpire_t *self, size_t i)
+{
+    return !self->st->nations[i].withdrawn;
+}
+
+static void
+expect(wg_umpire_t *self, bool command, bool nations)
+{
+    memset(self->expected, 0, sizeof self->expected);
+    memset(self->received, 0, sizeof self->received);
+    memset(self->invalid, 0, sizeof self->invalid);
+    memset(self->forfeit, 0, sizeof self->forfeit);
+    self->expected[WG_ROLE_COMMAND] = command;
+    for (size_t i = 0; i < self->sc.n_nations; i++)
+        self->expected[1 + i] = nations && nation_active(self, i);
+}
+
+static Wgpb__V1__TurnStart *
+build_turn_start(wg_umpire_t *self)
+{
+    wg_arena_t *a = self->arena;
+    Wgpb__V1__TurnStart *ts = wg_arena_alloc(a, sizeof *ts);
+    wgpb__v1__turn_start__init(ts);
+    ts->type = (Wgpb__V1__TurnType)self->type;
+    ts->deadline_ms = self->sc.deadline_ms;
+    ts->expected = wg_arena_alloc(a, sizeof(char *) * N_KEYS);
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k])
+            ts->expected[ts->n_expected++] =
+                (char *)wg_umpire_role_name(self, (int)k);
+    unsigned material = self->cur->material;
+    if (material & WG_MATERIAL_REQUIREMENT)
+        ts->requirement = wg_wire_requirement(a, &self->sc, &self->t->req);
+    if (material & WG_MATERIAL_PLEDGES) {
+        ts->pledges = wg_arena_alloc(a, sizeof(void *) * WG_MAX_NATIONS);
+        for (size_t i = 0; i < self->sc.n_nations; i++)
+            if (nation_active(self, i))
+                ts->pledges[ts->n_pledges++] =
+                    wg_wire_pledge(a, &self->sc, i, &self->t->pledges[i]);
+    }
+    /* The situation and the incidents go in as bytes: see
+     * wg__umpire_emit_turn_start(). */
+    if (material & WG_MATERIAL_ROTATION_WEEKS)
+        ts->rotation_due_within = self->t->weeks_to_rotation;
+    return ts;
+}
+
+void
+wg__umpire_emit_turn_start(wg_umpire_t *self, int dest)
+{
+    Wgpb__V1__Envelope env;
+    wg__umpire_envelope_init(self, &env);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
+    env.turn_start = build_turn_start(self);
+    wg_wire_buf_t *b = &self->fields;
+    b->len = 0;
+    wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
+    size_t sit_len = b->len;
+    if (self->cur->material & WG_MATERIAL_INCIDENTS)
+        wg_wire_put_incidents(b, 7, &self->sc, &self->t->inc); /* incidents */
+    wg__umpire_stamp(self, &env, dest);
+    if (wg_wire_pack_turn_start(&env, b->data, sit_len, b->data + sit_len,
+                                b->len - sit_len, &self->packed) != 0)
+        abort(); /* our own TurnStart: a bug */
+    wg__umpire_hand_out(self, &env, self->packed.data, self->packed.len, dest);
+    if (dest == WG_DEST_BROADCAST) {
+        /* Kept for a fallback bot: the buffers trade places, no copy. */
+        wg_wire_buf_t t = self->last_ts;
+        self->last_ts = self->packed;
+        self->packed = t;
+    }
+    wg_arena_reset(self->arena);
+}
+
+bool
+wg__umpire_all_in(const wg_umpire_t *self)
+{
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && !self->received[k])
+            return false;
+    return true;
+}
+
+static void
+start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase)
+{
+    self->cur = wg_phase_info((int)phase);
+    assert(self->cur != NULL); /* our own table names it */
+    self->phase = phase;
+    self->phase_serial++;
+    expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
+    wg__umpire_emit_turn_start(self, WG_DEST_BROADCAST);
+    /* A role that left will not answer: its fallback plays at once. */
+    uint64_t serial = self->phase_serial;
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && self->left[k] && !self->received[k]) {
+            wg__umpire_play_fallback(self, (int)k);
+            self->received[k] = true;
+        }
+    if (self->phase_serial == serial && wg__umpire_all_in(self))
+        wg__umpire_close_phase(self);
+}
+
+static void
+begin_turn(wg_umpire_t *self)
+{
+    /* Each type of turn clears only the tables it reads, and the
+     * per-nation ones for the scenario's nations only (wg/phases.h):
+     * clearing everything every turn was most of what a turn's start
+     * cost. The result's outcomes are cleared when the incidents are
+     * resolved, for the incidents there are. */
+    memset(&self->res, 0, offsetof(wg_turn_result_t, outcomes));
+    self->res.n_outcomes = 0;
+    self->res.n_events = 0;
+    self->t->inc.n = 0;
+    self->n_defaulted = 0;
+
+    wg_rules_begin_turn(&self->sc, self->st, &self->res);
+    self->type = self->sc.plan[self->st->turn - 1];
+    self->res.type = self->type;
+    const wg_turn_info_t *tt = wg_turn_info((int)self->type);
+    assert(tt != NULL); /* the scenario loader knows only the table's */
+    tt->begin(&self->sc, self->st, self->t);
+    start_phase(self, tt->first);
+}
+
+void
+wg_umpire_start(wg_umpire_t *self)
+{
+    if (self->started)
+        return;
+    self->started = true;
+    begin_turn(self);
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+/* SHA-256 over the public picture plus what it leaves out (the generator
+ * and the counters), so two states with equal digests play on alike: the
+ * encoded Situation followed by eight little-endian uint64. */
+void
+wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
+                      wg_wire_buf_t *b)
+{
+    b->len = 0;
+    wg_wire_put_situation(b, 0, sc, st);
+    uint64_t extra[8] = {
+        st->rng.s[0],
+        st->rng.s[1],
+        st->rng.s[2],
+        st->rng.s[3],
+        st->truce_turns,
+        st->regime_turns_left,
+        st->next_unit_id,
+        (uint64_t)st->recommitted << 1 | (uint64_t)st->robust_roe};
+    size_t n = b->len;
+    if (n + sizeof extra > b->cap) {
+        uint8_t *nb = realloc(b->data, n + sizeof extra);
+        if (nb == NULL)
+            abort();
+        b->data = nb;
+        b->cap = n + sizeof extra;
+    }
+    memcpy(b->data + n, extra, sizeof extra);
+    b->len = n + sizeof extra;
+}
+
+static void
+state_digest(wg_umpire_t *self, uint8_t out[32])
+{
+    if (self->state_digest_cb != NULL) {
+        self->state_digest_cb(&self->sc, self->st, out, self->state_digest_arg);
+        return;
+    }
+    wg_umpire_state_bytes(&self->sc, self->st, &self->fields);
+    wg__sha256(self->fields.data, self->fields.len, out);
+}
+
+static void
+emit_end(wg_umpire_t *self)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__ExerciseEnd end = WGPB__V1__EXERCISE_END__INIT;
+    char *withdrawn[WG_MAX_NATIONS];
+    self->phase = WGPB__V1__PHASE__PHASE_END;
+    wg__umpire_envelope_init(self, &env);
+    end.turns = self->st->turn;
+    end.peak_deployed = self->peak_deployed;
+    end.peak_committed = self->peak_committed;
+    end.kia = self->total_kia;
+    end.wia = self->total_wia;
+    end.incidents = self->total_incidents;
+    end.stability = self->st->stability;
+    end.escalation = self->st->escalation;
+    end.withdrawn = withdrawn;
+    for (size_t i = 0; i < self->sc.n_nations; i++)
+        if (self->st->nations[i].withdrawn)
+            withdrawn[end.n_withdrawn++] = self->sc.nations[i].code;
+    end.rejected = self->stats.rejected;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_END;
+    env.end = &end;
+    self->done = true;
+    self->phase_serial++;
+    wg__umpire_emit(self, &env, WG_DEST_BROADCAST);
+}
+
+static void
+finish_turn(wg_umpire_t *self)
+{
+    wg_rules_end_turn(&self->sc, self->st, &self->res);
+    uint32_t dep = wg_state_deployed(self->st, -1);
+    uint32_t com = wg_state_committed(self->st, -1);
+    if (dep > self->peak_deployed)
+        self->peak_deployed = dep;
+    if (com > self->peak_committed)
+        self->peak_committed = com;
+    self->total_kia += self->res.kia;
+    self->total_wia += self->res.wia;
+    self->total_incidents += self->res.incidents;
+
+    uint8_t digest[32];
+    state_digest(self, digest);
+    Wgpb__V1__Envelope env;
+    self->phase = WGPB__V1__PHASE__PHASE_RESULT;
+    wg__umpire_envelope_init(self, &env);
+    Wgpb__V1__TurnResult *r =
+        wg_wire_result(self->arena, &self->sc, &self->res);
+    r->state_digest.data = digest;
+    r->state_digest.len = sizeof digest;
+    wg__umpire_chain_link(self, digest);
+    r->chain.data = self->chain;
+    r->chain.len = sizeof self->chain;
+    char *names[N_KEYS];
+    for (size_t i = 0; i < self->n_defaulted; i++)
+        names[i] = self->defaulted[i];
+    r->defaulted = names;
+    r->n_defaulted = self->n_defaulted;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    env.result = r;
+    wg__umpire_emit(self, &env, WG_DEST_BROADCAST);
+    wg_arena_reset(self->arena);
+
+    if (self->st->turn >= self->sc.n_turns)
+        emit_end(self);
+    else
+        begin_turn(self);
+}
+
+/* ---- fallbacks ----------------------------------------------------------- */
+
+/* The scenario's "bot" fallback: the built-in bot answers the phase start
+ * the role missed, and its order is validated like any other. Returns
+ * false if the bot had nothing to say (hold then plays). */
+static bool
+fallback_bot(wg_umpire_t *self, int k, const char *reason)
+{
+    if (self->last_ts.len == 0)
+        return false;
+    Wgpb__V1__Envelope *ts =
+        wg_wire_unpack(self->last_ts.data, self->last_ts.len);
+    if (ts == NULL)
+        return false;
+    const wg_bot_t *bot = k == WG_ROLE_COMMAND ? wg_bot_builtin_command()
+                                               : wg_bot_builtin_contingent();
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = wg_play_phase(bot, &self->sc, ts, k,
+                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT, reason,
+                           &buf, &len);
+    wg_wire_free(ts);
+    if (rc != 0)
+        return false;
+    Wgpb__V1__Envelope *env = wg_wire_unpack(buf, len);
+    free(buf);
+    char why[200];
+    if (env == NULL ||
+        wg__umpire_take_order(self, k, env, why, sizeof why) < 0) {
+        wg_wire_free(env);
+        return false;
+    }
+    wg__umpire_emit(self, env, WG_DEST_RECORD);
+    wg_wire_free(env);
+    return true;
+}
+
+/* The "repeat" fallback: the role's last order of the phase's kind, as
+ * the table's entry repeats it (a pledge, or the number of units its last
+ * rotation orders prepared); a kind with nothing to repeat holds. Returns
+ * false for a role that has given no order yet: it is not playing
+ * "repeat" (the hold that then plays is recorded as the scenario's). */
+static bool
+fallback_repeat(wg_umpire_t *self, int k, const wg_order_kind_t *kind)
+{
+    if (k == WG_ROLE_COMMAND || !self->have_last[k])
+        return false;
+    if (kind->repeat != NULL)
+        kind->repeat(&self->sc, self->st, self->t, k, self->last);
+    else
+        kind->hold(&self->sc, self->st, self->t, k);
+    return true;
+}
+
+/* Notes in the turn's events when a fallback starts or stops playing for a
+ * role, so the log shows who was in control. */
+void
+wg__umpire_note_control(wg_umpire_t *self, int k, bool fallback,
+                        const char *reason)
+{
+    if (self->on_fallback[k] == fallback)
+        return;
+    self->on_fallback[k] = fallback;
+    wg_turn_result_t *r = &self->res;
+    if (r->n_events >= WG_MAX_RESULT_EVENTS)
+        return;
+    if (fallback)
+        snprintf(r->events[r->n_events++], sizeof r->events[0],
+                 "%s: the fallback plays (%s)", wg_umpire_role_name(self, k),
+                 reason);
+    else
+        snprintf(r->events[r->n_events++], sizeof r->events[0],
+                 "%s: the team takes control back",
+                 wg_umpire_role_name(self, k));
+}
+
+/* Why role k gets its fallback's orders, as recorded in provenance. */
+static const char *
+fallback_reason(const wg_umpire_t *self, int k)
+{
+    if (!self->joined[k])
+        return "not joined";
+    if (self->left[k])
+        return "disconnected";
+    if (self->forfeit[k] != NULL)
+        return self->forfeit[k];
+    if (self->invalid[k])
+        return "invalid orders";
+    return "deadline missed";
+}
+
+/* Plays the fallback of role k for its missing order: the scenario's
+ * fallback for it (the built-in bot, its last order again, or hold; the
+ * command always holds), recorded as a default order from that role with
+ * the reason. */
+void
+wg__umpire_play_fallback(wg_umpire_t *self, int k)
+{
+    wg_arena_t *a = self->arena;
+    const wg_scenario_t *sc = &self->sc;
+    const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    const char *reason = fallback_reason(self, k);
+    wg_fallback_t fb =
+        k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD : sc->nations[k - 1].fallback;
+    wg__umpire_note_control(self, k, true, reason);
+    if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, reason))
+        goto done;
+    wg__umpire_envelope_init(self, &env);
+    env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
+                                           : WGPB__V1__ROLE__ROLE_CONTINGENT;
+    env.sender_nation =
+        k == WG_ROLE_COMMAND ? "" : (char *)sc->nations[k - 1].code;
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
+    prov.agent = "scenario default";
+    prov.reason = (char *)reason;
+    env.provenance = &prov;
+    if (fb == WG_FALLBACK_REPEAT && fallback_repeat(self, k, kind))
+        prov.agent = "scenario fallback: repeat";
+    else
+        kind->hold(sc, self->st, self->t, k);
+    kind->put(a, sc, self->t, k, wg_order_slot(kind, self->t, k), &env);
+    wg__umpire_emit(self, &env, WG_DEST_RECORD);
+    wg_arena_reset(a);
+done:
+    self->stats.defaulted++;
+    snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
+             "%s", wg_umpire_role_name(self, k));
+    /* "default orders": the protocol's name for a fallback's orders. */
+    WG_LOG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
+                wg_umpire_role_name(self, k), reason);
+}
+
+void
+wg__umpire_close_phase(wg_umpire_t *self)
+{
+    for (size_t k = 0; k < n_keys(self); k++)
+        if (self->expected[k] && !self->received[k])
+            wg__umpire_play_fallback(self, (int)k);
+
+    const wg_phase_info_t *p = self->cur;
+    if (p->close != NULL)
+        p->close(&self->sc, self->st, self->t, &self->res);
+    if (p->next != WGPB__V1__PHASE__PHASE_UNSPECIFIED)
+        start_phase(self, p->next);
+    else
+        finish_turn(self);
+}
+
+void
+wg_umpire_deadline(wg_umpire_t *self)
+{
+    if (!self->started || self->done)
+        return;
+    wg__umpire_close_phase(self);
+}
