@@ -13,8 +13,9 @@
  * message that starts with the node's path: "nations[2].tour_weeks: ...")
  * and the function returns WG_ECONFIG; -ENOMEM when libyaml cannot start.
  */
-#include "wg/error.h"
 #include "yaml_doc_int.h"
+
+#include "wg/error.h"
 
 #include <errno.h>
 #include <math.h>
@@ -464,12 +465,28 @@ syntax_error(ctx_t *c, const yaml_parser_t *p, const char *text, size_t len)
                    p->problem ? p->problem : "unknown problem", ctx_text);
 }
 
+/* A second document would be silently ignored; say so instead. */
+static int
+no_second_document(ctx_t *c, yaml_parser_t *parser, const char *text,
+                   size_t len)
+{
+    yaml_document_t extra;
+    yaml_node_t *root;
+    int rc = 0;
+
+    if (!yaml_parser_load(parser, &extra))
+        return syntax_error(c, parser, text, len);
+    if ((root = yaml_document_get_root_node(&extra)))
+        rc = fail_at(c, &root->start_mark,
+                     "a second YAML document; a scenario is one document");
+    yaml_document_delete(&extra);
+    return rc;
+}
+
 int
 load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root)
 {
     yaml_parser_t parser;
-    yaml_document_t extra;
-    yaml_node_t *second;
     int rc;
 
     if (!yaml_parser_initialize(&parser))
@@ -477,27 +494,15 @@ load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root)
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, c->doc)) {
         rc = syntax_error(c, &parser, text, len);
-        goto out_parser;
+        goto out;
     }
-    if (!(*root = yaml_document_get_root_node(c->doc))) {
+    if (!(*root = yaml_document_get_root_node(c->doc)))
         rc = fail(c, NULL, "", "empty file: expected a scenario mapping");
-        goto out_doc;
-    }
-    /* A second document would be silently ignored; say so instead. */
-    if (!yaml_parser_load(&parser, &extra)) {
-        rc = syntax_error(c, &parser, text, len);
-        goto out_doc;
-    }
-    rc = 0;
-    if ((second = yaml_document_get_root_node(&extra)))
-        rc = fail_at(c, &second->start_mark,
-                     "a second YAML document; a scenario is one document");
-    yaml_document_delete(&extra);
-    if (!rc)
-        goto out_parser;
-out_doc:
-    yaml_document_delete(c->doc);
-out_parser:
+    else
+        rc = no_second_document(c, &parser, text, len);
+    if (rc)
+        yaml_document_delete(c->doc);
+out:
     yaml_parser_delete(&parser);
     return rc;
 }
