@@ -174,3 +174,32 @@ wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
              out->decision.robust_roe ? "robust" : "restrictive",
              out->decision.recommit ? ", truce recommitment" : "");
 }
+
+/* At a force review the command asks for no more than the nations that
+ * stay can field: the requirement in force, scaled down in proportion
+ * when the ceilings of the nations not leaving add up to less. */
+void
+wg__bot_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               wg_orders_t *out)
+{
+    const wg_state_t *st = v->st;
+    uint64_t total = 0, avail = 0;
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        total += st->required[s];
+    if (total == 0) {
+        wg__bot_requirement(sc, v, out);
+        return;
+    }
+    for (size_t n = 0; n < sc->n_nations; n++)
+        if (!st->nations[n].leaving && !st->nations[n].withdrawn)
+            avail += wg_rules_ceiling(sc, st, n);
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        out->requirement.troops[s] =
+            avail >= total
+                ? st->required[s]
+                : (uint32_t)(st->required[s] * avail / total / 100 * 100);
+    snprintf(out->rationale, sizeof out->rationale,
+             "%llu troops required, %llu can be fielded by those who stay: %s",
+             (unsigned long long)total, (unsigned long long)avail,
+             avail >= total ? "kept" : "scaled down");
+}

@@ -136,3 +136,34 @@ wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
     snprintf(out->rationale, sizeof out->rationale,
              "%u incidents answered at risk tolerance %.2f", answered, risk);
 }
+
+/* At a force review a government follows its public: below the cohesion
+ * at which it stops preparing reliefs it leaves; well below where it
+ * started it caps its contribution at what it has in theatre (or half
+ * its ceiling when it has nothing there yet); otherwise it stays. */
+void
+wg__bot_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                  wg_orders_t *out)
+{
+    size_t n = (size_t)v->nation;
+    const wg_nation_t *nat = &sc->nations[n];
+    const wg_nation_state_t *ns = &v->st->nations[n];
+    uint32_t ceiling = wg_rules_ceiling(sc, v->st, n);
+    uint32_t deployed = wg_state_deployed(v->st, v->nation);
+    out->intent.intention = WG_INTENT_STAY;
+    if (ns->leaving || ns->cohesion < sc->cohesion.no_rotation_below) {
+        out->intent.intention = WG_INTENT_LEAVE;
+    } else if (ns->cohesion < nat->cohesion_start - 10.0 && ceiling > 0) {
+        uint32_t keep =
+            round_down(deployed > 0 ? deployed : ceiling / 2, nat->unit_size);
+        if (keep > 0 && keep < ceiling) {
+            out->intent.intention = WG_INTENT_REDUCE;
+            out->intent.ceiling = keep;
+        }
+    }
+    static const char *names[] = {"?", "stay", "reduce", "leave"};
+    snprintf(out->rationale, sizeof out->rationale,
+             "cohesion %.1f (started %.1f), ceiling %u, deployed %u: %s",
+             ns->cohesion, nat->cohesion_start, ceiling, deployed,
+             names[out->intent.intention]);
+}

@@ -17,6 +17,8 @@ void wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
                       wg_orders_t *out);
 void wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
                       wg_orders_t *out);
+void wg__bot_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                       wg_orders_t *out);
 
 /* The command's (bot_command.c). */
 void wg__bot_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
@@ -27,5 +29,7 @@ void wg__bot_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
                    wg_orders_t *out);
 void wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
                       wg_orders_t *out);
+void wg__bot_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                    wg_orders_t *out);
 
 #endif

@@ -14,6 +14,8 @@
  *     response: hold        # hold | return_fire | de_escalate | withdraw
  *   - turn: 9
  *     decision: {reinforce: [E2], robust_roe: false, recommit: true}  # command
+ *   - turn: 14
+ *     intention: {reduce: 4000}      # force review: stay | leave | {reduce: N}
  *
  * A phase the file says nothing about gets no order from this bot (the
  * adjudicator's fallback plays it at the deadline). Errors name file, line
@@ -44,6 +46,7 @@ typedef struct {
     bool relieve_due;
     uint8_t action;
     wg_decision_t decision;
+    wg_intent_t intent;
 } entry_t;
 
 typedef struct {
@@ -238,6 +241,48 @@ decision_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
     return each_pair(d, v, decision_pair, e, sc, path, err);
 }
 
+static int
+reduce_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
+            entry_t *e, const wg_scenario_t *sc, const char *path,
+            wg_config_error_t *err)
+{
+    (void)d;
+    (void)sc;
+    if (strcmp(key, "reduce") != 0)
+        return fail(err, path, v, "intention: unknown key (reduce)");
+    e->intent.intention = WG_INTENT_REDUCE;
+    return to_u32(v, &e->intent.ceiling)
+               ? 0
+               : fail(err, path, v, "reduce: expected a number of troops");
+}
+
+/* intention: stay | leave | {reduce: TROOPS} */
+static int
+intention_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+                const wg_scenario_t *sc, const char *path,
+                wg_config_error_t *err)
+{
+    const char *s = scalar(v);
+    if (v->type == YAML_MAPPING_NODE)
+        return each_pair(d, v, reduce_pair, e, sc, path, err);
+    if (s != NULL && strcmp(s, "stay") == 0)
+        e->intent.intention = WG_INTENT_STAY;
+    else if (s != NULL && strcmp(s, "leave") == 0)
+        e->intent.intention = WG_INTENT_LEAVE;
+    else
+        return fail(err, path, v, "intention: stay, leave or {reduce: N}");
+    return 0;
+}
+
+static void
+play_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
+               const entry_t *e, wg_orders_t *out)
+{
+    (void)sc;
+    (void)v;
+    out->intent = e->intent;
+}
+
 static void
 play_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v, const entry_t *e,
             wg_orders_t *out)
@@ -305,6 +350,8 @@ static const written_t written[] = {
      play_response},
     {"decision", WGPB__V1__ENVELOPE__PAYLOAD_DECISION, decision_value,
      play_decision},
+    {"intention", WGPB__V1__ENVELOPE__PAYLOAD_INTENTION, intention_value,
+     play_intention},
 };
 
 #define N_WRITTEN (sizeof written / sizeof written[0])
@@ -324,7 +371,8 @@ entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
             return written[i].read(d, v, e, sc, path, err);
         }
     return fail(err, path, v,
-                "unknown key (turn, pledge, rotation, response, decision)");
+                "unknown key (turn, pledge, rotation, response, decision, "
+                "intention)");
 }
 
 static const entry_t *

@@ -34,10 +34,13 @@ SAME(WG_PHASE_PLEDGE, WGPB__V1__PHASE__PHASE_PLEDGE);
 SAME(WG_PHASE_ASSIGN, WGPB__V1__PHASE__PHASE_ASSIGN);
 SAME(WG_PHASE_ROTATE, WGPB__V1__PHASE__PHASE_ROTATE);
 SAME(WG_PHASE_RESPOND, WGPB__V1__PHASE__PHASE_RESPOND);
+SAME(WG_PHASE_INTENT, WGPB__V1__PHASE__PHASE_INTENT);
+SAME(WG_PHASE_REPLAN, WGPB__V1__PHASE__PHASE_REPLAN);
 
 SAME(WG_TURN_DEPLOYMENT, WGPB__V1__TURN_TYPE__TURN_DEPLOYMENT);
 SAME(WG_TURN_ROTATION, WGPB__V1__TURN_TYPE__TURN_ROTATION);
 SAME(WG_TURN_INCIDENT, WGPB__V1__TURN_TYPE__TURN_INCIDENT);
+SAME(WG_TURN_REVIEW, WGPB__V1__TURN_TYPE__TURN_FORCE_REVIEW);
 
 SAME(WG_UNIT_PREPARING, WGPB__V1__UNIT_STATUS__UNIT_PREPARING);
 SAME(WG_UNIT_READY, WGPB__V1__UNIT_STATUS__UNIT_READY);
@@ -48,6 +51,10 @@ SAME(WG_ROE_HOLD, WGPB__V1__ROE_ACTION__ROE_HOLD);
 SAME(WG_ROE_RETURN_FIRE, WGPB__V1__ROE_ACTION__ROE_RETURN_FIRE);
 SAME(WG_ROE_DE_ESCALATE, WGPB__V1__ROE_ACTION__ROE_DE_ESCALATE);
 SAME(WG_ROE_WITHDRAW, WGPB__V1__ROE_ACTION__ROE_WITHDRAW);
+SAME(WG_INTENT_STAY, WGPB__V1__INTENTION__INTENTION_STAY);
+SAME(WG_INTENT_REDUCE, WGPB__V1__INTENTION__INTENTION_REDUCE);
+SAME(WG_INTENT_LEAVE, WGPB__V1__INTENTION__INTENTION_LEAVE);
+
 /* The ROE effect table is indexed by action, 0 unused. */
 SAME(WG_ROE_COUNT, WGPB__V1__ROE_ACTION__ROE_WITHDRAW + 1);
 
@@ -438,6 +445,78 @@ static const wg_order_kind_t decision = {
     .describe = describe_decision,
 };
 
+/* Intention (contingents, force review). */
+
+static int
+take_intention(const wg_scenario_t *sc, const wg_state_t *st,
+               wg_turn_orders_t *t, int key, const Wgpb__V1__Envelope *env,
+               char *why, size_t n)
+{
+    size_t i = nation_of(key);
+    int rc =
+        wg_wire_read_intention(sc, env->intention, i, &t->intent[i], why, n);
+    return rc < 0 ? rc
+                  : wg_rules_validate_intent(sc, st, i, &t->intent[i], why, n);
+}
+
+static void
+hold_intention(const wg_scenario_t *sc, const wg_state_t *st,
+               wg_turn_orders_t *t, int key)
+{
+    size_t i = nation_of(key);
+    wg_rules_hold_intent(sc, st, i, &t->intent[i]);
+}
+
+static void
+put_intention(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_orders_t *t,
+              int key, const void *v, Wgpb__V1__Envelope *env)
+{
+    (void)t;
+    env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_INTENTION;
+    env->intention = wg_wire_intention(a, sc, nation_of(key), v);
+}
+
+static void
+describe_intention(const Wgpb__V1__Envelope *env, char *buf, size_t n)
+{
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+        &wgpb__v1__intention__descriptor, (int)env->intention->intention);
+    if (env->intention->intention == WGPB__V1__INTENTION__INTENTION_REDUCE)
+        snprintf(buf, n, "reduce to %u troops", env->intention->ceiling);
+    else
+        snprintf(buf, n, "%s", v ? v->name : "?");
+}
+
+static const wg_order_kind_t intention = {
+    .name = "intention",
+    .payload = WGPB__V1__ENVELOPE__PAYLOAD_INTENTION,
+    .size = sizeof(wg_intent_t),
+    .turn_off = offsetof(wg_turn_orders_t, intent),
+    .per_nation = true,
+    .bot_off = offsetof(wg_orders_t, intent),
+    .take = take_intention,
+    .hold = hold_intention,
+    .put = put_intention,
+    .builtin = wg__bot_intention,
+    .describe = describe_intention,
+};
+
+/* Re-plan (command, force review): a requirement, read, validated and
+ * held as in deployment (hold keeps the one in force); the command's bot
+ * decides it from the intentions the phase start shows. */
+static const wg_order_kind_t replan = {
+    .name = "replan",
+    .payload = WGPB__V1__ENVELOPE__PAYLOAD_REQUIREMENT,
+    .size = sizeof(wg_requirement_t),
+    .turn_off = offsetof(wg_turn_orders_t, req),
+    .bot_off = offsetof(wg_orders_t, requirement),
+    .take = take_requirement,
+    .hold = hold_requirement,
+    .put = put_requirement,
+    .builtin = wg__bot_replan,
+    .describe = describe_requirement,
+};
+
 /* ---- phases ---------------------------------------------------------------
  */
 
@@ -460,6 +539,20 @@ close_respond(const wg_scenario_t *sc, wg_state_t *st,
               const wg_turn_orders_t *t, wg_turn_result_t *res)
 {
     wg_rules_resolve_incidents(sc, st, &t->inc, t->resp, &t->dec, res);
+}
+
+static void
+close_intent(const wg_scenario_t *sc, wg_state_t *st, const wg_turn_orders_t *t,
+             wg_turn_result_t *res)
+{
+    wg_rules_apply_intents(sc, st, t->intent, res);
+}
+
+static void
+close_replan(const wg_scenario_t *sc, wg_state_t *st, const wg_turn_orders_t *t,
+             wg_turn_result_t *res)
+{
+    wg_rules_replan(sc, st, &t->req, res);
 }
 
 static const wg_phase_info_t phases[] = {
@@ -508,6 +601,23 @@ static const wg_phase_info_t phases[] = {
         .material = WG_MATERIAL_INCIDENTS,
         .close = close_respond,
         .asks = "contingents answer their incidents; the command decides",
+    },
+    {
+        .phase = WGPB__V1__PHASE__PHASE_INTENT,
+        .name = "intent",
+        .type = WG_TURN_REVIEW,
+        .contingent = &intention,
+        .close = close_intent,
+        .next = WGPB__V1__PHASE__PHASE_REPLAN,
+        .asks = "each contingent states its intention: stay, reduce, leave",
+    },
+    {
+        .phase = WGPB__V1__PHASE__PHASE_REPLAN,
+        .name = "replan",
+        .type = WG_TURN_REVIEW,
+        .command = &replan,
+        .close = close_replan,
+        .asks = "the command re-plans its requirement",
     },
 };
 
@@ -570,6 +680,13 @@ begin_incident(const wg_scenario_t *sc, wg_state_t *st, wg_turn_orders_t *t)
     wg_rules_draw_incidents(sc, st, &t->inc);
 }
 
+static void
+begin_review(const wg_scenario_t *sc, wg_state_t *st, wg_turn_orders_t *t)
+{
+    (void)st;
+    memset(t->intent, 0, sc->n_nations * sizeof t->intent[0]);
+}
+
 static const wg_turn_info_t turns[] = {
     {WG_TURN_DEPLOYMENT, "deployment", WGPB__V1__PHASE__PHASE_REQUIREMENT,
      begin_deployment},
@@ -577,6 +694,7 @@ static const wg_turn_info_t turns[] = {
      begin_rotation},
     {WG_TURN_INCIDENT, "incident", WGPB__V1__PHASE__PHASE_RESPOND,
      begin_incident},
+    {WG_TURN_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT, begin_review},
 };
 
 #define N_TURNS (sizeof turns / sizeof turns[0])

@@ -252,7 +252,16 @@ wg_rules_ceiling(const wg_scenario_t *sc, const wg_state_t *st, size_t nation)
 {
     if (!wg_rules_gate_open(sc, st, nation))
         return 0;
-    return nation_ceiling(sc, &sc->nations[nation]);
+    return wg_rules_max_troops(sc, st, nation);
+}
+
+uint32_t
+wg_rules_max_troops(const wg_scenario_t *sc, const wg_state_t *st,
+                    size_t nation)
+{
+    uint32_t c = nation_ceiling(sc, &sc->nations[nation]);
+    uint32_t lowered = st->nations[nation].ceiling;
+    return lowered > 0 && lowered < c ? lowered : c;
 }
 
 bool

@@ -88,9 +88,11 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
                           code);
         rot->n_moves = 0;
     }
-    /* Relief: this nation's due units, one ready unit each. */
+    /* Relief: this nation's due units, one ready unit each, within a
+     * ceiling it lowered at a force review. */
     if (rot->n_relieve > WG_MAX_ORDER_UNITS)
         rot->n_relieve = WG_MAX_ORDER_UNITS;
+    uint64_t room = wg_rules_relief_room(sc, st, i, w), relieved = 0;
     uint32_t keep = 0;
     for (uint32_t k = 0; k < rot->n_relieve; k++) {
         uint32_t id = rot->relieve[k];
@@ -104,11 +106,14 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
             bad = "a leaving nation does not relieve";
         else if (keep >= c[WG_UNIT_READY])
             bad = "no ready unit left to relieve it";
+        else if (relieved + u->troops > room)
+            bad = "above the ceiling it lowered";
         if (bad != NULL) {
             wg__rules_correct(&n, why, why_len, "%s: relieve %u: %s", code, id,
                               bad);
             continue;
         }
+        relieved += u->troops;
         rot->relieve[keep++] = id;
     }
     rot->n_relieve = keep;
@@ -184,14 +189,18 @@ wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
     if (r != 0)
         wd = wg_rules_weeks_to_next_rotation(sc, r);
     uint32_t need = 0;
+    uint64_t room = wg_rules_relief_room(sc, st, i, w), relieved = 0;
     for (uint32_t k = 0; k < st->n_units; k++) {
         const wg_unit_t *u = &st->units[k];
         if (u->nation != i || u->status != WG_UNIT_DEPLOYED)
             continue;
         if (wg_rules_unit_due(sc, u, w)) {
             if (rot->n_relieve < c[WG_UNIT_READY] &&
-                rot->n_relieve < WG_MAX_ORDER_UNITS)
+                rot->n_relieve < WG_MAX_ORDER_UNITS &&
+                relieved + u->troops <= room) {
                 rot->relieve[rot->n_relieve++] = u->id;
+                relieved += u->troops;
+            }
         } else if (r != 0 &&
                    ((int64_t)u->weeks_left - (int64_t)d) * 2 <= (int64_t)wd) {
             need++;

@@ -19,6 +19,7 @@ static const enum_name_t turn_names[] = {
     {"deployment", WG_TURN_DEPLOYMENT},
     {"rotation", WG_TURN_ROTATION},
     {"incident", WG_TURN_INCIDENT},
+    {"review", WG_TURN_REVIEW},
     {NULL, 0},
 };
 static const enum_name_t event_names[] = {

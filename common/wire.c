@@ -21,6 +21,8 @@
 #include "wg/wire.h"
 #include "arena_int.h"
 #include "wg/error.h"
+#include "wg/phases.h"
+#include "wg/rules.h"
 #include "wire_int.h"
 
 #include <stdarg.h>
@@ -97,15 +99,8 @@ wg_wire_free(Wgpb__V1__Envelope *env)
 const char *
 wg_wire_turn_type_name(wg_turn_type_t t)
 {
-    switch (t) {
-    case WG_TURN_DEPLOYMENT:
-        return "deployment";
-    case WG_TURN_ROTATION:
-        return "rotation";
-    case WG_TURN_INCIDENT:
-        return "incident";
-    }
-    return "unknown";
+    const wg_turn_info_t *tt = wg_turn_info((int)t);
+    return tt ? tt->name : "unknown";
 }
 
 const char *
@@ -240,7 +235,7 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
         n->recovering = t[WG_UNIT_RECOVERING];
         n->kia = ns->kia;
         n->wia = ns->wia;
-        n->max_troops = wg_nation_ceiling(sc, &sc->nations[i]);
+        n->max_troops = wg_rules_max_troops(sc, st, (size_t)i);
         m->nations[i] = n;
     }
 
@@ -294,6 +289,10 @@ wg_wire_read_situation(const wg_scenario_t *sc, const Wgpb__V1__Situation *m,
         ns->cohesion = m->nations[i]->cohesion;
         ns->kia = m->nations[i]->kia;
         ns->wia = m->nations[i]->wia;
+        /* A ceiling below the scenario's was lowered at a force review. */
+        uint32_t c = wg_nation_ceiling(sc, &sc->nations[n]);
+        ns->ceiling =
+            m->nations[i]->max_troops < c ? m->nations[i]->max_troops : 0;
     }
     if (m->n_units > WG_MAX_UNITS)
         return WG_EMALFORMED;
@@ -598,6 +597,34 @@ wg_wire_read_decision(const wg_scenario_t *sc,
     }
     d->robust_roe = m->robust_roe;
     d->recommit = m->recommit;
+    return 0;
+}
+
+Wgpb__V1__ForceIntention *
+wg_wire_intention(wg_arena_t *a, const wg_scenario_t *sc, size_t nation,
+                  const wg_intent_t *in)
+{
+    Wgpb__V1__ForceIntention *m = ANEW(a, Wgpb__V1__ForceIntention);
+    wgpb__v1__force_intention__init(m);
+    m->nation = (char *)sc->nations[nation].code;
+    m->intention = (Wgpb__V1__Intention)in->intention;
+    m->ceiling = in->ceiling;
+    return m;
+}
+
+int
+wg_wire_read_intention(const wg_scenario_t *sc,
+                       const Wgpb__V1__ForceIntention *m, size_t nation,
+                       wg_intent_t *in, char *why, size_t n)
+{
+    memset(in, 0, sizeof *in);
+    if (m->nation[0] != '\0' && strcmp(m->nation, sc->nations[nation].code))
+        return fail(why, n, "intention names %s", m->nation);
+    if (m->intention < WGPB__V1__INTENTION__INTENTION_STAY ||
+        m->intention > WGPB__V1__INTENTION__INTENTION_LEAVE)
+        return fail(why, n, "no intention %d", (int)m->intention);
+    in->intention = (uint8_t)m->intention;
+    in->ceiling = m->ceiling;
     return 0;
 }
 

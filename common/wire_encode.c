@@ -26,6 +26,7 @@
  * an envelope with another payload than the packer's is WG_EMALFORMED.
  */
 #include "wg/error.h"
+#include "wg/rules.h"
 #include "wg/wire.h"
 #include "wire_int.h"
 
@@ -237,11 +238,12 @@ codes_init(codes_t *c, const wg_scenario_t *sc)
     }
 }
 
-/* Nation i of a Situation as field 7; t is its troops by status. */
+/* Nation i of a Situation as field 7; t is its troops by status,
+ * max_troops its ceiling (wg_rules_max_troops()). */
 static inline uint8_t *
 put_nation_state(uint8_t *p, const wg_scenario_t *sc, size_t i,
                  const wg_nation_state_t *ns, const uint32_t *t,
-                 const codes_t *c)
+                 uint32_t max_troops, const codes_t *c)
 {
     uint8_t *start = open_sub(p, 7);
     p = put_strn(start, 1, sc->nations[i].code, c->nlen[i]);
@@ -254,7 +256,7 @@ put_nation_state(uint8_t *p, const wg_scenario_t *sc, size_t i,
     p = put_u32(p, 8, t[WG_UNIT_RECOVERING]);
     p = put_u32(p, 9, ns->kia);
     p = put_u32(p, 10, ns->wia);
-    p = put_u32(p, 11, wg_nation_ceiling(sc, &sc->nations[i]));
+    p = put_u32(p, 11, max_troops);
     return close_sub(start, p);
 }
 
@@ -304,7 +306,8 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
                              sector_troops[i], st->coverage[i]);
     }
     for (size_t i = 0; i < sc->n_nations; i++)
-        p = put_nation_state(p, sc, i, &st->nations[i], nation_troops[i], &c);
+        p = put_nation_state(p, sc, i, &st->nations[i], nation_troops[i],
+                             wg_rules_max_troops(sc, st, i), &c);
     for (uint32_t i = 0; i < st->n_units; i++)
         p = put_unit_state(p, &st->units[i], &c);
     return close_field(b, at, field, p);

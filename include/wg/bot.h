@@ -21,7 +21,7 @@
 #include "wg/scenario.h"
 #include "wg/state.h"
 
-#define WG_BOT_ABI_VERSION 1
+#define WG_BOT_ABI_VERSION 2
 
 typedef enum {
     WG_PHASE_REQUIREMENT = 2,
@@ -29,6 +29,8 @@ typedef enum {
     WG_PHASE_ASSIGN = 4,
     WG_PHASE_ROTATE = 5,
     WG_PHASE_RESPOND = 6,
+    WG_PHASE_INTENT = 9,  /* force review: stay, reduce or leave */
+    WG_PHASE_REPLAN = 10, /* force review: the command's requirement */
 } wg_phase_t;
 
 /* What a role sees when a phase asks for its orders. Pointers are borrowed
@@ -53,6 +55,7 @@ typedef struct {
     wg_rotation_t rotation;
     wg_response_t response;
     wg_decision_t decision;
+    wg_intent_t intent;  /* INTENT */
     char rationale[256]; /* optional, recorded, never read */
 } wg_orders_t;
 

@@ -54,6 +54,7 @@ typedef struct {
     wg_response_t resp[WG_MAX_NATIONS];
     wg_decision_t dec;
     uint32_t weeks_to_rotation;
+    wg_intent_t intent[WG_MAX_NATIONS];
 } wg_turn_orders_t;
 
 /* What a phase's TurnStart carries besides the situation (bit flags). */

@@ -1,5 +1,6 @@
 /*
- * wg/rules.h - the rules of deployment, rotation and incident turns.
+ * wg/rules.h - the rules of deployment, rotation, incident and force
+ * review turns.
  *
  * Pure functions of (scenario, state, orders): no I/O, no clock, and every
  * random draw from state->rng, so one seed and the same orders give the same
@@ -10,6 +11,8 @@
  *   rotation:   validate rotation orders -> wg_rules_rotate
  *   incident:   wg_rules_draw_incidents -> validate responses
  *               -> wg_rules_resolve_incidents
+ *   force review: validate intentions -> wg_rules_apply_intents
+ *               -> validate requirement -> wg_rules_replan
  *   wg_rules_end_turn
  *
  * Each kind of order has a validator, and a hold (wg_rules_hold_*): the
@@ -121,6 +124,35 @@ void wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
                                 const wg_response_t resp[WG_MAX_NATIONS],
                                 const wg_decision_t *dec,
                                 wg_turn_result_t *res);
+
+/* Force review (common/rules_review.c). A nation states an intention:
+ * stay; reduce its ceiling in theatre (to in->ceiling, whole units, below
+ * what it is now); or leave as its tours end (for good, as a nation whose
+ * cohesion fell below leave_at_tour_end_below). Hold is stay (leave for a
+ * nation already leaving). The command then re-plans: its requirement
+ * from now on (validated and held as in deployment). */
+int wg_rules_validate_intent(const wg_scenario_t *sc, const wg_state_t *st,
+                             size_t nation, wg_intent_t *in, char *why,
+                             size_t why_len);
+void wg_rules_hold_intent(const wg_scenario_t *sc, const wg_state_t *st,
+                          size_t nation, wg_intent_t *in);
+/* Applies every nation's intention (index order), before the re-plan, so
+ * the command's phase start shows them (leaving, max_troops). */
+void wg_rules_apply_intents(const wg_scenario_t *sc, wg_state_t *st,
+                            const wg_intent_t in[WG_MAX_NATIONS],
+                            wg_turn_result_t *res);
+/* Stores the command's new requirement. */
+void wg_rules_replan(const wg_scenario_t *sc, wg_state_t *st,
+                     const wg_requirement_t *req, wg_turn_result_t *res);
+/* The scenario's ceiling of the nation, lowered by its force reviews:
+ * what it may have in theatre while its gate is open (Situation's
+ * NationState.max_troops). */
+uint32_t wg_rules_max_troops(const wg_scenario_t *sc, const wg_state_t *st,
+                             size_t nation);
+/* Troops of due units the nation may relieve at this rotation without
+ * staying above a ceiling it lowered (UINT32_MAX if it lowered none). */
+uint32_t wg_rules_relief_room(const wg_scenario_t *sc, const wg_state_t *st,
+                              size_t nation, uint32_t weeks_to_next_rotation);
 
 /* Closes the turn: withdrawals by cohesion, per-nation and per-sector totals
  * into res. */

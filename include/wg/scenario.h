@@ -36,6 +36,7 @@ typedef enum {
     WG_TURN_DEPLOYMENT = 1,
     WG_TURN_ROTATION = 2,
     WG_TURN_INCIDENT = 3,
+    WG_TURN_REVIEW = 4, /* force review: intentions, then a re-plan */
 } wg_turn_type_t;
 
 /* What a nation's worker plays when its team misses a deadline. */

@@ -43,6 +43,7 @@ typedef struct {
     bool withdrawn;
     bool leaving;      /* leaves as its tours end */
     uint32_t kia, wia; /* cumulative */
+    uint32_t ceiling;  /* lowered at a force review; 0: the scenario's */
 } wg_nation_state_t;
 
 typedef struct {
@@ -117,6 +118,18 @@ typedef struct {
     bool robust_roe;
     bool recommit;
 } wg_decision_t;
+
+/* A nation's intention at a force review. */
+typedef enum {
+    WG_INTENT_STAY = 1,
+    WG_INTENT_REDUCE = 2, /* to `ceiling` troops in theatre */
+    WG_INTENT_LEAVE = 3,  /* when its tours end */
+} wg_intention_t;
+
+typedef struct {
+    uint8_t intention; /* wg_intention_t */
+    uint32_t ceiling;  /* REDUCE only */
+} wg_intent_t;
 
 /* What a turn came to. */
 typedef struct {

@@ -66,6 +66,10 @@ Wgpb__V1__CommandDecision *wg_wire_decision(wg_arena_t *a,
                                             const wg_decision_t *d);
 Wgpb__V1__TurnResult *wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,
                                      const wg_turn_result_t *r);
+Wgpb__V1__ForceIntention *wg_wire_intention(wg_arena_t *a,
+                                            const wg_scenario_t *sc,
+                                            size_t nation,
+                                            const wg_intent_t *in);
 
 /*
  * Encoding straight from the state, for what the umpire sends at every
@@ -157,6 +161,10 @@ int wg_wire_read_response(const wg_incident_list_t *inc,
 int wg_wire_read_decision(const wg_scenario_t *sc,
                           const Wgpb__V1__CommandDecision *m, wg_decision_t *d,
                           char *why, size_t n);
+/* A nation's intention: its own code or none, a known intention. */
+int wg_wire_read_intention(const wg_scenario_t *sc,
+                           const Wgpb__V1__ForceIntention *m, size_t nation,
+                           wg_intent_t *in, char *why, size_t n);
 int wg_wire_read_result(const wg_scenario_t *sc, const Wgpb__V1__TurnResult *m,
                         wg_turn_result_t *r);
 

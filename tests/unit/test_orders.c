@@ -457,7 +457,8 @@ test_entry_errors(void **state)
 {
     fixture_t *f = *state;
     load_bad(f, "- turn: 7\n  surrender: yes\n", 2, 14,
-             "unknown key (turn, pledge, rotation, response, decision)");
+             "unknown key (turn, pledge, rotation, response, decision, "
+             "intention)");
     load_bad(f, "- turn: 0\n  response: hold\n", 1, 9,
              "turn: expected a turn number");
     load_bad(f, "- turn: -3\n  response: hold\n", 1, 9,

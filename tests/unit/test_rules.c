@@ -857,6 +857,15 @@ simulate(fx_t *fx, uint32_t turns, bool use_default, sim_t *out)
                                        &fx->res);
             break;
         }
+        case WG_TURN_REVIEW: {
+            wg_intent_t in[WG_MAX_NATIONS];
+            for (size_t n = 0; n < sc->n_nations; n++)
+                wg_rules_hold_intent(sc, st, n, &in[n]);
+            wg_rules_apply_intents(sc, st, in, &fx->res);
+            wg_rules_hold_requirement(sc, st, &fx->req);
+            wg_rules_replan(sc, st, &fx->req, &fx->res);
+            break;
+        }
         }
         wg_rules_end_turn(sc, st, &fx->res);
         for (size_t n = 0; n < sc->n_nations; n++)
@@ -909,6 +918,120 @@ steady_state_rotation_factor(void **state)
     }
 }
 
+/* Deploys AAA's 2,000 (ceiling 2,000) over the first two turns and comes
+ * to turn 3, where the tests hold a force review. */
+static void
+deploy_aaa(fx_t *fx)
+{
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    static wg_pledge_t pledges[WG_MAX_NATIONS];
+    begin(fx);
+    wg_rules_hold_requirement(sc, st, &fx->req);
+    memset(pledges, 0, sizeof pledges);
+    pledges[AAA] = (wg_pledge_t){2000, 0x7};
+    assert_int_equal(
+        wg_rules_validate_pledge(sc, st, AAA, &pledges[AAA], NULL, 0), 0);
+    wg_rules_hold_assignment(sc, st, &fx->req, pledges, &fx->asg);
+    wg_rules_deploy(sc, st, &fx->req, &fx->asg, &fx->res);
+    wg_rules_end_turn(sc, st, &fx->res);
+    assert_int_equal(wg_state_deployed(st, AAA), 2000);
+    sc->plan[2] = WG_TURN_REVIEW;
+    begin(fx); /* turn 2: rotation, nothing due */
+    wg_rules_end_turn(sc, st, &fx->res);
+    begin(fx); /* turn 3: the review */
+    assert_int_equal(fx->res.type, WG_TURN_REVIEW);
+}
+
+/* Intentions are validated: unknown ones stay, a reduction is whole units
+ * below the ceiling (else stay; to 0, leave), a leaving nation leaves, a
+ * ceiling only goes with a reduction. Hold is stay, or leave for a nation
+ * already leaving. */
+static void
+review_validation(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    deploy_aaa(fx);
+    wg_intent_t in = {.intention = 7};
+    assert_int_equal(
+        wg_rules_validate_intent(sc, st, AAA, &in, fx->why, sizeof fx->why), 1);
+    assert_int_equal(in.intention, WG_INTENT_STAY);
+    in = (wg_intent_t){WG_INTENT_REDUCE, 1250};
+    assert_int_equal(
+        wg_rules_validate_intent(sc, st, AAA, &in, fx->why, sizeof fx->why), 1);
+    assert_int_equal(in.intention, WG_INTENT_REDUCE);
+    assert_int_equal(in.ceiling, 1200);
+    in = (wg_intent_t){WG_INTENT_REDUCE, 2000};
+    assert_true(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0) > 0);
+    assert_int_equal(in.intention, WG_INTENT_STAY);
+    assert_int_equal(in.ceiling, 0);
+    in = (wg_intent_t){WG_INTENT_REDUCE, 50};
+    assert_true(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0) > 0);
+    assert_int_equal(in.intention, WG_INTENT_LEAVE);
+    in = (wg_intent_t){WG_INTENT_STAY, 300};
+    assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 1);
+    assert_int_equal(in.ceiling, 0);
+    in = (wg_intent_t){WG_INTENT_LEAVE, 0};
+    assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 0);
+    wg_rules_hold_intent(sc, st, AAA, &in);
+    assert_int_equal(in.intention, WG_INTENT_STAY);
+    st->nations[AAA].leaving = true;
+    wg_rules_hold_intent(sc, st, AAA, &in);
+    assert_int_equal(in.intention, WG_INTENT_LEAVE);
+    in = (wg_intent_t){WG_INTENT_STAY, 0};
+    assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 1);
+    assert_int_equal(in.intention, WG_INTENT_LEAVE);
+}
+
+/* 'reduce' lowers the ceiling: pledges stop at it, the Situation's
+ * max_troops is it, and at rotations no more is relieved than keeps the
+ * nation within it (due units beyond go home, as gaps). 'leave' makes the
+ * nation leave as its tours end. The re-plan stores the requirement. */
+static void
+review_applied(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    deploy_aaa(fx);
+    wg_intent_t in[WG_MAX_NATIONS] = {{0}};
+    in[AAA] = (wg_intent_t){WG_INTENT_REDUCE, 1200};
+    in[BBB] = (wg_intent_t){WG_INTENT_STAY, 0};
+    in[CCC] = (wg_intent_t){WG_INTENT_LEAVE, 0};
+    wg_rules_apply_intents(sc, st, in, &fx->res);
+    assert_true(has_event(&fx->res, "AAA lowers its ceiling to 1200 (review)"));
+    assert_true(
+        has_event(&fx->res, "CCC will leave as its tours end (review)"));
+    assert_int_equal(wg_rules_max_troops(sc, st, AAA), 1200);
+    assert_int_equal(wg_rules_ceiling(sc, st, AAA), 1200);
+    assert_int_equal(wg_rules_max_troops(sc, st, BBB), 1000);
+    assert_true(st->nations[CCC].leaving);
+    wg_pledge_t p = {500, 0x7};
+    wg_rules_validate_pledge(sc, st, AAA, &p, NULL, 0);
+    assert_int_equal(p.troops, 0); /* 2,000 deployed, ceiling 1,200 */
+
+    wg_requirement_t req = {{0}};
+    req.troops[SN] = 700;
+    req.troops[SE] = 500;
+    wg_rules_replan(sc, st, &req, &fx->res);
+    assert_int_equal(st->required[SN], 700);
+    assert_int_equal(st->required[SE], 500);
+    assert_int_equal(st->required[SR], 0);
+    assert_true(has_event(&fx->res,
+                          "the command re-plans: 1200 troops required, was "
+                          "3000"));
+    uint32_t events = fx->res.n_events;
+    wg_rules_replan(sc, st, &req, &fx->res); /* the same: no event */
+    assert_int_equal(fx->res.n_events, events);
+
+    /* With every unit due, only 1,200 troops may be relieved. */
+    uint32_t w = 100;
+    assert_int_equal(wg_rules_relief_room(sc, st, AAA, w), 1200);
+    assert_int_equal(wg_rules_relief_room(sc, st, BBB, w), UINT32_MAX);
+}
+
 static void
 whole_exercise_deterministic(void **state)
 {
@@ -948,6 +1071,8 @@ main(void)
         T(withdrawal_thresholds),
         T(steady_state_rotation_factor),
         T(whole_exercise_deterministic),
+        T(review_validation),
+        T(review_applied),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
