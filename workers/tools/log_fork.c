@@ -15,6 +15,7 @@
  * made but not yet matched, and the last phase start broadcast.
  */
 #include "log_fork.h"
+#include "log_tool.h"
 
 #include "wg/bot.h"
 #include "wg/diag.h"
@@ -32,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXIT_USAGE 2
 #define N_KEYS (1 + WG_MAX_NATIONS)
 
 typedef struct {

@@ -13,6 +13,7 @@
  * The signature covers the 32 bytes of the final TurnResult's chain link.
  */
 #include "log_sign.h"
+#include "log_tool.h"
 
 #include "wg/error.h"
 #include "wg/log.h"
@@ -24,9 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define EXIT_BAD 1
-#define EXIT_USAGE 2
 
 static bool
 read_hex_line(const char *path, const char *tag, uint8_t *out, size_t n,
