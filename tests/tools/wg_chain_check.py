@@ -48,7 +48,7 @@ ENV_PAYLOADS = {10: "join", 11: "welcome", 12: "turn_start",
                 13: "requirement", 14: "pledge", 15: "assignment",
                 16: "rotation", 17: "response", 18: "decision",
                 19: "result", 20: "error", 21: "end", 22: "beacon",
-                23: "forfeit"}
+                23: "forfeit", 24: "intention"}
 RESULT_STATE_DIGEST, RESULT_CHAIN = 14, 15
 
 

@@ -18,6 +18,7 @@
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
+#include "wg/orders.h"
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/replay.h"
@@ -33,6 +34,7 @@ typedef struct {
     wg_log_writer_t *w;
     uint8_t *last_ts;
     size_t last_ts_len;
+    const wg_bot_t *bot[1 + WG_MAX_NATIONS]; /* NULL: the built-in bot */
 } sink_t;
 
 static void
@@ -81,8 +83,9 @@ play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
     for (int k = 0; k <= (int)sc->n_nations; k++) {
         if (k == skip || !wg_umpire_owes(u, k))
             continue;
-        const wg_bot_t *bot =
-            k == 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
+        const wg_bot_t *bot = s->bot[k] ? s->bot[k]
+                              : k == 0  ? wg_bot_builtin_command()
+                                        : wg_bot_builtin_contingent();
         uint8_t *buf;
         size_t len;
         if (wg_play_phase(bot, sc, ts, k,
@@ -97,6 +100,84 @@ play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
     wg_wire_free(ts);
     if (wg_umpire_phase_serial(u) == serial)
         wg_umpire_deadline(u);
+}
+
+/* An exercise played in process into a log in a temporary directory. */
+typedef struct {
+    wg_scenario_t *sc;
+    char dir[32];
+    char log[64];
+    sink_t s;
+    wg_umpire_t *u;
+} ex_t;
+
+/* Loads tests/data/<name> and makes the umpire and its log; every role
+ * joins but the nation coded `absent` (NULL: none). */
+static void
+ex_open(ex_t *x, const char *name, const char *absent)
+{
+    static char text[1 << 16];
+    char path[1024];
+    const char *src = getenv("WG_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", name);
+    memset(x, 0, sizeof *x);
+    wg_config_error_t err;
+    assert_int_equal(wg_scenario_load(path, &x->sc, &err), 0);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t text_len = fread(text, 1, sizeof text, f);
+    fclose(f);
+
+    snprintf(x->dir, sizeof x->dir, "/tmp/wg-umpire-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    snprintf(x->log, sizeof x->log, "%s/ex.wglog", x->dir);
+    wg_log_header_t hdr;
+    memset(&hdr, 0, sizeof hdr);
+    hdr.version = WG_LOG_FORMAT_VERSION;
+    memcpy(hdr.scenario_hash, x->sc->hash, 32);
+    hdr.scenario_text = text;
+    hdr.scenario_len = text_len;
+    hdr.seed = x->sc->seed;
+    assert_int_equal(
+        wg_log_writer_create(x->log, &hdr, WG_FSYNC_NEVER, &x->s.w), 0);
+    x->u = wg_umpire_new(x->sc, text, text_len, sink_cb, &x->s);
+    assert_non_null(x->u);
+
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    int skip = absent ? 1 + wg_scenario_nation_index(x->sc, absent) : -1;
+    for (int k = 0; k <= (int)x->sc->n_nations; k++) {
+        if (k == skip)
+            continue;
+        role_env(x->sc, k, &env);
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        env.join = &join;
+        send(x->u, -1, &env);
+    }
+}
+
+/* Closes the log, which must then verify, and removes it. */
+static void
+ex_close(ex_t *x)
+{
+    wg_log_writer_destroy(&x->s.w);
+    wg_umpire_destroy(&x->u);
+    wg_replay_report_t rep;
+    int level = wg_diag_level;
+    wg_diag_level = WG_DIAG_ERR;
+    assert_int_equal(wg_replay_log(x->log, NULL, &rep, NULL, NULL),
+                     WG_REPLAY_OK);
+    wg_diag_level = level;
+    assert_true(rep.finished);
+}
+
+static void
+ex_remove(ex_t *x)
+{
+    unlink(x->log);
+    rmdir(x->dir);
+    free(x->s.last_ts);
+    free(x->sc);
 }
 
 /* Counts FRA's default orders in the log by reason. */
@@ -133,41 +214,14 @@ static void
 test_fallback_reasons(void **state)
 {
     (void)state;
-    char path[1024], dir[] = "/tmp/wg-umpire-XXXXXX";
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
-    wg_scenario_t *sc;
-    wg_config_error_t err;
-    assert_int_equal(wg_scenario_load(path, &sc, &err), 0);
-    FILE *f = fopen(path, "rb");
-    static char text[1 << 16];
-    size_t text_len = fread(text, 1, sizeof text, f);
-    fclose(f);
-
-    assert_non_null(mkdtemp(dir));
-    char log[1100];
-    snprintf(log, sizeof log, "%s/ex.wglog", dir);
-    wg_log_header_t hdr;
-    memset(&hdr, 0, sizeof hdr);
-    hdr.version = WG_LOG_FORMAT_VERSION;
-    memcpy(hdr.scenario_hash, sc->hash, 32);
-    hdr.scenario_text = text;
-    hdr.scenario_len = text_len;
-    hdr.seed = sc->seed;
-    sink_t s = {0};
-    assert_int_equal(wg_log_writer_create(log, &hdr, WG_FSYNC_NEVER, &s.w), 0);
-    wg_umpire_t *u = wg_umpire_new(sc, text, text_len, sink_cb, &s);
-    assert_non_null(u);
+    ex_t x;
+    ex_open(&x, "short.yaml", NULL);
+    wg_scenario_t *sc = x.sc;
+    wg_umpire_t *u = x.u;
+    sink_t *s = &x.s;
     int fra = 1 + wg_scenario_nation_index(sc, "FRA");
-
     Wgpb__V1__Envelope env;
     Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-    for (int k = 0; k <= (int)sc->n_nations; k++) {
-        role_env(sc, k, &env);
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-        env.join = &join;
-        send(u, -1, &env);
-    }
     wg_umpire_start(u);
     while (!wg_umpire_done(u)) {
         uint32_t turn = wg_umpire_turn(u);
@@ -216,29 +270,17 @@ test_fallback_reasons(void **state)
             send(u, -1, &env);
         }
         if (!wg_umpire_done(u))
-            play_phase(u, &s, sc, skip);
+            play_phase(u, s, sc, skip);
     }
-    wg_log_writer_destroy(&s.w);
-    wg_umpire_destroy(&u);
+    ex_close(&x);
 
     int invalid, crashed, disconnected, joins;
-    count_reasons(log, &invalid, &crashed, &disconnected, &joins);
+    count_reasons(x.log, &invalid, &crashed, &disconnected, &joins);
     assert_int_equal(invalid, 1);
     assert_int_equal(crashed, 1);
     assert_true(disconnected >= 3); /* turns 5 to 8, every phase */
     assert_int_equal(joins, 2);
-
-    wg_replay_report_t rep;
-    int level = wg_diag_level;
-    wg_diag_level = WG_DIAG_ERR;
-    assert_int_equal(wg_replay_log(log, NULL, &rep, NULL, NULL), WG_REPLAY_OK);
-    wg_diag_level = level;
-    assert_true(rep.finished);
-
-    unlink(log);
-    rmdir(dir);
-    free(s.last_ts);
-    free(sc);
+    ex_remove(&x);
 }
 
 /* Every Phase of wg.proto but the lobby, result and end is in the table,
@@ -330,6 +372,118 @@ test_unknown_phase_refused(void **state)
     free(sc);
 }
 
+/* One TurnResult's events hold `text`. */
+static bool
+result_has(const Wgpb__V1__TurnResult *r, const char *text)
+{
+    for (size_t i = 0; i < r->n_events; i++)
+        if (strcmp(r->events[i], text) == 0)
+            return true;
+    return false;
+}
+
+/* tests/data/review.yaml in process: FRA plays written orders (reduce to
+ * 6,000 at the first review, leave at the second), NLD never answers (its
+ * fallback holds: stay), every other role its built-in bot (POL, cohesion
+ * 30, below the 35 at which rotations stop, leaves). Each review is two
+ * phases, INTENT (contingents) then REPLAN (command), whose phase start
+ * shows FRA's lowered ceiling; the log verifies. */
+static void
+test_force_review(void **state)
+{
+    (void)state;
+    ex_t x;
+    /* NLD never joins: its fallback (hold) plays every phase. */
+    ex_open(&x, "review.yaml", "NLD");
+    int nld = 1 + wg_scenario_nation_index(x.sc, "NLD");
+    wg_scenario_t *sc = x.sc;
+    wg_umpire_t *u = x.u;
+    sink_t *s = &x.s;
+    assert_int_equal(sc->plan[5], WG_TURN_REVIEW);
+    char orders[128];
+    snprintf(orders, sizeof orders, "%s/fra.yaml", x.dir);
+    FILE *f = fopen(orders, "w");
+    assert_non_null(f);
+    fputs("- turn: 6\n  intention: {reduce: 6000}\n"
+          "- turn: 12\n  intention: leave\n",
+          f);
+    fclose(f);
+    int fra = 1 + wg_scenario_nation_index(sc, "FRA");
+    wg_config_error_t err;
+    wg_bot_t *written = wg_orders_bot_load(orders, sc, &err);
+    assert_non_null(written);
+    s->bot[fra] = written;
+
+    wg_umpire_start(u);
+    int intents = 0, replans = 0;
+    while (!wg_umpire_done(u)) {
+        Wgpb__V1__Phase ph = wg_umpire_phase(u);
+        intents += ph == WGPB__V1__PHASE__PHASE_INTENT;
+        replans += ph == WGPB__V1__PHASE__PHASE_REPLAN;
+        if (ph == WGPB__V1__PHASE__PHASE_REPLAN && wg_umpire_turn(u) == 6) {
+            /* The command's phase start shows FRA's new ceiling. */
+            Wgpb__V1__Envelope *ts = wg_wire_unpack(s->last_ts, s->last_ts_len);
+            assert_non_null(ts);
+            const Wgpb__V1__Situation *sit = ts->turn_start->situation;
+            assert_int_equal(sit->nations[fra - 1]->max_troops, 6000);
+            assert_true(
+                sit->nations[1 + wg_scenario_nation_index(sc, "POL") - 1]
+                    ->leaving);
+            assert_int_equal(ts->turn_start->n_expected, 1);
+            wg_wire_free(ts);
+        }
+        play_phase(u, s, sc, nld);
+    }
+    assert_int_equal(intents, 2);
+    assert_int_equal(replans, 2);
+    ex_close(&x);
+    wg_orders_bot_free(&written);
+
+    /* What the log says of the reviews. */
+    wg_log_reader_t *r;
+    assert_int_equal(wg_log_reader_open(x.log, &r), 0);
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    int nld_stays = 0, checked = 0;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *e = wg_wire_unpack(rec, len);
+        assert_non_null(e);
+        if (e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_INTENTION &&
+            strcmp(e->sender_nation, "NLD") == 0) {
+            assert_non_null(e->provenance);
+            assert_int_equal(e->provenance->source,
+                             WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT);
+            assert_int_equal(e->intention->intention,
+                             WGPB__V1__INTENTION__INTENTION_STAY);
+            nld_stays++;
+        }
+        if (e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
+            e->turn == 6) {
+            assert_int_equal(e->result->type,
+                             WGPB__V1__TURN_TYPE__TURN_FORCE_REVIEW);
+            assert_true(result_has(e->result,
+                                   "FRA lowers its ceiling to 6000 (review)"));
+            assert_true(result_has(e->result,
+                                   "POL will leave as its tours end (review)"));
+            checked++;
+        }
+        if (e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
+            e->turn == 12) {
+            assert_true(result_has(e->result,
+                                   "FRA will leave as its tours end (review)"));
+            checked++;
+        }
+        wg_wire_free(e);
+    }
+    wg_log_reader_destroy(&r);
+    assert_int_equal(nld_stays, 2);
+    assert_int_equal(checked, 2);
+
+    unlink(orders);
+    ex_remove(&x);
+}
+
 int
 main(void)
 {
@@ -338,6 +492,7 @@ main(void)
         cmocka_unit_test(test_fallback_reasons),
         cmocka_unit_test(test_table_covers_proto),
         cmocka_unit_test(test_unknown_phase_refused),
+        cmocka_unit_test(test_force_review),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
