@@ -161,17 +161,20 @@ read_threat(ctx_t *c, const yaml_node_t *map, const yaml_node_t *regimes,
     const yaml_node_t *where;
     int rc;
 
-    if (map && (rc = read_table(c, map, "threat", threat_fields,
-                                NFIELDS(threat_fields), &sc->threat, found)))
+    if (map &&
+        (rc = wg__yaml_read_table(c, map, "threat", threat_fields,
+                                  NFIELDS(threat_fields), &sc->threat, found)))
         return rc;
     /* Without a name in the file the default regimes are looked up; point
      * at the table that failed to define them. */
     where = map ? map : regimes ? regimes : root;
-    if ((rc = regime_ref(c, found[THR_MANAGED], where, "threat.managed_regime",
-                         "managed", sc, &sc->threat.managed_regime)))
+    if ((rc = wg__scenario_regime_ref(c, found[THR_MANAGED], where,
+                                      "threat.managed_regime", "managed", sc,
+                                      &sc->threat.managed_regime)))
         return rc;
-    return regime_ref(c, found[THR_HOT], where, "threat.hot_regime", "hot", sc,
-                      &sc->threat.hot_regime);
+    return wg__scenario_regime_ref(c, found[THR_HOT], where,
+                                   "threat.hot_regime", "hot", sc,
+                                   &sc->threat.hot_regime);
 }
 
 static int
@@ -181,7 +184,8 @@ read_roe(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
     const char *known[WG_ROE_COUNT - 1] = {0};
     int rc;
 
-    if ((rc = expect_type(c, map, "roe", YAML_MAPPING_NODE, "a mapping")))
+    if ((rc = wg__yaml_expect_type(c, map, "roe", YAML_MAPPING_NODE,
+                                   "a mapping")))
         return rc;
     for (size_t i = 0; i < WG_ROE_COUNT - 1; i++)
         known[i] = roe_names[i].name;
@@ -192,19 +196,20 @@ read_roe(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
         const enum_name_t *e;
 
         if (k->type != YAML_SCALAR_NODE)
-            return fail(c, k, "roe", "keys must be plain names");
+            return wg__yaml_fail(c, k, "roe", "keys must be plain names");
         for (e = roe_names; e->name; e++)
             if (!strcmp((const char *)k->data.scalar.value, e->name))
                 break;
         if (!e->name)
-            return unknown_key(c, k, "roe", known, WG_ROE_COUNT - 1);
+            return wg__yaml_unknown_key(c, k, "roe", known, WG_ROE_COUNT - 1);
         child_path(path, "roe", e->name);
         if (seen[e->value])
-            return fail(c, k, path, "duplicate key (first at line %u)",
-                        (unsigned)seen[e->value]->start_mark.line + 1);
+            return wg__yaml_fail(c, k, path, "duplicate key (first at line %u)",
+                                 (unsigned)seen[e->value]->start_mark.line + 1);
         seen[e->value] = k;
-        if ((rc = read_table(c, v, path, roe_fields, NFIELDS(roe_fields),
-                             &sc->roe[e->value], NULL)))
+        if ((rc = wg__yaml_read_table(c, v, path, roe_fields,
+                                      NFIELDS(roe_fields), &sc->roe[e->value],
+                                      NULL)))
             return rc;
     }
     return 0;
@@ -219,23 +224,25 @@ check_levels(ctx_t *c, const yaml_node_t *const *coh,
     uint32_t top = sc->escalation.max_level;
 
     if (h->escalation_level > top)
-        return fail(c, coh[COH_LEVEL], "cohesion.escalation_level",
-                    "%u is above escalation.max_level (%u)",
-                    h->escalation_level, top);
+        return wg__yaml_fail(c, coh[COH_LEVEL], "cohesion.escalation_level",
+                             "%u is above escalation.max_level (%u)",
+                             h->escalation_level, top);
     if (sc->command.recommit_escalation > top)
-        return fail(c, cmd[CMD_RECOMMIT], "command.recommit_escalation",
-                    "%u is above escalation.max_level (%u)",
-                    sc->command.recommit_escalation, top);
+        return wg__yaml_fail(c, cmd[CMD_RECOMMIT],
+                             "command.recommit_escalation",
+                             "%u is above escalation.max_level (%u)",
+                             sc->command.recommit_escalation, top);
     if (h->leave_at_tour_end_below > h->no_rotation_below)
-        return fail(c, coh[COH_TOUREND] ? coh[COH_TOUREND] : coh[COH_NOROT],
-                    "cohesion.leave_at_tour_end_below",
-                    "%g is above no_rotation_below (%g)",
-                    h->leave_at_tour_end_below, h->no_rotation_below);
+        return wg__yaml_fail(
+            c, coh[COH_TOUREND] ? coh[COH_TOUREND] : coh[COH_NOROT],
+            "cohesion.leave_at_tour_end_below",
+            "%g is above no_rotation_below (%g)", h->leave_at_tour_end_below,
+            h->no_rotation_below);
     if (h->leave_now_below > h->leave_at_tour_end_below)
-        return fail(c, coh[COH_NOW] ? coh[COH_NOW] : coh[COH_TOUREND],
-                    "cohesion.leave_now_below",
-                    "%g is above leave_at_tour_end_below (%g)",
-                    h->leave_now_below, h->leave_at_tour_end_below);
+        return wg__yaml_fail(c, coh[COH_NOW] ? coh[COH_NOW] : coh[COH_TOUREND],
+                             "cohesion.leave_now_below",
+                             "%g is above leave_at_tour_end_below (%g)",
+                             h->leave_now_below, h->leave_at_tour_end_below);
     return 0;
 }
 
@@ -248,39 +255,42 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
     const yaml_node_t *cmd[NFIELDS(command_fields)] = {0};
     int rc;
 
-    set_defaults(sc);
-    if ((rc =
-             read_table(c, root, "", top_fields, NFIELDS(top_fields), sc, top)))
+    wg__scenario_set_defaults(sc);
+    if ((rc = wg__yaml_read_table(c, root, "", top_fields, NFIELDS(top_fields),
+                                  sc, top)))
         return rc;
     /* The robust default follows the mandate unless the file says. */
     sc->command.robust_roe = sc->mandate == WG_MANDATE_DETERRENCE;
 
-    if ((rc = read_sectors(c, top[TOP_SECTORS], sc)) ||
-        (top[TOP_REGIMES] && (rc = read_regimes(c, top[TOP_REGIMES], sc))) ||
-        (rc = read_incidents(c, top[TOP_INCIDENTS], sc)) ||
+    if ((rc = wg__scenario_read_sectors(c, top[TOP_SECTORS], sc)) ||
+        (top[TOP_REGIMES] &&
+         (rc = wg__scenario_read_regimes(c, top[TOP_REGIMES], sc))) ||
+        (rc = wg__scenario_read_incidents(c, top[TOP_INCIDENTS], sc)) ||
         (top[TOP_CASUALTIES] &&
-         (rc = read_casualties(c, top[TOP_CASUALTIES], sc))) ||
-        (rc = read_nations(c, top[TOP_NATIONS], sc)) ||
+         (rc = wg__scenario_read_casualties(c, top[TOP_CASUALTIES], sc))) ||
+        (rc = wg__scenario_read_nations(c, top[TOP_NATIONS], sc)) ||
         (rc = read_threat(c, top[TOP_THREAT], top[TOP_REGIMES], root, sc)))
         return rc;
     if (top[TOP_ESCALATION] &&
-        (rc =
-             read_table(c, top[TOP_ESCALATION], "escalation", escalation_fields,
-                        NFIELDS(escalation_fields), &sc->escalation, NULL)))
+        (rc = wg__yaml_read_table(c, top[TOP_ESCALATION], "escalation",
+                                  escalation_fields, NFIELDS(escalation_fields),
+                                  &sc->escalation, NULL)))
         return rc;
     if (top[TOP_COHESION] &&
-        (rc = read_table(c, top[TOP_COHESION], "cohesion", cohesion_fields,
-                         NFIELDS(cohesion_fields), &sc->cohesion, coh)))
+        (rc = wg__yaml_read_table(c, top[TOP_COHESION], "cohesion",
+                                  cohesion_fields, NFIELDS(cohesion_fields),
+                                  &sc->cohesion, coh)))
         return rc;
     if (top[TOP_STABILITY] &&
-        (rc = read_table(c, top[TOP_STABILITY], "stability", stability_fields,
-                         NFIELDS(stability_fields), &sc->stability, NULL)))
+        (rc = wg__yaml_read_table(c, top[TOP_STABILITY], "stability",
+                                  stability_fields, NFIELDS(stability_fields),
+                                  &sc->stability, NULL)))
         return rc;
     if (top[TOP_ROE] && (rc = read_roe(c, top[TOP_ROE], sc)))
         return rc;
-    if (top[TOP_COMMAND] &&
-        (rc = read_table(c, top[TOP_COMMAND], "command", command_fields,
-                         NFIELDS(command_fields), &sc->command, cmd)))
+    if (top[TOP_COMMAND] && (rc = wg__yaml_read_table(
+                                 c, top[TOP_COMMAND], "command", command_fields,
+                                 NFIELDS(command_fields), &sc->command, cmd)))
         return rc;
     /* Defaults failing a cross-check are reported at the table's node. */
     for (size_t i = 0; i < NFIELDS(cohesion_fields); i++)
@@ -290,9 +300,10 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
         cmd[CMD_RECOMMIT] = top[TOP_COMMAND] ? top[TOP_COMMAND] : root;
     if ((rc = check_levels(c, coh, cmd, sc)))
         return rc;
-    if ((rc = read_plan(c, top[TOP_PLAN], sc)))
+    if ((rc = wg__scenario_read_plan(c, top[TOP_PLAN], sc)))
         return rc;
-    if (top[TOP_EVENTS] && (rc = read_events(c, top[TOP_EVENTS], sc)))
+    if (top[TOP_EVENTS] &&
+        (rc = wg__scenario_read_events(c, top[TOP_EVENTS], sc)))
         return rc;
     return 0;
 }
@@ -317,7 +328,7 @@ wg_scenario_parse(const char *name, const char *text, size_t len,
     }
     if (!(sc = calloc(1, sizeof *sc)))
         return -ENOMEM;
-    if ((rc = load_document(&c, text, len, &root))) {
+    if ((rc = wg__yaml_load_document(&c, text, len, &root))) {
         free(sc);
         return rc;
     }

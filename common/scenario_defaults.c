@@ -4,17 +4,17 @@
  *
  * Kept apart from the schema so that the numbers a modeller tunes sit in
  * one place, away from how the file is read. build() in scenario.c calls
- * set_defaults() before reading anything; the shipped scenarios spell every
- * value out anyway, and their YAML comments say where each number comes
- * from. Per-entry defaults (a nation's risk tolerance, a regime's factors)
- * are set where each entry is read, in scenario_lists.c. No errors.
+ * wg__scenario_set_defaults() before reading anything; the shipped scenarios
+ * spell every value out anyway, and their YAML comments say where each number
+ * comes from. Per-entry defaults (a nation's risk tolerance, a regime's
+ * factors) are set where each entry is read, in scenario_lists.c. No errors.
  */
 #include "scenario_int.h"
 
 #include <stdbool.h>
 
 void
-set_defaults(wg_scenario_t *sc)
+wg__scenario_set_defaults(wg_scenario_t *sc)
 {
     sc->seed = 20241219;
     sc->turn_weeks = 1;

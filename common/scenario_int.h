@@ -31,22 +31,30 @@ _Static_assert(sizeof(wg_rate_basis_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(wg_event_kind_t) == sizeof(int), "enum size");
 
 /* scenario_defaults.c: the brief's calibration, before the file is read. */
-void set_defaults(wg_scenario_t *sc);
+void wg__scenario_set_defaults(wg_scenario_t *sc);
 
 /* scenario_lists.c, in this order: each list may name the ones before. */
-int read_sectors(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
-int read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
-int read_incidents(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
-int read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc);
-int read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
+int wg__scenario_read_sectors(ctx_t *c, const yaml_node_t *list,
+                              wg_scenario_t *sc);
+int wg__scenario_read_regimes(ctx_t *c, const yaml_node_t *list,
+                              wg_scenario_t *sc);
+int wg__scenario_read_incidents(ctx_t *c, const yaml_node_t *list,
+                                wg_scenario_t *sc);
+int wg__scenario_read_casualties(ctx_t *c, const yaml_node_t *map,
+                                 wg_scenario_t *sc);
+int wg__scenario_read_nations(ctx_t *c, const yaml_node_t *list,
+                              wg_scenario_t *sc);
 /* A regime named at n; dflt when n is NULL (the error then points at
  * where). */
-int regime_ref(ctx_t *c, const yaml_node_t *n, const yaml_node_t *where,
-               const char *path, const char *dflt, const wg_scenario_t *sc,
-               uint32_t *out);
+int wg__scenario_regime_ref(ctx_t *c, const yaml_node_t *n,
+                            const yaml_node_t *where, const char *path,
+                            const char *dflt, const wg_scenario_t *sc,
+                            uint32_t *out);
 
 /* scenario_plan.c, after the lists: events name nations and regimes. */
-int read_plan(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
-int read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc);
+int wg__scenario_read_plan(ctx_t *c, const yaml_node_t *list,
+                           wg_scenario_t *sc);
+int wg__scenario_read_events(ctx_t *c, const yaml_node_t *list,
+                             wg_scenario_t *sc);
 
 #endif

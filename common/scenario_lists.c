@@ -128,63 +128,69 @@ valid_ident(const char *s)
 }
 
 int
-read_sectors(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_sectors(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *codes[WG_MAX_SECTORS];
     size_t n = 0, line_sectors = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, "sectors", WG_MAX_SECTORS, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, "sectors", WG_MAX_SECTORS, &n)))
         return rc;
     if (!n)
-        return fail(c, list, "sectors", "at least one sector is needed");
+        return wg__yaml_fail(c, list, "sectors",
+                             "at least one sector is needed");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *found[NFIELDS(sector_fields)] = {0};
         wg_sector_t *s = &sc->sectors[i];
         char path[PATH_MAX_LEN], sub[PATH_MAX_LEN];
 
         item_path(path, "sectors", i);
-        if ((rc = read_table(c, list_item(c, list, i), path, sector_fields,
-                             NFIELDS(sector_fields), s, found)))
+        if ((rc = wg__yaml_read_table(c, list_item(c, list, i), path,
+                                      sector_fields, NFIELDS(sector_fields), s,
+                                      found)))
             return rc;
         codes[i] = found[SEC_CODE];
         child_path(sub, path, "code");
         if (!valid_sector_code(s->code))
-            return fail(c, codes[i], sub,
-                        "\"%s\" is not a sector code (A-Z then A-Z or 0-9)",
-                        s->code);
+            return wg__yaml_fail(
+                c, codes[i], sub,
+                "\"%s\" is not a sector code (A-Z then A-Z or 0-9)", s->code);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(sc->sectors[j].code, s->code))
-                return fail(c, codes[i], sub,
-                            "duplicate sector \"%s\" (first at line %u)",
-                            s->code, (unsigned)codes[j]->start_mark.line + 1);
+                return wg__yaml_fail(
+                    c, codes[i], sub,
+                    "duplicate sector \"%s\" (first at line %u)", s->code,
+                    (unsigned)codes[j]->start_mark.line + 1);
         if (!s->rear) {
             line_sectors++;
             if (!s->length_km) {
                 child_path(sub, path, "length_km");
-                return fail(c, found[SEC_LEN], sub,
-                            "a sector on the line needs a length above 0");
+                return wg__yaml_fail(
+                    c, found[SEC_LEN], sub,
+                    "a sector on the line needs a length above 0");
             }
         }
         sc->n_sectors = i + 1;
     }
     if (!line_sectors)
-        return fail(c, list, "sectors",
-                    "every sector is rear; the line needs at least one");
+        return wg__yaml_fail(
+            c, list, "sectors",
+            "every sector is rear; the line needs at least one");
     return 0;
 }
 
 int
-read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *names[WG_MAX_REGIMES];
     size_t n = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, "regimes", WG_MAX_REGIMES, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, "regimes", WG_MAX_REGIMES, &n)))
         return rc;
     if (!n)
-        return fail(c, list, "regimes", "at least one regime is needed");
+        return wg__yaml_fail(c, list, "regimes",
+                             "at least one regime is needed");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *found[NFIELDS(regime_fields)] = {0};
         wg_regime_t *r = &sc->regimes[i];
@@ -194,24 +200,26 @@ read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
         r->exposure_factor = 1.0;
         r->direct_multiplier = 1.0;
         item_path(path, "regimes", i);
-        if ((rc = read_table(c, list_item(c, list, i), path, regime_fields,
-                             NFIELDS(regime_fields), r, found)))
+        if ((rc = wg__yaml_read_table(c, list_item(c, list, i), path,
+                                      regime_fields, NFIELDS(regime_fields), r,
+                                      found)))
             return rc;
         names[i] = found[REG_NAME];
         child_path(sub, path, "name");
         for (size_t j = 0; j < i; j++)
             if (!strcmp(sc->regimes[j].name, r->name))
-                return fail(c, names[i], sub,
-                            "duplicate regime \"%s\" (first at line %u)",
-                            r->name, (unsigned)names[j]->start_mark.line + 1);
+                return wg__yaml_fail(
+                    c, names[i], sub,
+                    "duplicate regime \"%s\" (first at line %u)", r->name,
+                    (unsigned)names[j]->start_mark.line + 1);
         /* Both zero: the regime lasts until something changes it. */
         if (r->min_turns > r->max_turns || (r->max_turns && !r->min_turns)) {
             child_path(sub, path, found[REG_MIN] ? "min_turns" : "max_turns");
-            return fail(c, found[REG_MIN] ? found[REG_MIN] : found[REG_MAX],
-                        sub,
-                        "needs 1 <= min_turns <= max_turns (or both 0), got "
-                        "%u..%u",
-                        r->min_turns, r->max_turns);
+            return wg__yaml_fail(
+                c, found[REG_MIN] ? found[REG_MIN] : found[REG_MAX], sub,
+                "needs 1 <= min_turns <= max_turns (or both 0), got "
+                "%u..%u",
+                r->min_turns, r->max_turns);
         }
     }
     sc->n_regimes = n;
@@ -219,39 +227,42 @@ read_regimes(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 }
 
 int
-read_incidents(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_incidents(ctx_t *c, const yaml_node_t *list,
+                            wg_scenario_t *sc)
 {
     const yaml_node_t *names[WG_MAX_INCIDENT_TYPES];
     size_t n = 0;
     int rc;
 
-    if ((rc =
-             expect_list(c, list, "incident_types", WG_MAX_INCIDENT_TYPES, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, "incident_types",
+                                   WG_MAX_INCIDENT_TYPES, &n)))
         return rc;
     if (!n)
-        return fail(c, list, "incident_types",
-                    "at least one incident type is needed");
+        return wg__yaml_fail(c, list, "incident_types",
+                             "at least one incident type is needed");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *found[NFIELDS(incident_fields)] = {0};
         wg_incident_type_t *t = &sc->incident_types[i];
         char path[PATH_MAX_LEN], sub[PATH_MAX_LEN];
 
         item_path(path, "incident_types", i);
-        if ((rc = read_table(c, list_item(c, list, i), path, incident_fields,
-                             NFIELDS(incident_fields), t, found)))
+        if ((rc = wg__yaml_read_table(c, list_item(c, list, i), path,
+                                      incident_fields, NFIELDS(incident_fields),
+                                      t, found)))
             return rc;
         names[i] = found[INC_NAME];
         child_path(sub, path, "name");
         if (!valid_ident(t->name))
-            return fail(c, names[i], sub,
-                        "\"%s\" is not a name (a-z, then a-z, 0-9 or _)",
-                        t->name);
+            return wg__yaml_fail(
+                c, names[i], sub,
+                "\"%s\" is not a name (a-z, then a-z, 0-9 or _)", t->name);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(sc->incident_types[j].name, t->name))
-                return fail(c, names[i], sub,
-                            "duplicate incident type \"%s\" (first at line "
-                            "%u)",
-                            t->name, (unsigned)names[j]->start_mark.line + 1);
+                return wg__yaml_fail(
+                    c, names[i], sub,
+                    "duplicate incident type \"%s\" (first at line "
+                    "%u)",
+                    t->name, (unsigned)names[j]->start_mark.line + 1);
     }
     sc->n_incident_types = n;
     return 0;
@@ -260,13 +271,14 @@ read_incidents(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 /* casualties: {<incident type>: {p_casualties, kia_mean, wia_mean, p_strike}}
  * Types left out cause no casualties (jamming, for one). */
 int
-read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
+wg__scenario_read_casualties(ctx_t *c, const yaml_node_t *map,
+                             wg_scenario_t *sc)
 {
     const yaml_node_t *seen[WG_MAX_INCIDENT_TYPES] = {0};
     int rc;
 
-    if ((rc =
-             expect_type(c, map, "casualties", YAML_MAPPING_NODE, "a mapping")))
+    if ((rc = wg__yaml_expect_type(c, map, "casualties", YAML_MAPPING_NODE,
+                                   "a mapping")))
         return rc;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
          p < map->data.mapping.pairs.top; p++) {
@@ -275,7 +287,8 @@ read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
         size_t i;
 
         if (k->type != YAML_SCALAR_NODE)
-            return fail(c, k, "casualties", "keys must be incident types");
+            return wg__yaml_fail(c, k, "casualties",
+                                 "keys must be incident types");
         for (i = 0; i < sc->n_incident_types; i++)
             if (!strcmp((const char *)k->data.scalar.value,
                         sc->incident_types[i].name))
@@ -285,25 +298,25 @@ read_casualties(ctx_t *c, const yaml_node_t *map, wg_scenario_t *sc)
             const char *best = NULL;
             size_t best_d = 3;
             for (size_t j = 0; j < sc->n_incident_types; j++) {
-                size_t d = distance(name, sc->incident_types[j].name);
+                size_t d = wg__yaml_distance(name, sc->incident_types[j].name);
                 if (d < best_d) {
                     best_d = d;
                     best = sc->incident_types[j].name;
                 }
             }
-            return fail(c, k, "casualties",
-                        "unknown incident type \"%.40s\"%s%s%s", name,
-                        best ? " (did you mean \"" : "", best ? best : "",
-                        best ? "\"?)" : "");
+            return wg__yaml_fail(c, k, "casualties",
+                                 "unknown incident type \"%.40s\"%s%s%s", name,
+                                 best ? " (did you mean \"" : "",
+                                 best ? best : "", best ? "\"?)" : "");
         }
         child_path(path, "casualties", sc->incident_types[i].name);
         if (seen[i])
-            return fail(c, k, path, "duplicate key (first at line %u)",
-                        (unsigned)seen[i]->start_mark.line + 1);
+            return wg__yaml_fail(c, k, path, "duplicate key (first at line %u)",
+                                 (unsigned)seen[i]->start_mark.line + 1);
         seen[i] = k;
-        if ((rc = read_table(c, v, path, casualty_fields,
-                             NFIELDS(casualty_fields), &sc->incident_types[i],
-                             NULL)))
+        if ((rc = wg__yaml_read_table(c, v, path, casualty_fields,
+                                      NFIELDS(casualty_fields),
+                                      &sc->incident_types[i], NULL)))
             return rc;
     }
     return 0;
@@ -325,7 +338,7 @@ read_avoid(ctx_t *c, const yaml_node_t *list, const char *path,
     size_t n = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, path, WG_MAX_SECTORS, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, path, WG_MAX_SECTORS, &n)))
         return rc;
     *mask = 0;
     for (size_t i = 0; i < n; i++) {
@@ -334,26 +347,27 @@ read_avoid(ctx_t *c, const yaml_node_t *list, const char *path,
         int s;
 
         item_path(sub, path, i);
-        if ((rc = read_str(c, item, sub, code, sizeof code)))
+        if ((rc = wg__yaml_read_str(c, item, sub, code, sizeof code)))
             return rc;
         if ((s = find_sector(sc, code)) < 0)
-            return fail(c, item, sub, "unknown sector \"%s\"", code);
+            return wg__yaml_fail(c, item, sub, "unknown sector \"%s\"", code);
         *mask |= 1u << s;
     }
     return 0;
 }
 
 int
-read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *codes[WG_MAX_NATIONS];
     size_t n = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, "nations", WG_MAX_NATIONS, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, "nations", WG_MAX_NATIONS, &n)))
         return rc;
     if (!n)
-        return fail(c, list, "nations", "at least one nation is needed");
+        return wg__yaml_fail(c, list, "nations",
+                             "at least one nation is needed");
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *found[NFIELDS(nation_fields)] = {0};
         wg_nation_t *nat = &sc->nations[i];
@@ -364,26 +378,29 @@ read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
         nat->max_threat = NO_THREAT_CAVEAT;
         nat->fallback = WG_FALLBACK_HOLD;
         item_path(path, "nations", i);
-        if ((rc = read_table(c, list_item(c, list, i), path, nation_fields,
-                             NFIELDS(nation_fields), nat, found)))
+        if ((rc = wg__yaml_read_table(c, list_item(c, list, i), path,
+                                      nation_fields, NFIELDS(nation_fields),
+                                      nat, found)))
             return rc;
         codes[i] = found[NAT_CODE];
         child_path(sub, path, "code");
         if (!valid_nation_code(nat->code))
-            return fail(c, codes[i], sub,
-                        "\"%s\" is not an ISO 3166 alpha-3 code (3 "
-                        "uppercase letters)",
-                        nat->code);
+            return wg__yaml_fail(c, codes[i], sub,
+                                 "\"%s\" is not an ISO 3166 alpha-3 code (3 "
+                                 "uppercase letters)",
+                                 nat->code);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(sc->nations[j].code, nat->code))
-                return fail(c, codes[i], sub,
-                            "duplicate nation \"%s\" (first at line %u)",
-                            nat->code, (unsigned)codes[j]->start_mark.line + 1);
+                return wg__yaml_fail(
+                    c, codes[i], sub,
+                    "duplicate nation \"%s\" (first at line %u)", nat->code,
+                    (unsigned)codes[j]->start_mark.line + 1);
         if (nat->surge_troops && nat->surge_troops < nat->max_troops) {
             child_path(sub, path, "surge_troops");
-            return fail(c, found[NAT_SURGE], sub,
-                        "%u is below max_troops (%u); use 0 for no surge",
-                        nat->surge_troops, nat->max_troops);
+            return wg__yaml_fail(
+                c, found[NAT_SURGE], sub,
+                "%u is below max_troops (%u); use 0 for no surge",
+                nat->surge_troops, nat->max_troops);
         }
         /* A unit larger than every ceiling could never deploy. */
         uint32_t ceiling = nat->surge_troops > nat->max_troops
@@ -391,9 +408,9 @@ read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
                                : nat->max_troops;
         if (ceiling && nat->unit_size > ceiling) {
             child_path(sub, path, "unit_size");
-            return fail(c, found[NAT_UNIT], sub,
-                        "%u is larger than the nation's ceiling (%u)",
-                        nat->unit_size, ceiling);
+            return wg__yaml_fail(c, found[NAT_UNIT], sub,
+                                 "%u is larger than the nation's ceiling (%u)",
+                                 nat->unit_size, ceiling);
         }
         if (found[NAT_AVOID]) {
             child_path(sub, path, "avoid_sectors");
@@ -417,22 +434,23 @@ find_regime(const wg_scenario_t *sc, const char *name)
 
 /* A regime reference by name; dflt is used when the key was left out. */
 int
-regime_ref(ctx_t *c, const yaml_node_t *n, const yaml_node_t *where,
-           const char *path, const char *dflt, const wg_scenario_t *sc,
-           uint32_t *out)
+wg__scenario_regime_ref(ctx_t *c, const yaml_node_t *n,
+                        const yaml_node_t *where, const char *path,
+                        const char *dflt, const wg_scenario_t *sc,
+                        uint32_t *out)
 {
     char name[WG_NAME_MAX];
     int rc, r;
 
     if (n) {
-        if ((rc = read_str(c, n, path, name, sizeof name)))
+        if ((rc = wg__yaml_read_str(c, n, path, name, sizeof name)))
             return rc;
     } else {
         snprintf(name, sizeof name, "%s", dflt);
     }
     if ((r = find_regime(sc, name)) < 0)
-        return fail(c, n ? n : where, path, "unknown regime \"%s\"%s", name,
-                    n ? "" : " (the default; name one)");
+        return wg__yaml_fail(c, n ? n : where, path, "unknown regime \"%s\"%s",
+                             name, n ? "" : " (the default; name one)");
     *out = (uint32_t)r;
     return 0;
 }

@@ -42,8 +42,8 @@ add_turn(ctx_t *c, const yaml_node_t *n, const char *path, wg_scenario_t *sc,
          wg_turn_type_t t)
 {
     if (sc->n_turns >= WG_MAX_TURNS)
-        return fail(c, n, path, "the plan is longer than %d turns",
-                    WG_MAX_TURNS);
+        return wg__yaml_fail(c, n, path, "the plan is longer than %d turns",
+                             WG_MAX_TURNS);
     sc->plan[sc->n_turns++] = t;
     return 0;
 }
@@ -63,21 +63,21 @@ read_repeat(ctx_t *c, const yaml_node_t *item, const char *path,
         const yaml_node_t **slot;
 
         if (k->type != YAML_SCALAR_NODE)
-            return fail(c, k, path, "keys must be plain names");
+            return wg__yaml_fail(c, k, path, "keys must be plain names");
         key = (const char *)k->data.scalar.value;
         if (!strcmp(key, "repeat"))
             slot = times;
         else if (!strcmp(key, "turns"))
             slot = turns;
         else
-            return unknown_key(c, k, path, repeat_keys, 2);
+            return wg__yaml_unknown_key(c, k, path, repeat_keys, 2);
         if (*slot)
-            return fail(c, k, path, "duplicate key \"%s\"", key);
+            return wg__yaml_fail(c, k, path, "duplicate key \"%s\"", key);
         *slot = node_at(c, p->value);
     }
     if (!*times || !*turns)
-        return fail(c, item, path, "missing required key \"%s\"",
-                    *times ? "turns" : "repeat");
+        return wg__yaml_fail(c, item, path, "missing required key \"%s\"",
+                             *times ? "turns" : "repeat");
     return 0;
 }
 
@@ -103,18 +103,19 @@ expand_repeat(ctx_t *c, const yaml_node_t *item, const char *path,
         return rc;
     child_path(rpath, path, "repeat");
     child_path(tpath, path, "turns");
-    if ((rc = read_u64(c, times, rpath, 1, WG_MAX_TURNS, &reps)))
+    if ((rc = wg__yaml_read_u64(c, times, rpath, 1, WG_MAX_TURNS, &reps)))
         return rc;
     if ((rc = expand_plan(c, turns, tpath, sc, depth + 1)))
         return rc;
     len = sc->n_turns - start;
     if (!len)
-        return fail(c, turns, tpath, "repeats an empty list");
+        return wg__yaml_fail(c, turns, tpath, "repeats an empty list");
     if (len * reps > WG_MAX_TURNS - start)
-        return fail(c, item, path,
-                    "the plan is longer than %d turns (%zu so far, this "
-                    "adds %llu)",
-                    WG_MAX_TURNS, start, (unsigned long long)len * reps);
+        return wg__yaml_fail(
+            c, item, path,
+            "the plan is longer than %d turns (%zu so far, this "
+            "adds %llu)",
+            WG_MAX_TURNS, start, (unsigned long long)len * reps);
     for (uint64_t r = 1; r < reps; r++) {
         memcpy(&sc->plan[sc->n_turns], &sc->plan[start],
                len * sizeof sc->plan[0]);
@@ -131,7 +132,7 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
     size_t n = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, path, (size_t)-1, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, path, (size_t)-1, &n)))
         return rc;
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *item = list_item(c, list, i);
@@ -140,21 +141,22 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
         item_path(sub, path, i);
         if (item->type == YAML_SCALAR_NODE) {
             int t = 0;
-            if ((rc = read_enum(c, item, sub, turn_names, &t)) ||
+            if ((rc = wg__yaml_read_enum(c, item, sub, turn_names, &t)) ||
                 (rc = add_turn(c, item, sub, sc, (wg_turn_type_t)t)))
                 return rc;
             continue;
         }
         if (item->type != YAML_MAPPING_NODE) {
             char buf[64];
-            return fail(c, item, sub,
-                        "expected a turn type or {repeat: N, turns: [...]}, "
-                        "got %s",
-                        describe(item, buf, sizeof buf));
+            return wg__yaml_fail(
+                c, item, sub,
+                "expected a turn type or {repeat: N, turns: [...]}, "
+                "got %s",
+                wg__yaml_describe(item, buf, sizeof buf));
         }
         if (depth >= MAX_PLAN_DEPTH)
-            return fail(c, item, sub, "repeats nested deeper than %d",
-                        MAX_PLAN_DEPTH);
+            return wg__yaml_fail(c, item, sub, "repeats nested deeper than %d",
+                                 MAX_PLAN_DEPTH);
         if ((rc = expand_repeat(c, item, sub, sc, depth)))
             return rc;
     }
@@ -162,17 +164,18 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
 }
 
 int
-read_plan(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_plan(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     int rc;
 
     if ((rc = expand_plan(c, list, "plan", sc, 0)))
         return rc;
     if (!sc->n_turns)
-        return fail(c, list, "plan", "the turn plan is empty");
+        return wg__yaml_fail(c, list, "plan", "the turn plan is empty");
     /* Nothing can rotate or meet an incident before anyone is deployed. */
     if (sc->plan[0] != WG_TURN_DEPLOYMENT)
-        return fail(c, list, "plan", "turn 1 must be a deployment turn");
+        return wg__yaml_fail(c, list, "plan",
+                             "turn 1 must be a deployment turn");
     return 0;
 }
 
@@ -186,17 +189,18 @@ read_gate_event(ctx_t *c, const yaml_node_t *item, const char *path,
     int nat, rc;
 
     if (!found[EV_NATION])
-        return fail(c, item, path,
-                    "missing required key \"nation\" (open_gate)");
+        return wg__yaml_fail(c, item, path,
+                             "missing required key \"nation\" (open_gate)");
     child_path(sub, path, "nation");
-    if ((rc = read_str(c, found[EV_NATION], sub, name, sizeof name)))
+    if ((rc = wg__yaml_read_str(c, found[EV_NATION], sub, name, sizeof name)))
         return rc;
     if ((nat = wg_scenario_nation_index(sc, name)) < 0)
-        return fail(c, found[EV_NATION], sub, "unknown nation \"%s\"", name);
+        return wg__yaml_fail(c, found[EV_NATION], sub, "unknown nation \"%s\"",
+                             name);
     if (gate_seen[nat])
-        return fail(c, found[EV_NATION], sub,
-                    "%s's gate already opens at line %u", name,
-                    (unsigned)gate_seen[nat]->start_mark.line + 1);
+        return wg__yaml_fail(c, found[EV_NATION], sub,
+                             "%s's gate already opens at line %u", name,
+                             (unsigned)gate_seen[nat]->start_mark.line + 1);
     gate_seen[nat] = found[EV_NATION];
     ev->nation = nat;
     sc->nations[nat].gate.opens_turn = ev->turn;
@@ -215,10 +219,11 @@ read_regime_event(ctx_t *c, const yaml_node_t *item, const char *path,
     int rc;
 
     if (!found[EV_REGIME])
-        return fail(c, item, path, "missing required key \"regime\" (regime)");
+        return wg__yaml_fail(c, item, path,
+                             "missing required key \"regime\" (regime)");
     child_path(sub, path, "regime");
-    if ((rc =
-             regime_ref(c, found[EV_REGIME], item, sub, NULL, sc, &ev->regime)))
+    if ((rc = wg__scenario_regime_ref(c, found[EV_REGIME], item, sub, NULL, sc,
+                                      &ev->regime)))
         return rc;
     if (!ev->text[0])
         snprintf(ev->text, sizeof ev->text, "regime: %s",
@@ -236,13 +241,13 @@ check_event_refs(ctx_t *c, const char *path, const yaml_node_t *const *found,
 
     if (ev->kind != WG_EVENT_OPEN_GATE && found[EV_NATION]) {
         child_path(sub, path, "nation");
-        return fail(c, found[EV_NATION], sub,
-                    "only an open_gate event names a nation");
+        return wg__yaml_fail(c, found[EV_NATION], sub,
+                             "only an open_gate event names a nation");
     }
     if (ev->kind != WG_EVENT_REGIME && found[EV_REGIME]) {
         child_path(sub, path, "regime");
-        return fail(c, found[EV_REGIME], sub,
-                    "only a regime event names a regime");
+        return wg__yaml_fail(c, found[EV_REGIME], sub,
+                             "only a regime event names a regime");
     }
     return 0;
 }
@@ -261,13 +266,13 @@ sort_events(wg_scenario_t *sc)
 }
 
 int
-read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
+wg__scenario_read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
 {
     const yaml_node_t *gate_seen[WG_MAX_NATIONS] = {0};
     size_t n = 0;
     int rc;
 
-    if ((rc = expect_list(c, list, "events", WG_MAX_EVENTS, &n)))
+    if ((rc = wg__yaml_expect_list(c, list, "events", WG_MAX_EVENTS, &n)))
         return rc;
     for (size_t i = 0; i < n; i++) {
         const yaml_node_t *found[NFIELDS(event_fields)] = {0};
@@ -278,14 +283,14 @@ read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
         memset(ev, 0, sizeof *ev);
         ev->nation = -1;
         item_path(path, "events", i);
-        if ((rc = read_table(c, item, path, event_fields, NFIELDS(event_fields),
-                             ev, found)))
+        if ((rc = wg__yaml_read_table(c, item, path, event_fields,
+                                      NFIELDS(event_fields), ev, found)))
             return rc;
         if (ev->turn > sc->n_turns) {
             child_path(sub, path, "turn");
-            return fail(c, found[EV_TURN], sub,
-                        "turn %u is past the plan's last turn (%zu)", ev->turn,
-                        sc->n_turns);
+            return wg__yaml_fail(c, found[EV_TURN], sub,
+                                 "turn %u is past the plan's last turn (%zu)",
+                                 ev->turn, sc->n_turns);
         }
         if ((rc = check_event_refs(c, path, found, ev)))
             return rc;
@@ -298,8 +303,8 @@ read_events(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
             break;
         case WG_EVENT_NOTE:
             if (!found[EV_TEXT])
-                rc =
-                    fail(c, item, path, "missing required key \"text\" (note)");
+                rc = wg__yaml_fail(c, item, path,
+                                   "missing required key \"text\" (note)");
             break;
         }
         if (rc)

@@ -56,7 +56,8 @@ fail_at(ctx_t *c, const yaml_mark_t *mark, const char *fmt, ...)
 }
 
 int
-fail(ctx_t *c, const yaml_node_t *node, const char *path, const char *fmt, ...)
+wg__yaml_fail(ctx_t *c, const yaml_node_t *node, const char *path,
+              const char *fmt, ...)
 {
     va_list ap;
     int rc;
@@ -82,7 +83,7 @@ is_null(const yaml_node_t *n)
 
 /* What a node is, for "got ..." in messages. */
 const char *
-describe(const yaml_node_t *n, char *buf, size_t size)
+wg__yaml_describe(const yaml_node_t *n, char *buf, size_t size)
 {
     if (n->type == YAML_MAPPING_NODE)
         return "a mapping";
@@ -99,7 +100,7 @@ describe(const yaml_node_t *n, char *buf, size_t size)
 
 /* Edit distance, for "did you mean" on unknown keys. */
 size_t
-distance(const char *a, const char *b)
+wg__yaml_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), row[WG_NAME_MAX + 1];
 
@@ -125,37 +126,38 @@ distance(const char *a, const char *b)
 }
 
 int
-unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
-            const char *const *known, size_t n_known)
+wg__yaml_unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
+                     const char *const *known, size_t n_known)
 {
     const char *k = (const char *)key->data.scalar.value;
     const char *best = NULL;
     size_t best_d = 3;
 
     for (size_t i = 0; i < n_known; i++) {
-        size_t d = distance(k, known[i]);
+        size_t d = wg__yaml_distance(k, known[i]);
         if (d < best_d) {
             best_d = d;
             best = known[i];
         }
     }
     if (best)
-        return fail(c, key, path,
-                    "unknown key \"%.40s\" (did you mean \"%s\"?)", k, best);
-    return fail(c, key, path, "unknown key \"%.40s\"", k);
+        return wg__yaml_fail(c, key, path,
+                             "unknown key \"%.40s\" (did you mean \"%s\"?)", k,
+                             best);
+    return wg__yaml_fail(c, key, path, "unknown key \"%.40s\"", k);
 }
 
 /* ---- scalars ---- */
 
 int
-expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
-            yaml_node_type_t type, const char *what)
+wg__yaml_expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
+                     yaml_node_type_t type, const char *what)
 {
     char buf[64];
 
     if (n->type != type)
-        return fail(c, n, path, "expected %s, got %s", what,
-                    describe(n, buf, sizeof buf));
+        return wg__yaml_fail(c, n, path, "expected %s, got %s", what,
+                             wg__yaml_describe(n, buf, sizeof buf));
     return 0;
 }
 
@@ -181,8 +183,8 @@ plain_number_text(const yaml_node_t *n, char *out, size_t size)
 }
 
 int
-read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
-         double max, uint64_t *out)
+wg__yaml_read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
+                  double max, uint64_t *out)
 {
     char text[64], buf[64], *end;
     unsigned long long v;
@@ -196,14 +198,15 @@ read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
         ok = errno == 0 && *end == '\0';
     }
     if (!ok)
-        return fail(c, n, path, "expected a %s integer, got %s",
-                    min >= 1 ? "positive" : "non-negative",
-                    describe(n, buf, sizeof buf));
+        return wg__yaml_fail(c, n, path, "expected a %s integer, got %s",
+                             min >= 1 ? "positive" : "non-negative",
+                             wg__yaml_describe(n, buf, sizeof buf));
     if (max > 0 && ((double)v < min || (double)v > max))
-        return fail(c, n, path, "%llu is out of range (%.0f to %.0f)", v, min,
-                    max);
+        return wg__yaml_fail(c, n, path, "%llu is out of range (%.0f to %.0f)",
+                             v, min, max);
     if (max <= 0 && (double)v < min)
-        return fail(c, n, path, "expected a positive integer, got %llu", v);
+        return wg__yaml_fail(c, n, path,
+                             "expected a positive integer, got %llu", v);
     *out = v;
     return 0;
 }
@@ -231,10 +234,11 @@ read_f64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
         ok = false;
     }
     if (!ok)
-        return fail(c, n, path, "expected a number, got %s",
-                    describe(n, buf, sizeof buf));
+        return wg__yaml_fail(c, n, path, "expected a number, got %s",
+                             wg__yaml_describe(n, buf, sizeof buf));
     if (v < min || v > max)
-        return fail(c, n, path, "%g is out of range (%g to %g)", v, min, max);
+        return wg__yaml_fail(c, n, path, "%g is out of range (%g to %g)", v,
+                             min, max);
     *out = v;
     return 0;
 }
@@ -260,30 +264,31 @@ read_bool(ctx_t *c, const yaml_node_t *n, const char *path, bool *out)
             }
         }
     }
-    return fail(c, n, path, "expected true or false, got %s",
-                describe(n, buf, sizeof buf));
+    return wg__yaml_fail(c, n, path, "expected true or false, got %s",
+                         wg__yaml_describe(n, buf, sizeof buf));
 }
 
 int
-read_str(ctx_t *c, const yaml_node_t *n, const char *path, char *out,
-         size_t size)
+wg__yaml_read_str(ctx_t *c, const yaml_node_t *n, const char *path, char *out,
+                  size_t size)
 {
     char buf[64];
 
     if (n->type != YAML_SCALAR_NODE || is_null(n) || !n->data.scalar.length)
-        return fail(c, n, path, "expected a non-empty string, got %s",
-                    describe(n, buf, sizeof buf));
+        return wg__yaml_fail(c, n, path, "expected a non-empty string, got %s",
+                             wg__yaml_describe(n, buf, sizeof buf));
     if (n->data.scalar.length >= size)
-        return fail(c, n, path, "longer than %zu characters", size - 1);
+        return wg__yaml_fail(c, n, path, "longer than %zu characters",
+                             size - 1);
     if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
-        return fail(c, n, path, "contains a NUL character");
+        return wg__yaml_fail(c, n, path, "contains a NUL character");
     memcpy(out, n->data.scalar.value, n->data.scalar.length + 1);
     return 0;
 }
 
 int
-read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
-          const enum_name_t *names, int *out)
+wg__yaml_read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
+                   const enum_name_t *names, int *out)
 {
     char list[160] = "", buf[64];
     size_t used = 0;
@@ -299,8 +304,8 @@ read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
     for (const enum_name_t *e = names; e->name && used < sizeof list; e++)
         used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
                                  e == names ? "" : ", ", e->name);
-    return fail(c, n, path, "expected one of %s; got %s", list,
-                describe(n, buf, sizeof buf));
+    return wg__yaml_fail(c, n, path, "expected one of %s; got %s", list,
+                         wg__yaml_describe(n, buf, sizeof buf));
 }
 
 /* ---- tables ---- */
@@ -317,12 +322,12 @@ read_field(ctx_t *c, const field_t *f, const yaml_node_t *v, const char *path,
 
     switch (f->type) {
     case F_U32:
-        if ((rc = read_u64(c, v, path, f->min, f->max, &u)))
+        if ((rc = wg__yaml_read_u64(c, v, path, f->min, f->max, &u)))
             return rc;
         *(uint32_t *)dst = (uint32_t)u;
         break;
     case F_U64:
-        if ((rc = read_u64(c, v, path, f->min, f->max, &u)))
+        if ((rc = wg__yaml_read_u64(c, v, path, f->min, f->max, &u)))
             return rc;
         *(uint64_t *)dst = u;
         break;
@@ -334,14 +339,14 @@ read_field(ctx_t *c, const field_t *f, const yaml_node_t *v, const char *path,
     case F_BOOL:
         return read_bool(c, v, path, (bool *)dst);
     case F_STR:
-        return read_str(c, v, path, (char *)dst, f->size);
+        return wg__yaml_read_str(c, v, path, (char *)dst, f->size);
     case F_ENUM:
-        if ((rc = read_enum(c, v, path, f->names, &e)))
+        if ((rc = wg__yaml_read_enum(c, v, path, f->names, &e)))
             return rc;
         memcpy(dst, &e, sizeof e);
         break;
     case F_SUB:
-        return read_table(c, v, path, f->sub, f->n_sub, dst, NULL);
+        return wg__yaml_read_table(c, v, path, f->sub, f->n_sub, dst, NULL);
     case F_NODE:
         break;
     }
@@ -357,19 +362,20 @@ unknown_field(ctx_t *c, const yaml_node_t *key, const char *path,
 
     for (size_t i = 0; i < n_fields; i++)
         known[i] = fields[i].key;
-    return unknown_key(c, key, path, known, n_fields);
+    return wg__yaml_unknown_key(c, key, path, known, n_fields);
 }
 
 int
-read_table(ctx_t *c, const yaml_node_t *map, const char *path,
-           const field_t *fields, size_t n_fields, void *base,
-           const yaml_node_t **found)
+wg__yaml_read_table(ctx_t *c, const yaml_node_t *map, const char *path,
+                    const field_t *fields, size_t n_fields, void *base,
+                    const yaml_node_t **found)
 {
     const yaml_node_t *seen[MAX_FIELDS] = {0};
     char sub[PATH_MAX_LEN];
     int rc;
 
-    if ((rc = expect_type(c, map, path, YAML_MAPPING_NODE, "a mapping")))
+    if ((rc = wg__yaml_expect_type(c, map, path, YAML_MAPPING_NODE,
+                                   "a mapping")))
         return rc;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
          p < map->data.mapping.pairs.top; p++) {
@@ -378,7 +384,7 @@ read_table(ctx_t *c, const yaml_node_t *map, const char *path,
         size_t i;
 
         if (k->type != YAML_SCALAR_NODE)
-            return fail(c, k, path, "keys must be plain names");
+            return wg__yaml_fail(c, k, path, "keys must be plain names");
         /* The first byte settles most misses without a call to strcmp
          * (a key is looked up for every value of a scenario). */
         name = (const char *)k->data.scalar.value;
@@ -389,8 +395,8 @@ read_table(ctx_t *c, const yaml_node_t *map, const char *path,
             return unknown_field(c, k, path, fields, n_fields);
         child_path(sub, path, fields[i].key);
         if (seen[i])
-            return fail(c, k, sub, "duplicate key (first at line %u)",
-                        (unsigned)seen[i]->start_mark.line + 1);
+            return wg__yaml_fail(c, k, sub, "duplicate key (first at line %u)",
+                                 (unsigned)seen[i]->start_mark.line + 1);
         seen[i] = k;
         if (found)
             found[i] = v;
@@ -399,27 +405,27 @@ read_table(ctx_t *c, const yaml_node_t *map, const char *path,
     }
     for (size_t i = 0; i < n_fields; i++)
         if (fields[i].required && !seen[i])
-            return fail(c, map, path, "missing required key \"%s\"",
-                        fields[i].key);
+            return wg__yaml_fail(c, map, path, "missing required key \"%s\"",
+                                 fields[i].key);
     return 0;
 }
 
 /* A list of at most max items; the (max+1)th item is the error. */
 int
-expect_list(ctx_t *c, const yaml_node_t *n, const char *path, size_t max,
-            size_t *count)
+wg__yaml_expect_list(ctx_t *c, const yaml_node_t *n, const char *path,
+                     size_t max, size_t *count)
 {
     int rc;
     size_t len;
 
-    if ((rc = expect_type(c, n, path, YAML_SEQUENCE_NODE, "a list")))
+    if ((rc = wg__yaml_expect_type(c, n, path, YAML_SEQUENCE_NODE, "a list")))
         return rc;
     len = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
     if (len > max) {
         char sub[PATH_MAX_LEN];
         item_path(sub, path, max);
-        return fail(c, node_at(c, n->data.sequence.items.start[max]), sub,
-                    "too many entries (at most %zu)", max);
+        return wg__yaml_fail(c, node_at(c, n->data.sequence.items.start[max]),
+                             sub, "too many entries (at most %zu)", max);
     }
     *count = len;
     return 0;
@@ -484,7 +490,8 @@ no_second_document(ctx_t *c, yaml_parser_t *parser, const char *text,
 }
 
 int
-load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root)
+wg__yaml_load_document(ctx_t *c, const char *text, size_t len,
+                       yaml_node_t **root)
 {
     yaml_parser_t parser;
     int rc;
@@ -497,7 +504,8 @@ load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root)
         goto out;
     }
     if (!(*root = yaml_document_get_root_node(c->doc)))
-        rc = fail(c, NULL, "", "empty file: expected a scenario mapping");
+        rc = wg__yaml_fail(c, NULL, "",
+                           "empty file: expected a scenario mapping");
     else
         rc = no_second_document(c, &parser, text, len);
     if (rc)

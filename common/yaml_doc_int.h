@@ -76,15 +76,17 @@ typedef struct field {
 
 /* Fills c->err at node (line 1, column 1 when NULL), the message prefixed
  * with path when there is one; returns WG_ECONFIG. */
-__attribute__((format(printf, 4, 5))) int
-fail(ctx_t *c, const yaml_node_t *node, const char *path, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) int wg__yaml_fail(ctx_t *c,
+                                                        const yaml_node_t *node,
+                                                        const char *path,
+                                                        const char *fmt, ...);
 /* What a node is, for "got ..." in messages; may return buf. */
-const char *describe(const yaml_node_t *n, char *buf, size_t size);
+const char *wg__yaml_describe(const yaml_node_t *n, char *buf, size_t size);
 /* Edit distance, for "did you mean"; (size_t)-1 for overlong names. */
-size_t distance(const char *a, const char *b);
+size_t wg__yaml_distance(const char *a, const char *b);
 /* "unknown key", with the nearest of known when one is close. */
-int unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
-                const char *const *known, size_t n_known);
+int wg__yaml_unknown_key(ctx_t *c, const yaml_node_t *key, const char *path,
+                         const char *const *known, size_t n_known);
 
 /* ---- paths: out holds PATH_MAX_LEN ---- */
 
@@ -131,7 +133,8 @@ item_path(char *out, const char *path, size_t i)
 
 /* Parses text as exactly one YAML document into c->doc and sets *root. On
  * an error c->doc is left empty: the caller deletes it only after a 0. */
-int load_document(ctx_t *c, const char *text, size_t len, yaml_node_t **root);
+int wg__yaml_load_document(ctx_t *c, const char *text, size_t len,
+                           yaml_node_t **root);
 
 static inline yaml_node_t *
 node_at(ctx_t *c, int id)
@@ -147,25 +150,25 @@ list_item(ctx_t *c, const yaml_node_t *n, size_t i)
 
 /* ---- values ---- */
 
-int expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
-                yaml_node_type_t type, const char *what);
+int wg__yaml_expect_type(ctx_t *c, const yaml_node_t *n, const char *path,
+                         yaml_node_type_t type, const char *what);
 /* An integer in min..max (max <= 0: no upper bound). */
-int read_u64(ctx_t *c, const yaml_node_t *n, const char *path, double min,
-             double max, uint64_t *out);
-int read_str(ctx_t *c, const yaml_node_t *n, const char *path, char *out,
-             size_t size);
-int read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
-              const enum_name_t *names, int *out);
+int wg__yaml_read_u64(ctx_t *c, const yaml_node_t *n, const char *path,
+                      double min, double max, uint64_t *out);
+int wg__yaml_read_str(ctx_t *c, const yaml_node_t *n, const char *path,
+                      char *out, size_t size);
+int wg__yaml_read_enum(ctx_t *c, const yaml_node_t *n, const char *path,
+                       const enum_name_t *names, int *out);
 /* A list of at most max items; the (max+1)th item is the error. */
-int expect_list(ctx_t *c, const yaml_node_t *n, const char *path, size_t max,
-                size_t *count);
+int wg__yaml_expect_list(ctx_t *c, const yaml_node_t *n, const char *path,
+                         size_t max, size_t *count);
 /*
  * Reads a mapping against a field list into the struct at base. Keys that
  * are absent keep the value already there (the default). found[i] gets the
  * value node of fields[i], or NULL; F_NODE fields are left for the caller.
  */
-int read_table(ctx_t *c, const yaml_node_t *map, const char *path,
-               const field_t *fields, size_t n_fields, void *base,
-               const yaml_node_t **found);
+int wg__yaml_read_table(ctx_t *c, const yaml_node_t *map, const char *path,
+                        const field_t *fields, size_t n_fields, void *base,
+                        const yaml_node_t **found);
 
 #endif
