@@ -6,6 +6,13 @@
  * one uv_idle_t that continues a drain that hit its batch limit. Process
  * wide: one ZeroMQ context, created by the first bus and terminated when
  * the last bus has closed its sockets (a reference count under a mutex).
+ * A hub with CURVE keys instead owns a context of its own and a third
+ * socket in it, the ZAP handler: a ROUTER bound to inproc://zeromq.zap.01
+ * (one such endpoint per context, hence the context), polled and drained
+ * like the others. libzmq's I/O threads send it one request per CURVE
+ * handshake and hold the handshake until it answers; it answers at once,
+ * from the auth callback's verdict. It is bound before the ROUTER and PUB,
+ * since a CURVE server that finds no ZAP handler admits everyone.
  *
  * Thread: every function of one bus runs on its loop's thread.
  *
@@ -25,7 +32,10 @@
  *
  * Errors: API misuse asserts. Bad input from peers (unexpected frame
  * counts) is dropped, counted in stats.dropped and logged at DEBUG. Send
- * failures return -errno and are counted in stats.send_errors.
+ * failures return -errno and are counted in stats.send_errors. ZAP
+ * verdicts are counted in stats.admitted and stats.refused; the bus logs
+ * only refusals it decides itself (a ZAP request it cannot read), which no
+ * remote peer can cause.
  */
 #include "wg/bus.h"
 #include "wg/diag.h"
@@ -42,7 +52,8 @@
 enum {
     SOCK_DIRECT = 0, /* ROUTER (hub) or DEALER (client) */
     SOCK_BCAST = 1,  /* PUB (hub) or SUB (client) */
-    NSOCKS = 2,
+    SOCK_ZAP = 2,    /* a CURVE hub's ZAP handler (ROUTER), else NULL */
+    NSOCKS = 3,
     DRAIN_BATCH = 256,
     HWM = 10000,
     /* Long enough for a last message to reach a live peer, short enough
@@ -51,13 +62,26 @@ enum {
     LINGER_MS = 200,
     ENDPOINT_MAX = 1024,
     IDENTITY_MAX = 255,
+    CURVE_KEY = 32,
+    /* A ZAP request as a ROUTER receives it: routing id, delimiter,
+     * version, request id, domain, address, identity, mechanism, and for
+     * CURVE one credential, the client's public key. */
+    ZAP_FRAMES = 9,
+    ZAP_ADDRESS_MAX = 255,
 };
+
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+/* One ZAP domain per socket, so the handler knows which one asks. */
+static const char *const zap_domain[2] = {"wg.router", "wg.pub"};
 
 #define DEFAULT_MAX_MESSAGE ((int64_t)1 << 20)
 
 struct wg_bus {
     uv_loop_t *loop;
     bool hub;
+    bool curve;   /* every socket uses CURVE */
+    bool own_ctx; /* ctx is this bus's own (a CURVE hub), not the shared one */
+    void *ctx;
     void *sock[NSOCKS];
     char *endpoint[NSOCKS];
     uv_poll_t poll[NSOCKS];
@@ -68,6 +92,10 @@ struct wg_bus {
 
     wg_bus_recv_cb recv_cb;
     void *recv_arg;
+    wg_bus_auth_cb auth_cb;
+    void *auth_arg;
+    /* The User-Id of the message being delivered (CURVE hub), or NULL. */
+    const char *user_id;
     wg_bus_close_cb close_cb;
     void *close_arg;
 
@@ -114,6 +142,27 @@ ctx_release(void)
     pthread_mutex_unlock(&ctx_lock);
 }
 
+/* The bus's context: its own for a CURVE hub, the shared one otherwise. */
+static void *
+bus_ctx_acquire(wg_bus_t *self)
+{
+    self->own_ctx = self->hub && self->curve;
+    self->ctx = self->own_ctx ? zmq_ctx_new() : ctx_acquire();
+    return self->ctx;
+}
+
+/* Once the bus's sockets are closed. */
+static void
+bus_ctx_release(wg_bus_t *self)
+{
+    if (self->own_ctx)
+        while (zmq_ctx_term(self->ctx) == -1 && zmq_errno() == EINTR)
+            ;
+    else
+        ctx_release();
+    self->ctx = NULL;
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static int
@@ -125,6 +174,8 @@ set_int(void *s, int opt, int v)
 static const char *
 sock_name(const wg_bus_t *self, int idx)
 {
+    if (idx == SOCK_ZAP)
+        return "ZAP handler";
     if (self->hub)
         return idx == SOCK_DIRECT ? "ROUTER" : "PUB";
     return idx == SOCK_DIRECT ? "DEALER" : "SUB";
@@ -134,6 +185,8 @@ sock_name(const wg_bus_t *self, int idx)
 static bool
 receives(const wg_bus_t *self, int idx)
 {
+    if (idx == SOCK_ZAP)
+        return self->sock[SOCK_ZAP] != NULL;
     return !(self->hub && idx == SOCK_BCAST);
 }
 
@@ -218,6 +271,9 @@ recv_one(wg_bus_t *self, int idx)
         } else {
             zmq_msg_t *payload = &part[want - 1];
             self->stats.received++;
+            /* Every frame from a connection carries what ZAP said of it. */
+            if (self->curve && self->hub)
+                self->user_id = zmq_msg_gets(payload, "User-Id");
             if (want == 2)
                 self->recv_cb(self, zmq_msg_data(&part[0]),
                               zmq_msg_size(&part[0]), 0, zmq_msg_data(payload),
@@ -226,7 +282,133 @@ recv_one(wg_bus_t *self, int idx)
                 self->recv_cb(self, NULL, 0, idx == SOCK_BCAST,
                               zmq_msg_data(payload), zmq_msg_size(payload),
                               self->recv_arg);
+            self->user_id = NULL;
         }
+    }
+    for (int i = 0; i < nparts; i++)
+        zmq_msg_close(&part[i]);
+    return rc;
+}
+
+/* ---- the ZAP handler (CURVE hub) ---------------------------------------- */
+
+static bool
+frame_is(zmq_msg_t *m, const char *text)
+{
+    return zmq_msg_size(m) == strlen(text) &&
+           memcmp(zmq_msg_data(m), text, strlen(text)) == 0;
+}
+
+/* Answers a request: [routing id][""]["1.0"][request id][status code]
+ * [status text][user id][metadata]. A requester that went away is not an
+ * error (the ROUTER drops the reply). */
+static void
+zap_reply(wg_bus_t *self, zmq_msg_t *req, const char *code, const char *text,
+          const char *user_id)
+{
+    void *s = self->sock[SOCK_ZAP];
+    const int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
+
+    if (zmq_send(s, zmq_msg_data(&req[0]), zmq_msg_size(&req[0]), more) == -1 ||
+        zmq_send(s, "", 0, more) == -1 || zmq_send(s, "1.0", 3, more) == -1 ||
+        zmq_send(s, zmq_msg_data(&req[3]), zmq_msg_size(&req[3]), more) == -1 ||
+        zmq_send(s, code, strlen(code), more) == -1 ||
+        zmq_send(s, text, strlen(text), more) == -1 ||
+        zmq_send(s, user_id, strlen(user_id), more) == -1 ||
+        zmq_send(s, "", 0, ZMQ_DONTWAIT) == -1)
+        WG_LOG_WARN("bus: ZAP reply: %s", zmq_strerror(zmq_errno()));
+}
+
+/* A refusal the bus decides (the request is not one it can judge). */
+static void
+zap_refuse_bad(wg_bus_t *self, zmq_msg_t *req, const char *why)
+{
+    self->stats.refused++;
+    WG_LOG_WARN("bus: ZAP: refused a request: %s", why);
+    zap_reply(self, req, "400", why, "");
+}
+
+/* Judges one well-formed request through the auth callback. */
+static void
+zap_judge(wg_bus_t *self, zmq_msg_t *req)
+{
+    char address[ZAP_ADDRESS_MAX + 1];
+    char user_id[WG_BUS_USER_ID_MAX + 1] = "";
+    uint8_t key[CURVE_KEY];
+    size_t alen = zmq_msg_size(&req[5]);
+    int which = frame_is(&req[4], zap_domain[0]) ? 0 : 1;
+    int rc;
+
+    if (alen > ZAP_ADDRESS_MAX)
+        alen = ZAP_ADDRESS_MAX;
+    memcpy(address, zmq_msg_data(&req[5]), alen);
+    address[alen] = '\0';
+    memcpy(key, zmq_msg_data(&req[8]), CURVE_KEY);
+    rc = self->auth_cb(self, which, key, address, user_id, sizeof user_id,
+                       self->auth_arg);
+    if (self->closing) /* the callback closed the bus: no socket to answer */
+        return;
+    user_id[sizeof user_id - 1] = '\0';
+    if (rc == 0 && user_id[0] == '\0') {
+        zap_refuse_bad(self, req, "admitted without a User-Id");
+        return;
+    }
+    if (rc < 0) {
+        self->stats.refused++;
+        zap_reply(self, req, "400", "key not admitted", "");
+    } else {
+        self->stats.admitted++;
+        zap_reply(self, req, "200", "OK", user_id);
+    }
+    WG_LOG_DEBUG("bus: ZAP: %s %s from %s%s%s", sock_name(self, which),
+                 rc < 0 ? "refused" : "admitted", address[0] ? address : "?",
+                 rc < 0 ? "" : " as ", rc < 0 ? "" : user_id);
+}
+
+/* Receives one ZAP request and answers it. Returns 0, or a negative code
+ * if nothing could be received. Only libzmq's own threads can reach the
+ * inproc endpoint, so a request out of shape is a bug there, not an
+ * attack: it is refused and logged. */
+static int
+zap_one(wg_bus_t *self)
+{
+    zmq_msg_t part[ZAP_FRAMES];
+    int nparts = 0;
+    size_t extra = 0;
+    int more = 1;
+    int rc = 0;
+
+    while (more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, self->sock[SOCK_ZAP], ZMQ_DONTWAIT) == -1) {
+            rc = -zmq_errno();
+            zmq_msg_close(&m);
+            break;
+        }
+        more = zmq_msg_more(&m);
+        if (nparts < ZAP_FRAMES)
+            part[nparts++] = m;
+        else {
+            extra++;
+            zmq_msg_close(&m);
+        }
+    }
+    if (rc == 0 && nparts < 4) {
+        self->stats.refused++; /* too short to answer */
+        WG_LOG_WARN("bus: ZAP: dropped a request of %d frame(s)", nparts);
+    } else if (rc == 0) {
+        if (zmq_msg_size(&part[1]) != 0 || !frame_is(&part[2], "1.0"))
+            zap_refuse_bad(self, part, "not a ZAP 1.0 request");
+        else if (nparts != ZAP_FRAMES || extra > 0 ||
+                 !frame_is(&part[7], "CURVE") ||
+                 zmq_msg_size(&part[8]) != CURVE_KEY)
+            zap_refuse_bad(self, part, "not a CURVE handshake");
+        else if (!frame_is(&part[4], zap_domain[0]) &&
+                 !frame_is(&part[4], zap_domain[1]))
+            zap_refuse_bad(self, part, "unknown ZAP domain");
+        else
+            zap_judge(self, part);
     }
     for (int i = 0; i < nparts; i++)
         zmq_msg_close(&part[i]);
@@ -246,7 +428,7 @@ drain(wg_bus_t *self, int idx)
             return p == -EINTR; /* retry later on EINTR */
         if (p == 0)
             return false;
-        int rc = recv_one(self, idx);
+        int rc = idx == SOCK_ZAP ? zap_one(self) : recv_one(self, idx);
         if (rc == -EINTR)
             return true;
         if (rc < 0 && rc != -EAGAIN)
@@ -332,8 +514,36 @@ begin_close(wg_bus_t *self)
 
 /* ---- construction ------------------------------------------------------- */
 
+/* CURVE options, before bind or connect: a server with its secret key and
+ * the ZAP domain that names the socket to the handler; a client with its
+ * key pair and the server's public key. */
 static int
-configure(wg_bus_t *self, void *s, int idx)
+configure_curve(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
+{
+    int rc;
+
+    if (self->hub) {
+        if ((rc = set_int(s, ZMQ_CURVE_SERVER, 1)) < 0)
+            return rc;
+        if (zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, cfg->curve_secret_key,
+                           CURVE_KEY) == -1 ||
+            zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, zap_domain[idx],
+                           strlen(zap_domain[idx])) == -1)
+            return -zmq_errno();
+        return 0;
+    }
+    if (zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, cfg->curve_server_key,
+                       CURVE_KEY) == -1 ||
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, cfg->curve_public_key,
+                       CURVE_KEY) == -1 ||
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, cfg->curve_secret_key,
+                       CURVE_KEY) == -1)
+        return -zmq_errno();
+    return 0;
+}
+
+static int
+configure(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
 {
     int rc;
     int64_t max = self->max_message;
@@ -346,27 +556,31 @@ configure(wg_bus_t *self, void *s, int idx)
         return -zmq_errno();
     if (self->hub && idx == SOCK_DIRECT) {
         /* Unknown peers fail loudly instead of being dropped silently; a
-         * restarted worker with the same identity takes over its slot. */
+         * restarted worker with the same identity takes over its slot.
+         * Not with CURVE: a client names its own routing id, so handing
+         * an id over would let any admitted key take another's replies. */
         if ((rc = set_int(s, ZMQ_ROUTER_MANDATORY, 1)) < 0 ||
-            (rc = set_int(s, ZMQ_ROUTER_HANDOVER, 1)) < 0)
+            (rc = set_int(s, ZMQ_ROUTER_HANDOVER, !self->curve)) < 0)
             return rc;
     }
-    return 0;
+    return self->curve ? configure_curve(self, s, idx, cfg) : 0;
 }
 
 static int
-open_socket(wg_bus_t *self, void *c, int idx, const char *endpoint,
-            const char *identity)
+open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
 {
-    static const int types[2][NSOCKS] = {{ZMQ_DEALER, ZMQ_SUB},
-                                         {ZMQ_ROUTER, ZMQ_PUB}};
+    static const int types[2][2] = {{ZMQ_DEALER, ZMQ_SUB},
+                                    {ZMQ_ROUTER, ZMQ_PUB}};
+    const char *endpoint =
+        idx == SOCK_DIRECT ? cfg->router_endpoint : cfg->pub_endpoint;
+    const char *identity = idx == SOCK_DIRECT ? cfg->identity : NULL;
     int rc;
-    void *s = zmq_socket(c, types[self->hub][idx]);
+    void *s = zmq_socket(self->ctx, types[self->hub][idx]);
 
     if (s == NULL)
         return -zmq_errno();
     self->sock[idx] = s;
-    if ((rc = configure(self, s, idx)) < 0)
+    if ((rc = configure(self, s, idx, cfg)) < 0)
         return rc;
     if (!self->hub && idx == SOCK_DIRECT && identity != NULL &&
         zmq_setsockopt(s, ZMQ_ROUTING_ID, identity, strlen(identity)) == -1)
@@ -400,12 +614,62 @@ open_socket(wg_bus_t *self, void *c, int idx, const char *endpoint,
     return self->endpoint[idx] == NULL ? -ENOMEM : 0;
 }
 
+/* The ZAP handler of a CURVE hub, bound in the hub's own context. */
+static int
+open_zap(wg_bus_t *self)
+{
+    void *s = zmq_socket(self->ctx, ZMQ_ROUTER);
+
+    if (s == NULL)
+        return -zmq_errno();
+    self->sock[SOCK_ZAP] = s;
+    /* Replies to a handshake that is gone are worth nothing at close. */
+    if (set_int(s, ZMQ_LINGER, 0) < 0 || zmq_bind(s, ZAP_ENDPOINT) == -1) {
+        int rc = -zmq_errno();
+        WG_LOG_WARN("bus: cannot bind the ZAP handler: %s", zmq_strerror(-rc));
+        return rc;
+    }
+    return 0;
+}
+
+/* Which CURVE keys the config gives, and whether they make sense: a hub
+ * needs its secret key and an auth callback, a client all three keys.
+ * Sets self->curve; returns 0 or WG_ECONFIG. */
+static int
+check_curve(wg_bus_t *self, const wg_bus_config_t *cfg)
+{
+    bool any = cfg->curve_public_key != NULL || cfg->curve_secret_key != NULL ||
+               cfg->curve_server_key != NULL || cfg->auth != NULL;
+
+    if (!any)
+        return 0;
+    if (self->hub && (cfg->curve_secret_key == NULL || cfg->auth == NULL)) {
+        WG_LOG_WARN("bus: a CURVE hub needs its secret key and an auth "
+                    "callback");
+        return WG_ECONFIG;
+    }
+    if (!self->hub &&
+        (cfg->curve_public_key == NULL || cfg->curve_secret_key == NULL ||
+         cfg->curve_server_key == NULL || cfg->auth != NULL)) {
+        WG_LOG_WARN("bus: a CURVE client needs its public and secret keys "
+                    "and the hub's public key (and no auth callback)");
+        return WG_ECONFIG;
+    }
+    if (!zmq_has("curve")) {
+        WG_LOG_WARN("bus: this libzmq was built without CURVE");
+        return -ENOTSUP;
+    }
+    self->curve = true;
+    self->auth_cb = cfg->auth;
+    self->auth_arg = cfg->auth_arg;
+    return 0;
+}
+
 static wg_bus_t *
 bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
         wg_bus_recv_cb cb, void *arg, int *err)
 {
     wg_bus_t *self;
-    void *c;
     int rc = 0;
 
     assert(loop != NULL && cfg != NULL && cb != NULL);
@@ -432,15 +696,17 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     self->recv_arg = arg;
     self->max_message =
         cfg->max_message > 0 ? cfg->max_message : DEFAULT_MAX_MESSAGE;
+    if ((rc = check_curve(self, cfg)) < 0)
+        goto fail_free;
 
-    c = ctx_acquire();
-    if (c == NULL) {
+    if (bus_ctx_acquire(self) == NULL) {
         rc = -zmq_errno();
         goto fail_free;
     }
-    if ((rc = open_socket(self, c, SOCK_DIRECT, cfg->router_endpoint,
-                          cfg->identity)) < 0 ||
-        (rc = open_socket(self, c, SOCK_BCAST, cfg->pub_endpoint, NULL)) < 0)
+    /* The ZAP handler first: a CURVE server without one admits anyone. */
+    if ((self->curve && self->hub && (rc = open_zap(self)) < 0) ||
+        (rc = open_socket(self, SOCK_DIRECT, cfg)) < 0 ||
+        (rc = open_socket(self, SOCK_BCAST, cfg)) < 0)
         goto fail_sockets;
 
     /* From here on uv handles exist: a failure must close them and let
@@ -475,7 +741,7 @@ fail_handles:
     WG_LOG_WARN("bus: cannot watch sockets: %s", uv_strerror(rc));
     self->free_on_close = true;
     begin_close(self);
-    ctx_release();
+    bus_ctx_release(self);
     if (err != NULL)
         *err = rc;
     return NULL;
@@ -483,7 +749,7 @@ fail_sockets:
     for (int i = 0; i < NSOCKS; i++)
         if (self->sock[i] != NULL)
             zmq_close(self->sock[i]);
-    ctx_release();
+    bus_ctx_release(self);
 fail_free:
     for (int i = 0; i < NSOCKS; i++)
         free(self->endpoint[i]);
@@ -596,6 +862,13 @@ wg_bus_send(wg_bus_t *self, const void *data, size_t len)
     return send_done(self, SOCK_DIRECT, rc);
 }
 
+const char *
+wg_bus_user_id(const wg_bus_t *self)
+{
+    assert(self != NULL);
+    return self->user_id;
+}
+
 void
 wg_bus_stats(const wg_bus_t *self, wg_bus_stats_t *out)
 {
@@ -612,7 +885,7 @@ wg_bus_close(wg_bus_t *self, wg_bus_close_cb cb, void *arg)
     self->close_cb = cb;
     self->close_arg = arg;
     begin_close(self);
-    ctx_release();
+    bus_ctx_release(self);
 }
 
 void

@@ -17,6 +17,22 @@
  * uncovers is drained on the next loop iteration). Sending on a closing bus
  * returns WG_ESTATE. All functions run on the loop's thread.
  *
+ * CURVE: with keys in the config every socket uses CurveZMQ (libzmq's
+ * own): the hub's ROUTER and PUB are CURVE servers, a client's DEALER and
+ * SUB CURVE clients of the hub's public key. The hub then answers ZAP
+ * (ZeroMQ RFC 27) itself, on its loop: each handshake, on either socket,
+ * goes to the config's auth callback, which admits the client's key under
+ * a User-Id (its role) or refuses it; a refused client, or one without
+ * CURVE, never gets a message through in either direction. Trust the
+ * User-Id, never the routing id, which a client chooses: so that no
+ * admitted key can take another's replies, a CURVE hub's ROUTER does not
+ * hand a routing id in use over to a new connection (ZMQ_ROUTER_HANDOVER
+ * off: libzmq does not give the newcomer that id), and a peer is best
+ * addressed by the routing id its authenticated messages came from. A
+ * CURVE hub has
+ * a ZeroMQ context of its own, because a context has one ZAP endpoint, so
+ * its endpoints cannot be inproc://. Without keys nothing of this happens.
+ *
  * Errors: 0 or a negative code (-errno from ZeroMQ, or wg/error.h).
  */
 #ifndef WG_BUS_H
@@ -38,6 +54,26 @@ typedef void (*wg_bus_recv_cb)(wg_bus_t *self, const uint8_t *peer,
                                const uint8_t *data, size_t len, void *arg);
 typedef void (*wg_bus_close_cb)(wg_bus_t *self, void *arg);
 
+/* Longest User-Id an auth callback may give. */
+#define WG_BUS_USER_ID_MAX 255
+
+/*
+ * A CURVE hub's admission: a client completing the CURVE handshake on the
+ * ROUTER (which = 0) or the PUB (which = 1) with its long-term public key
+ * (32 bytes) from `address` (its IP address, "" on ipc://). To admit,
+ * write a non-empty User-Id (at most cap - 1 bytes and a NUL; cap is
+ * WG_BUS_USER_ID_MAX + 1) to user_id and return 0: every message from that
+ * connection then carries it (wg_bus_user_id()). To refuse, return a
+ * negative code: the client is answered ZAP 400 and its connection closed
+ * before any message passes (its socket retries every 100 ms or so, and is
+ * asked about each time). The bus counts admissions and refusals in its
+ * stats and logs neither (a refused peer could flood the log); log them
+ * here. Runs on the loop's thread; may close the bus.
+ */
+typedef int (*wg_bus_auth_cb)(wg_bus_t *self, int which,
+                              const uint8_t *public_key, const char *address,
+                              char *user_id, size_t cap, void *arg);
+
 typedef struct {
     const char *router_endpoint; /* e.g. "tcp://127.0.0.1:5555" */
     const char *pub_endpoint;
@@ -50,6 +86,15 @@ typedef struct {
      * and whatever was in flight behind it; the connecting side then
      * reconnects. Such drops are not visible to the bus. */
     int64_t max_message;
+    /* CURVE, all NULL for none (as before). Keys are 32 bytes (wg/keys.h)
+     * and copied. Hub: curve_secret_key, and auth (required) with its
+     * arg. Client: curve_public_key and curve_secret_key, its own pair,
+     * and curve_server_key, the hub's public key. */
+    const uint8_t *curve_public_key;
+    const uint8_t *curve_secret_key;
+    const uint8_t *curve_server_key;
+    wg_bus_auth_cb auth;
+    void *auth_arg;
 } wg_bus_config_t;
 
 /* Binds (hub) or connects (client). Returns NULL and sets *err on failure. */
@@ -71,12 +116,20 @@ int wg_bus_send_to(wg_bus_t *self, const uint8_t *peer, size_t peer_len,
 /* Client: send to the hub. */
 int wg_bus_send(wg_bus_t *self, const void *data, size_t len);
 
+/* The User-Id the auth callback gave the sender of the message being
+ * delivered: valid only during the receive callback, NULL outside it and
+ * on a bus without CURVE (and on clients: the hub is known by its key). */
+const char *wg_bus_user_id(const wg_bus_t *self);
+
 /* Messages sent and received, and sends that failed, since creation;
  * dropped counts received messages with an unexpected number of frames
- * (never delivered). */
+ * (never delivered). A CURVE hub counts the handshakes it admitted and
+ * refused (by the auth callback, or by the bus for a request that was not
+ * a CURVE one or that the callback admitted without a User-Id). */
 typedef struct {
     uint64_t sent, received, send_errors;
     uint64_t dropped;
+    uint64_t admitted, refused;
 } wg_bus_stats_t;
 void wg_bus_stats(const wg_bus_t *self, wg_bus_stats_t *out);
 

@@ -9,11 +9,17 @@
  *
  * Test messages are small byte strings: [kind][client index][seq, 4 bytes
  * little-endian], padded to MSG_LEN.
+ *
+ * The CURVE tests give the hub a key pair and an auth callback that admits
+ * the keys of known[] under the User-Ids of roles[] and refuses any other;
+ * clients use a known key, an unknown one, the wrong server key, or no
+ * CURVE at all.
  */
 #include "wg_cmocka.h"
 
 #include "wg/bus.h"
 #include "wg/error.h"
+#include "wg/keys.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -72,9 +78,19 @@ struct fx {
     bool hub_got_small;
     int clients_done;
     bool burst_sent;
+
+    /* CURVE: the hub's keys, the admitted clients' keys, a stranger's */
+    wg_keypair_t hub_kp, known[NCLI], stranger;
+    int admitted[2], refused[2]; /* auth verdicts, by socket */
+    int quiet_ticks;             /* ticks left once the test's goal is met */
+    bool want_refusals;          /* the goal includes refusals on both */
+    wg_bus_stats_t hub_st;       /* the hub's stats at the last tick */
+    wg_bus_t *hub2;              /* a second CURVE hub */
+    bool hub2_closing;
 };
 
 static const char *const ids[NCLI] = {"c0", "c1", "c2"};
+static const char *const roles[NCLI] = {"FRA", "command", "observer:alice"};
 
 /* ---- fixture ------------------------------------------------------------ */
 
@@ -149,6 +165,10 @@ finish(fx_t *fx)
     for (int i = 0; i < NCLI; i++)
         close_client(fx, i);
     close_hub(fx);
+    if (fx->hub2 != NULL && !fx->hub2_closing) {
+        fx->hub2_closing = true;
+        wg_bus_close(fx->hub2, bus_closed_cb, &fx->hub2);
+    }
     uv_close((uv_handle_t *)&fx->watchdog, timer_close_cb);
     uv_close((uv_handle_t *)&fx->tick, timer_close_cb);
 }
@@ -228,6 +248,7 @@ fx_run(fx_t *fx)
     assert_int_equal(uv_run(&fx->loop, UV_RUN_DEFAULT), 0);
     assert_true(fx->finished);
     assert_null(fx->hub);
+    assert_null(fx->hub2);
     for (int i = 0; i < NCLI; i++)
         assert_null(fx->cli[i]);
     assert_int_equal(uv_loop_close(&fx->loop), 0);
@@ -857,6 +878,513 @@ test_close_at_once(void **state)
     fx_run(&fx);
 }
 
+/* ---- CURVE: admission by key, User-Id, refusals ------------------------- */
+
+static void
+curve_keys(fx_t *fx)
+{
+    assert_int_equal(wg_keys_generate(&fx->hub_kp), 0);
+    assert_int_equal(wg_keys_generate(&fx->stranger), 0);
+    for (int i = 0; i < NCLI; i++)
+        assert_int_equal(wg_keys_generate(&fx->known[i]), 0);
+}
+
+/* Admits known[i] as roles[i]; refuses anyone else. */
+static int
+curve_auth_cb(wg_bus_t *hub, int which, const uint8_t *public_key,
+              const char *address, char *user_id, size_t cap, void *arg)
+{
+    fx_t *fx = arg;
+
+    assert_ptr_equal(hub, fx->hub);
+    assert_true(which == 0 || which == 1);
+    assert_int_equal(cap, WG_BUS_USER_ID_MAX + 1);
+    assert_string_equal(address, "127.0.0.1");
+    assert_null(wg_bus_user_id(hub));
+    for (int i = 0; i < NCLI; i++) {
+        if (memcmp(public_key, fx->known[i].public_key, WG_KEY_LEN) == 0) {
+            snprintf(user_id, cap, "%s", roles[i]);
+            fx->admitted[which]++;
+            return 0;
+        }
+    }
+    fx->refused[which]++;
+    return WG_EUNAUTHORISED;
+}
+
+static void
+fx_curve_hub(fx_t *fx, wg_bus_recv_cb cb)
+{
+    wg_bus_config_t cfg = {.router_endpoint = fx->router_ep,
+                           .pub_endpoint = fx->pub_ep,
+                           .curve_secret_key = fx->hub_kp.secret_key,
+                           .auth = curve_auth_cb,
+                           .auth_arg = fx};
+    int err = -1;
+
+    fx->hub = wg_bus_new_hub(&fx->loop, &cfg, cb, fx, &err);
+    assert_non_null(fx->hub);
+    assert_int_equal(err, 0);
+    snprintf(fx->router_ep, sizeof fx->router_ep, "%s",
+             wg_bus_endpoint(fx->hub, 0));
+    snprintf(fx->pub_ep, sizeof fx->pub_ep, "%s", wg_bus_endpoint(fx->hub, 1));
+}
+
+/* Client i with key pair kp (NULL: no CURVE) trusting server_key. */
+static void
+fx_curve_client(fx_t *fx, int i, const wg_keypair_t *kp,
+                const uint8_t *server_key, wg_bus_recv_cb cb)
+{
+    wg_bus_config_t cfg = {.router_endpoint = fx->router_ep,
+                           .pub_endpoint = fx->pub_ep,
+                           .identity = ids[i]};
+    int err = -1;
+
+    if (kp != NULL) {
+        cfg.curve_public_key = kp->public_key;
+        cfg.curve_secret_key = kp->secret_key;
+        cfg.curve_server_key = server_key;
+    }
+    fx->cli[i] = wg_bus_new_client(&fx->loop, &cfg, cb, &fx->c[i], &err);
+    assert_non_null(fx->cli[i]);
+    assert_int_equal(err, 0);
+    if (i >= fx->ncli)
+        fx->ncli = i + 1;
+}
+
+/* Like basic_hub_cb, and the User-Id is the role of the sender's key. */
+static void
+curve_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
+             const uint8_t *data, size_t len, void *arg)
+{
+    int who = peer_index(peer, peer_len);
+
+    assert_true(who >= 0);
+    assert_non_null(wg_bus_user_id(hub));
+    assert_string_equal(wg_bus_user_id(hub), roles[who]);
+    basic_hub_cb(hub, peer, peer_len, broadcast, data, len, arg);
+}
+
+/* A client hears nothing of who it is talking to: the hub is its key. */
+static void
+curve_client_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
+                int broadcast, const uint8_t *data, size_t len, void *arg)
+{
+    assert_null(wg_bus_user_id(bus));
+    basic_client_cb(bus, peer, peer_len, broadcast, data, len, arg);
+}
+
+static void
+outsider_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
+            const uint8_t *data, size_t len, void *arg)
+{
+    client_t *c = arg;
+
+    (void)bus;
+    (void)peer;
+    (void)peer_len;
+    (void)data;
+    (void)len;
+    fail_msg("client %d, never admitted, received a %s", c->idx,
+             broadcast ? "broadcast" : "reply");
+}
+
+/* basic_tick_cb, keeping the hub's last stats for after the run. */
+static void
+curve_tick_cb(uv_timer_t *t)
+{
+    fx_t *fx = t->data;
+
+    wg_bus_stats(fx->hub, &fx->hub_st);
+    basic_tick_cb(t);
+}
+
+static void
+test_curve_admitted(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_curve_hub(&fx, curve_hub_cb);
+    for (int i = 0; i < NCLI; i++)
+        fx_curve_client(&fx, i, &fx.known[i], fx.hub_kp.public_key,
+                        curve_client_cb);
+    for (int i = 0; i < NCLI; i++) {
+        put_msg(msg, 'H', i, 0);
+        assert_int_equal(wg_bus_send(fx.cli[i], msg, sizeof msg), 0);
+    }
+    /* basic_tick_cb publishes until every client has a reply and a
+     * broadcast, and checks the message counts. */
+    assert_int_equal(uv_timer_start(&fx.tick, curve_tick_cb, 10, 10), 0);
+    assert_null(wg_bus_user_id(fx.hub));
+    fx_run(&fx);
+    assert_int_equal(fx.hub_count, NCLI);
+    /* Each client was admitted on both sockets, nobody refused. */
+    assert_true(fx.admitted[0] >= NCLI);
+    assert_true(fx.admitted[1] >= NCLI);
+    assert_int_equal(fx.refused[0] + fx.refused[1], 0);
+    assert_int_equal(fx.hub_st.admitted,
+                     (uint64_t)(fx.admitted[0] + fx.admitted[1]));
+    assert_int_equal(fx.hub_st.refused, 0);
+}
+
+/* Publishes while the test's goal is not met, then for quiet_ticks more
+ * so that whatever an outsider could receive has had time to arrive. */
+static void
+outsider_tick_cb(uv_timer_t *t)
+{
+    fx_t *fx = t->data;
+    uint8_t msg[MSG_LEN];
+    client_t *c0 = &fx->c[0];
+
+    put_msg(msg, 'B', 0, 0);
+    assert_int_equal(wg_bus_publish(fx->hub, msg, sizeof msg), 0);
+    wg_bus_stats(fx->hub, &fx->hub_st);
+    if (c0->replies == 0 || c0->bcasts == 0)
+        return;
+    if (fx->want_refusals && (fx->refused[0] == 0 || fx->refused[1] == 0))
+        return;
+    if (fx->quiet_ticks-- > 0)
+        return;
+    for (int i = 1; i < fx->ncli; i++) {
+        wg_bus_stats_t st;
+        wg_bus_stats(fx->cli[i], &st);
+        assert_int_equal(st.received, 0);
+    }
+    finish(fx);
+}
+
+static void
+test_curve_unknown_key(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_curve_hub(&fx, curve_hub_cb);
+    fx_curve_client(&fx, 1, &fx.stranger, fx.hub_kp.public_key, outsider_cb);
+    fx_curve_client(&fx, 0, &fx.known[0], fx.hub_kp.public_key,
+                    curve_client_cb);
+    for (uint32_t k = 0; k < 5; k++) {
+        put_msg(msg, 'H', 1, k);
+        assert_int_equal(wg_bus_send(fx.cli[1], msg, sizeof msg), 0);
+    }
+    put_msg(msg, 'H', 0, 0);
+    assert_int_equal(wg_bus_send(fx.cli[0], msg, sizeof msg), 0);
+    fx.quiet_ticks = 30;
+    fx.want_refusals = true;
+    assert_int_equal(uv_timer_start(&fx.tick, outsider_tick_cb, 10, 10), 0);
+    fx_run(&fx);
+    assert_int_equal(fx.hub_seen[0], 1);
+    assert_int_equal(fx.hub_seen[1], 0);
+    assert_int_equal(fx.hub_st.received, 1);
+    /* Refused on the ROUTER and on the PUB; every refusal is counted. */
+    assert_true(fx.refused[0] >= 1);
+    assert_true(fx.refused[1] >= 1);
+    assert_int_equal(fx.hub_st.refused,
+                     (uint64_t)(fx.refused[0] + fx.refused[1]));
+    assert_int_equal(fx.hub_st.admitted,
+                     (uint64_t)(fx.admitted[0] + fx.admitted[1]));
+}
+
+/* Clients that never get as far as the auth callback: one without CURVE
+ * (the mechanisms differ, the handshake fails) and one that holds a known
+ * key but trusts the wrong server key (it cannot authenticate the hub). */
+static void
+test_curve_outsiders(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_curve_hub(&fx, curve_hub_cb);
+    fx_curve_client(&fx, 1, NULL, NULL, outsider_cb);
+    fx_curve_client(&fx, 2, &fx.known[2], fx.stranger.public_key, outsider_cb);
+    fx_curve_client(&fx, 0, &fx.known[0], fx.hub_kp.public_key,
+                    curve_client_cb);
+    for (uint32_t k = 0; k < 5; k++) {
+        put_msg(msg, 'H', 1, k);
+        assert_int_equal(wg_bus_send(fx.cli[1], msg, sizeof msg), 0);
+        put_msg(msg, 'H', 2, k);
+        assert_int_equal(wg_bus_send(fx.cli[2], msg, sizeof msg), 0);
+    }
+    put_msg(msg, 'H', 0, 0);
+    assert_int_equal(wg_bus_send(fx.cli[0], msg, sizeof msg), 0);
+    fx.quiet_ticks = 30;
+    assert_int_equal(uv_timer_start(&fx.tick, outsider_tick_cb, 10, 10), 0);
+    fx_run(&fx);
+    assert_int_equal(fx.hub_seen[0], 1);
+    assert_int_equal(fx.hub_seen[1] + fx.hub_seen[2], 0);
+    assert_int_equal(fx.hub_st.received, 1);
+    /* c0 on two sockets; the others never reached ZAP. */
+    assert_int_equal(fx.refused[0] + fx.refused[1], 0);
+    assert_int_equal(fx.hub_st.refused, 0);
+}
+
+/* The converse: a CURVE client against a hub without CURVE. */
+static void
+test_curve_client_plain_hub(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_hub(&fx, 0, basic_hub_cb);
+    fx_curve_client(&fx, 1, &fx.known[1], fx.hub_kp.public_key, outsider_cb);
+    fx_curve_client(&fx, 0, NULL, NULL, basic_client_cb);
+    put_msg(msg, 'H', 1, 0);
+    assert_int_equal(wg_bus_send(fx.cli[1], msg, sizeof msg), 0);
+    put_msg(msg, 'H', 0, 0);
+    assert_int_equal(wg_bus_send(fx.cli[0], msg, sizeof msg), 0);
+    fx.quiet_ticks = 30;
+    assert_int_equal(uv_timer_start(&fx.tick, outsider_tick_cb, 10, 10), 0);
+    fx_run(&fx);
+    assert_int_equal(fx.hub_seen[0], 1);
+    assert_int_equal(fx.hub_seen[1], 0);
+}
+
+/* Without CURVE there is no User-Id. */
+static void
+plain_user_id_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len,
+                 int broadcast, const uint8_t *data, size_t len, void *arg)
+{
+    fx_t *fx = arg;
+
+    (void)peer;
+    (void)peer_len;
+    (void)broadcast;
+    (void)data;
+    (void)len;
+    assert_null(wg_bus_user_id(hub));
+    fx->hub_count++;
+    finish(fx);
+}
+
+static void
+test_user_id_without_curve(void **state)
+{
+    fx_t fx;
+
+    (void)state;
+    fx_init(&fx, TR_IPC);
+    fx_hub(&fx, 0, plain_user_id_cb);
+    fx_clients(&fx, 1, unused_hub_cb);
+    assert_int_equal(wg_bus_send(fx.cli[0], "hi", 2), 0);
+    fx_run(&fx);
+    assert_int_equal(fx.hub_count, 1);
+}
+
+static void
+test_curve_bad_config(void **state)
+{
+    fx_t fx;
+    int err;
+    wg_bus_config_t cfg = {.router_endpoint = "tcp://127.0.0.1:*",
+                           .pub_endpoint = "tcp://127.0.0.1:*"};
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    /* A hub: its secret key without an auth callback, or the reverse. */
+    cfg.curve_secret_key = fx.hub_kp.secret_key;
+    err = 0;
+    assert_null(wg_bus_new_hub(&fx.loop, &cfg, unused_hub_cb, NULL, &err));
+    assert_int_equal(err, WG_ECONFIG);
+    cfg.curve_secret_key = NULL;
+    cfg.auth = curve_auth_cb;
+    err = 0;
+    assert_null(wg_bus_new_hub(&fx.loop, &cfg, unused_hub_cb, NULL, &err));
+    assert_int_equal(err, WG_ECONFIG);
+    /* A client: an incomplete set of keys, or an auth callback. */
+    cfg.router_endpoint = "tcp://127.0.0.1:9";
+    cfg.pub_endpoint = "tcp://127.0.0.1:9";
+    cfg.auth = NULL;
+    cfg.curve_public_key = fx.known[0].public_key;
+    cfg.curve_secret_key = fx.known[0].secret_key;
+    err = 0;
+    assert_null(wg_bus_new_client(&fx.loop, &cfg, unused_hub_cb, NULL, &err));
+    assert_int_equal(err, WG_ECONFIG);
+    cfg.curve_server_key = fx.hub_kp.public_key;
+    cfg.auth = curve_auth_cb;
+    err = 0;
+    assert_null(wg_bus_new_client(&fx.loop, &cfg, unused_hub_cb, NULL, &err));
+    assert_int_equal(err, WG_ECONFIG);
+    finish(&fx);
+    fx_run(&fx);
+}
+
+/* A second hub's admission: known[1] only, as "GBR". */
+static int
+hub2_auth_cb(wg_bus_t *hub, int which, const uint8_t *public_key,
+             const char *address, char *user_id, size_t cap, void *arg)
+{
+    fx_t *fx = arg;
+
+    (void)which;
+    (void)address;
+    assert_ptr_equal(hub, fx->hub2);
+    if (memcmp(public_key, fx->known[1].public_key, WG_KEY_LEN) != 0)
+        return WG_EUNAUTHORISED;
+    snprintf(user_id, cap, "GBR");
+    return 0;
+}
+
+static void
+hub2_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len, int broadcast,
+        const uint8_t *data, size_t len, void *arg)
+{
+    (void)broadcast;
+    (void)arg;
+    assert_int_equal(len, MSG_LEN);
+    assert_string_equal(wg_bus_user_id(hub), "GBR");
+    uint8_t reply[MSG_LEN];
+    put_msg(reply, 'R', data[1], 0);
+    assert_int_equal(wg_bus_send_to(hub, peer, peer_len, reply, sizeof reply),
+                     0);
+}
+
+static void
+two_hubs_client_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
+                   int broadcast, const uint8_t *data, size_t len, void *arg)
+{
+    client_t *c = arg;
+
+    (void)bus;
+    (void)peer;
+    (void)peer_len;
+    assert_int_equal(broadcast, 0);
+    assert_int_equal(len, MSG_LEN);
+    assert_int_equal(data[0], 'R');
+    assert_int_equal(data[1], c->idx);
+    c->replies++;
+    if (c->fx->c[0].replies > 0 && c->fx->c[1].replies > 0)
+        finish(c->fx);
+}
+
+/* Two CURVE hubs in one process: each has its own ZAP handler (its own
+ * context), and each admits by its own rules. */
+static void
+test_curve_two_hubs(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+    int err = -1;
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_curve_hub(&fx, curve_hub_cb);
+    fx_curve_client(&fx, 0, &fx.known[0], fx.hub_kp.public_key,
+                    two_hubs_client_cb);
+    wg_bus_config_t cfg = {.router_endpoint = "tcp://127.0.0.1:*",
+                           .pub_endpoint = "tcp://127.0.0.1:*",
+                           .curve_secret_key = fx.stranger.secret_key,
+                           .auth = hub2_auth_cb,
+                           .auth_arg = &fx};
+    fx.hub2 = wg_bus_new_hub(&fx.loop, &cfg, hub2_cb, &fx, &err);
+    assert_non_null(fx.hub2);
+    assert_int_equal(err, 0);
+    snprintf(fx.router_ep, sizeof fx.router_ep, "%s",
+             wg_bus_endpoint(fx.hub2, 0));
+    snprintf(fx.pub_ep, sizeof fx.pub_ep, "%s", wg_bus_endpoint(fx.hub2, 1));
+    fx_curve_client(&fx, 1, &fx.known[1], fx.stranger.public_key,
+                    two_hubs_client_cb);
+    for (int i = 0; i < 2; i++) {
+        put_msg(msg, 'H', i, 0);
+        assert_int_equal(wg_bus_send(fx.cli[i], msg, sizeof msg), 0);
+    }
+    fx_run(&fx);
+    assert_int_equal(fx.hub_seen[0], 1);
+}
+
+/* An admitted key cannot take another client's routing id: the impostor
+ * (observer:alice) connects as "c0" while FRA's c0 is connected, and what
+ * the hub sends to "c0" keeps reaching c0 alone. */
+static void
+impostor_hub_cb(wg_bus_t *hub, const uint8_t *peer, size_t peer_len,
+                int broadcast, const uint8_t *data, size_t len, void *arg)
+{
+    fx_t *fx = arg;
+
+    (void)broadcast;
+    (void)len;
+    /* Whatever routing id a message comes with, the key decides. */
+    if (peer_index(peer, peer_len) == 0) {
+        assert_string_equal(wg_bus_user_id(hub), "FRA");
+        fx->hub_seen[0]++;
+    } else {
+        assert_string_equal(wg_bus_user_id(hub), roles[2]);
+        assert_int_equal(data[1], 2);
+        fx->hub_seen[2]++;
+    }
+}
+
+static void
+impostor_tick_cb(uv_timer_t *t)
+{
+    fx_t *fx = t->data;
+    uint8_t msg[MSG_LEN];
+
+    if (fx->hub_seen[0] == 0) /* c0's connection is not up yet */
+        return;
+    if (fx->cli[2] == NULL) {
+        wg_bus_config_t cfg = {.router_endpoint = fx->router_ep,
+                               .pub_endpoint = fx->pub_ep,
+                               .identity = ids[0],
+                               .curve_public_key = fx->known[2].public_key,
+                               .curve_secret_key = fx->known[2].secret_key,
+                               .curve_server_key = fx->hub_kp.public_key};
+        int err = -1;
+        fx->cli[2] = wg_bus_new_client(&fx->loop, &cfg, basic_client_cb,
+                                       &fx->c[2], &err);
+        assert_non_null(fx->cli[2]);
+        put_msg(msg, 'H', 2, 0);
+        assert_int_equal(wg_bus_send(fx->cli[2], msg, sizeof msg), 0);
+        return;
+    }
+    put_msg(msg, 'R', 0, 0);
+    assert_int_equal(
+        wg_bus_send_to(fx->hub, (const uint8_t *)ids[0], 2, msg, sizeof msg),
+        0);
+    /* Until the impostor was admitted on the ROUTER, and a while after. */
+    if (fx->admitted[0] < 2 || fx->quiet_ticks-- > 0)
+        return;
+    assert_int_equal(fx->c[2].replies, 0);
+    finish(fx);
+}
+
+static void
+test_curve_no_takeover(void **state)
+{
+    fx_t fx;
+    uint8_t msg[MSG_LEN];
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    fx_curve_hub(&fx, impostor_hub_cb);
+    fx_curve_client(&fx, 0, &fx.known[0], fx.hub_kp.public_key,
+                    basic_client_cb);
+    fx.ncli = 3;
+    put_msg(msg, 'H', 0, 0);
+    assert_int_equal(wg_bus_send(fx.cli[0], msg, sizeof msg), 0);
+    fx.quiet_ticks = 20;
+    assert_int_equal(uv_timer_start(&fx.tick, impostor_tick_cb, 10, 10), 0);
+    fx_run(&fx);
+    assert_int_equal(fx.hub_seen[0], 1);
+    assert_true(fx.c[0].replies >= 20);
+    assert_int_equal(fx.c[2].replies, 0);
+}
+
 int
 main(void)
 {
@@ -874,6 +1402,14 @@ main(void)
         cmocka_unit_test(test_close_in_client_callback),
         cmocka_unit_test(test_extra_frames),
         cmocka_unit_test(test_close_at_once),
+        cmocka_unit_test(test_curve_admitted),
+        cmocka_unit_test(test_curve_unknown_key),
+        cmocka_unit_test(test_curve_outsiders),
+        cmocka_unit_test(test_curve_client_plain_hub),
+        cmocka_unit_test(test_user_id_without_curve),
+        cmocka_unit_test(test_curve_bad_config),
+        cmocka_unit_test(test_curve_two_hubs),
+        cmocka_unit_test(test_curve_no_takeover),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
