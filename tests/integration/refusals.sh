@@ -17,14 +17,19 @@
 #   exactly 512 bytes and an agent of exactly 128, of 99999 troops in N, E2,
 #   S2 and R, which is accepted as corrected (ceiling 1500; E2 is outside
 #   NLD's caveats) and reported (ERROR_INVALID_ORDER); a second pledge
-#   (ERROR_DUPLICATE).
+#   (ERROR_DUPLICATE);
+#   in the next pledge phase (turn 7): a pledge naming sector ZZ, which the
+#   scenario lacks (ERROR_MALFORMED), and nothing after it in that phase.
 # Checks: wg-probe got every reply right; the adjudicator logged each
-# refusal on stderr, counts 13 rejected (the correction included) in its
-# summary, its stats line and ExerciseEnd.rejected; the log holds the 13
-# Error replies with seq 0, the refused messages not at all, and NLD's
-# corrected pledge as sent (512-byte rationale, 128-byte agent, 99999
-# troops) while the assignment phase shows it corrected (1500 troops, no
-# E2); NLD answered every phase itself; wg-log verify exits 0.
+# refusal on stderr, counts 14 rejected (the correction included) in its
+# summary, its stats line and ExerciseEnd.rejected; the log holds the 14
+# Error replies with seq 0, the refused messages not at all but for the
+# unreadable pledge (an order that cannot be read is recorded, then
+# refused), and NLD's corrected pledge as sent (512-byte rationale,
+# 128-byte agent, 99999 troops) while the assignment phase shows it
+# corrected (1500 troops, no E2); NLD answered every other phase itself,
+# and at turn 7 its fallback played at the deadline with reason "invalid
+# orders" (and it took control back at turn 8); wg-log verify exits 0.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init refusals
@@ -67,7 +72,8 @@ ERROR_MALFORMED for a pledge with a 513-byte rationale
 ERROR_MALFORMED for a pledge with a 129-byte agent
 ERROR_MALFORMED for a pledge with a 129-byte reason
 ERROR_INVALID_ORDER for a pledge over the ceiling and the caveats
-ERROR_DUPLICATE for a second pledge in the phase"
+ERROR_DUPLICATE for a second pledge in the phase
+ERROR_MALFORMED for a pledge naming sector ZZ"
 got_ok=$(sed -n 's/^probe: ok: //p' "$WG_RUN_DIR/probe.out")
 [ "$got_ok" = "$want_ok" ] || fail "wg-probe's replies: $(echo "$got_ok" | tr '\n' '|')"
 grep -q '^probe: received Error ERROR_INVALID_ORDER: NLD: order corrected: .*pledge 99999 over room 1500.*outside caveats' \
@@ -75,20 +81,22 @@ grep -q '^probe: received Error ERROR_INVALID_ORDER: NLD: order corrected: .*ple
 grep -q '^probe: received Error ERROR_NOT_EXPECTED: NLD owes no such order in PHASE_REQUIREMENT' \
     "$WG_RUN_DIR/probe.out" || fail "NOT_EXPECTED in the requirement phase does not say why"
 
-# Counted: 13 (the corrected order is counted as well), everywhere.
+# Counted: 14 (the corrected order is counted as well), everywhere.
 rejected=$(wg_summary "$out" "rejected messages")
-[ "$rejected" = 13 ] || fail "summary: rejected messages ${rejected:-none}, wanted 13"
-grep -Eq 'accepted [0-9]+, rejected 13, defaulted [0-9]+$' "$err" ||
+[ "$rejected" = 14 ] || fail "summary: rejected messages ${rejected:-none}, wanted 14"
+grep -Eq 'accepted [0-9]+, rejected 14, defaulted [0-9]+$' "$err" ||
     fail "stats line: $(grep 'accepted ' "$err" | tail -1)"
 # Logged on stderr, each with its code.
 for want in ERROR_UNKNOWN_ROLE=4 ERROR_UNAUTHORISED=2 ERROR_NOT_EXPECTED=2 \
-    ERROR_MALFORMED=3 ERROR_INVALID_ORDER=1 ERROR_DUPLICATE=1; do
+    ERROR_MALFORMED=4 ERROR_INVALID_ORDER=1 ERROR_DUPLICATE=1; do
     code=${want%=*} n=${want#*=}
     got=$(grep -c "rejected ($code)" "$err")
     [ "$got" -eq "$n" ] || fail "stderr: $got 'rejected ($code)' lines, wanted $n"
 done
 grep -q "rejected (ERROR_MALFORMED): NLD: provenance longer than allowed" "$err" ||
     fail "stderr does not say the provenance was too long"
+grep -q "rejected (ERROR_MALFORMED): NLD: .*ZZ" "$err" ||
+    fail "stderr does not name the sector that does not exist"
 
 # Recorded, and the rest of the log.
 dump="$WG_TMP/dump"
@@ -105,7 +113,7 @@ def check(cond, msg):
 errors = [r for r in recs if "error" in r]
 codes = collections.Counter(r["error"]["code"] for r in errors)
 want = {"ERROR_UNKNOWN_ROLE": 4, "ERROR_UNAUTHORISED": 2,
-        "ERROR_NOT_EXPECTED": 2, "ERROR_MALFORMED": 3,
+        "ERROR_NOT_EXPECTED": 2, "ERROR_MALFORMED": 4,
         "ERROR_INVALID_ORDER": 1, "ERROR_DUPLICATE": 1}
 check(dict(codes) == want, "error replies in the log: %s" % dict(codes))
 check(all(r["seq"] == "0" for r in errors), "an error reply with a seq")
@@ -125,13 +133,25 @@ check(("ROLE_CONTINGENT", "NLD") in joins, "NLD's join is not recorded")
 check(set(n for _, n in joins) <= {"FRA", "GBR", "DEU", "POL", "TUR", "ESP",
                                     "NLD"}, "a join of another role: %s"
       % dict(joins))
-# ... and one order from NLD per phase that expected it: the corrected
-# pledge, as sent.
+# ... and one order from NLD per phase that expected it (the corrected
+# pledge, as sent), but at turn 7: the unreadable pledge, recorded, then
+# its fallback's.
 nld = [r for r in recs if r.get("sender_nation") == "NLD" and "join" not in r]
 per_phase = collections.Counter((r.get("turn"), r["phase"]) for r in nld)
-check(all(n == 1 for n in per_phase.values()),
+check(all(n == 1 for k, n in per_phase.items() if k != (7, "PHASE_PLEDGE")),
       "NLD phases with more than one record: %s" %
       [k for k, n in per_phase.items() if n != 1])
+t7 = [r for r in nld if r.get("turn") == 7 and r["phase"] == "PHASE_PLEDGE"]
+check(len(t7) == 2 and t7[0].get("pledge", {}).get("sectors") == ["ZZ"] and
+      t7[0]["seq"] != "0" and
+      t7[1].get("provenance", {}).get("source") == "ORDER_SOURCE_DEFAULT" and
+      t7[1]["provenance"].get("reason") == "invalid orders",
+      "turn 7: NLD's records are not the unreadable pledge and then its "
+      "fallback's, \"invalid orders\": %s" % [json.dumps(r)[:160] for r in t7])
+if t7:
+    after = [r for r in recs if r["offset"] > t7[0]["offset"] and "error" in r]
+    check(after and after[0]["error"]["code"] == "ERROR_MALFORMED",
+          "the unreadable pledge's refusal does not follow it")
 pledge = [r for r in nld if r.get("turn") == 1 and "pledge" in r]
 check(len(pledge) == 1, "%d NLD pledges in turn 1" % len(pledge))
 if pledge:
@@ -158,15 +178,21 @@ if assign:
     check(got.get("troops") == 1500 and "E2" not in got.get("sectors", []) and
           set(got.get("sectors", [])) == {"N", "S2", "R"},
           "NLD's corrected pledge: %s" % got)
-# NLD answered every phase itself: never defaulted.
-res = [r["result"] for r in recs if "result" in r]
+# NLD answered every other phase itself: defaulted in turn 7 only, and
+# in control again at turn 8.
+res = {r["turn"]: r["result"] for r in recs if "result" in r}
 check(len(res) == 14, "%d turn results" % len(res))
-check(not any("NLD" in r.get("defaulted", []) for r in res),
-      "NLD got default orders")
+got = [t for t, r in sorted(res.items()) if "NLD" in r.get("defaulted", [])]
+check(got == [7], "NLD got default orders in turns %s, wanted [7]" % got)
+check("NLD: the fallback plays (invalid orders)" in
+      res.get(7, {}).get("events", []), "no 'fallback plays' event at turn 7")
+check("NLD: the team takes control back" in res.get(8, {}).get("events", []),
+      "no 'takes control back' event at turn 8")
 end = [r["end"] for r in recs if "end" in r]
-check(len(end) == 1 and end[0].get("rejected") == "13",
+check(len(end) == 1 and end[0].get("rejected") == "14",
       "ExerciseEnd.rejected: %s" % (end[0].get("rejected") if end else None))
-print("log: %d error replies %s, refused messages not recorded, NLD's pledge "
+print("log: %d error replies %s, refused messages not recorded (but the "
+      "unreadable pledge), NLD's pledge "
       "recorded as sent and taken corrected" % (len(errors), dict(codes)))
 sys.exit(1 if bad else 0)
 EOF
@@ -175,6 +201,5 @@ timeout 60 "$WG_BIN/wg-log" verify "$log" >"$WG_TMP/verify" 2>"$WG_TMP/verify.er
 st=$?
 cat "$WG_TMP/verify"
 [ $st -eq 0 ] || fail "wg-log verify exited $st: $(tail -2 "$WG_TMP/verify.err")"
-grep -q ', 13 error replies not compared$' "$WG_TMP/verify" ||
-    fail "verify does not count the 13 error replies"
+grep -q '^identical' "$WG_TMP/verify" || fail "verify does not say identical"
 wg_done

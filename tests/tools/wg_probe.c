@@ -34,7 +34,10 @@
  *   S2 and R, which the adjudicator accepts as corrected (the ceiling, and
  *   E2 outside NLD's caveats) and reports (ERROR_INVALID_ORDER, whose detail
  *   it prints), and a second pledge (ERROR_DUPLICATE; the test keeps the
- *   phase open by leaving another nation out).
+ *   phase open by leaving another nation out); in the next pledge phase
+ *   that expects it, a pledge naming sector ZZ, which the scenario lacks
+ *   (ERROR_MALFORMED: it cannot be read, so it is recorded and refused, and
+ *   the phase is left to its fallback, "invalid orders").
  *   Run it with the command and one other nation absent, so that the phases
  *   it probes stay open for their deadline.
  *
@@ -86,10 +89,11 @@ typedef enum { MODE_BAD, MODE_REFUSALS, MODE_PLAY } probe_mode_t;
 
 /* When a refusal step may be sent. */
 typedef enum {
-    WHEN_HEARD,     /* the SUB socket is live, before joining */
-    WHEN_WELCOMED,  /* after the Welcome */
-    WHEN_NOT_MINE,  /* in an open phase that does not expect us */
-    WHEN_MY_PLEDGE, /* in an open pledge phase that expects us */
+    WHEN_HEARD,        /* the SUB socket is live, before joining */
+    WHEN_WELCOMED,     /* after the Welcome */
+    WHEN_NOT_MINE,     /* in an open phase that does not expect us */
+    WHEN_MY_PLEDGE,    /* in an open pledge phase that expects us */
+    WHEN_LATER_PLEDGE, /* the same, in a later turn than the last step's */
 } when_t;
 
 typedef enum {
@@ -104,7 +108,8 @@ typedef enum {
     SEND_LONG_RATIONALE, /* provenance one byte over each limit */
     SEND_LONG_AGENT,
     SEND_LONG_REASON,
-    SEND_CORRECTED, /* the pledge the adjudicator corrects */
+    SEND_CORRECTED,  /* the pledge the adjudicator corrects */
+    SEND_UNREADABLE, /* a pledge naming a sector the scenario lacks */
 } send_t;
 
 typedef struct {
@@ -142,6 +147,8 @@ static const step_def_t refusals[] = {
      SEND_CORRECTED, WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER},
     {"a second pledge in the phase", WHEN_MY_PLEDGE, SEND_PLEDGE,
      WGPB__V1__ERROR_CODE__ERROR_DUPLICATE},
+    {"a pledge naming sector ZZ", WHEN_LATER_PLEDGE, SEND_UNREADABLE,
+     WGPB__V1__ERROR_CODE__ERROR_MALFORMED},
 };
 #define N_REFUSALS (sizeof refusals / sizeof refusals[0])
 
@@ -160,6 +167,7 @@ typedef struct {
     Wgpb__V1__Phase ts_phase;
     bool ts_mine, have_ts;
     uint64_t ts_ms, ts_deadline_ms;
+    uint32_t pledge_turn; /* the turn of the corrected pledge */
     /* --mode play */
     uint32_t until_turn;
     uint32_t pledge_troops, prepare;
@@ -570,6 +578,13 @@ rf_send(probe_t *p, const step_def_t *d)
         send_pledge_with(p, &prov, 99999, sectors, 4, what);
         return;
     }
+    case SEND_UNREADABLE: {
+        /* Refused, yet recorded: the fallback that plays at the deadline
+         * says "invalid orders". */
+        static char *sectors[] = {"ZZ"};
+        send_pledge_with(p, &prov, 500, sectors, 1, what);
+        return;
+    }
     }
 }
 
@@ -604,6 +619,11 @@ rf_advance(probe_t *p)
         ready = p->welcomed && rf_phase_fresh(p) && p->ts_mine &&
                 p->ts_phase == WGPB__V1__PHASE__PHASE_PLEDGE;
         break;
+    case WHEN_LATER_PLEDGE:
+        ready = p->welcomed && rf_phase_fresh(p) && p->ts_mine &&
+                p->ts_phase == WGPB__V1__PHASE__PHASE_PLEDGE &&
+                p->ts_turn > p->pledge_turn;
+        break;
     }
     if (ready)
         rf_send(p, d);
@@ -631,10 +651,13 @@ rf_turn_start(probe_t *p, const Wgpb__V1__Envelope *env)
     p->have_ts = true;
     rf_advance(p);
     /* A phase that expects us and that no step is about is answered; the
-     * pledge phase of the steps is answered by the corrected pledge. */
+     * pledge phase of the steps is answered by the corrected pledge, and
+     * the one of the unreadable pledge not at all. */
     bool stepping = p->rf < N_REFUSALS && p->rf_sent;
-    bool pledge_steps =
-        p->rf < N_REFUSALS && refusals[p->rf].when == WHEN_MY_PLEDGE;
+    bool pledge_steps = p->rf < N_REFUSALS &&
+                        p->ts_phase == WGPB__V1__PHASE__PHASE_PLEDGE &&
+                        (refusals[p->rf].when == WHEN_MY_PLEDGE ||
+                         refusals[p->rf].when == WHEN_LATER_PLEDGE);
     if (p->ts_mine && p->welcomed && !stepping && !pledge_steps)
         answer(p, env);
 }
@@ -667,11 +690,14 @@ rf_error(probe_t *p, const Wgpb__V1__Error *err)
         return;
     }
     printf("probe: ok: %s for %s\n", error_name(d->want), d->what);
-    /* The corrected pledge was taken: the phase is answered. */
-    if (d->send == SEND_CORRECTED) {
+    /* The corrected pledge was taken: the phase is answered; after the
+     * unreadable one, it is left to the fallback. */
+    if (d->send == SEND_CORRECTED || d->send == SEND_UNREADABLE) {
         p->answered_turn = p->ts_turn;
         p->answered_phase = p->ts_phase;
     }
+    if (d->send == SEND_CORRECTED)
+        p->pledge_turn = p->ts_turn;
     rf_next(p);
 }
 
