@@ -226,6 +226,42 @@ after_send(wg_bus_t *self, int idx)
         schedule_drain(self);
 }
 
+/* Receives every frame of one message from socket idx: the first `max`
+ * into part[] (*nparts of them, the caller closes them), the rest counted
+ * in *extra and closed. Returns 0, or a negative code if nothing could be
+ * received. */
+static int
+recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max, int *nparts,
+            size_t *extra)
+{
+    int more = 1;
+
+    *nparts = 0;
+    *extra = 0;
+    while (more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, self->sock[idx], ZMQ_DONTWAIT) == -1) {
+            int rc = -zmq_errno();
+            zmq_msg_close(&m);
+            /* A multipart message is delivered atomically, so this can only
+             * be the first frame (EAGAIN, EINTR, ETERM). */
+            if (*nparts > 0 || *extra > 0)
+                WG_LOG_WARN("bus: %s: recv mid-message: %s",
+                            sock_name(self, idx), zmq_strerror(-rc));
+            return rc;
+        }
+        more = zmq_msg_more(&m);
+        if (*nparts < max)
+            part[(*nparts)++] = m;
+        else {
+            (*extra)++;
+            zmq_msg_close(&m);
+        }
+    }
+    return 0;
+}
+
 /* Receives one whole message (all its frames) and delivers it if it has
  * the expected shape: [routing id][payload] on the ROUTER, [payload] on
  * the DEALER and SUB. Returns 0, or a negative code if nothing could be
@@ -235,32 +271,9 @@ recv_one(wg_bus_t *self, int idx)
 {
     const int want = (self->hub && idx == SOCK_DIRECT) ? 2 : 1;
     zmq_msg_t part[2];
-    int nparts = 0;
-    size_t extra = 0;
-    int more = 1;
-    int rc = 0;
-
-    while (more) {
-        zmq_msg_t m;
-        zmq_msg_init(&m);
-        if (zmq_msg_recv(&m, self->sock[idx], ZMQ_DONTWAIT) == -1) {
-            rc = -zmq_errno();
-            zmq_msg_close(&m);
-            /* A multipart message is delivered atomically, so this can only
-             * be the first frame (EAGAIN, EINTR, ETERM). */
-            if (nparts > 0 || extra > 0)
-                WG_LOG_WARN("bus: %s: recv mid-message: %s",
-                            sock_name(self, idx), zmq_strerror(-rc));
-            break;
-        }
-        more = zmq_msg_more(&m);
-        if (nparts < want)
-            part[nparts++] = m;
-        else {
-            extra++;
-            zmq_msg_close(&m);
-        }
-    }
+    int nparts;
+    size_t extra;
+    int rc = recv_frames(self, idx, part, want, &nparts, &extra);
 
     if (rc == 0) {
         if (nparts != want || extra > 0) {
@@ -373,27 +386,10 @@ static int
 zap_one(wg_bus_t *self)
 {
     zmq_msg_t part[ZAP_FRAMES];
-    int nparts = 0;
-    size_t extra = 0;
-    int more = 1;
-    int rc = 0;
+    int nparts;
+    size_t extra;
+    int rc = recv_frames(self, SOCK_ZAP, part, ZAP_FRAMES, &nparts, &extra);
 
-    while (more) {
-        zmq_msg_t m;
-        zmq_msg_init(&m);
-        if (zmq_msg_recv(&m, self->sock[SOCK_ZAP], ZMQ_DONTWAIT) == -1) {
-            rc = -zmq_errno();
-            zmq_msg_close(&m);
-            break;
-        }
-        more = zmq_msg_more(&m);
-        if (nparts < ZAP_FRAMES)
-            part[nparts++] = m;
-        else {
-            extra++;
-            zmq_msg_close(&m);
-        }
-    }
     if (rc == 0 && nparts < 4) {
         self->stats.refused++; /* too short to answer */
         WG_LOG_WARN("bus: ZAP: dropped a request of %d frame(s)", nparts);

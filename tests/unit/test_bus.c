@@ -1258,14 +1258,7 @@ two_hubs_client_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
 {
     client_t *c = arg;
 
-    (void)bus;
-    (void)peer;
-    (void)peer_len;
-    assert_int_equal(broadcast, 0);
-    assert_int_equal(len, MSG_LEN);
-    assert_int_equal(data[0], 'R');
-    assert_int_equal(data[1], c->idx);
-    c->replies++;
+    basic_client_cb(bus, peer, peer_len, broadcast, data, len, arg);
     if (c->fx->c[0].replies > 0 && c->fx->c[1].replies > 0)
         finish(c->fx);
 }
