@@ -349,49 +349,13 @@ wg_scenario_load(const char *path, wg_scenario_t **out, wg_config_error_t *err)
 {
     char *text = NULL;
     size_t len = 0;
-    FILE *f;
     int rc;
 
     *out = NULL;
-    memset(err, 0, sizeof *err);
-    snprintf(err->file, sizeof err->file, "%s", path);
-    if (!(f = fopen(path, "rb"))) {
-        rc = -errno;
-        snprintf(err->message, sizeof err->message, "cannot open: %s",
-                 strerror(errno));
+    if ((rc = wg__yaml_read_file(path, MAX_FILE_BYTES, "a scenario", &text,
+                                 &len, err)) < 0)
         return rc;
-    }
-    /* Read to EOF rather than trusting a size: the path may be a pipe. */
-    for (;;) {
-        size_t want = 65536, got;
-        char *grown;
-
-        if (len >= MAX_FILE_BYTES) {
-            snprintf(err->message, sizeof err->message,
-                     "larger than %zu bytes; not a scenario", MAX_FILE_BYTES);
-            rc = WG_ECONFIG;
-            goto out;
-        }
-        if (!(grown = realloc(text, len + want + 1))) {
-            rc = -ENOMEM;
-            goto out;
-        }
-        text = grown;
-        got = fread(text + len, 1, want, f);
-        len += got;
-        if (got < want) {
-            if (ferror(f)) {
-                rc = -EIO;
-                snprintf(err->message, sizeof err->message, "read error");
-                goto out;
-            }
-            break;
-        }
-    }
-    text[len] = '\0';
     rc = wg_scenario_parse(path, text, len, out, err);
-out:
-    fclose(f);
     free(text);
     return rc;
 }

@@ -514,3 +514,58 @@ out:
     yaml_parser_delete(&parser);
     return rc;
 }
+
+int
+wg__yaml_read_file(const char *path, size_t max, const char *what, char **text,
+                   size_t *len, wg_config_error_t *err)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f;
+    int rc = 0;
+
+    *text = NULL;
+    *len = 0;
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", path);
+    if (!(f = fopen(path, "rb"))) {
+        rc = -errno;
+        snprintf(err->message, sizeof err->message, "cannot open: %s",
+                 strerror(errno));
+        return rc;
+    }
+    for (;;) {
+        size_t want = 65536, got;
+        char *grown;
+
+        if (n >= max) {
+            snprintf(err->message, sizeof err->message,
+                     "larger than %zu bytes; not %s", max, what);
+            rc = WG_ECONFIG;
+            break;
+        }
+        if (!(grown = realloc(buf, n + want + 1))) {
+            rc = -ENOMEM;
+            break;
+        }
+        buf = grown;
+        got = fread(buf + n, 1, want, f);
+        n += got;
+        if (got < want) {
+            if (ferror(f)) {
+                rc = -EIO;
+                snprintf(err->message, sizeof err->message, "read error");
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}

@@ -131,6 +131,12 @@ item_path(char *out, const char *path, size_t i)
 
 /* ---- the document ---- */
 
+/* Reads a whole file (to EOF: the path may be a pipe) into a new
+ * NUL-terminated *text of *len bytes; a file of max bytes or more is not
+ * `what` (the error says so). err names the file on any failure. */
+int wg__yaml_read_file(const char *path, size_t max, const char *what,
+                       char **text, size_t *len, wg_config_error_t *err);
+
 /* Parses text as exactly one YAML document into c->doc and sets *root. On
  * an error c->doc is left empty: the caller deletes it only after a 0. */
 int wg__yaml_load_document(ctx_t *c, const char *text, size_t len,
