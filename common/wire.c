@@ -727,6 +727,20 @@ wg_wire_read_result(const wg_scenario_t *sc, const Wgpb__V1__TurnResult *m,
     for (size_t i = 0; i < sc->n_regimes; i++)
         if (m->regime && strcmp(m->regime, sc->regimes[i].name) == 0)
             r->regime = (uint32_t)i;
+    /* Outcomes travel by incident number, the empty ones left out; the C
+     * value keeps them by incident id - 1, up to the last one sent. */
+    for (size_t i = 0; i < m->n_outcomes; i++) {
+        const Wgpb__V1__IncidentOutcome *om = m->outcomes[i];
+        if (om->incident == 0 || om->incident > WG_MAX_INCIDENTS)
+            return WG_EMALFORMED;
+        wg_outcome_t *o = &r->outcomes[om->incident - 1];
+        o->kia = om->kia;
+        o->wia = om->wia;
+        o->escalated = om->escalated;
+        o->action = (uint8_t)om->action;
+        if (om->incident > r->n_outcomes)
+            r->n_outcomes = om->incident;
+    }
     for (size_t i = 0; i < m->n_events && i < WG_MAX_RESULT_EVENTS; i++) {
         snprintf(r->events[i], sizeof r->events[i], "%s", m->events[i]);
         r->n_events++;

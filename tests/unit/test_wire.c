@@ -925,9 +925,15 @@ test_result_round_trip(void **state)
     for (uint32_t i = 0; i < r.n_events; i++)
         assert_string_equal(got.events[i], r.events[i]);
 
-    /* wg_wire_read_result() does not read the outcomes (nothing in wg
-     * calls it yet; see issue 19), so they are checked on the decoded
-     * message: one per incident, numbered from 1. */
+    /* The outcomes come back by incident, on the C value and on the
+     * decoded message: one per incident, numbered from 1. */
+    assert_int_equal(got.n_outcomes, r.n_outcomes);
+    for (uint32_t i = 0; i < r.n_outcomes; i++) {
+        assert_int_equal(got.outcomes[i].kia, r.outcomes[i].kia);
+        assert_int_equal(got.outcomes[i].wia, r.outcomes[i].wia);
+        assert_int_equal(got.outcomes[i].escalated, r.outcomes[i].escalated);
+        assert_int_equal(got.outcomes[i].action, r.outcomes[i].action);
+    }
     assert_int_equal(bm->n_outcomes, r.n_outcomes);
     for (uint32_t i = 0; i < r.n_outcomes; i++) {
         assert_int_equal(bm->outcomes[i]->incident, i + 1);
