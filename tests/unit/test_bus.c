@@ -1378,6 +1378,55 @@ test_curve_no_takeover(void **state)
     assert_int_equal(fx.c[2].replies, 0);
 }
 
+/* The auth callback may close the hub: no answer is sent, no callback
+ * runs after, and nothing leaks. */
+static int
+closing_auth_cb(wg_bus_t *hub, int which, const uint8_t *public_key,
+                const char *address, char *user_id, size_t cap, void *arg)
+{
+    fx_t *fx = arg;
+
+    (void)hub;
+    (void)which;
+    (void)public_key;
+    (void)address;
+    (void)user_id;
+    (void)cap;
+    fx->admitted[0]++;
+    assert_int_equal(fx->admitted[0], 1); /* never called after close */
+    finish(fx);
+    return 0;
+}
+
+static void
+test_curve_close_in_auth(void **state)
+{
+    fx_t fx;
+
+    (void)state;
+    fx_init(&fx, TR_TCP);
+    curve_keys(&fx);
+    wg_bus_config_t cfg = {.router_endpoint = fx.router_ep,
+                           .pub_endpoint = fx.pub_ep,
+                           .curve_secret_key = fx.hub_kp.secret_key,
+                           .auth = closing_auth_cb,
+                           .auth_arg = &fx};
+    int err = -1;
+    fx.hub = wg_bus_new_hub(&fx.loop, &cfg, unused_hub_cb, &fx, &err);
+    assert_non_null(fx.hub);
+    snprintf(fx.router_ep, sizeof fx.router_ep, "%s",
+             wg_bus_endpoint(fx.hub, 0));
+    snprintf(fx.pub_ep, sizeof fx.pub_ep, "%s", wg_bus_endpoint(fx.hub, 1));
+    /* Two clients, four handshakes asked about in the same drain. */
+    for (int i = 0; i < 2; i++) {
+        fx_curve_client(&fx, i, &fx.known[i], fx.hub_kp.public_key,
+                        outsider_cb);
+        assert_int_equal(wg_bus_send(fx.cli[i], "hi", 2), 0);
+    }
+    fx_run(&fx);
+    assert_int_equal(fx.admitted[0], 1);
+}
+
 int
 main(void)
 {
@@ -1403,6 +1452,7 @@ main(void)
         cmocka_unit_test(test_curve_bad_config),
         cmocka_unit_test(test_curve_two_hubs),
         cmocka_unit_test(test_curve_no_takeover),
+        cmocka_unit_test(test_curve_close_in_auth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
