@@ -29,9 +29,9 @@
  * hand a routing id in use over to a new connection (ZMQ_ROUTER_HANDOVER
  * off: libzmq does not give the newcomer that id), and a peer is best
  * addressed by the routing id its authenticated messages came from. A
- * CURVE hub has
- * a ZeroMQ context of its own, because a context has one ZAP endpoint, so
- * its endpoints cannot be inproc://. Without keys nothing of this happens.
+ * CURVE hub has a ZeroMQ context of its own, because a context has one ZAP
+ * endpoint, so its endpoints cannot be inproc://. Without keys nothing of
+ * this happens.
  *
  * Errors: 0 or a negative code (-errno from ZeroMQ, or wg/error.h).
  */
