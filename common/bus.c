@@ -209,8 +209,8 @@ pending_input(wg_bus_t *self, int idx)
     if (zmq_getsockopt(self->sock[idx], ZMQ_EVENTS, &events, &sz) == -1) {
         int err = zmq_errno();
         if (err != EINTR)
-            WG_LOG_WARN("bus: ZMQ_EVENTS on %s: %s", sock_name(self, idx),
-                        zmq_strerror(err));
+            WG_DIAG_WARN("bus: ZMQ_EVENTS on %s: %s", sock_name(self, idx),
+                         zmq_strerror(err));
         return -err;
     }
     return (events & ZMQ_POLLIN) ? 1 : 0;
@@ -247,8 +247,8 @@ recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max, int *nparts,
             /* A multipart message is delivered atomically, so this can only
              * be the first frame (EAGAIN, EINTR, ETERM). */
             if (*nparts > 0 || *extra > 0)
-                WG_LOG_WARN("bus: %s: recv mid-message: %s",
-                            sock_name(self, idx), zmq_strerror(-rc));
+                WG_DIAG_WARN("bus: %s: recv mid-message: %s",
+                             sock_name(self, idx), zmq_strerror(-rc));
             return rc;
         }
         more = zmq_msg_more(&m);
@@ -278,9 +278,9 @@ recv_one(wg_bus_t *self, int idx)
     if (rc == 0) {
         if (nparts != want || extra > 0) {
             self->stats.dropped++;
-            WG_LOG_DEBUG("bus: %s: dropped a message of %zu frame(s), "
-                         "expected %d",
-                         sock_name(self, idx), (size_t)nparts + extra, want);
+            WG_DIAG_DEBUG("bus: %s: dropped a message of %zu frame(s), "
+                          "expected %d",
+                          sock_name(self, idx), (size_t)nparts + extra, want);
         } else {
             zmq_msg_t *payload = &part[want - 1];
             self->stats.received++;
@@ -329,7 +329,7 @@ zap_reply(wg_bus_t *self, zmq_msg_t *req, const char *code, const char *text,
         zmq_send(s, text, strlen(text), more) == -1 ||
         zmq_send(s, user_id, strlen(user_id), more) == -1 ||
         zmq_send(s, "", 0, ZMQ_DONTWAIT) == -1)
-        WG_LOG_WARN("bus: ZAP reply: %s", zmq_strerror(zmq_errno()));
+        WG_DIAG_WARN("bus: ZAP reply: %s", zmq_strerror(zmq_errno()));
 }
 
 /* A refusal the bus decides (the request is not one it can judge). */
@@ -337,7 +337,7 @@ static void
 zap_refuse_bad(wg_bus_t *self, zmq_msg_t *req, const char *why)
 {
     self->stats.refused++;
-    WG_LOG_WARN("bus: ZAP: refused a request: %s", why);
+    WG_DIAG_WARN("bus: ZAP: refused a request: %s", why);
     zap_reply(self, req, "400", why, "");
 }
 
@@ -373,9 +373,9 @@ zap_judge(wg_bus_t *self, zmq_msg_t *req)
         self->stats.admitted++;
         zap_reply(self, req, "200", "OK", user_id);
     }
-    WG_LOG_DEBUG("bus: ZAP: %s %s from %s%s%s", sock_name(self, which),
-                 rc < 0 ? "refused" : "admitted", address[0] ? address : "?",
-                 rc < 0 ? "" : " as ", rc < 0 ? "" : user_id);
+    WG_DIAG_DEBUG("bus: ZAP: %s %s from %s%s%s", sock_name(self, which),
+                  rc < 0 ? "refused" : "admitted", address[0] ? address : "?",
+                  rc < 0 ? "" : " as ", rc < 0 ? "" : user_id);
 }
 
 /* Receives one ZAP request and answers it. Returns 0, or a negative code
@@ -392,7 +392,7 @@ zap_one(wg_bus_t *self)
 
     if (rc == 0 && nparts < 4) {
         self->stats.refused++; /* too short to answer */
-        WG_LOG_WARN("bus: ZAP: dropped a request of %d frame(s)", nparts);
+        WG_DIAG_WARN("bus: ZAP: dropped a request of %d frame(s)", nparts);
     } else if (rc == 0) {
         if (zmq_msg_size(&part[1]) != 0 || !frame_is(&part[2], "1.0"))
             zap_refuse_bad(self, part, "not a ZAP 1.0 request");
@@ -442,8 +442,8 @@ poll_cb(uv_poll_t *handle, int status, int events)
 
     if (status < 0)
         /* ZeroMQ's own state is what counts; try to drain anyway. */
-        WG_LOG_WARN("bus: poll on %s: %s", sock_name(self, idx),
-                    uv_strerror(status));
+        WG_DIAG_WARN("bus: poll on %s: %s", sock_name(self, idx),
+                     uv_strerror(status));
     if (self->closing)
         return;
     if (drain(self, idx))
@@ -590,8 +590,8 @@ open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
         size_t sz = sizeof buf;
         if (zmq_bind(s, endpoint) == -1) {
             rc = -zmq_errno();
-            WG_LOG_WARN("bus: cannot bind %s %s: %s", sock_name(self, idx),
-                        endpoint, zmq_strerror(-rc));
+            WG_DIAG_WARN("bus: cannot bind %s %s: %s", sock_name(self, idx),
+                         endpoint, zmq_strerror(-rc));
             return rc;
         }
         if (zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, buf, &sz) == -1)
@@ -601,8 +601,8 @@ open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
     } else {
         if (zmq_connect(s, endpoint) == -1) {
             rc = -zmq_errno();
-            WG_LOG_WARN("bus: cannot connect %s %s: %s", sock_name(self, idx),
-                        endpoint, zmq_strerror(-rc));
+            WG_DIAG_WARN("bus: cannot connect %s %s: %s", sock_name(self, idx),
+                         endpoint, zmq_strerror(-rc));
             return rc;
         }
         self->endpoint[idx] = strdup(endpoint);
@@ -622,7 +622,7 @@ open_zap(wg_bus_t *self)
     /* Replies to a handshake that is gone are worth nothing at close. */
     if (set_int(s, ZMQ_LINGER, 0) < 0 || zmq_bind(s, ZAP_ENDPOINT) == -1) {
         int rc = -zmq_errno();
-        WG_LOG_WARN("bus: cannot bind the ZAP handler: %s", zmq_strerror(-rc));
+        WG_DIAG_WARN("bus: cannot bind the ZAP handler: %s", zmq_strerror(-rc));
         return rc;
     }
     return 0;
@@ -640,19 +640,19 @@ check_curve(wg_bus_t *self, const wg_bus_config_t *cfg)
     if (!any)
         return 0;
     if (self->hub && (cfg->curve_secret_key == NULL || cfg->auth == NULL)) {
-        WG_LOG_WARN("bus: a CURVE hub needs its secret key and an auth "
-                    "callback");
+        WG_DIAG_WARN("bus: a CURVE hub needs its secret key and an auth "
+                     "callback");
         return WG_ECONFIG;
     }
     if (!self->hub &&
         (cfg->curve_public_key == NULL || cfg->curve_secret_key == NULL ||
          cfg->curve_server_key == NULL || cfg->auth != NULL)) {
-        WG_LOG_WARN("bus: a CURVE client needs its public and secret keys "
-                    "and the hub's public key (and no auth callback)");
+        WG_DIAG_WARN("bus: a CURVE client needs its public and secret keys "
+                     "and the hub's public key (and no auth callback)");
         return WG_ECONFIG;
     }
     if (!zmq_has("curve")) {
-        WG_LOG_WARN("bus: this libzmq was built without CURVE");
+        WG_DIAG_WARN("bus: this libzmq was built without CURVE");
         return -ENOTSUP;
     }
     self->curve = true;
@@ -677,7 +677,7 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     if (!hub && cfg->identity != NULL &&
         (cfg->identity[0] == '\0' || strlen(cfg->identity) > IDENTITY_MAX)) {
         /* ZeroMQ reserves ids starting with a zero byte; empty means none. */
-        WG_LOG_WARN("bus: identity must be 1 to %d bytes", IDENTITY_MAX);
+        WG_DIAG_WARN("bus: identity must be 1 to %d bytes", IDENTITY_MAX);
         rc = WG_ECONFIG;
         goto fail;
     }
@@ -734,7 +734,7 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     return self;
 
 fail_handles:
-    WG_LOG_WARN("bus: cannot watch sockets: %s", uv_strerror(rc));
+    WG_DIAG_WARN("bus: cannot watch sockets: %s", uv_strerror(rc));
     self->free_on_close = true;
     begin_close(self);
     bus_ctx_release(self);
@@ -788,8 +788,8 @@ send_check(wg_bus_t *self, size_t len)
     /* A peer with the same limit would drop the message and, worse, the
      * connection with it (and whatever was queued behind it). */
     if ((uint64_t)len > (uint64_t)self->max_message) {
-        WG_LOG_WARN("bus: refusing to send %zu bytes (limit %lld)", len,
-                    (long long)self->max_message);
+        WG_DIAG_WARN("bus: refusing to send %zu bytes (limit %lld)", len,
+                     (long long)self->max_message);
         return -EMSGSIZE;
     }
     return 0;
@@ -840,8 +840,8 @@ wg_bus_send_to(wg_bus_t *self, const uint8_t *peer, size_t peer_len,
             rc = -zmq_errno();
     }
     if (rc < 0)
-        WG_LOG_DEBUG("bus: send_to %zu-byte peer: %s", peer_len,
-                     rc == WG_ESTATE ? "bus closing" : zmq_strerror(-rc));
+        WG_DIAG_DEBUG("bus: send_to %zu-byte peer: %s", peer_len,
+                      rc == WG_ESTATE ? "bus closing" : zmq_strerror(-rc));
     return send_done(self, SOCK_DIRECT, rc);
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-int wg_diag_level = WG_DIAG_INFO;
+int wg_diag_level = WG_DIAG_LEVEL_INFO;
 static char diag_role[64] = "wg";
 
 void

@@ -2,7 +2,7 @@
  * orders.c - a bot that plays orders written in a YAML file, for
  * `wg-log fork --orders ROLE=FILE` ("what if FRA had pledged 3,000 more at
  * turn 7 and held its fire at turn 9?") and `wg-adjudicator --override
- * ROLE=FILE` (the umpire imposes a role's orders)
+ * ROLE=FILE` (the adjudicator imposes a role's orders)
  *
  * The file is a list of entries, each for one turn:
  *

@@ -2,27 +2,28 @@
  * replay.c - re-adjudication of a recorded exercise log: the walk.
  *
  * Owns, during one call of wg_replay_log, a log reader, a scenario, an
- * umpire and a queue of the envelopes the umpire produced but the walk has
- * not yet matched with a record. Problems are reported in the
+ * adjudicator and a queue of the envelopes the adjudicator produced but the
+ * walk has not yet matched with a record. Problems are reported in the
  * wg_replay_report_t, never asserted: a log is input. All of it runs in
- * the calling thread, the umpire's callbacks included.
+ * the calling thread, the adjudicator's callbacks included.
  *
  * The walk takes the log's records in order (from replay_thread.c, which
  * reads them ahead of it or in line), hands the recorded inputs to the
- * umpire, and moves the umpire on where the live run did without input
- * (the lobby's end, a deadline). The k-th envelope the umpire makes must
- * equal the k-th record of the log that is not an Error, so it is compared
+ * adjudicator, and moves the adjudicator on where the live run did without
+ * input (the lobby's end, a deadline). The k-th envelope the adjudicator makes
+ * must equal the k-th record of the log that is not an Error, so it is compared
  * with that record as soon as it is made; only one that differs keeps its
  * bytes for the walk to report (replay_diff.c then names the field).
  *
  * Speed: verify must keep up with a million records a second, so the walk
  * never decodes a record it only compares (replay_scan.c reads the few
- * fields it needs). The umpire takes the reader's digest of a record only
- * when the record holds exactly the bytes it made (wg_umpire_set_digest).
+ * fields it needs). The adjudicator takes the reader's digest of a record only
+ * when the record holds exactly the bytes it made (wg_adjudicator_set_digest).
  * A turn's state digest is taken from its recorded TurnResult and checked
- * by the reader thread on a copy of the state (wg_umpire_set_state_digest);
- * if a check fails, the whole walk is done again in line, with every
- * digest computed in the walk, which then names the record.
+ * by the reader thread on a copy of the state
+ * (wg_adjudicator_set_state_digest); if a check fails, the whole walk is done
+ * again in line, with every digest computed in the walk, which then names the
+ * record.
  */
 #include "wg/replay.h"
 #include "wg/diag.h"
@@ -48,7 +49,7 @@ typedef struct {
     bool matched; /* found equal to its record when it was made */
 } item_t;
 
-/* The umpire's output waiting to be matched with records. It empties at
+/* The adjudicator's output waiting to be matched with records. It empties at
  * almost every record, so one byte buffer and one item array serve, reset
  * whenever the queue runs empty. Only envelopes not yet found equal to
  * their records keep their bytes. */
@@ -57,7 +58,7 @@ typedef struct {
     size_t head, tail, cap;
     uint8_t *buf;
     size_t used, bcap;
-    uint64_t produced_errors; /* error replies the umpire made */
+    uint64_t produced_errors; /* error replies the adjudicator made */
     uint64_t pushed;          /* envelopes queued so far */
 } queue_t;
 
@@ -103,7 +104,8 @@ queue_clear(queue_t *q)
     memset(q, 0, sizeof *q);
 }
 
-/* ---- the umpire's callbacks during a walk ---------------------------------
+/* ---- the adjudicator's callbacks during a walk
+ * ---------------------------------
  */
 
 /* Everything one walk owns. */
@@ -112,7 +114,7 @@ typedef struct {
     bool ahead_on;
     wg_log_reader_t *r;
     wg_scenario_t *sc;
-    wg_umpire_t *u;
+    wg_adjudicator_t *u;
     queue_t q;
     uint64_t slot;            /* the walk's */
     uint64_t recorded_errors; /* Error records read so far */
@@ -123,7 +125,7 @@ typedef struct {
     wg_wire_buf_t state_bytes; /* a state digest computed in the walk */
 } walk_t;
 
-/* The record the envelope the umpire is making will be compared with (the
+/* The record the envelope the adjudicator is making will be compared with (the
  * k-th of the log that is not an Error, k = envelopes queued so far), if
  * the reader has it and it holds exactly these bytes; else NULL, and the
  * walk compares them when it gets there. */
@@ -143,8 +145,8 @@ match_record(walk_t *w, const uint8_t *bytes, size_t len)
 }
 
 static void
-produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-            size_t len, int dest, void *arg)
+produced_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+            const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     (void)dest;
@@ -156,7 +158,7 @@ produced_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
     queue_push(&w->q, env, bytes, len, match_record(w, bytes, len) != NULL);
 }
 
-/* The umpire's digest callback: the reader's digest of the record, when
+/* The adjudicator's digest callback: the reader's digest of the record, when
  * the record holds the same bytes. */
 static void
 digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
@@ -168,7 +170,7 @@ digest_from_log(const uint8_t *bytes, size_t len, uint8_t out[32], void *arg)
         wg__sha256(bytes, len, out);
 }
 
-/* The umpire's state digest callback: the digest the turn's result
+/* The adjudicator's state digest callback: the digest the turn's result
  * records, which the reader thread checks on a copy of the state (the
  * walk is done again in line, without this, if a check fails). */
 static void
@@ -176,18 +178,19 @@ state_digest_from_log(const wg_scenario_t *sc, const wg_state_t *st,
                       uint8_t out[32], void *arg)
 {
     walk_t *w = arg;
-    /* The TurnResult is the next envelope the umpire makes. */
+    /* The TurnResult is the next envelope the adjudicator makes. */
     const wg__slot_t *s = wg__ahead_find(&w->ahead, w->slot, w->q.pushed);
     if (s != NULL && s->has_state_digest &&
         wg__ahead_post_check(&w->ahead, st, s->state_digest)) {
         memcpy(out, s->state_digest, 32);
         return;
     }
-    wg_umpire_state_bytes(sc, st, &w->state_bytes);
+    wg_adjudicator_state_bytes(sc, st, &w->state_bytes);
     wg__sha256(w->state_bytes.data, w->state_bytes.len, out);
 }
 
-/* ---- before the walk: the log, its scenario, the umpire -------------------
+/* ---- before the walk: the log, its scenario, the adjudicator
+ * -------------------
  */
 
 wg_scenario_t *
@@ -254,7 +257,7 @@ check_options(const wg_replay_options_t *opt, const wg_scenario_t *sc,
 
 /* Opens the log and starts its reader, loads the scenario of its header
  * (while the first records are read) and checks it against the caller's,
- * and makes the umpire that re-adjudicates it, its callbacks this walk's.
+ * and makes the adjudicator that re-adjudicates it, its callbacks this walk's.
  * What it made before a failure, walk_close frees. */
 static wg_replay_status_t
 walk_open(walk_t *w, const char *path, const wg_replay_options_t *opt,
@@ -279,14 +282,14 @@ walk_open(walk_t *w, const char *path, const wg_replay_options_t *opt,
     if (status != WG_REPLAY_OK)
         return status;
     const wg_log_header_t *hdr = wg_log_reader_header(w->r);
-    w->u = wg_umpire_new(w->sc, hdr->scenario_text, hdr->scenario_len,
-                         produced_cb, w);
+    w->u = wg_adjudicator_new(w->sc, hdr->scenario_text, hdr->scenario_len,
+                              produced_cb, w);
     if (w->u == NULL) {
         snprintf(rep->detail, sizeof rep->detail, "out of memory");
         return WG_REPLAY_UNREADABLE;
     }
-    wg_umpire_set_digest(w->u, digest_from_log, w);
-    wg_umpire_set_state_digest(w->u, state_digest_from_log, w);
+    wg_adjudicator_set_digest(w->u, digest_from_log, w);
+    wg_adjudicator_set_state_digest(w->u, state_digest_from_log, w);
     return WG_REPLAY_OK;
 }
 
@@ -303,8 +306,8 @@ expect_here(const walk_t *w, wg_replay_report_t *rep)
         rep->turn = q->items[q->head].turn;
         rep->seq = q->items[q->head].seq;
     } else {
-        rep->turn = wg_umpire_turn(w->u);
-        rep->seq = wg_umpire_next_seq(w->u);
+        rep->turn = wg_adjudicator_turn(w->u);
+        rep->seq = wg_adjudicator_next_seq(w->u);
     }
 }
 
@@ -358,32 +361,34 @@ take_error(walk_t *w, const wg__scan_t *s)
     if (++w->recorded_errors <= w->q.produced_errors)
         return;
     w->q.produced_errors++;
-    wg_umpire_count_rejected(w->u, s->error_code);
+    wg_adjudicator_count_rejected(w->u, s->error_code);
 }
 
-/* Hands a recorded input to the umpire; where the umpire has made nothing
- * for the record, moves it on as the live run did without input. */
+/* Hands a recorded input to the adjudicator; where the adjudicator has made
+ * nothing for the record, moves it on as the live run did without input. */
 static void
-advance_umpire(walk_t *w, const wg__slot_t *sl)
+advance_adjudicator(walk_t *w, const wg__slot_t *sl)
 {
     const wg__scan_t *s = &sl->s;
     if (wg__is_recorded_input(s)) {
-        int key = s->payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
-                      ? -1
-                      : wg_umpire_role_key(w->u, s->sender_role, s->nation);
-        wg_umpire_receive_decoded(w->u, key, sl->rec, sl->len, sl->env, NULL);
+        int key =
+            s->payload == WGPB__V1__ENVELOPE__PAYLOAD_JOIN
+                ? -1
+                : wg_adjudicator_role_key(w->u, s->sender_role, s->nation);
+        wg_adjudicator_receive_decoded(w->u, key, sl->rec, sl->len, sl->env,
+                                       NULL);
     }
     if (w->q.head == w->q.tail) {
         /* The live run moved on without input here: the lobby ended or
          * a deadline passed. */
-        if (!wg_umpire_started(w->u))
-            wg_umpire_start(w->u);
+        if (!wg_adjudicator_started(w->u))
+            wg_adjudicator_start(w->u);
         else
-            wg_umpire_deadline(w->u);
+            wg_adjudicator_deadline(w->u);
     }
 }
 
-/* Compares the record with the next envelope the umpire made (found equal
+/* Compares the record with the next envelope the adjudicator made (found equal
  * already, as a rule, when it was made). */
 static wg_replay_status_t
 match_next(walk_t *w, const wg__slot_t *sl, wg_replay_report_t *rep)
@@ -393,7 +398,7 @@ match_next(walk_t *w, const wg__slot_t *sl, wg_replay_report_t *rep)
         snprintf(rep->field, sizeof rep->field, "(record)");
         snprintf(rep->detail, sizeof rep->detail,
                  "the re-adjudication produces nothing for this record%s",
-                 wg_umpire_done(w->u) ? ": the exercise is over" : "");
+                 wg_adjudicator_done(w->u) ? ": the exercise is over" : "");
         return WG_REPLAY_DIVERGED;
     }
     const item_t *it = &q->items[q->head];
@@ -426,7 +431,7 @@ take_record(walk_t *w, const wg__slot_t *sl, wg_replay_report_t *rep)
         rep->turns++;
     if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_END)
         rep->finished = true;
-    advance_umpire(w, sl);
+    advance_adjudicator(w, sl);
     return match_next(w, sl, rep);
 }
 
@@ -437,7 +442,7 @@ walk_records(walk_t *w, wg_replay_report_t *rep)
 {
     wg_replay_status_t status = WG_REPLAY_OK;
     int saved_level = wg_diag_level;
-    wg_diag_level = WG_DIAG_ERR; /* the live run already said all this */
+    wg_diag_level = WG_DIAG_LEVEL_ERR; /* the live run already said all this */
     for (uint64_t i = 0; status == WG_REPLAY_OK; i++) {
         const wg__slot_t *sl = wg__ahead_slot(&w->ahead, i);
         w->slot = i;
@@ -452,19 +457,19 @@ walk_records(walk_t *w, wg_replay_report_t *rep)
 /* ---- after the walk ---------------------------------------------------------
  */
 
-/* Stops the reader; from here the umpire computes its own digests. Returns
+/* Stops the reader; from here the adjudicator computes its own digests. Returns
  * false if a state digest the walk took from the log was not the state's. */
 static bool
 stop_reader(walk_t *w)
 {
     bool checked = wg__ahead_stop(&w->ahead);
     w->ahead_on = false;
-    wg_umpire_set_digest(w->u, NULL, NULL);
-    wg_umpire_set_state_digest(w->u, NULL, NULL);
+    wg_adjudicator_set_digest(w->u, NULL, NULL);
+    wg_adjudicator_set_state_digest(w->u, NULL, NULL);
     return checked;
 }
 
-/* What the umpire made beyond the last record: a divergence after the
+/* What the adjudicator made beyond the last record: a divergence after the
  * ExerciseEnd, else the records a resumed run appends (opt->pending). */
 static wg_replay_status_t
 walk_end(walk_t *w, const wg_replay_options_t *opt, wg_replay_report_t *rep)
@@ -485,14 +490,14 @@ walk_end(walk_t *w, const wg_replay_options_t *opt, wg_replay_report_t *rep)
     return WG_REPLAY_OK;
 }
 
-/* Gives the caller the umpire and the scenario it asked for, after a walk
+/* Gives the caller the adjudicator and the scenario it asked for, after a walk
  * that ended well. */
 static void
-hand_over(walk_t *w, wg_umpire_t **umpire_out, wg_scenario_t **sc_out)
+hand_over(walk_t *w, wg_adjudicator_t **adjudicator_out, wg_scenario_t **sc_out)
 {
-    if (umpire_out != NULL) {
-        wg_umpire_set_output(w->u, NULL, NULL);
-        *umpire_out = w->u;
+    if (adjudicator_out != NULL) {
+        wg_adjudicator_set_output(w->u, NULL, NULL);
+        *adjudicator_out = w->u;
         w->u = NULL;
     }
     if (sc_out != NULL) {
@@ -510,7 +515,7 @@ walk_close(walk_t *w)
     w->ahead_on = false;
     queue_clear(&w->q);
     wg_wire_buf_free(&w->state_bytes);
-    wg_umpire_destroy(&w->u);
+    wg_adjudicator_destroy(&w->u);
     free(w->sc);
     w->sc = NULL;
     wg_log_reader_destroy(&w->r);
@@ -525,13 +530,13 @@ finish(wg_replay_report_t *rep, wg_replay_status_t st)
 
 wg_replay_status_t
 wg_replay_log(const char *path, const wg_replay_options_t *opt,
-              wg_replay_report_t *rep, wg_umpire_t **umpire_out,
+              wg_replay_report_t *rep, wg_adjudicator_t **adjudicator_out,
               wg_scenario_t **sc_out)
 {
     static const wg_replay_options_t no_opt;
     memset(rep, 0, sizeof *rep);
-    if (umpire_out != NULL)
-        *umpire_out = NULL;
+    if (adjudicator_out != NULL)
+        *adjudicator_out = NULL;
     if (sc_out != NULL)
         *sc_out = NULL;
     if (opt == NULL)
@@ -549,12 +554,12 @@ wg_replay_log(const char *path, const wg_replay_options_t *opt,
         walk_close(&w);
         wg_replay_options_t again = *opt;
         again.in_line = true;
-        return wg_replay_log(path, &again, rep, umpire_out, sc_out);
+        return wg_replay_log(path, &again, rep, adjudicator_out, sc_out);
     }
     if (status == WG_REPLAY_OK)
         status = walk_end(&w, opt, rep);
     if (status == WG_REPLAY_OK)
-        hand_over(&w, umpire_out, sc_out);
+        hand_over(&w, adjudicator_out, sc_out);
     walk_close(&w);
     return finish(rep, status);
 }

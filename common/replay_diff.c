@@ -2,7 +2,7 @@
  * replay_diff.c - wg_envelope_diff: where two encoded envelopes differ,
  * named field by field for a divergence report.
  *
- * The walk compares bytes; only when a record and the envelope the umpire
+ * The walk compares bytes; only when a record and the envelope the adjudicator
  * made differ does it come here, once, to say which field and how (the
  * report of `wg-log verify`, fork and --resume). Both are decoded with
  * protobuf-c and walked through their descriptors, so a message or field

@@ -2,13 +2,12 @@
  * replay_int.h - what the four parts of the replay engine share.
  *
  * wg_replay_log (wg/replay.h) is split along its seams:
- *   replay.c         the walk: the umpire fed with the recorded inputs, and
- *                    each envelope it makes matched with its record
- *   replay_scan.c    a record read and its top-level fields scanned,
- *                    without decoding it (and the field numbers that takes)
- *   replay_thread.c  the reader thread that does replay_scan.c's work ahead
- *                    of the walk, lock-free; or, in line, the walk itself
- *   replay_diff.c    the field-by-field comparison that names a divergence
+ *   replay.c         the walk: the adjudicator fed with the recorded inputs,
+ * and each envelope it makes matched with its record replay_scan.c    a record
+ * read and its top-level fields scanned, without decoding it (and the field
+ * numbers that takes) replay_thread.c  the reader thread that does
+ * replay_scan.c's work ahead of the walk, lock-free; or, in line, the walk
+ * itself replay_diff.c    the field-by-field comparison that names a divergence
  *                    (wg_envelope_diff)
  * Nothing here is for use outside libwg but the unit tests.
  */
@@ -66,7 +65,7 @@ typedef struct {
  * (the caller then lets protobuf-c decide). */
 int wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s);
 
-/* Inputs the umpire takes from the log: what the workers sent (not its own
+/* Inputs the adjudicator takes from the log: what the workers sent (not its own
  * defaults, which it makes again). */
 static inline bool
 wg__is_recorded_input(const wg__scan_t *s)
@@ -101,7 +100,7 @@ typedef struct {
  * that are not Errors. ahead (the reader thread's work) also decodes a
  * recorded input into arena, takes a TurnResult's state digest and hashes
  * the record for the chain; in line the walk leaves all three to the
- * umpire, and arena only holds what the scanner refused, for this slot. */
+ * adjudicator, and arena only holds what the scanner refused, for this slot. */
 void wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
                      bool ahead, wg__slot_t *s);
 

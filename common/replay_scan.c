@@ -6,7 +6,7 @@
  * payload type, and the bytes to compare; decoding every record with
  * protobuf-c cost most of a verify. So the scanner reads those fields
  * straight from the bytes, and leaves to protobuf-c only what it refuses
- * and the recorded inputs the umpire takes. wg__scan_record is the whole
+ * and the recorded inputs the adjudicator takes. wg__scan_record is the whole
  * of the work on one record; replay_thread.c runs it ahead of the walk in
  * its reader thread, or the walk runs it in line.
  *
@@ -247,8 +247,8 @@ wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
     if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
         s->has_state_digest =
             recorded_state_digest(s->rec, s->len, s->state_digest);
-    /* What the umpire hashes for the chain: records of the total order
-     * but the results (see take_record in umpire.c). */
+    /* What the adjudicator hashes for the chain: records of the total order
+     * but the results (see take_record in adjudicator.c). */
     if (s->s.seq != 0 && s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
         wg__sha256(s->rec, s->len, s->digest);
         s->hashed = true;

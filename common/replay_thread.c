@@ -3,8 +3,8 @@
  * the walk, in a ring of slots, lock-free.
  *
  * A fast path and nothing else: what it runs is replay_scan.c's work on a
- * record (wg__scan_record) and the umpire's state digest, both of which the
- * walk would otherwise do itself, in line, with the same result. It earns
+ * record (wg__scan_record) and the adjudicator's state digest, both of which
+ * the walk would otherwise do itself, in line, with the same result. It earns
  * its place by `scripts/bench-verify` (wg-log verify, and so --resume and
  * fork, which walk a log too): while the walk re-adjudicates, the thread
  * reads frames, checks their CRCs, scans them, decodes the recorded inputs
@@ -22,8 +22,8 @@
  */
 #include "replay_int.h"
 
+#include "wg/adjudicator.h"
 #include "wg/rules.h"
-#include "wg/umpire.h"
 
 #include "sha256_int.h"
 
@@ -114,7 +114,7 @@ run_checks(wg__ahead_t *a)
         const __typeof__(reader_thread.checks[0]) *ck =
             &reader_thread.checks[done % CHECKS];
         wg_wire_buf_t *b = &reader_thread.check_bytes;
-        wg_umpire_state_bytes(a->sc, ck->st, b);
+        wg_adjudicator_state_bytes(a->sc, ck->st, b);
         wg__sha256(b->data, b->len, got);
         if (memcmp(got, ck->want, 32) != 0)
             atomic_store_explicit(&a->check_failed, true, memory_order_relaxed);

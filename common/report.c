@@ -1,7 +1,7 @@
 /*
  * report.c - what the adjudicator prints: one line per turn and the final
- * summary (wg/report.h). Presentation only: it reads messages the umpire
- * made and never the umpire itself. No state; errors: none (output is
+ * summary (wg/report.h). Presentation only: it reads messages the adjudicator
+ * made and never the adjudicator itself. No state; errors: none (output is
  * truncated to the buffer).
  */
 #include "wg/report.h"

@@ -8,7 +8,7 @@
  * state, and every random draw from st->rng in a fixed order (nations,
  * sectors, incident types and units always in index order), so one seed
  * and the same orders give the same exercise byte for byte. The state is
- * owned by the caller (the adjudicator's umpire) and only changed here.
+ * owned by the caller (the adjudicator) and only changed here.
  *
  * Validators never fail: they clamp an order to what the rules allow,
  * return the number of corrections and append a reason to `why`. Appliers

@@ -1,8 +1,8 @@
 /*
- * sha256_int.h - SHA-256 for the umpire's state digests, with the x86 SHA
+ * sha256_int.h - SHA-256 for the adjudicator's state digests, with the x86 SHA
  * extensions where the CPU has them.
  *
- * The umpire hashes the whole Situation at the end of every turn and every
+ * The adjudicator hashes the whole Situation at the end of every turn and every
  * record for the hash chain; with libsodium's portable SHA-256 that was
  * the largest single cost of re-adjudicating a log (`wg-log verify`). The
  * result is SHA-256 either way: the SHA-NI path is chosen at run time

@@ -4,7 +4,7 @@
  * What the messages mean: C values of wg/state.h to protobuf-c structs and
  * back, by scenario codes, and the envelope's pack and unpack through
  * protobuf-c. Its two fast paths live apart, so that this file reads as the
- * logic: wire_encode.c writes the bytes of what the umpire sends most
+ * logic: wire_encode.c writes the bytes of what the adjudicator sends most
  * (phase starts, results, Welcome) without building these structs, and
  * wire_decode.c decodes the envelopes workers send without protobuf-c's
  * tables; the arena they allocate in is arena.c.

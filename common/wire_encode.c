@@ -1,6 +1,6 @@
 /*
  * wire_encode.c - the hand encoder: the bytes protobuf-c writes, written
- * straight from the state, for what the umpire sends most.
+ * straight from the state, for what the adjudicator sends most.
  *
  * Every phase start carries the whole Situation (a few hundred units), and
  * so does every state digest and Welcome; building it as protobuf-c

@@ -88,7 +88,7 @@ send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
         return;
     int rc = wg_bus_send(w->bus, buf, len);
     if (rc < 0)
-        WG_LOG_WARN("send failed: %s", wg_strerror(rc));
+        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     free(buf);
 }
 
@@ -133,7 +133,7 @@ static void
 signal_cb(uv_signal_t *s, int signum)
 {
     worker_t *w = s->data;
-    WG_LOG_INFO("signal %d: stopping", signum);
+    WG_DIAG_INFO("signal %d: stopping", signum);
     /* Say so, so the fallback plays at once instead of at each deadline
      * (the bus lingers long enough for this to go out). */
     if (w->welcomed)
@@ -157,8 +157,8 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
     wg_scenario_t *sc = NULL;
     if (wg_scenario_parse("welcome", (const char *)m->scenario_text.data,
                           m->scenario_text.len, &sc, &err) != 0) {
-        WG_LOG_ERR("the adjudicator's scenario does not parse: %s:%u:%u: %s",
-                   err.file, err.line, err.column, err.message);
+        WG_DIAG_ERR("the adjudicator's scenario does not parse: %s:%u:%u: %s",
+                    err.file, err.line, err.column, err.message);
         worker_close(w, 2);
         return;
     }
@@ -172,7 +172,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
     w->answered_phase = 0;
-    WG_LOG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
+    WG_DIAG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
 }
 
 static void
@@ -186,9 +186,9 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
     if (wg_phase_info((int)env->phase) == NULL) {
         /* Not a phase of this build's table: an adjudicator newer than
          * this worker. Said loudly; its fallback plays at the deadline. */
-        WG_LOG_ERR("turn %u: phase %d (%s) is not in this worker's phase "
-                   "table: not answered",
-                   env->turn, (int)env->phase, wg_wire_phase_name(env->phase));
+        WG_DIAG_ERR("turn %u: phase %d (%s) is not in this worker's phase "
+                    "table: not answered",
+                    env->turn, (int)env->phase, wg_wire_phase_name(env->phase));
         return;
     }
 
@@ -206,18 +206,18 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
                            WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
                            &len);
     if (rc == WG_EBOT) {
-        WG_LOG_WARN("turn %u: the bot failed: the fallback plays", env->turn);
+        WG_DIAG_WARN("turn %u: the bot failed: the fallback plays", env->turn);
         send_forfeit(w, env->turn, env->phase, false);
         return;
     }
     if (rc < 0)
-        WG_LOG_WARN("turn %u: cannot read the phase start: %s", env->turn,
-                    wg_strerror(rc));
+        WG_DIAG_WARN("turn %u: cannot read the phase start: %s", env->turn,
+                     wg_strerror(rc));
     if (rc != 0)
         return;
     rc = wg_bus_send(w->bus, buf, len);
     if (rc < 0)
-        WG_LOG_WARN("send failed: %s", wg_strerror(rc));
+        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     free(buf);
 }
 
@@ -243,8 +243,8 @@ handle_early_turn_start(worker_t *w)
     w->early_len = 0;
     if (env == NULL)
         return;
-    WG_LOG_DEBUG("turn %u %s started before the Welcome: answering it now",
-                 env->turn, wg_wire_phase_name(env->phase));
+    WG_DIAG_DEBUG("turn %u %s started before the Welcome: answering it now",
+                  env->turn, wg_wire_phase_name(env->phase));
     handle_turn_start(w, env);
     wg_wire_free(env);
 }
@@ -261,7 +261,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
     if (env == NULL) {
-        WG_LOG_WARN("dropped %zu bytes that are not an envelope", len);
+        WG_DIAG_WARN("dropped %zu bytes that are not an envelope", len);
         return;
     }
     if (broadcast && !w->heard) {
@@ -276,7 +276,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     switch (env->payload_case) {
     case WGPB__V1__ENVELOPE__PAYLOAD_BEACON:
         if (w->instance != 0 && env->beacon->instance != w->instance) {
-            WG_LOG_WARN("the adjudicator restarted: joining again");
+            WG_DIAG_WARN("the adjudicator restarted: joining again");
             w->welcomed = false;
             send_join(w);
         }
@@ -295,7 +295,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         w->errors++;
-        WG_LOG_WARN("adjudicator: %s", env->error->detail);
+        WG_DIAG_WARN("adjudicator: %s", env->error->detail);
         if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
             w->welcomed) {
             /* The adjudicator no longer knows this peer (it restarted). */
@@ -307,7 +307,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         /* Welcomed once is enough: an adjudicator resumed after the end
          * sends the end again to workers that are joining it anew. */
         if (w->welcomed || w->sc != NULL) {
-            WG_LOG_INFO("exercise over after %u turns", env->end->turns);
+            WG_DIAG_INFO("exercise over after %u turns", env->end->turns);
             worker_close(w, 0);
         }
         break;
@@ -332,8 +332,8 @@ wg_worker_run(const wg_worker_config_t *cfg)
                           .pub_endpoint = cfg->pub_endpoint};
     w.bus = wg_bus_new_client(&w.loop, &bc, recv_cb, &w, &rc);
     if (w.bus == NULL) {
-        WG_LOG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
-                   cfg->pub_endpoint, wg_strerror(rc));
+        WG_DIAG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
+                    cfg->pub_endpoint, wg_strerror(rc));
         goto out_loop;
     }
     uv_signal_init(&w.loop, &w.sigint);
@@ -349,11 +349,11 @@ wg_worker_run(const wg_worker_config_t *cfg)
     wg_bus_destroy(&w.bus);
     rc = w.exit_code;
     if (w.errors > 0)
-        WG_LOG_INFO("%llu error replies from the adjudicator",
-                    (unsigned long long)w.errors);
+        WG_DIAG_INFO("%llu error replies from the adjudicator",
+                     (unsigned long long)w.errors);
 out_loop:
     if (uv_loop_close(&w.loop) != 0)
-        WG_LOG_WARN("loop closed with handles still open");
+        WG_DIAG_WARN("loop closed with handles still open");
 out_free:
     free(w.early);
     free(w.sc);

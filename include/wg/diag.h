@@ -9,10 +9,10 @@
 #define WG_DIAG_H
 
 typedef enum {
-    WG_DIAG_ERR = 0,
-    WG_DIAG_WARN = 1,
-    WG_DIAG_INFO = 2,
-    WG_DIAG_DEBUG = 3,
+    WG_DIAG_LEVEL_ERR = 0,
+    WG_DIAG_LEVEL_WARN = 1,
+    WG_DIAG_LEVEL_INFO = 2,
+    WG_DIAG_LEVEL_DEBUG = 3,
 } wg_diag_level_t;
 
 extern int wg_diag_level;
@@ -24,14 +24,14 @@ void wg_diag_init_from_env(void);
 void wg_diag_printf(int level, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#define WG_LOG_AT(lvl, ...)                                                    \
+#define WG_DIAG_AT(lvl, ...)                                                   \
     do {                                                                       \
         if ((lvl) <= wg_diag_level)                                            \
             wg_diag_printf((lvl), __FILE__, __VA_ARGS__);                      \
     } while (0)
-#define WG_LOG_ERR(...) WG_LOG_AT(WG_DIAG_ERR, __VA_ARGS__)
-#define WG_LOG_WARN(...) WG_LOG_AT(WG_DIAG_WARN, __VA_ARGS__)
-#define WG_LOG_INFO(...) WG_LOG_AT(WG_DIAG_INFO, __VA_ARGS__)
-#define WG_LOG_DEBUG(...) WG_LOG_AT(WG_DIAG_DEBUG, __VA_ARGS__)
+#define WG_DIAG_ERR(...) WG_DIAG_AT(WG_DIAG_LEVEL_ERR, __VA_ARGS__)
+#define WG_DIAG_WARN(...) WG_DIAG_AT(WG_DIAG_LEVEL_WARN, __VA_ARGS__)
+#define WG_DIAG_INFO(...) WG_DIAG_AT(WG_DIAG_LEVEL_INFO, __VA_ARGS__)
+#define WG_DIAG_DEBUG(...) WG_DIAG_AT(WG_DIAG_LEVEL_DEBUG, __VA_ARGS__)
 
 #endif

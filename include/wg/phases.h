@@ -11,8 +11,8 @@
  * scenario's plan, its first phase, and what it clears and draws before
  * that phase.
  *
- * The umpire (common/umpire.c), the worker runtime and the bots' dispatch
- * (common/play.c, common/worker.c, common/bot.c), written orders
+ * The adjudicator (common/adjudicator.c), the worker runtime and the bots'
+ * dispatch (common/play.c, common/worker.c, common/bot.c), written orders
  * (common/orders.c) and the log tools read this table; none of them
  * switches on phases. A phase number the table does not know is no phase
  * to answer: wg_phase_info() returns NULL and callers refuse it loudly.
@@ -41,7 +41,7 @@
 #include "wg/state.h"
 #include "wg/wire.h"
 
-/* The orders and material of the turn being played: what the umpire
+/* The orders and material of the turn being played: what the adjudicator
  * collects phase by phase, and what a phase start gives a bot. Indexed by
  * nation where each contingent has its own. */
 typedef struct {
@@ -66,7 +66,7 @@ enum {
 };
 
 /* One kind of order: what one role sends in one phase. Role keys as in
- * wg/umpire.h: 0 is the command, 1 + i is nation i. */
+ * wg/adjudicator.h: 0 is the command, 1 + i is nation i. */
 typedef struct {
     const char *name; /* "pledge": the key of written orders (wg/orders.h) */
     Wgpb__V1__Envelope__PayloadCase payload;

@@ -1,18 +1,18 @@
 /*
  * wg/replay.h - re-adjudication of a recorded exercise log.
  *
- * Drives a fresh umpire with the log's scenario and seed and the recorded
- * joins and orders, and checks that every record the umpire produces is the
- * recorded one, byte for byte. Where the umpire produces nothing but the log
- * holds an adjudicator record, the live run must have left the lobby or hit
- * a deadline at that point; the replay does the same. Error replies
+ * Drives a fresh adjudicator with the log's scenario and seed and the recorded
+ * joins and orders, and checks that every record the adjudicator produces is
+ * the recorded one, byte for byte. Where the adjudicator produces nothing but
+ * the log holds an adjudicator record, the live run must have left the lobby or
+ * hit a deadline at that point; the replay does the same. Error replies
  * (sequence number 0) are outside the exercise's total order and are not
  * compared; one the replay did not make itself answered an input the log
  * does not hold (rejected input is not recorded), and is counted as a
  * rejection so that ExerciseEnd.rejected comes out the same.
  *
  * `wg-log verify` reports the first divergence; `wg-adjudicator --resume`
- * keeps the umpire the replay built and plays on. docs/LOG-FORMAT.md,
+ * keeps the adjudicator the replay built and plays on. docs/LOG-FORMAT.md,
  * "Verification and replay", is the contract.
  *
  * One call owns everything it uses; no global state but the diagnostics
@@ -25,9 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wg/adjudicator.h"
 #include "wg/log.h"
 #include "wg/scenario.h"
-#include "wg/umpire.h"
 
 typedef enum {
     WG_REPLAY_OK = 0,         /* every record read matched */
@@ -59,7 +59,7 @@ typedef struct {
     char detail[1024]; /* e.g. "recorded 3, re-adjudicated 4" */
 } wg_replay_report_t;
 
-/* A record the umpire made after the last record of the log (a TurnStart
+/* A record the adjudicator made after the last record of the log (a TurnStart
  * whose turn had not been flushed when the adjudicator died, say). bytes
  * live only during the call. */
 typedef void (*wg_replay_pending_cb)(const uint8_t *bytes, size_t len,
@@ -69,7 +69,7 @@ typedef struct {
     const char *scenario_path; /* check against this scenario (NULL: none) */
     bool have_seed;            /* check against this seed */
     uint64_t seed;
-    /* When the walk ends with status OK, called for each record the umpire
+    /* When the walk ends with status OK, called for each record the adjudicator
      * made beyond the log, in order (--resume appends them, so that the
      * continued log still verifies). */
     wg_replay_pending_cb pending;
@@ -81,21 +81,21 @@ typedef struct {
 } wg_replay_options_t;
 
 /*
- * Replays the log at path. On return *umpire_out (if not NULL) holds the
- * umpire in the state the log reached (the caller destroys it, and may set
- * a new output callback with wg_umpire_set_output), and *sc_out the
+ * Replays the log at path. On return *adjudicator_out (if not NULL) holds the
+ * adjudicator in the state the log reached (the caller destroys it, and may set
+ * a new output callback with wg_adjudicator_set_output), and *sc_out the
  * scenario (free()); both only when the status is OK. Returns the status,
  * also in rep->status.
  *
  * Threads: the first call starts a reader thread (detached, kept for the
  * life of the process, asleep between calls) that reads the log ahead of
  * the walk; one call at a time uses it, another in the meantime reads in
- * line. The caller's umpire callbacks all run in the calling thread.
+ * line. The caller's adjudicator callbacks all run in the calling thread.
  */
 wg_replay_status_t wg_replay_log(const char *path,
                                  const wg_replay_options_t *opt,
                                  wg_replay_report_t *rep,
-                                 wg_umpire_t **umpire_out,
+                                 wg_adjudicator_t **adjudicator_out,
                                  wg_scenario_t **sc_out);
 
 /*

@@ -1,7 +1,7 @@
 /*
  * wg/report.h - what the adjudicator prints about an exercise: one line per
- * turn and the final summary, from the messages the umpire broadcast.
- * Presentation only (common/report.c): the umpire never calls it.
+ * turn and the final summary, from the messages the adjudicator broadcast.
+ * Presentation only (common/report.c): the adjudicator never calls it.
  */
 #ifndef WG_REPORT_H
 #define WG_REPORT_H

@@ -4,7 +4,7 @@
  *
  * Pure functions of (scenario, state, orders): no I/O, no clock, and every
  * random draw from state->rng, so one seed and the same orders give the same
- * exercise. The umpire (adjudicator) calls them in this order each turn:
+ * exercise. The adjudicator (adjudicator) calls them in this order each turn:
  *
  *   wg_rules_begin_turn
  *   deployment: validate requirement, pledges, assignment -> wg_rules_deploy

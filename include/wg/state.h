@@ -2,8 +2,8 @@
  * wg/state.h - the adjudicated state of an exercise, and orders and results
  * as plain C values.
  *
- * The state is owned by the adjudicator (its umpire) and changed only by the
- * functions of wg/rules.h. Everything in it is fixed-size plain data, so it
+ * The state is owned by the adjudicator (its adjudicator) and changed only by
+ * the functions of wg/rules.h. Everything in it is fixed-size plain data, so it
  * can be copied, compared and hashed; units live in one array that is kept
  * compact (units back home are dropped).
  */

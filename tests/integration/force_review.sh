@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # force_review.sh - plays tests/data/review.yaml (force reviews at turns 6
-# and 12) with real processes on loopback tcp; the umpire imposes FRA's
+# and 12) with real processes on loopback tcp; the adjudicator imposes FRA's
 # intentions from written orders (reduce to 6,000 at turn 6, leave at 12),
 # every other role plays its built-in bot. Checks: every process exits 0;
 # 14 turn lines, "review" at turns 6 and 12; the log holds each review's
@@ -57,8 +57,8 @@ for turn in 6 12; do
         fail "turn $turn: no re-plan from the command"
 done
 grep '"turn":6,' "$WG_TMP/dump" | grep '"sender_nation":"FRA"' |
-    grep '"intention":{' | grep -q '"source":"ORDER_SOURCE_UMPIRE"' ||
-    fail "FRA's turn-6 intention is not the umpire's override"
+    grep '"intention":{' | grep -q '"source":"ORDER_SOURCE_ADJUDICATOR"' ||
+    fail "FRA's turn-6 intention is not the adjudicator's override"
 grep -q 'FRA lowers its ceiling to 6000 (review)' "$WG_TMP/dump" ||
     fail "no event of FRA's reduction"
 grep -q 'FRA will leave as its tours end (review)' "$WG_TMP/dump" ||
@@ -69,7 +69,7 @@ grep '"turn":7,' "$WG_TMP/dump" | grep '"turn_start"' |
     grep -q '"code":"FRA"[^}]*"max_troops":6000' ||
     fail "turn 7's phase start does not show FRA's ceiling of 6000"
 
-"$LOG_TOOL" view "$log" --as umpire --turn 6 >"$WG_TMP/view" 2>&1 ||
+"$LOG_TOOL" view "$log" --as adjudicator --turn 6 >"$WG_TMP/view" 2>&1 ||
     fail "wg-log view failed"
 grep -q 'intention *by FRA reduce to 6000 troops' "$WG_TMP/view" ||
     fail "wg-log view does not describe FRA's intention: $(grep intention "$WG_TMP/view" | head -2)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# override.sh - the umpire imposes written orders on a role
+# override.sh - the adjudicator imposes written orders on a role
 # (wg-adjudicator --override FRA=FILE). Checks: the exercise completes; the
-# log holds FRA's turn-3 order with source ORDER_SOURCE_UMPIRE and reason
-# "umpire override", as the written orders say (withdraw); FRA's own order
+# log holds FRA's turn-3 order with source ORDER_SOURCE_ADJUDICATOR and reason
+# "adjudicator override", as the written orders say (withdraw); FRA's own order
 # for that phase came after it and was refused; the log
 # verifies; a bad override file is refused with file, line and column.
 set -u
@@ -23,10 +23,10 @@ wg_check_turn_lines "$out" 14
 "$WG_BIN/wg-log" dump --turn 3 "$log" >"$WG_TMP/t3" 2>"$WG_TMP/t3.err" ||
     fail "dump --turn 3 failed"
 imposed=$(grep '"sender_nation":"FRA"' "$WG_TMP/t3" |
-    grep '"source":"ORDER_SOURCE_UMPIRE"')
-[ -n "$imposed" ] || fail "no umpire-imposed FRA order in turn 3"
-echo "$imposed" | grep -q '"reason":"umpire override"' ||
-    fail "the imposed order does not say it is an umpire override"
+    grep '"source":"ORDER_SOURCE_ADJUDICATOR"')
+[ -n "$imposed" ] || fail "no adjudicator-imposed FRA order in turn 3"
+echo "$imposed" | grep -q '"reason":"adjudicator override"' ||
+    fail "the imposed order does not say it is an adjudicator override"
 echo "$imposed" | grep -q '"action":"ROE_WITHDRAW"' ||
     fail "the imposed order is not the written one (withdraw)"
 grep '"sender_nation":"FRA"' "$WG_TMP/t3" | grep -q '"ORDER_SOURCE_BOT"' &&

@@ -5,7 +5,7 @@
 #   a record addressed to another role ("recipient" is set on directed
 #   messages such as Welcome), nor another contingent's orders, and does
 #   show N's own Welcome and N's own orders ("seen":"sent");
-#   --as umpire shows every record of the log (as many as wg-log info
+#   --as adjudicator shows every record of the log (as many as wg-log info
 #   counts); --diff-as FRA GBR runs and exits 0, and lists only records
 #   one of the two saw.
 set -u
@@ -32,7 +32,7 @@ for role in $nations command; do
     grep '"recipient":"'"$role"'"' "$out" | grep -q '"welcome":' ||
         fail "view --as $role lacks its own Welcome"
     grep -q '"seen":"sent"' "$out" || fail "view --as $role shows nothing it sent"
-    # What it sent is its own; another contingent's orders go to the umpire
+    # What it sent is its own; another contingent's orders go to the adjudicator
     # alone.
     if [ "$role" = command ]; then
         grep '"seen":"sent"' "$out" | grep -v '"sender_role":"ROLE_COMMAND"' | grep -q . &&
@@ -50,14 +50,14 @@ for role in $nations command; do
     echo "view --as $role: $n records"
 done
 
-# The umpire sees everything.
-timeout 60 "$LOG_TOOL" view "$log" --as umpire --json >"$WG_TMP/view-umpire" 2>"$WG_TMP/view-umpire.err" ||
-    fail "view --as umpire exited $?"
+# The adjudicator sees everything.
+timeout 60 "$LOG_TOOL" view "$log" --as adjudicator --json >"$WG_TMP/view-adjudicator" 2>"$WG_TMP/view-adjudicator.err" ||
+    fail "view --as adjudicator exited $?"
 records=$("$LOG_TOOL" info "$log" | sed -n 's/^records: *\([0-9]*\)$/\1/p')
-umpire=$(grep -c '^{' "$WG_TMP/view-umpire")
-echo "view --as umpire: $umpire records, info: $records"
-[ -n "$records" ] && [ "$umpire" -eq "$records" ] ||
-    fail "view --as umpire shows $umpire records, the log holds ${records:-?}"
+adjudicator=$(grep -c '^{' "$WG_TMP/view-adjudicator")
+echo "view --as adjudicator: $adjudicator records, info: $records"
+[ -n "$records" ] && [ "$adjudicator" -eq "$records" ] ||
+    fail "view --as adjudicator shows $adjudicator records, the log holds ${records:-?}"
 
 # Who knew what: FRA and GBR.
 timeout 60 "$LOG_TOOL" view "$log" --diff-as FRA GBR >"$WG_TMP/diff-as" 2>"$WG_TMP/diff-as.err"

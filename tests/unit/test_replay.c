@@ -4,21 +4,21 @@
  * SHA-256 of the state digests (common/sha256_int.h).
  *
  * The group setup plays the default scenario in-process, with no sockets:
- * an umpire whose output callback writes every envelope into a log, joins
- * for every role, one rejected order, then wg_umpire_deadline() at every
+ * an adjudicator whose output callback writes every envelope into a log, joins
+ * for every role, one rejected order, then wg_adjudicator_deadline() at every
  * phase (so every order is the scenario's default) until the end. Each test
  * then verifies that log, or a damaged copy of it, in its own temporary
  * directory. WG_SOURCE_DIR (set by ctest) locates configs/.
  */
 #include "wg_cmocka.h"
 
+#include "wg/adjudicator.h"
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/log.h"
 #include "wg/replay.h"
 #include "wg/rules.h"
 #include "wg/scenario.h"
-#include "wg/umpire.h"
 #include "wg/wire.h"
 
 #include "sha256_int.h"
@@ -208,18 +208,18 @@ check_situation(const wg_scenario_t *sc, const wg_state_t *st)
 }
 
 static void
-record_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-          size_t len, int dest, void *arg)
+record_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+          const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)dest;
     recorder_t *r = arg;
     assert_int_equal(wg_log_writer_append(r->w, bytes, len), 0);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
         r->situations_checked != NULL) {
-        check_situation(wg_umpire_scenario(u), wg_umpire_state(u));
+        check_situation(wg_adjudicator_scenario(u), wg_adjudicator_state(u));
         (*r->situations_checked)++;
     }
-    /* Whatever the umpire writes by hand (phase starts, welcomes, results)
+    /* Whatever the adjudicator writes by hand (phase starts, welcomes, results)
      * is what protobuf-c writes for the same message. */
     Wgpb__V1__Envelope *back = wg_wire_unpack(bytes, len);
     assert_non_null(back);
@@ -244,17 +244,17 @@ record_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
 }
 
 static void
-send_env(wg_umpire_t *u, int key, Wgpb__V1__Envelope *env, int want_rc)
+send_env(wg_adjudicator_t *u, int key, Wgpb__V1__Envelope *env, int want_rc)
 {
     uint8_t *buf;
     size_t len;
     assert_int_equal(wg_wire_pack(env, &buf, &len), 0);
-    assert_int_equal(wg_umpire_receive(u, key, buf, len, NULL), want_rc);
+    assert_int_equal(wg_adjudicator_receive(u, key, buf, len, NULL), want_rc);
     free(buf);
 }
 
 static void
-join(wg_umpire_t *u, int role, const char *nation)
+join(wg_adjudicator_t *u, int role, const char *nation)
 {
     Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
     Wgpb__V1__Join j = WGPB__V1__JOIN__INIT;
@@ -267,7 +267,7 @@ join(wg_umpire_t *u, int role, const char *nation)
     send_env(u, -1, &env, 0);
 }
 
-/* A state digest callback that lies at one turn: the umpire records it,
+/* A state digest callback that lies at one turn: the adjudicator records it,
  * and chains on from it, as if it were the state's. */
 typedef struct {
     uint32_t calls, lie_at;
@@ -279,7 +279,7 @@ lying_state_digest(const wg_scenario_t *sc, const wg_state_t *st,
 {
     liar_t *l = arg;
     wg_wire_buf_t b = {0};
-    wg_umpire_state_bytes(sc, st, &b);
+    wg_adjudicator_state_bytes(sc, st, &b);
     wg__sha256(b.data, b.len, out);
     wg_wire_buf_free(&b);
     if (++l->calls == l->lie_at)
@@ -304,15 +304,15 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     snprintf(hdr.started, sizeof hdr.started, "2026-01-01T00:00:00Z");
     recorder_t r = {NULL, sc, checked, 0};
     assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
-    wg_umpire_t *u = wg_umpire_new(sc, text, text_len, record_cb, &r);
+    wg_adjudicator_t *u = wg_adjudicator_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
     liar_t liar = {0, lie_at};
     if (lie_at > 0)
-        wg_umpire_set_state_digest(u, lying_state_digest, &liar);
+        wg_adjudicator_set_state_digest(u, lying_state_digest, &liar);
     join(u, WGPB__V1__ROLE__ROLE_COMMAND, "");
     for (size_t i = 0; i < sc->n_nations; i++)
         join(u, WGPB__V1__ROLE__ROLE_CONTINGENT, sc->nations[i].code);
-    wg_umpire_start(u);
+    wg_adjudicator_start(u);
 
     /* An order for a turn that is not on: rejected, answered with an Error
      * (recorded, seq 0), the order itself not recorded. */
@@ -325,14 +325,14 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     env.decision = &d;
     send_env(u, WG_ROLE_COMMAND, &env, WG_ESTATE);
 
-    while (!wg_umpire_done(u))
-        wg_umpire_deadline(u);
-    wg_umpire_stats_t stats;
-    wg_umpire_stats(u, &stats);
+    while (!wg_adjudicator_done(u))
+        wg_adjudicator_deadline(u);
+    wg_adjudicator_stats_t stats;
+    wg_adjudicator_stats(u, &stats);
     assert_int_equal(stats.rejected, 1);
     /* Every turn's result went through the check in record_cb. */
     assert_int_equal(r.results_checked, sc->n_turns);
-    wg_umpire_destroy(&u);
+    wg_adjudicator_destroy(&u);
     wg_log_writer_destroy(&r.w);
 }
 
@@ -415,7 +415,7 @@ test_verify_ok(void **state)
 {
     (void)state;
     wg_replay_report_t rep;
-    wg_umpire_t *u = NULL;
+    wg_adjudicator_t *u = NULL;
     wg_scenario_t *sc = NULL;
     assert_int_equal(wg_replay_log(fx->ref, NULL, &rep, &u, &sc), WG_REPLAY_OK);
     assert_int_equal(rep.status, WG_REPLAY_OK);
@@ -427,13 +427,13 @@ test_verify_ok(void **state)
     assert_false(rep.torn);
     assert_non_null(u);
     assert_non_null(sc);
-    assert_true(wg_umpire_done(u));
+    assert_true(wg_adjudicator_done(u));
     assert_int_equal(sc->seed, SEED);
     /* The rejected order was counted from its Error reply alone. */
-    wg_umpire_stats_t stats;
-    wg_umpire_stats(u, &stats);
+    wg_adjudicator_stats_t stats;
+    wg_adjudicator_stats(u, &stats);
     assert_int_equal(stats.rejected, 1);
-    wg_umpire_destroy(&u);
+    wg_adjudicator_destroy(&u);
     free(sc);
 
     /* The same scenario file and seed, named: still identical. */
@@ -615,8 +615,8 @@ pending_cb(const uint8_t *bytes, size_t len, void *arg)
 }
 
 static void
-append_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-          size_t len, int dest, void *arg)
+append_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+          const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     (void)env;
@@ -626,7 +626,7 @@ append_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
 
 /* What --resume does, in-process: the log of a dead adjudicator ends after
  * a TurnResult (it is written out at the end of each turn); the replay
- * rebuilds the umpire, hands over the next phase start the log lacks, and
+ * rebuilds the adjudicator, hands over the next phase start the log lacks, and
  * the exercise plays on into the same file. With nobody to join again the
  * result is the uninterrupted log, byte for byte. */
 static void
@@ -649,7 +649,7 @@ test_resume(void **state)
     pending_t p = {w, 0, 0};
     wg_replay_options_t opt = {.pending = pending_cb, .pending_arg = &p};
     wg_replay_report_t rep;
-    wg_umpire_t *u = NULL;
+    wg_adjudicator_t *u = NULL;
     wg_scenario_t *sc = NULL;
     assert_int_equal(wg_replay_log(fx->path, &opt, &rep, &u, &sc),
                      WG_REPLAY_OK);
@@ -657,12 +657,12 @@ test_resume(void **state)
     assert_int_equal(rep.turns, f->turn);
     assert_int_equal(p.n, 1); /* the next turn's start */
     assert_int_equal(p.first_seq, f->seq + 1);
-    assert_int_equal(wg_umpire_turn(u), f->turn + 1);
+    assert_int_equal(wg_adjudicator_turn(u), f->turn + 1);
 
-    wg_umpire_set_output(u, append_cb, w);
-    while (!wg_umpire_done(u))
-        wg_umpire_deadline(u);
-    wg_umpire_destroy(&u);
+    wg_adjudicator_set_output(u, append_cb, w);
+    while (!wg_adjudicator_done(u))
+        wg_adjudicator_deadline(u);
+    wg_adjudicator_destroy(&u);
     free(sc);
     wg_log_writer_destroy(&w);
 
@@ -875,6 +875,7 @@ main(void)
         cmocka_unit_test(test_situation_edges),
         cmocka_unit_test(test_sha256),
     };
-    wg_diag_level = WG_DIAG_ERR; /* the defaults and the rejection say much */
+    wg_diag_level =
+        WG_DIAG_LEVEL_ERR; /* the defaults and the rejection say much */
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

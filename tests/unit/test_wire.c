@@ -805,7 +805,7 @@ test_result_every_field(void **state)
     r.chain = (ProtobufCBinaryData){sizeof chain, chain};
 
     Wgpb__V1__Provenance pv = WGPB__V1__PROVENANCE__INIT;
-    pv.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_UMPIRE;
+    pv.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_ADJUDICATOR;
     pv.agent = "wg-adjudicator";
     Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
     env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
@@ -870,7 +870,7 @@ test_result_round_trip(void **state)
     static wg_turn_result_t r, got;
     fill_turn_result(&r);
     Wgpb__V1__TurnResult *m = wg_wire_result(arena, sc, &r);
-    /* The umpire adds these to what wg_wire_result() builds. */
+    /* The adjudicator adds these to what wg_wire_result() builds. */
     char *defaulted[1] = {"ITA"};
     uint8_t digest[32], chain[32];
     memset(digest, 0x5a, sizeof digest);

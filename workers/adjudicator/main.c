@@ -1,12 +1,12 @@
 /*
- * wg-adjudicator - the umpire and the hub of an exercise.
+ * wg-adjudicator - the adjudicator and the hub of an exercise.
  *
  * Endpoints: binds a ROUTER (--router, directed messages) and a PUB (--pub,
  * broadcasts). Receives Join and orders (ForceRequirement, Pledge,
  * Assignment, RotationOrders, Response, CommandDecision); sends Welcome and
  * Error (directed), and Beacon, TurnStart, TurnResult and ExerciseEnd
- * (broadcast). The rules engine is libwg's umpire; this file binds peers to
- * roles, runs the lobby and deadline timers, writes the exercise log and
+ * (broadcast). The rules engine is libwg's adjudicator; this file binds peers
+ * to roles, runs the lobby and deadline timers, writes the exercise log and
  * prints one line per turn on stdout.
  *
  * One loop, one thread. Every handle is embedded in adjudicator_t, which
@@ -14,6 +14,7 @@
  * every handle and flush the log; the exit code is then 1. A finished
  * exercise exits 0; a bad scenario or option exits 2.
  */
+#include "wg/adjudicator.h"
 #include "wg/bus.h"
 #include "wg/diag.h"
 #include "wg/error.h"
@@ -23,7 +24,6 @@
 #include "wg/replay.h"
 #include "wg/report.h"
 #include "wg/scenario.h"
-#include "wg/umpire.h"
 #include "wg/wire.h"
 
 #include <errno.h>
@@ -49,7 +49,7 @@ typedef struct {
     uv_signal_t sigint, sigterm;
     uv_timer_t beacon_timer, deadline_timer, lobby_timer, end_timer;
     wg_scenario_t *sc;
-    wg_umpire_t *umpire;
+    wg_adjudicator_t *adjudicator;
     wg_log_writer_t *log;
     peer_t peers[N_KEYS];
     const uint8_t *cur_peer; /* sender of the input being handled */
@@ -59,7 +59,7 @@ typedef struct {
     int exit_code;
     uint64_t instance; /* random per process; never in a decision */
     bool lobby_open;   /* waiting for roles to (re)join */
-    /* --override: orders the umpire imposes on a role, and the last phase
+    /* --override: orders the adjudicator imposes on a role, and the last phase
      * start broadcast, which they answer. */
     wg_bot_t *overrides[N_KEYS];
     size_t n_overrides;
@@ -140,49 +140,50 @@ keep_turn_start(adjudicator_t *a, const uint8_t *bytes, size_t len)
     a->last_ts_len = len;
 }
 
-/* The umpire imposes the --override orders of this phase on their roles,
+/* The adjudicator imposes the --override orders of this phase on their roles,
  * as soon as the phase starts: recorded as the role's order with source
- * ORDER_SOURCE_UMPIRE, so the role's own order is then a duplicate. An
+ * ORDER_SOURCE_ADJUDICATOR, so the role's own order is then a duplicate. An
  * imposed order can close the phase; the next one is served in turn. */
 static void
 impose_overrides(adjudicator_t *a)
 {
-    const wg_scenario_t *sc = wg_umpire_scenario(a->umpire);
+    const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
     for (;;) {
-        uint64_t serial = wg_umpire_phase_serial(a->umpire);
+        uint64_t serial = wg_adjudicator_phase_serial(a->adjudicator);
         Wgpb__V1__Envelope *ts = wg_wire_unpack(a->last_ts, a->last_ts_len);
         for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
-            if (a->overrides[k] == NULL || !wg_umpire_owes(a->umpire, k))
+            if (a->overrides[k] == NULL ||
+                !wg_adjudicator_owes(a->adjudicator, k))
                 continue;
             uint8_t *buf;
             size_t len;
             if (wg_play_phase(a->overrides[k], sc, ts, k,
-                              WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_UMPIRE,
-                              "umpire override", &buf, &len) != 0)
+                              WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_ADJUDICATOR,
+                              "adjudicator override", &buf, &len) != 0)
                 continue;
             a->cur_peer = NULL;
-            wg_umpire_receive(a->umpire, k, buf, len, NULL);
+            wg_adjudicator_receive(a->adjudicator, k, buf, len, NULL);
             free(buf);
-            if (wg_umpire_phase_serial(a->umpire) != serial)
+            if (wg_adjudicator_phase_serial(a->adjudicator) != serial)
                 break;
         }
         wg_wire_free(ts);
-        if (wg_umpire_phase_serial(a->umpire) == serial)
+        if (wg_adjudicator_phase_serial(a->adjudicator) == serial)
             return;
     }
 }
 
-/* Every envelope the umpire makes: into the log, then onto the wire. */
+/* Every envelope the adjudicator makes: into the log, then onto the wire. */
 static void
-umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
-              const uint8_t *bytes, size_t len, int dest, void *arg)
+adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+                   const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     adjudicator_t *a = arg;
     if (a->log != NULL) {
         int rc = wg_log_writer_append(a->log, bytes, len);
         if (rc < 0)
-            WG_LOG_ERR("log append failed: %s", wg_strerror(rc));
+            WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
     }
     int rc = 0;
     if (dest == WG_DEST_BROADCAST) {
@@ -196,7 +197,7 @@ umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
                             bytes, len);
     }
     if (rc < 0)
-        WG_LOG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
+        WG_DIAG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
 
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
         dest == WG_DEST_BROADCAST)
@@ -207,7 +208,7 @@ umpire_out_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
         if (a->log != NULL) {
             rc = wg_log_writer_flush(a->log);
             if (rc < 0)
-                WG_LOG_ERR("log flush failed: %s", wg_strerror(rc));
+                WG_DIAG_ERR("log flush failed: %s", wg_strerror(rc));
         }
     }
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
@@ -221,15 +222,16 @@ static void deadline_cb(uv_timer_t *t);
 static void
 arm_deadline(adjudicator_t *a)
 {
-    if (wg_umpire_phase_serial(a->umpire) == a->armed_serial || a->closing)
+    if (wg_adjudicator_phase_serial(a->adjudicator) == a->armed_serial ||
+        a->closing)
         return;
-    /* A new phase: the umpire's overrides for it go in first. */
-    if (a->n_overrides > 0 && wg_umpire_started(a->umpire) &&
-        !wg_umpire_done(a->umpire))
+    /* A new phase: the adjudicator's overrides for it go in first. */
+    if (a->n_overrides > 0 && wg_adjudicator_started(a->adjudicator) &&
+        !wg_adjudicator_done(a->adjudicator))
         impose_overrides(a);
-    uint64_t serial = wg_umpire_phase_serial(a->umpire);
+    uint64_t serial = wg_adjudicator_phase_serial(a->adjudicator);
     a->armed_serial = serial;
-    if (wg_umpire_done(a->umpire)) {
+    if (wg_adjudicator_done(a->adjudicator)) {
         uv_timer_stop(&a->deadline_timer);
         return;
     }
@@ -240,9 +242,10 @@ static void
 deadline_cb(uv_timer_t *t)
 {
     adjudicator_t *a = t->data;
-    WG_LOG_INFO("turn %u %s: deadline passed", wg_umpire_turn(a->umpire),
-                wg_wire_phase_name(wg_umpire_phase(a->umpire)));
-    wg_umpire_deadline(a->umpire);
+    WG_DIAG_INFO("turn %u %s: deadline passed",
+                 wg_adjudicator_turn(a->adjudicator),
+                 wg_wire_phase_name(wg_adjudicator_phase(a->adjudicator)));
+    wg_adjudicator_deadline(a->adjudicator);
     arm_deadline(a);
 }
 
@@ -262,18 +265,19 @@ start_exercise(adjudicator_t *a)
         return;
     a->lobby_open = false;
     uv_timer_stop(&a->lobby_timer);
-    if (wg_umpire_started(a->umpire)) {
+    if (wg_adjudicator_started(a->adjudicator)) {
         /* Resumed mid-exercise: the current phase goes on from now. */
-        WG_LOG_INFO("%zu of %zu roles joined again: turn %u goes on",
-                    bound_peers(a), wg_umpire_expected(a->umpire),
-                    wg_umpire_turn(a->umpire));
+        WG_DIAG_INFO("%zu of %zu roles joined again: turn %u goes on",
+                     bound_peers(a), wg_adjudicator_expected(a->adjudicator),
+                     wg_adjudicator_turn(a->adjudicator));
         a->armed_serial = 0;
         arm_deadline(a);
         return;
     }
-    WG_LOG_INFO("%zu of %zu roles joined: turn 1 begins",
-                wg_umpire_joined(a->umpire), wg_umpire_expected(a->umpire));
-    wg_umpire_start(a->umpire);
+    WG_DIAG_INFO("%zu of %zu roles joined: turn 1 begins",
+                 wg_adjudicator_joined(a->adjudicator),
+                 wg_adjudicator_expected(a->adjudicator));
+    wg_adjudicator_start(a->adjudicator);
     arm_deadline(a);
 }
 
@@ -281,7 +285,7 @@ static void
 lobby_cb(uv_timer_t *t)
 {
     adjudicator_t *a = t->data;
-    WG_LOG_WARN("lobby timeout: starting without every role");
+    WG_DIAG_WARN("lobby timeout: starting without every role");
     start_exercise(a);
 }
 
@@ -305,12 +309,12 @@ tell_over(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     if (env == NULL)
         return;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN) {
-        int k =
-            wg_umpire_role_key(a->umpire, env->sender_role, env->sender_nation);
+        int k = wg_adjudicator_role_key(a->adjudicator, env->sender_role,
+                                        env->sender_nation);
         wg_bus_send_to(a->bus, peer, peer_len, a->end_bytes, a->end_len);
         if (k >= 0 && !a->told[k]) {
             a->told[k] = true;
-            if (++a->n_told == wg_umpire_expected(a->umpire))
+            if (++a->n_told == wg_adjudicator_expected(a->adjudicator))
                 /* Everyone knows: let the last reply drain, then go. */
                 uv_timer_start(&a->end_timer, end_timer_cb, 300, 0);
         }
@@ -335,18 +339,19 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     int joined = -1;
     a->cur_peer = peer;
     a->cur_peer_len = peer_len;
-    wg_umpire_receive(a->umpire, key, data, len, &joined);
+    wg_adjudicator_receive(a->adjudicator, key, data, len, &joined);
     if (joined >= 0) {
         /* The newest peer for a role takes it over (a restarted worker). */
         if (key >= 0 && key != joined)
             a->peers[key].len = 0;
         memcpy(a->peers[joined].id, peer, peer_len);
         a->peers[joined].len = peer_len;
-        /* Directed replies the umpire made during the join went to "the
+        /* Directed replies the adjudicator made during the join went to "the
          * sender"; from now on they go by role. */
     }
     a->cur_peer = NULL;
-    if (a->lobby_open && bound_peers(a) == wg_umpire_expected(a->umpire))
+    if (a->lobby_open &&
+        bound_peers(a) == wg_adjudicator_expected(a->adjudicator))
         start_exercise(a);
     if (!a->lobby_open)
         arm_deadline(a);
@@ -359,12 +364,12 @@ beacon_cb(uv_timer_t *t)
     Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
     Wgpb__V1__Beacon b = WGPB__V1__BEACON__INIT;
     env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
-    env.turn = wg_umpire_turn(a->umpire);
-    env.phase = wg_umpire_phase(a->umpire);
+    env.turn = wg_adjudicator_turn(a->adjudicator);
+    env.phase = wg_adjudicator_phase(a->adjudicator);
     b.turn = env.turn;
     b.phase = env.phase;
-    b.joined = (uint32_t)wg_umpire_joined(a->umpire);
-    b.expected = (uint32_t)wg_umpire_expected(a->umpire);
+    b.joined = (uint32_t)wg_adjudicator_joined(a->adjudicator);
+    b.expected = (uint32_t)wg_adjudicator_expected(a->adjudicator);
     b.instance = a->instance;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_BEACON;
     env.beacon = &b;
@@ -382,8 +387,8 @@ static void
 over_cb(uv_timer_t *t)
 {
     adjudicator_t *a = t->data;
-    WG_LOG_INFO("%zu of %zu roles told the exercise is over", a->n_told,
-                wg_umpire_expected(a->umpire));
+    WG_DIAG_INFO("%zu of %zu roles told the exercise is over", a->n_told,
+                 wg_adjudicator_expected(a->adjudicator));
     close_all(a, 0);
 }
 
@@ -391,8 +396,8 @@ static void
 signal_cb(uv_signal_t *s, int signum)
 {
     adjudicator_t *a = s->data;
-    WG_LOG_WARN("signal %d: stopping at turn %u", signum,
-                wg_umpire_turn(a->umpire));
+    WG_DIAG_WARN("signal %d: stopping at turn %u", signum,
+                 wg_adjudicator_turn(a->adjudicator));
     close_all(a, 1);
 }
 
@@ -571,7 +576,7 @@ open_log(adjudicator_t *a, const options_t *o, const char *text, size_t len)
     strftime(hdr.started, sizeof hdr.started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     int rc = wg_log_writer_create(o->log_path, &hdr, o->fsync, &a->log);
     if (rc < 0)
-        WG_LOG_ERR("cannot create log %s: %s", o->log_path, wg_strerror(rc));
+        WG_DIAG_ERR("cannot create log %s: %s", o->log_path, wg_strerror(rc));
     return rc;
 }
 
@@ -617,15 +622,15 @@ free_overrides(adjudicator_t *a)
 static int
 run_loop(adjudicator_t *a, const options_t *o)
 {
-    const wg_scenario_t *sc = wg_umpire_scenario(a->umpire);
+    const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
     if (uv_loop_init(&a->loop) < 0)
         return 1;
     wg_bus_config_t bc = {.router_endpoint = o->router, .pub_endpoint = o->pub};
     int brc;
     a->bus = wg_bus_new_hub(&a->loop, &bc, recv_cb, a, &brc);
     if (a->bus == NULL) {
-        WG_LOG_ERR("cannot bind %s / %s: %s", o->router, o->pub,
-                   wg_strerror(brc));
+        WG_DIAG_ERR("cannot bind %s / %s: %s", o->router, o->pub,
+                    wg_strerror(brc));
         uv_loop_close(&a->loop);
         return 1;
     }
@@ -649,25 +654,25 @@ run_loop(adjudicator_t *a, const options_t *o)
             o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS, 0);
     else
         uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
-    WG_LOG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
-                sc->name, (unsigned long long)sc->seed, sc->n_turns,
-                wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
+    WG_DIAG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
+                 sc->name, (unsigned long long)sc->seed, sc->n_turns,
+                 wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
 
     uv_run(&a->loop, UV_RUN_DEFAULT);
     wg_bus_destroy(&a->bus);
     if (uv_loop_close(&a->loop) != 0)
-        WG_LOG_WARN("loop closed with handles still open");
-    wg_umpire_stats_t stats;
-    wg_umpire_stats(a->umpire, &stats);
-    WG_LOG_INFO("accepted %llu, rejected %llu, defaulted %llu",
-                (unsigned long long)stats.accepted,
-                (unsigned long long)stats.rejected,
-                (unsigned long long)stats.defaulted);
+        WG_DIAG_WARN("loop closed with handles still open");
+    wg_adjudicator_stats_t stats;
+    wg_adjudicator_stats(a->adjudicator, &stats);
+    WG_DIAG_INFO("accepted %llu, rejected %llu, defaulted %llu",
+                 (unsigned long long)stats.accepted,
+                 (unsigned long long)stats.rejected,
+                 (unsigned long long)stats.defaulted);
     return a->exit_code;
 }
 
-/* Records the umpire made beyond the end of the log being resumed: the
- * dead adjudicator made them too (the umpire is deterministic) but died
+/* Records the adjudicator made beyond the end of the log being resumed: the
+ * dead adjudicator made them too (the adjudicator is deterministic) but died
  * before they reached the file (the log is written out at the end of each
  * turn). They go into the log now, so that it holds every sequence number
  * and still verifies; the workers get what they need when they join again. */
@@ -677,7 +682,7 @@ resume_pending_cb(const uint8_t *bytes, size_t len, void *arg)
     adjudicator_t *a = arg;
     int rc = wg_log_writer_append(a->log, bytes, len);
     if (rc < 0)
-        WG_LOG_ERR("log append failed: %s", wg_strerror(rc));
+        WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
 }
 
 /* The log's ExerciseEnd, kept to be sent again; printed as the summary. */
@@ -715,7 +720,7 @@ load_end(adjudicator_t *a, const char *path)
     return 0;
 }
 
-/* --resume: cut the log's torn tail, rebuild the umpire from the log, and
+/* --resume: cut the log's torn tail, rebuild the adjudicator from the log, and
  * play on, appending to the same log. */
 static int
 resume_main(adjudicator_t *a, const options_t *o)
@@ -730,12 +735,12 @@ resume_main(adjudicator_t *a, const options_t *o)
     }
     wg_log_header_clear(&hdr);
     if (cut > 0)
-        WG_LOG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
-                    (unsigned long long)cut);
+        WG_DIAG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
+                     (unsigned long long)cut);
     uint64_t kept = wg_log_writer_records(a->log);
     wg_replay_report_t rep;
     wg_replay_options_t ropt = {.pending = resume_pending_cb, .pending_arg = a};
-    if (wg_replay_log(o->resume, &ropt, &rep, &a->umpire, &a->sc) !=
+    if (wg_replay_log(o->resume, &ropt, &rep, &a->adjudicator, &a->sc) !=
         WG_REPLAY_OK) {
         fprintf(stderr,
                 "wg-adjudicator: %s: cannot resume at turn %u seq %llu %s: "
@@ -748,20 +753,20 @@ resume_main(adjudicator_t *a, const options_t *o)
     uint64_t pending = wg_log_writer_records(a->log) - kept;
     rc = wg_log_writer_flush(a->log);
     if (rc < 0)
-        WG_LOG_ERR("log flush failed: %s", wg_strerror(rc));
-    wg_umpire_set_output(a->umpire, umpire_out_cb, a);
+        WG_DIAG_ERR("log flush failed: %s", wg_strerror(rc));
+    wg_adjudicator_set_output(a->adjudicator, adjudicator_out_cb, a);
     if (load_overrides(a, o, a->sc) != 0) {
         free_overrides(a);
         wg_log_writer_destroy(&a->log);
-        wg_umpire_destroy(&a->umpire);
+        wg_adjudicator_destroy(&a->adjudicator);
         free(a->sc);
         return 2;
     }
-    WG_LOG_INFO("resumed %s: %llu records, %u turns done, %llu records the "
-                "log lacked written",
-                o->resume, (unsigned long long)rep.records, rep.turns,
-                (unsigned long long)pending);
-    if (wg_umpire_done(a->umpire)) {
+    WG_DIAG_INFO("resumed %s: %llu records, %u turns done, %llu records the "
+                 "log lacked written",
+                 o->resume, (unsigned long long)rep.records, rep.turns,
+                 (unsigned long long)pending);
+    if (wg_adjudicator_done(a->adjudicator)) {
         /* Workers may still wait for the end: a kill after the last result
          * was written but before the end reached them leaves them so. */
         fprintf(stderr,
@@ -780,7 +785,7 @@ resume_main(adjudicator_t *a, const options_t *o)
     free(a->end_bytes);
     free_overrides(a);
     wg_log_writer_destroy(&a->log);
-    wg_umpire_destroy(&a->umpire);
+    wg_adjudicator_destroy(&a->adjudicator);
     free(a->sc);
     return rc;
 }
@@ -823,15 +828,16 @@ main(int argc, char **argv)
     if (rc != 0)
         goto out_text;
     rc = 1;
-    a.umpire = wg_umpire_new(a.sc, text, text_len, umpire_out_cb, &a);
-    if (a.umpire == NULL)
+    a.adjudicator =
+        wg_adjudicator_new(a.sc, text, text_len, adjudicator_out_cb, &a);
+    if (a.adjudicator == NULL)
         goto out_text;
     if (o.log_path != NULL && open_log(&a, &o, text, text_len) < 0)
-        goto out_umpire;
+        goto out_adjudicator;
     rc = run_loop(&a, &o);
     wg_log_writer_destroy(&a.log);
-out_umpire:
-    wg_umpire_destroy(&a.umpire);
+out_adjudicator:
+    wg_adjudicator_destroy(&a.adjudicator);
 out_text:
     free_overrides(&a);
     free(text);

@@ -1,8 +1,8 @@
 /*
  * log_fork.c - `wg-log fork`: what if one role had played otherwise?
  *
- * Replays a recorded exercise through a fresh umpire, exactly as `verify`
- * does, and writes every record the umpire makes to a new log. From turn N
+ * Replays a recorded exercise through a fresh adjudicator, exactly as `verify`
+ * does, and writes every record the adjudicator makes to a new log. From turn N
  * on, the swapped roles are played by their new bots instead of their
  * recorded orders, at the place their recorded orders stood. While the
  * re-adjudication still matches the record, every other role keeps its
@@ -11,12 +11,13 @@
  * the built-in bots), in role order, with the recorded seed. A fork that
  * changes nothing therefore writes the same records as the original.
  *
- * Owns, for one call: the reader, the writer, the umpire, a queue of records
- * made but not yet matched, and the last phase start broadcast.
+ * Owns, for one call: the reader, the writer, the adjudicator, a queue of
+ * records made but not yet matched, and the last phase start broadcast.
  */
 #include "log_fork.h"
 #include "log_tool.h"
 
+#include "wg/adjudicator.h"
 #include "wg/bot.h"
 #include "wg/diag.h"
 #include "wg/error.h"
@@ -24,7 +25,6 @@
 #include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"
-#include "wg/umpire.h"
 #include "wg/wire.h"
 
 #include <getopt.h>
@@ -93,8 +93,8 @@ fifo_clear(fifo_t *q)
 }
 
 static void
-made_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-        size_t len, int dest, void *arg)
+made_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+        const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     fork_t *f = arg;
@@ -120,7 +120,7 @@ made_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
 
 /* Plays key's order for the phase start ts with bot, if it gives one. */
 static void
-play(wg_umpire_t *u, const Wgpb__V1__Envelope *ts, const wg_scenario_t *sc,
+play(wg_adjudicator_t *u, const Wgpb__V1__Envelope *ts, const wg_scenario_t *sc,
      const wg_bot_t *bot, int key)
 {
     uint8_t *buf;
@@ -128,7 +128,7 @@ play(wg_umpire_t *u, const Wgpb__V1__Envelope *ts, const wg_scenario_t *sc,
     if (wg_play_phase(bot, sc, ts, key,
                       WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
                       &len) == 0) {
-        wg_umpire_receive(u, key, buf, len, NULL);
+        wg_adjudicator_receive(u, key, buf, len, NULL);
         free(buf);
     }
 }
@@ -150,23 +150,23 @@ bot_for(const wg_bot_t *const swaps[N_KEYS], int key)
 
 /* Every role played by its bot, phase after phase, to the end. */
 static void
-play_out(wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
+play_out(wg_adjudicator_t *u, fork_t *f, const wg_scenario_t *sc,
          const wg_bot_t *const swaps[N_KEYS])
 {
-    if (!wg_umpire_started(u))
-        wg_umpire_start(u);
-    while (!wg_umpire_done(u) && f->write_rc == 0) {
-        uint64_t serial = wg_umpire_phase_serial(u);
+    if (!wg_adjudicator_started(u))
+        wg_adjudicator_start(u);
+    while (!wg_adjudicator_done(u) && f->write_rc == 0) {
+        uint64_t serial = wg_adjudicator_phase_serial(u);
         Wgpb__V1__Envelope *ts = last_phase_start(f);
         for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
-            if (wg_umpire_owes(u, k))
+            if (wg_adjudicator_owes(u, k))
                 play(u, ts, sc, bot_for(swaps, k), k);
-            if (wg_umpire_phase_serial(u) != serial)
+            if (wg_adjudicator_phase_serial(u) != serial)
                 break; /* the phase closed: the rest owed nothing */
         }
         wg_wire_free(ts);
-        if (wg_umpire_phase_serial(u) == serial)
-            wg_umpire_deadline(u); /* a bot stayed silent */
+        if (wg_adjudicator_phase_serial(u) == serial)
+            wg_adjudicator_deadline(u); /* a bot stayed silent */
     }
 }
 
@@ -295,8 +295,9 @@ is_input(const Wgpb__V1__Envelope *env)
 /* Follows the record while it holds; returns the turn where the fork first
  * differs, or 0 if it never did. */
 static uint32_t
-follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
-       const fork_opts_t *o, const wg_bot_t *const swaps[N_KEYS])
+follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
+       const wg_scenario_t *sc, const fork_opts_t *o,
+       const wg_bot_t *const swaps[N_KEYS])
 {
     const uint8_t *rec;
     size_t len;
@@ -308,14 +309,14 @@ follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
         uint32_t turn = env->turn;
         bool error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
         bool input = !error && is_input(env);
-        int key =
-            input ? wg_umpire_role_key(u, env->sender_role, env->sender_nation)
-                  : -1;
+        int key = input ? wg_adjudicator_role_key(u, env->sender_role,
+                                                  env->sender_nation)
+                        : -1;
         bool join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
         wg_wire_free(env);
         bool empty;
         if (error) {
-            /* A reply the umpire made again, or one to input the record
+            /* A reply the adjudicator made again, or one to input the record
              * does not hold (a rejected message): keep it either way. */
             if (!fifo_pop_equal(&f->errors, rec, len, &empty) && empty)
                 wg_log_writer_append(f->w, rec, len);
@@ -327,13 +328,13 @@ follow(wg_log_reader_t *r, wg_umpire_t *u, fork_t *f, const wg_scenario_t *sc,
                 play(u, ts, sc, swaps[key], key);
             wg_wire_free(ts);
         } else if (input) {
-            wg_umpire_receive(u, join ? -1 : key, rec, len, NULL);
+            wg_adjudicator_receive(u, join ? -1 : key, rec, len, NULL);
         }
         if (f->made.head == f->made.tail) {
-            if (!wg_umpire_started(u))
-                wg_umpire_start(u);
+            if (!wg_adjudicator_started(u))
+                wg_adjudicator_start(u);
             else
-                wg_umpire_deadline(u);
+                wg_adjudicator_deadline(u);
         }
         if (!fifo_pop_equal(&f->made, rec, len, &empty))
             return turn ? turn : 1;
@@ -368,7 +369,7 @@ wg_log_cmd_fork(int argc, char **argv)
     wg_bot_t *owned[N_KEYS] = {0};
     fork_t f;
     memset(&f, 0, sizeof f);
-    wg_umpire_t *u = NULL;
+    wg_adjudicator_t *u = NULL;
     rc = load_swaps(&o, sc, swaps, owned);
     if (rc != 0)
         goto out;
@@ -378,13 +379,14 @@ wg_log_cmd_fork(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    /* The umpire's per-turn notes (fallbacks playing) are the fork's
+    /* The adjudicator's per-turn notes (fallbacks playing) are the fork's
      * business, not news: keep warnings and errors only. */
-    if (wg_diag_level > WG_DIAG_WARN)
-        wg_diag_level = WG_DIAG_WARN;
-    u = wg_umpire_new(sc, hdr->scenario_text, hdr->scenario_len, made_cb, &f);
+    if (wg_diag_level > WG_DIAG_LEVEL_WARN)
+        wg_diag_level = WG_DIAG_LEVEL_WARN;
+    u = wg_adjudicator_new(sc, hdr->scenario_text, hdr->scenario_len, made_cb,
+                           &f);
     uint32_t parted = follow(r, u, &f, sc, &o, swaps);
-    if (!wg_umpire_done(u))
+    if (!wg_adjudicator_done(u))
         play_out(u, &f, sc, swaps);
     if (f.write_rc < 0) {
         fprintf(stderr, "wg-log fork: %s: %s\n", o.out,
@@ -400,7 +402,7 @@ wg_log_cmd_fork(int argc, char **argv)
         rc = 0;
     }
 out:
-    wg_umpire_destroy(&u);
+    wg_adjudicator_destroy(&u);
     wg_log_writer_destroy(&f.w);
     fifo_clear(&f.made);
     fifo_clear(&f.errors);

@@ -4,7 +4,7 @@
  *
  * Both only read logs. A record is visible to a role if the adjudicator
  * published it (no recipient) or addressed it to that role, or if the role
- * sent it itself; the umpire sees everything, including default orders
+ * sent it itself; the adjudicator sees everything, including default orders
  * played on a role's behalf. Exit codes: 0, 1 (diff: the logs differ),
  * 2 (unreadable file or wrong command line).
  */
@@ -41,7 +41,7 @@ sender_name(const Wgpb__V1__Envelope *env)
 {
     switch (env->sender_role) {
     case WGPB__V1__ROLE__ROLE_ADJUDICATOR:
-        return "umpire";
+        return "adjudicator";
     case WGPB__V1__ROLE__ROLE_COMMAND:
         return "command";
     case WGPB__V1__ROLE__ROLE_CONTINGENT:
@@ -55,7 +55,7 @@ sender_name(const Wgpb__V1__Envelope *env)
 static int
 visibility(const Wgpb__V1__Envelope *env, const char *role)
 {
-    if (strcmp(role, "umpire") == 0)
+    if (strcmp(role, "adjudicator") == 0)
         return env->sender_role == WGPB__V1__ROLE__ROLE_ADJUDICATOR ||
                        is_default(env)
                    ? 'r'
@@ -111,7 +111,7 @@ describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
 }
 
 /* The picture a role had at its last phase start of the turn, and the
- * umpire's adjudicated result. */
+ * adjudicator's adjudicated result. */
 static void
 print_picture(const char *role, const Wgpb__V1__Situation *sit,
               const Wgpb__V1__TurnResult *truth)
@@ -135,10 +135,11 @@ print_picture(const char *role, const Wgpb__V1__Situation *sit,
         uint32_t troops = 0;
         for (size_t i = 0; i < truth->n_nations; i++)
             troops += truth->nations[i]->deployed;
-        printf("    ground truth (umpire, adjudicated): week %u, escalation "
-               "%u, stability %.1f, regime %s, theatre %u, killed %u\n",
-               truth->week, truth->escalation, truth->stability, truth->regime,
-               troops, truth->kia);
+        printf(
+            "    ground truth (adjudicator, adjudicated): week %u, escalation "
+            "%u, stability %.1f, regime %s, theatre %u, killed %u\n",
+            truth->week, truth->escalation, truth->stability, truth->regime,
+            troops, truth->kia);
     }
 }
 
@@ -267,15 +268,16 @@ static const char view_usage[] =
     "       wg-log view LOG --diff-as A B [--turn N]\n"
     "  Shows the exercise as ROLE saw it: what it received (broadcasts and\n"
     "  messages addressed to it) and sent, and at each turn's end the\n"
-    "  picture it had beside the umpire's adjudicated result. ROLE is a\n"
-    "  nation code, 'command' or 'umpire' (everything, with default orders).\n"
+    "  picture it had beside the adjudicator's adjudicated result. ROLE is a\n"
+    "  nation code, 'command' or 'adjudicator' (everything, with default "
+    "orders).\n"
     "  --diff-as lists the records one of A and B saw and the other did not.\n"
     "  --json prints the visible records as JSON lines instead.\n";
 
 static bool
 valid_role(const char *r)
 {
-    return strcmp(r, "umpire") == 0 || strcmp(r, "command") == 0 ||
+    return strcmp(r, "adjudicator") == 0 || strcmp(r, "command") == 0 ||
            (strlen(r) == 3 && r[0] >= 'A' && r[0] <= 'Z');
 }
 

@@ -1,16 +1,16 @@
 /*
- * umpire_input.c - what comes in to the umpire: joins (answered with a
- * Welcome, and a late joiner's phase start), orders and forfeits.
+ * adjudicator_input.c - what comes in to the adjudicator: joins (answered with
+ * a Welcome, and a late joiner's phase start), orders and forfeits.
  *
  * An order is accepted only from the role the peer joined as, for the
  * current turn and phase, from a role the phase expects, with the payload
  * the phase table (wg/phases.h) names for that role, once; it is read and
  * validated by the table's kind of order, recorded from the bytes it came
  * in, and a correction is answered with ERROR_INVALID_ORDER. Anything
- * refused is answered with an Error (umpire.c) and counted. Same thread
- * and lifetime as umpire.c.
+ * refused is answered with an Error (adjudicator.c) and counted. Same thread
+ * and lifetime as adjudicator.c.
  */
-#include "umpire_int.h"
+#include "adjudicator_int.h"
 
 #include "wg/diag.h"
 #include "wg/error.h"
@@ -29,7 +29,7 @@
  * record itself, so no decode-and-pack round trip is spent on the orders
  * that make most of a log. */
 static void
-record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
+record_input(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
 {
     char *recipient = env->recipient;
     env->recipient = "";
@@ -37,21 +37,21 @@ record_input(wg_umpire_t *self, Wgpb__V1__Envelope *env)
      * would be 0); bytes that are not fields at all are packed anew. */
     if (wg_wire_restamp(self->in_bytes, self->in_len, self->next_seq,
                         &self->packed) != 0) {
-        wg__umpire_emit(self, env, WG_DEST_RECORD);
+        wg__adjudicator_emit(self, env, WG_DEST_RECORD);
     } else {
-        wg__umpire_stamp(self, env, WG_DEST_RECORD);
-        wg__umpire_hand_out(self, env, self->packed.data, self->packed.len,
-                            WG_DEST_RECORD);
+        wg__adjudicator_stamp(self, env, WG_DEST_RECORD);
+        wg__adjudicator_hand_out(self, env, self->packed.data, self->packed.len,
+                                 WG_DEST_RECORD);
     }
     env->recipient = recipient;
 }
 
 static void
-emit_welcome(wg_umpire_t *self)
+emit_welcome(wg_adjudicator_t *self)
 {
     Wgpb__V1__Envelope env;
     Wgpb__V1__Welcome w = WGPB__V1__WELCOME__INIT;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     w.scenario_name = self->sc.name;
     w.scenario_hash.data = self->sc.hash;
     w.scenario_hash.len = sizeof self->sc.hash;
@@ -65,32 +65,33 @@ emit_welcome(wg_umpire_t *self)
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
     wg_wire_put_situation(b, 5, &self->sc, self->st); /* snapshot */
-    wg__umpire_stamp(self, &env, WG_DEST_SENDER);
+    wg__adjudicator_stamp(self, &env, WG_DEST_SENDER);
     if (wg_wire_pack_welcome(&env, b->data, b->len, &self->packed) != 0)
         abort(); /* our own Welcome: a bug */
-    wg__umpire_hand_out(self, &env, self->packed.data, self->packed.len,
-                        WG_DEST_SENDER);
+    wg__adjudicator_hand_out(self, &env, self->packed.data, self->packed.len,
+                             WG_DEST_SENDER);
     wg_arena_reset(self->arena);
 }
 
 static int
-handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
+handle_join(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env,
             int *joined_key)
 {
-    int k = wg_umpire_role_key(self, env->sender_role, env->sender_nation);
+    int k = wg_adjudicator_role_key(self, env->sender_role, env->sender_nation);
     if (k < 0)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE,
             WG_EUNAUTHORISED, "no role %d/'%s' in this scenario",
             env->sender_role, env->sender_nation);
     if (key >= 0 && key != k)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
             WG_EUNAUTHORISED, "peer joined as %s cannot join as %s",
-            wg_umpire_role_name(self, key), wg_umpire_role_name(self, k));
+            wg_adjudicator_role_name(self, key),
+            wg_adjudicator_role_name(self, k));
     if (self->joined[k])
-        WG_LOG_WARN("%s joins again: the new peer takes the role over",
-                    wg_umpire_role_name(self, k));
+        WG_DIAG_WARN("%s joins again: the new peer takes the role over",
+                     wg_adjudicator_role_name(self, k));
     self->joined[k] = true;
     self->left[k] = false;
     self->stats.accepted++;
@@ -101,7 +102,7 @@ handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
     emit_welcome(self);
     /* A late joiner owes the current phase: it gets the phase's start. */
     if (self->started && !self->done && self->expected[k] && !self->received[k])
-        wg__umpire_emit_turn_start(self, WG_DEST_SENDER);
+        wg__adjudicator_emit_turn_start(self, WG_DEST_SENDER);
     self->reply_key = -1;
     if (joined_key != NULL)
         *joined_key = k;
@@ -110,7 +111,7 @@ handle_join(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env,
 
 /* Is pc the payload the current phase asks of role k? */
 static bool
-payload_fits(const wg_umpire_t *self, int k, int pc)
+payload_fits(const wg_adjudicator_t *self, int k, int pc)
 {
     const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
     return kind != NULL && (int)kind->payload == pc;
@@ -119,8 +120,8 @@ payload_fits(const wg_umpire_t *self, int k, int pc)
 /* Reads and validates the order into the turn's tables. Returns < 0 if it
  * cannot be read, else the number of corrections the rules made. */
 int
-wg__umpire_take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
-                      char *why, size_t n)
+wg__adjudicator_take_order(wg_adjudicator_t *self, int k,
+                           const Wgpb__V1__Envelope *env, char *why, size_t n)
 {
     const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
     if (kind == NULL || (int)kind->payload != (int)env->payload_case) {
@@ -133,26 +134,26 @@ wg__umpire_take_order(wg_umpire_t *self, int k, const Wgpb__V1__Envelope *env,
 /* A role gives up this phase's order (its bot failed) or leaves: its
  * fallback plays at once, with the reason it gave. */
 static int
-handle_forfeit(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
+handle_forfeit(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
     const Wgpb__V1__Forfeit *f = env->forfeit;
     bool leaving = f->leaving;
     const char *reason = leaving ? "disconnected" : "bot crashed";
     if (strcmp(f->reason, reason) != 0)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
             "%s: a forfeit %s says \"%s\", not \"%s\"",
-            wg_umpire_role_name(self, key),
+            wg_adjudicator_role_name(self, key),
             leaving ? "that leaves" : "of a phase", f->reason, reason);
     bool owes = self->started && !self->done && self->expected[key] &&
                 !self->received[key];
     if (!leaving &&
         (!owes || env->turn != self->st->turn || env->phase != self->phase))
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN, WG_ESTATE,
             "%s forfeits turn %u %s, which it does not "
             "owe now",
-            wg_umpire_role_name(self, key), env->turn,
+            wg_adjudicator_role_name(self, key), env->turn,
             wg_wire_phase_name(env->phase));
     self->stats.accepted++;
     record_input(self, env);
@@ -162,64 +163,66 @@ handle_forfeit(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
         self->forfeit[key] = "bot crashed";
     if (!owes)
         return 0;
-    wg__umpire_play_fallback(self, key);
+    wg__adjudicator_play_fallback(self, key);
     self->received[key] = true;
-    if (wg__umpire_all_in(self))
-        wg__umpire_close_phase(self);
+    if (wg__adjudicator_all_in(self))
+        wg__adjudicator_close_phase(self);
     return 0;
 }
 
 /* Is the order one the current phase awaits from role key, with bounded
  * provenance? 0 if so, else the rejection's code (answered). */
 static int
-check_order(wg_umpire_t *self, int key, const Wgpb__V1__Envelope *env)
+check_order(wg_adjudicator_t *self, int key, const Wgpb__V1__Envelope *env)
 {
     const wg_state_t *st = self->st;
     if (!self->started || self->done || env->turn != st->turn ||
         env->phase != self->phase)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN, WG_ESTATE,
             "order for turn %u %s, but now turn %u %s", env->turn,
             wg_wire_phase_name(env->phase), st->turn,
             wg_wire_phase_name(self->phase));
     if (!self->expected[key] || !payload_fits(self, key, env->payload_case))
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_NOT_EXPECTED, WG_ESTATE,
-            "%s owes no such order in %s", wg_umpire_role_name(self, key),
+            "%s owes no such order in %s", wg_adjudicator_role_name(self, key),
             wg_wire_phase_name(self->phase));
     if (self->received[key])
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_DUPLICATE, WG_ESTATE,
-            "%s already sent its order for %s", wg_umpire_role_name(self, key),
+            "%s already sent its order for %s",
+            wg_adjudicator_role_name(self, key),
             wg_wire_phase_name(self->phase));
 
     if (env->provenance != NULL &&
         (strlen(env->provenance->rationale) > WG_RATIONALE_MAX ||
          strlen(env->provenance->agent) > WG_AGENT_MAX ||
          strlen(env->provenance->reason) > WG_AGENT_MAX))
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
             "%s: provenance longer than allowed (rationale %d, "
             "agent and reason %d bytes)",
-            wg_umpire_role_name(self, key), WG_RATIONALE_MAX, WG_AGENT_MAX);
+            wg_adjudicator_role_name(self, key), WG_RATIONALE_MAX,
+            WG_AGENT_MAX);
     return 0;
 }
 
 /* The order is the phase's: read, validate, record, and close the phase
  * if it was the last one owed. */
 static int
-accept_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
+accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
     char why[200] = "";
-    int rc = wg__umpire_take_order(self, key, env, why, sizeof why);
+    int rc = wg__adjudicator_take_order(self, key, env, why, sizeof why);
     if (rc < 0) {
         /* Recorded, so a replay refuses it too and the fallback that
          * follows can say why: "invalid orders". */
         self->invalid[key] = true;
         record_input(self, env);
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
-            "%s: %s", wg_umpire_role_name(self, key), why);
+            "%s: %s", wg_adjudicator_role_name(self, key), why);
     }
     const wg_order_kind_t *kind = wg_phase_order(self->cur, key);
     if (key != WG_ROLE_COMMAND && kind->repeat != NULL) {
@@ -228,34 +231,35 @@ accept_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
                wg_order_slot(kind, self->t, key), kind->size);
         self->have_last[key] = true;
     }
-    wg__umpire_note_control(self, key, false, NULL);
+    wg__adjudicator_note_control(self, key, false, NULL);
     self->received[key] = true;
     self->stats.accepted++;
     record_input(self, env);
     if (rc > 0) /* accepted as corrected: tell the sender what changed */
-        wg__umpire_reject(self, key, WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER,
-                          0, "%s: order corrected: %s",
-                          wg_umpire_role_name(self, key), why);
-    if (wg__umpire_all_in(self))
-        wg__umpire_close_phase(self);
+        wg__adjudicator_reject(self, key,
+                               WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER, 0,
+                               "%s: order corrected: %s",
+                               wg_adjudicator_role_name(self, key), why);
+    if (wg__adjudicator_all_in(self))
+        wg__adjudicator_close_phase(self);
     return 0;
 }
 
 static int
-handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
+handle_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
     if (key < 0)
-        return wg__umpire_reject(self, WG_DEST_SENDER,
-                                 WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
-                                 WG_EUNAUTHORISED, "sender has not joined");
+        return wg__adjudicator_reject(
+            self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
+            WG_EUNAUTHORISED, "sender has not joined");
     int claimed =
-        wg_umpire_role_key(self, env->sender_role, env->sender_nation);
+        wg_adjudicator_role_key(self, env->sender_role, env->sender_nation);
     if (claimed != key)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
             WG_EUNAUTHORISED,
             "peer joined as %s sent a message claiming %d/'%s'",
-            wg_umpire_role_name(self, key), env->sender_role,
+            wg_adjudicator_role_name(self, key), env->sender_role,
             env->sender_nation);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT)
         return handle_forfeit(self, key, env);
@@ -264,15 +268,17 @@ handle_order(wg_umpire_t *self, int key, Wgpb__V1__Envelope *env)
 }
 
 int
-wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes, size_t len,
-                  int *joined_key)
+wg_adjudicator_receive(wg_adjudicator_t *self, int key, const uint8_t *bytes,
+                       size_t len, int *joined_key)
 {
-    return wg_umpire_receive_decoded(self, key, bytes, len, NULL, joined_key);
+    return wg_adjudicator_receive_decoded(self, key, bytes, len, NULL,
+                                          joined_key);
 }
 
 int
-wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
-                          size_t len, Wgpb__V1__Envelope *env, int *joined_key)
+wg_adjudicator_receive_decoded(wg_adjudicator_t *self, int key,
+                               const uint8_t *bytes, size_t len,
+                               Wgpb__V1__Envelope *env, int *joined_key)
 {
     if (joined_key != NULL)
         *joined_key = -1;
@@ -283,7 +289,7 @@ wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
         env = wg_wire_unpack_in(self->in_arena, bytes, len);
     }
     if (env == NULL)
-        return wg__umpire_reject(
+        return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
             WG_EMALFORMED, "%zu bytes that are not a wgpb.v1.Envelope", len);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN)

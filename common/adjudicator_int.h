@@ -1,29 +1,29 @@
 /*
- * umpire_int.h - what the files of the umpire share and nobody else sees:
- * its state, and the functions one file calls in another.
+ * adjudicator_int.h - what the files of the adjudicator share and nobody else
+ * sees: its state, and the functions one file calls in another.
  *
- *   umpire.c        lifetime, roles, output (stamping, packing, the hash
+ *   adjudicator.c        lifetime, roles, output (stamping, packing, the hash
  *                   chain, rejections) and accessors;
- *   umpire_turn.c   the turn flow: phase starts, the fallbacks of roles
+ *   adjudicator_turn.c   the turn flow: phase starts, the fallbacks of roles
  *                   that owe an order, closing a phase, the turn's result;
- *   umpire_input.c  joins, orders and forfeits coming in.
+ *   adjudicator_input.c  joins, orders and forfeits coming in.
  *
  * What each phase is (who owes what, how it is read, held and applied)
- * is the phase table's (wg/phases.h), not the umpire's.
+ * is the phase table's (wg/phases.h), not the adjudicator's.
  */
-#ifndef WG_UMPIRE_INT_H
-#define WG_UMPIRE_INT_H
+#ifndef WG_ADJUDICATOR_INT_H
+#define WG_ADJUDICATOR_INT_H
 
+#include "wg/adjudicator.h"
 #include "wg/phases.h"
-#include "wg/umpire.h"
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 
-struct wg_umpire {
+struct wg_adjudicator {
     wg_scenario_t sc;
     char *scenario_text;
     size_t text_len;
-    wg_umpire_out_cb cb;
+    wg_adjudicator_out_cb cb;
     void *arg;
     wg_state_t *st;
     wg_arena_t *arena;       /* outgoing messages, reset after each emit */
@@ -55,7 +55,7 @@ struct wg_umpire {
     /* Over the exercise. */
     uint32_t peak_deployed, peak_committed;
     uint32_t total_kia, total_wia, total_incidents;
-    wg_umpire_stats_t stats;
+    wg_adjudicator_stats_t stats;
     int reply_key; /* role of the peer being answered, while joining */
 
     /* Fallbacks: the last phase start broadcast (for a fallback bot), the
@@ -71,45 +71,51 @@ struct wg_umpire {
 
     /* The hash chain: digests of this turn's records so far, and the
      * previous turn's link; who computes a record's digest (NULL: the
-     * umpire itself). */
+     * adjudicator itself). */
     uint8_t *turn_digests;
     size_t turn_digests_len, turn_digests_cap;
-    wg_umpire_digest_cb digest_cb;
+    wg_adjudicator_digest_cb digest_cb;
     void *digest_arg;
-    wg_umpire_state_digest_cb state_digest_cb;
+    wg_adjudicator_state_digest_cb state_digest_cb;
     void *state_digest_arg;
     uint8_t chain[32];
 };
 
 static inline size_t
-n_keys(const wg_umpire_t *self)
+n_keys(const wg_adjudicator_t *self)
 {
     return 1 + self->sc.n_nations;
 }
 
-/* umpire.c: output. Every envelope goes out through these, in order. */
-void wg__umpire_envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env);
-void wg__umpire_stamp(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest);
-void wg__umpire_hand_out(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
-                         const uint8_t *bytes, size_t len, int dest);
-void wg__umpire_emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest);
+/* adjudicator.c: output. Every envelope goes out through these, in order. */
+void wg__adjudicator_envelope_init(wg_adjudicator_t *self,
+                                   Wgpb__V1__Envelope *env);
+void wg__adjudicator_stamp(wg_adjudicator_t *self, Wgpb__V1__Envelope *env,
+                           int dest);
+void wg__adjudicator_hand_out(wg_adjudicator_t *self,
+                              const Wgpb__V1__Envelope *env,
+                              const uint8_t *bytes, size_t len, int dest);
+void wg__adjudicator_emit(wg_adjudicator_t *self, Wgpb__V1__Envelope *env,
+                          int dest);
 /* Answers the input being handled with an Error; returns rc. */
-int wg__umpire_reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code,
-                      int rc, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-void wg__umpire_chain_link(wg_umpire_t *self, const uint8_t digest[32]);
+int wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
+                           Wgpb__V1__ErrorCode code, int rc, const char *fmt,
+                           ...) __attribute__((format(printf, 5, 6)));
+void wg__adjudicator_chain_link(wg_adjudicator_t *self,
+                                const uint8_t digest[32]);
 
-/* umpire_turn.c: the turn flow. */
-void wg__umpire_emit_turn_start(wg_umpire_t *self, int dest);
-bool wg__umpire_all_in(const wg_umpire_t *self);
-void wg__umpire_note_control(wg_umpire_t *self, int k, bool fallback,
-                             const char *reason);
-void wg__umpire_play_fallback(wg_umpire_t *self, int k);
-void wg__umpire_close_phase(wg_umpire_t *self);
+/* adjudicator_turn.c: the turn flow. */
+void wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest);
+bool wg__adjudicator_all_in(const wg_adjudicator_t *self);
+void wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
+                                  const char *reason);
+void wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k);
+void wg__adjudicator_close_phase(wg_adjudicator_t *self);
 
-/* umpire_input.c: reads and validates an order into the turn's tables;
+/* adjudicator_input.c: reads and validates an order into the turn's tables;
  * < 0 if it cannot be read, else the corrections the rules made. */
-int wg__umpire_take_order(wg_umpire_t *self, int k,
-                          const Wgpb__V1__Envelope *env, char *why, size_t n);
+int wg__adjudicator_take_order(wg_adjudicator_t *self, int k,
+                               const Wgpb__V1__Envelope *env, char *why,
+                               size_t n);
 
 #endif

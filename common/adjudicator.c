@@ -1,5 +1,5 @@
 /*
- * umpire.c - the adjudicator's rules engine: lifetime, roles, output and
+ * adjudicator.c - the adjudicator's rules engine: lifetime, roles, output and
  * the global sequence.
  *
  * Owns a copy of the scenario, the adjudicated state, the orders of the
@@ -7,17 +7,17 @@
  * from the adjudicator's loop or from a log replay. Every envelope it makes
  * goes out through one callback, in the order it must be recorded, so the
  * log is the total order of the exercise. Nothing here reads a clock: when a
- * phase ends is decided outside (all orders in, or wg_umpire_deadline()),
- * and what it ends with is decided here (umpire_turn.c). Input is read in
- * umpire_input.c; what each phase asks is the phase table's (wg/phases.h).
+ * phase ends is decided outside (all orders in, or wg_adjudicator_deadline()),
+ * and what it ends with is decided here (adjudicator_turn.c). Input is read in
+ * adjudicator_input.c; what each phase asks is the phase table's (wg/phases.h).
  */
-#include "wg/umpire.h"
+#include "wg/adjudicator.h"
 #include "wg/diag.h"
 #include "wg/rules.h"
 #include "wg/wire.h"
 
+#include "adjudicator_int.h"
 #include "sha256_int.h"
-#include "umpire_int.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -26,14 +26,16 @@
 #include <string.h>
 
 /* Rejections are counted by wgpb ErrorCode. */
-_Static_assert(sizeof((wg_umpire_stats_t *)0)->by_code / sizeof(uint64_t) >
-                   WGPB__V1__ERROR_CODE__ERROR_DUPLICATE,
-               "wg_umpire_stats_t.by_code has no room for every ErrorCode");
+_Static_assert(
+    sizeof((wg_adjudicator_stats_t *)0)->by_code / sizeof(uint64_t) >
+        WGPB__V1__ERROR_CODE__ERROR_DUPLICATE,
+    "wg_adjudicator_stats_t.by_code has no room for every ErrorCode");
 
 /* ---- roles --------------------------------------------------------------- */
 
 int
-wg_umpire_role_key(const wg_umpire_t *self, int role, const char *nation)
+wg_adjudicator_role_key(const wg_adjudicator_t *self, int role,
+                        const char *nation)
 {
     if (role == WGPB__V1__ROLE__ROLE_COMMAND)
         return WG_ROLE_COMMAND;
@@ -46,7 +48,7 @@ wg_umpire_role_key(const wg_umpire_t *self, int role, const char *nation)
 }
 
 const char *
-wg_umpire_role_name(const wg_umpire_t *self, int key)
+wg_adjudicator_role_name(const wg_adjudicator_t *self, int key)
 {
     if (key == WG_ROLE_COMMAND)
         return "command";
@@ -58,7 +60,7 @@ wg_umpire_role_name(const wg_umpire_t *self, int key)
 /* ---- output -------------------------------------------------------------- */
 
 void
-wg__umpire_envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env)
+wg__adjudicator_envelope_init(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
 {
     wgpb__v1__envelope__init(env);
     env->sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
@@ -68,14 +70,15 @@ wg__umpire_envelope_init(wg_umpire_t *self, Wgpb__V1__Envelope *env)
 
 /* Stamps the sequence number (0 for error replies) and the recipient. */
 void
-wg__umpire_stamp(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+wg__adjudicator_stamp(wg_adjudicator_t *self, Wgpb__V1__Envelope *env, int dest)
 {
     bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
     env->seq = is_error ? 0 : self->next_seq++;
     if (dest >= 0)
-        env->recipient = (char *)wg_umpire_role_name(self, dest);
+        env->recipient = (char *)wg_adjudicator_role_name(self, dest);
     else if (dest == WG_DEST_SENDER && self->reply_key >= 0)
-        env->recipient = (char *)wg_umpire_role_name(self, self->reply_key);
+        env->recipient =
+            (char *)wg_adjudicator_role_name(self, self->reply_key);
 }
 
 static void
@@ -96,7 +99,7 @@ grow(uint8_t **buf, size_t *cap, size_t need)
 /* Every record of the total order (seq != 0) before a turn's result goes
  * into that turn's link of the hash chain. */
 static void
-take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
+take_record(wg_adjudicator_t *self, const Wgpb__V1__Envelope *env,
             const uint8_t *bytes, size_t len)
 {
     if (env->seq != 0 &&
@@ -114,8 +117,8 @@ take_record(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
 
 /* A packed envelope goes into the hash chain and to the callback. */
 void
-wg__umpire_hand_out(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
-                    const uint8_t *bytes, size_t len, int dest)
+wg__adjudicator_hand_out(wg_adjudicator_t *self, const Wgpb__V1__Envelope *env,
+                         const uint8_t *bytes, size_t len, int dest)
 {
     take_record(self, env, bytes, len);
     if (self->cb != NULL)
@@ -124,16 +127,16 @@ wg__umpire_hand_out(wg_umpire_t *self, const Wgpb__V1__Envelope *env,
 
 /* Stamps, packs and hands the envelope out. */
 void
-wg__umpire_emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
+wg__adjudicator_emit(wg_adjudicator_t *self, Wgpb__V1__Envelope *env, int dest)
 {
-    wg__umpire_stamp(self, env, dest);
+    wg__adjudicator_stamp(self, env, dest);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
-        /* The largest message the umpire packs, once a turn: written
+        /* The largest message the adjudicator packs, once a turn: written
          * directly, protobuf-c's generic packing took ten times longer. */
         if (wg_wire_pack_result(env, &self->packed) != 0)
             abort(); /* a result without its message: a bug */
-        wg__umpire_hand_out(self, env, self->packed.data, self->packed.len,
-                            dest);
+        wg__adjudicator_hand_out(self, env, self->packed.data, self->packed.len,
+                                 dest);
         return;
     }
     /* One buffer for every envelope: emit runs hundreds of times a turn
@@ -150,12 +153,12 @@ wg__umpire_emit(wg_umpire_t *self, Wgpb__V1__Envelope *env, int dest)
         self->out_cap = cap;
     }
     wgpb__v1__envelope__pack(env, self->out_buf);
-    wg__umpire_hand_out(self, env, self->out_buf, len, dest);
+    wg__adjudicator_hand_out(self, env, self->out_buf, len, dest);
 }
 
 int
-wg__umpire_reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code, int rc,
-                  const char *fmt, ...)
+wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
+                       Wgpb__V1__ErrorCode code, int rc, const char *fmt, ...)
 {
     char detail[256];
     va_list ap;
@@ -168,16 +171,16 @@ wg__umpire_reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code, int rc,
         self->stats.by_code[code]++;
     const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
         &wgpb__v1__error_code__descriptor, code);
-    WG_LOG_WARN("rejected (%s): %s", v ? v->name : "?", detail);
+    WG_DIAG_WARN("rejected (%s): %s", v ? v->name : "?", detail);
 
     Wgpb__V1__Envelope env;
     Wgpb__V1__Error err = WGPB__V1__ERROR__INIT;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     err.code = code;
     err.detail = detail;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
     env.error = &err;
-    wg__umpire_emit(self, &env, dest);
+    wg__adjudicator_emit(self, &env, dest);
     return rc;
 }
 
@@ -186,7 +189,7 @@ wg__umpire_reject(wg_umpire_t *self, int dest, Wgpb__V1__ErrorCode code, int rc,
 /* Link 0: SHA-256 of "wg chain v1", the scenario file's hash and the seed
  * (little-endian), so a chain cannot be moved to another exercise. */
 static void
-chain_genesis(wg_umpire_t *self)
+chain_genesis(wg_adjudicator_t *self)
 {
     uint8_t buf[11 + 32 + 8];
     memcpy(buf, "wg chain v1", 11);
@@ -199,7 +202,7 @@ chain_genesis(wg_umpire_t *self)
 /* Link t: SHA-256(link t-1 || SHA-256(the concatenated SHA-256 of each
  * record of turn t before its result) || state digest). */
 void
-wg__umpire_chain_link(wg_umpire_t *self, const uint8_t digest[32])
+wg__adjudicator_chain_link(wg_adjudicator_t *self, const uint8_t digest[32])
 {
     uint8_t buf[96];
     memcpy(buf, self->chain, 32);
@@ -211,13 +214,13 @@ wg__umpire_chain_link(wg_umpire_t *self, const uint8_t digest[32])
 
 /* ---- lifetime ------------------------------------------------------------ */
 
-wg_umpire_t *
-wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
-              size_t text_len, wg_umpire_out_cb cb, void *arg)
+wg_adjudicator_t *
+wg_adjudicator_new(const wg_scenario_t *sc, const char *scenario_text,
+                   size_t text_len, wg_adjudicator_out_cb cb, void *arg)
 {
     if (sodium_init() < 0)
         return NULL;
-    wg_umpire_t *self = calloc(1, sizeof *self);
+    wg_adjudicator_t *self = calloc(1, sizeof *self);
     if (self == NULL)
         return NULL;
     self->sc = *sc;
@@ -229,7 +232,7 @@ wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
     self->in_arena = wg_arena_new();
     if (self->st == NULL || self->t == NULL || self->last == NULL ||
         self->scenario_text == NULL) {
-        wg_umpire_destroy(&self);
+        wg_adjudicator_destroy(&self);
         return NULL;
     }
     memcpy(self->scenario_text, scenario_text, text_len);
@@ -246,9 +249,9 @@ wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
 }
 
 void
-wg_umpire_destroy(wg_umpire_t **self_p)
+wg_adjudicator_destroy(wg_adjudicator_t **self_p)
 {
-    wg_umpire_t *self = *self_p;
+    wg_adjudicator_t *self = *self_p;
     if (self == NULL)
         return;
     wg_arena_destroy(&self->arena);
@@ -267,22 +270,24 @@ wg_umpire_destroy(wg_umpire_t **self_p)
 }
 
 void
-wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg)
+wg_adjudicator_set_digest(wg_adjudicator_t *self, wg_adjudicator_digest_cb cb,
+                          void *arg)
 {
     self->digest_cb = cb;
     self->digest_arg = arg;
 }
 
 void
-wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
-                           void *arg)
+wg_adjudicator_set_state_digest(wg_adjudicator_t *self,
+                                wg_adjudicator_state_digest_cb cb, void *arg)
 {
     self->state_digest_cb = cb;
     self->state_digest_arg = arg;
 }
 
 void
-wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg)
+wg_adjudicator_set_output(wg_adjudicator_t *self, wg_adjudicator_out_cb cb,
+                          void *arg)
 {
     self->cb = cb;
     self->arg = arg;
@@ -292,44 +297,44 @@ wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg)
  */
 
 bool
-wg_umpire_started(const wg_umpire_t *self)
+wg_adjudicator_started(const wg_adjudicator_t *self)
 {
     return self->started;
 }
 
 bool
-wg_umpire_owes(const wg_umpire_t *self, int key)
+wg_adjudicator_owes(const wg_adjudicator_t *self, int key)
 {
     return key >= 0 && (size_t)key < n_keys(self) && self->started &&
            !self->done && self->expected[key] && !self->received[key];
 }
 
 bool
-wg_umpire_done(const wg_umpire_t *self)
+wg_adjudicator_done(const wg_adjudicator_t *self)
 {
     return self->done;
 }
 
 uint64_t
-wg_umpire_phase_serial(const wg_umpire_t *self)
+wg_adjudicator_phase_serial(const wg_adjudicator_t *self)
 {
     return self->phase_serial;
 }
 
 uint32_t
-wg_umpire_turn(const wg_umpire_t *self)
+wg_adjudicator_turn(const wg_adjudicator_t *self)
 {
     return self->st->turn;
 }
 
 Wgpb__V1__Phase
-wg_umpire_phase(const wg_umpire_t *self)
+wg_adjudicator_phase(const wg_adjudicator_t *self)
 {
     return self->phase;
 }
 
 size_t
-wg_umpire_joined(const wg_umpire_t *self)
+wg_adjudicator_joined(const wg_adjudicator_t *self)
 {
     size_t n = 0;
     for (size_t k = 0; k < n_keys(self); k++)
@@ -338,25 +343,25 @@ wg_umpire_joined(const wg_umpire_t *self)
 }
 
 size_t
-wg_umpire_expected(const wg_umpire_t *self)
+wg_adjudicator_expected(const wg_adjudicator_t *self)
 {
     return n_keys(self);
 }
 
 const wg_state_t *
-wg_umpire_state(const wg_umpire_t *self)
+wg_adjudicator_state(const wg_adjudicator_t *self)
 {
     return self->st;
 }
 
 const wg_scenario_t *
-wg_umpire_scenario(const wg_umpire_t *self)
+wg_adjudicator_scenario(const wg_adjudicator_t *self)
 {
     return &self->sc;
 }
 
 void
-wg_umpire_count_rejected(wg_umpire_t *self, int code)
+wg_adjudicator_count_rejected(wg_adjudicator_t *self, int code)
 {
     self->stats.rejected++;
     if (code >= 0 &&
@@ -365,13 +370,13 @@ wg_umpire_count_rejected(wg_umpire_t *self, int code)
 }
 
 void
-wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out)
+wg_adjudicator_stats(const wg_adjudicator_t *self, wg_adjudicator_stats_t *out)
 {
     *out = self->stats;
 }
 
 uint64_t
-wg_umpire_next_seq(const wg_umpire_t *self)
+wg_adjudicator_next_seq(const wg_adjudicator_t *self)
 {
     return self->next_seq;
 }

@@ -1,6 +1,6 @@
 /*
- * umpire_turn.c - the umpire's turn flow: a turn's start, each phase's
- * start, the fallbacks of roles that owe an order, closing a phase, and
+ * adjudicator_turn.c - the adjudicator's turn flow: a turn's start, each
+ * phase's start, the fallbacks of roles that owe an order, closing a phase, and
  * the turn's result and the exercise's end.
  *
  * Reads the phase table (wg/phases.h) for everything a phase is: who owes
@@ -10,9 +10,9 @@
  * scenario's `fallback:` for it: the built-in bot, "repeat", or "hold");
  * *hold* is the rules' standing orders, keep what you have. Fallback
  * orders are recorded as default orders (ORDER_SOURCE_DEFAULT). Same
- * thread and lifetime as umpire.c.
+ * thread and lifetime as adjudicator.c.
  */
-#include "umpire_int.h"
+#include "adjudicator_int.h"
 
 #include "wg/bot.h"
 #include "wg/diag.h"
@@ -29,18 +29,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void begin_turn(wg_umpire_t *self);
+static void begin_turn(wg_adjudicator_t *self);
 
 /* ---- phase starts -------------------------------------------------------- */
 
 static bool
-nation_active(const wg_umpire_t *self, size_t i)
+nation_active(const wg_adjudicator_t *self, size_t i)
 {
     return !self->st->nations[i].withdrawn;
 }
 
 static void
-expect(wg_umpire_t *self, bool command, bool nations)
+expect(wg_adjudicator_t *self, bool command, bool nations)
 {
     memset(self->expected, 0, sizeof self->expected);
     memset(self->received, 0, sizeof self->received);
@@ -52,7 +52,7 @@ expect(wg_umpire_t *self, bool command, bool nations)
 }
 
 static Wgpb__V1__TurnStart *
-build_turn_start(wg_umpire_t *self)
+build_turn_start(wg_adjudicator_t *self)
 {
     wg_arena_t *a = self->arena;
     Wgpb__V1__TurnStart *ts = wg_arena_alloc(a, sizeof *ts);
@@ -63,7 +63,7 @@ build_turn_start(wg_umpire_t *self)
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k])
             ts->expected[ts->n_expected++] =
-                (char *)wg_umpire_role_name(self, (int)k);
+                (char *)wg_adjudicator_role_name(self, (int)k);
     unsigned material = self->cur->material;
     if (material & WG_MATERIAL_REQUIREMENT)
         ts->requirement = wg_wire_requirement(a, &self->sc, &self->t->req);
@@ -75,17 +75,17 @@ build_turn_start(wg_umpire_t *self)
                     wg_wire_pledge(a, &self->sc, i, &self->t->pledges[i]);
     }
     /* The situation and the incidents go in as bytes: see
-     * wg__umpire_emit_turn_start(). */
+     * wg__adjudicator_emit_turn_start(). */
     if (material & WG_MATERIAL_ROTATION_WEEKS)
         ts->rotation_due_within = self->t->weeks_to_rotation;
     return ts;
 }
 
 void
-wg__umpire_emit_turn_start(wg_umpire_t *self, int dest)
+wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest)
 {
     Wgpb__V1__Envelope env;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
     env.turn_start = build_turn_start(self);
     wg_wire_buf_t *b = &self->fields;
@@ -94,11 +94,12 @@ wg__umpire_emit_turn_start(wg_umpire_t *self, int dest)
     size_t sit_len = b->len;
     if (self->cur->material & WG_MATERIAL_INCIDENTS)
         wg_wire_put_incidents(b, 7, &self->sc, &self->t->inc); /* incidents */
-    wg__umpire_stamp(self, &env, dest);
+    wg__adjudicator_stamp(self, &env, dest);
     if (wg_wire_pack_turn_start(&env, b->data, sit_len, b->data + sit_len,
                                 b->len - sit_len, &self->packed) != 0)
         abort(); /* our own TurnStart: a bug */
-    wg__umpire_hand_out(self, &env, self->packed.data, self->packed.len, dest);
+    wg__adjudicator_hand_out(self, &env, self->packed.data, self->packed.len,
+                             dest);
     if (dest == WG_DEST_BROADCAST) {
         /* Kept for a fallback bot: the buffers trade places, no copy. */
         wg_wire_buf_t t = self->last_ts;
@@ -109,7 +110,7 @@ wg__umpire_emit_turn_start(wg_umpire_t *self, int dest)
 }
 
 bool
-wg__umpire_all_in(const wg_umpire_t *self)
+wg__adjudicator_all_in(const wg_adjudicator_t *self)
 {
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && !self->received[k])
@@ -118,27 +119,27 @@ wg__umpire_all_in(const wg_umpire_t *self)
 }
 
 static void
-start_phase(wg_umpire_t *self, Wgpb__V1__Phase phase)
+start_phase(wg_adjudicator_t *self, Wgpb__V1__Phase phase)
 {
     self->cur = wg_phase_info((int)phase);
     assert(self->cur != NULL); /* our own table names it */
     self->phase = phase;
     self->phase_serial++;
     expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
-    wg__umpire_emit_turn_start(self, WG_DEST_BROADCAST);
+    wg__adjudicator_emit_turn_start(self, WG_DEST_BROADCAST);
     /* A role that left will not answer: its fallback plays at once. */
     uint64_t serial = self->phase_serial;
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && self->left[k] && !self->received[k]) {
-            wg__umpire_play_fallback(self, (int)k);
+            wg__adjudicator_play_fallback(self, (int)k);
             self->received[k] = true;
         }
-    if (self->phase_serial == serial && wg__umpire_all_in(self))
-        wg__umpire_close_phase(self);
+    if (self->phase_serial == serial && wg__adjudicator_all_in(self))
+        wg__adjudicator_close_phase(self);
 }
 
 static void
-begin_turn(wg_umpire_t *self)
+begin_turn(wg_adjudicator_t *self)
 {
     /* Each type of turn clears only the tables it reads, and the
      * per-nation ones for the scenario's nations only (wg/phases.h):
@@ -161,7 +162,7 @@ begin_turn(wg_umpire_t *self)
 }
 
 void
-wg_umpire_start(wg_umpire_t *self)
+wg_adjudicator_start(wg_adjudicator_t *self)
 {
     if (self->started)
         return;
@@ -175,8 +176,8 @@ wg_umpire_start(wg_umpire_t *self)
  * and the counters), so two states with equal digests play on alike: the
  * encoded Situation followed by eight little-endian uint64. */
 void
-wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
-                      wg_wire_buf_t *b)
+wg_adjudicator_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
+                           wg_wire_buf_t *b)
 {
     b->len = 0;
     wg_wire_put_situation(b, 0, sc, st);
@@ -202,24 +203,24 @@ wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
 }
 
 static void
-state_digest(wg_umpire_t *self, uint8_t out[32])
+state_digest(wg_adjudicator_t *self, uint8_t out[32])
 {
     if (self->state_digest_cb != NULL) {
         self->state_digest_cb(&self->sc, self->st, out, self->state_digest_arg);
         return;
     }
-    wg_umpire_state_bytes(&self->sc, self->st, &self->fields);
+    wg_adjudicator_state_bytes(&self->sc, self->st, &self->fields);
     wg__sha256(self->fields.data, self->fields.len, out);
 }
 
 static void
-emit_end(wg_umpire_t *self)
+emit_end(wg_adjudicator_t *self)
 {
     Wgpb__V1__Envelope env;
     Wgpb__V1__ExerciseEnd end = WGPB__V1__EXERCISE_END__INIT;
     char *withdrawn[WG_MAX_NATIONS];
     self->phase = WGPB__V1__PHASE__PHASE_END;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     end.turns = self->st->turn;
     end.peak_deployed = self->peak_deployed;
     end.peak_committed = self->peak_committed;
@@ -237,11 +238,11 @@ emit_end(wg_umpire_t *self)
     env.end = &end;
     self->done = true;
     self->phase_serial++;
-    wg__umpire_emit(self, &env, WG_DEST_BROADCAST);
+    wg__adjudicator_emit(self, &env, WG_DEST_BROADCAST);
 }
 
 static void
-finish_turn(wg_umpire_t *self)
+finish_turn(wg_adjudicator_t *self)
 {
     wg_rules_end_turn(&self->sc, self->st, &self->res);
     uint32_t dep = wg_state_deployed(self->st, -1);
@@ -258,12 +259,12 @@ finish_turn(wg_umpire_t *self)
     state_digest(self, digest);
     Wgpb__V1__Envelope env;
     self->phase = WGPB__V1__PHASE__PHASE_RESULT;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     Wgpb__V1__TurnResult *r =
         wg_wire_result(self->arena, &self->sc, &self->res);
     r->state_digest.data = digest;
     r->state_digest.len = sizeof digest;
-    wg__umpire_chain_link(self, digest);
+    wg__adjudicator_chain_link(self, digest);
     r->chain.data = self->chain;
     r->chain.len = sizeof self->chain;
     char *names[N_KEYS];
@@ -273,7 +274,7 @@ finish_turn(wg_umpire_t *self)
     r->n_defaulted = self->n_defaulted;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
     env.result = r;
-    wg__umpire_emit(self, &env, WG_DEST_BROADCAST);
+    wg__adjudicator_emit(self, &env, WG_DEST_BROADCAST);
     wg_arena_reset(self->arena);
 
     if (self->st->turn >= self->sc.n_turns)
@@ -288,7 +289,7 @@ finish_turn(wg_umpire_t *self)
  * the role missed, and its order is validated like any other. Returns
  * false if the bot had nothing to say (hold then plays). */
 static bool
-fallback_bot(wg_umpire_t *self, int k, const char *reason)
+fallback_bot(wg_adjudicator_t *self, int k, const char *reason)
 {
     if (self->last_ts.len == 0)
         return false;
@@ -310,11 +311,11 @@ fallback_bot(wg_umpire_t *self, int k, const char *reason)
     free(buf);
     char why[200];
     if (env == NULL ||
-        wg__umpire_take_order(self, k, env, why, sizeof why) < 0) {
+        wg__adjudicator_take_order(self, k, env, why, sizeof why) < 0) {
         wg_wire_free(env);
         return false;
     }
-    wg__umpire_emit(self, env, WG_DEST_RECORD);
+    wg__adjudicator_emit(self, env, WG_DEST_RECORD);
     wg_wire_free(env);
     return true;
 }
@@ -325,7 +326,7 @@ fallback_bot(wg_umpire_t *self, int k, const char *reason)
  * false for a role that has given no order yet: it is not playing
  * "repeat" (the hold that then plays is recorded as the scenario's). */
 static bool
-fallback_repeat(wg_umpire_t *self, int k, const wg_order_kind_t *kind)
+fallback_repeat(wg_adjudicator_t *self, int k, const wg_order_kind_t *kind)
 {
     if (k == WG_ROLE_COMMAND || !self->have_last[k])
         return false;
@@ -339,8 +340,8 @@ fallback_repeat(wg_umpire_t *self, int k, const wg_order_kind_t *kind)
 /* Notes in the turn's events when a fallback starts or stops playing for a
  * role, so the log shows who was in control. */
 void
-wg__umpire_note_control(wg_umpire_t *self, int k, bool fallback,
-                        const char *reason)
+wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
+                             const char *reason)
 {
     if (self->on_fallback[k] == fallback)
         return;
@@ -350,17 +351,17 @@ wg__umpire_note_control(wg_umpire_t *self, int k, bool fallback,
         return;
     if (fallback)
         snprintf(r->events[r->n_events++], sizeof r->events[0],
-                 "%s: the fallback plays (%s)", wg_umpire_role_name(self, k),
-                 reason);
+                 "%s: the fallback plays (%s)",
+                 wg_adjudicator_role_name(self, k), reason);
     else
         snprintf(r->events[r->n_events++], sizeof r->events[0],
                  "%s: the team takes control back",
-                 wg_umpire_role_name(self, k));
+                 wg_adjudicator_role_name(self, k));
 }
 
 /* Why role k gets its fallback's orders, as recorded in provenance. */
 static const char *
-fallback_reason(const wg_umpire_t *self, int k)
+fallback_reason(const wg_adjudicator_t *self, int k)
 {
     if (!self->joined[k])
         return "not joined";
@@ -378,7 +379,7 @@ fallback_reason(const wg_umpire_t *self, int k)
  * command always holds), recorded as a default order from that role with
  * the reason. */
 void
-wg__umpire_play_fallback(wg_umpire_t *self, int k)
+wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k)
 {
     wg_arena_t *a = self->arena;
     const wg_scenario_t *sc = &self->sc;
@@ -388,10 +389,10 @@ wg__umpire_play_fallback(wg_umpire_t *self, int k)
     const char *reason = fallback_reason(self, k);
     wg_fallback_t fb =
         k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD : sc->nations[k - 1].fallback;
-    wg__umpire_note_control(self, k, true, reason);
+    wg__adjudicator_note_control(self, k, true, reason);
     if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, reason))
         goto done;
-    wg__umpire_envelope_init(self, &env);
+    wg__adjudicator_envelope_init(self, &env);
     env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
                                            : WGPB__V1__ROLE__ROLE_CONTINGENT;
     env.sender_nation =
@@ -405,23 +406,23 @@ wg__umpire_play_fallback(wg_umpire_t *self, int k)
     else
         kind->hold(sc, self->st, self->t, k);
     kind->put(a, sc, self->t, k, wg_order_slot(kind, self->t, k), &env);
-    wg__umpire_emit(self, &env, WG_DEST_RECORD);
+    wg__adjudicator_emit(self, &env, WG_DEST_RECORD);
     wg_arena_reset(a);
 done:
     self->stats.defaulted++;
     snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
-             "%s", wg_umpire_role_name(self, k));
+             "%s", wg_adjudicator_role_name(self, k));
     /* "default orders": the protocol's name for a fallback's orders. */
-    WG_LOG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
-                wg_umpire_role_name(self, k), reason);
+    WG_DIAG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
+                 wg_adjudicator_role_name(self, k), reason);
 }
 
 void
-wg__umpire_close_phase(wg_umpire_t *self)
+wg__adjudicator_close_phase(wg_adjudicator_t *self)
 {
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && !self->received[k])
-            wg__umpire_play_fallback(self, (int)k);
+            wg__adjudicator_play_fallback(self, (int)k);
 
     const wg_phase_info_t *p = self->cur;
     if (p->close != NULL)
@@ -433,9 +434,9 @@ wg__umpire_close_phase(wg_umpire_t *self)
 }
 
 void
-wg_umpire_deadline(wg_umpire_t *self)
+wg_adjudicator_deadline(wg_adjudicator_t *self)
 {
     if (!self->started || self->done)
         return;
-    wg__umpire_close_phase(self);
+    wg__adjudicator_close_phase(self);
 }

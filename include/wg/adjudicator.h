@@ -1,22 +1,23 @@
 /*
- * wg/umpire.h - the adjudicator's rules engine: turn clock, orders, results.
+ * wg/adjudicator.h - the adjudicator's rules engine: turn clock, orders,
+ * results.
  *
- * The umpire is a deterministic state machine with no I/O and no clock: it
+ * The adjudicator is a deterministic state machine with no I/O and no clock: it
  * takes envelopes in (joins and orders, as bytes), and gives envelopes out
  * through one callback, each stamped with the next global sequence number,
  * in the order they must be recorded and sent. The adjudicator worker wraps
  * it with sockets, a deadline timer and the log writer; `wg-log verify` and
- * `--resume` drive the same umpire from a recorded log, so a replay makes
+ * `--resume` drive the same adjudicator from a recorded log, so a replay makes
  * the same decisions byte for byte.
  *
  * Roles are keys: 0 is the command, 1 + i is scenario nation i.
- * Lifetime: wg_umpire_new() copies the scenario; destroy frees everything.
+ * Lifetime: wg_adjudicator_new() copies the scenario; destroy frees everything.
  * Errors: rejected input is answered with an Error envelope to the sender
  * (sequence number 0: replies to rejected input are outside the exercise's
  * total order), counted, logged, and the call returns a negative code.
  */
-#ifndef WG_UMPIRE_H
-#define WG_UMPIRE_H
+#ifndef WG_ADJUDICATOR_H
+#define WG_ADJUDICATOR_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,7 +28,7 @@
 #include "wg/state.h"
 #include "wg/wire.h"
 
-typedef struct wg_umpire wg_umpire_t;
+typedef struct wg_adjudicator wg_adjudicator_t;
 
 #define WG_ROLE_COMMAND 0
 
@@ -47,54 +48,59 @@ typedef enum {
  * The Situation of a TurnStart or Welcome, and a TurnStart's incidents,
  * are encoded straight from the state into the bytes: in env those fields
  * are empty. */
-typedef void (*wg_umpire_out_cb)(wg_umpire_t *u, const Wgpb__V1__Envelope *env,
-                                 const uint8_t *bytes, size_t len, int dest,
-                                 void *arg);
+typedef void (*wg_adjudicator_out_cb)(wg_adjudicator_t *u,
+                                      const Wgpb__V1__Envelope *env,
+                                      const uint8_t *bytes, size_t len,
+                                      int dest, void *arg);
 
 typedef struct {
     uint64_t rejected;   /* all rejected input */
     uint64_t by_code[9]; /* by wgpb ErrorCode */
     uint64_t accepted;   /* orders and joins */
     uint64_t defaulted;  /* orders a fallback played */
-} wg_umpire_stats_t;
+} wg_adjudicator_stats_t;
 
 /* scenario_text is the scenario file (sent to workers in Welcome). */
-wg_umpire_t *wg_umpire_new(const wg_scenario_t *sc, const char *scenario_text,
-                           size_t text_len, wg_umpire_out_cb cb, void *arg);
-void wg_umpire_destroy(wg_umpire_t **self_p);
-/* Replaces the output callback (a replayed umpire going live). */
-void wg_umpire_set_output(wg_umpire_t *self, wg_umpire_out_cb cb, void *arg);
+wg_adjudicator_t *wg_adjudicator_new(const wg_scenario_t *sc,
+                                     const char *scenario_text, size_t text_len,
+                                     wg_adjudicator_out_cb cb, void *arg);
+void wg_adjudicator_destroy(wg_adjudicator_t **self_p);
+/* Replaces the output callback (a replayed adjudicator going live). */
+void wg_adjudicator_set_output(wg_adjudicator_t *self, wg_adjudicator_out_cb cb,
+                               void *arg);
 
 /*
- * Who computes the SHA-256 of each record the umpire makes, for the hash
+ * Who computes the SHA-256 of each record the adjudicator makes, for the hash
  * chain: cb(bytes, len, out, arg) must write SHA-256(bytes) to out. NULL
  * (the default) computes it in the call. A replay sets one that takes the
  * digest a reader thread already computed of the record those bytes must
  * equal; the replay compares the two records, so a digest taken from a
  * record that differs is never believed.
  */
-typedef void (*wg_umpire_digest_cb)(const uint8_t *bytes, size_t len,
-                                    uint8_t out[32], void *arg);
-void wg_umpire_set_digest(wg_umpire_t *self, wg_umpire_digest_cb cb, void *arg);
+typedef void (*wg_adjudicator_digest_cb)(const uint8_t *bytes, size_t len,
+                                         uint8_t out[32], void *arg);
+void wg_adjudicator_set_digest(wg_adjudicator_t *self,
+                               wg_adjudicator_digest_cb cb, void *arg);
 /*
  * The bytes a TurnResult's state_digest is the SHA-256 of (docs/LOG-FORMAT.md):
  * the encoded Situation of (sc, st), then eight little-endian uint64 of
  * what it leaves out. Replaces b's contents.
  */
-void wg_umpire_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
-                           wg_wire_buf_t *b);
+void wg_adjudicator_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
+                                wg_wire_buf_t *b);
 /*
  * Who computes the state digest at the end of each turn: cb must write
- * SHA-256(wg_umpire_state_bytes(sc, st)) to out; NULL (the default)
+ * SHA-256(wg_adjudicator_state_bytes(sc, st)) to out; NULL (the default)
  * computes it in the call. A replay sets one that answers with the digest
  * the log records and has its reader thread check it on a copy of the
  * state; it then takes on the duty of refusing the log if a check fails.
  */
-typedef void (*wg_umpire_state_digest_cb)(const wg_scenario_t *sc,
-                                          const wg_state_t *st, uint8_t out[32],
-                                          void *arg);
-void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
-                                void *arg);
+typedef void (*wg_adjudicator_state_digest_cb)(const wg_scenario_t *sc,
+                                               const wg_state_t *st,
+                                               uint8_t out[32], void *arg);
+void wg_adjudicator_set_state_digest(wg_adjudicator_t *self,
+                                     wg_adjudicator_state_digest_cb cb,
+                                     void *arg);
 
 /*
  * Input from a peer bound to role `key` (-1 if it has not joined). A Join is
@@ -103,43 +109,45 @@ void wg_umpire_set_state_digest(wg_umpire_t *self, wg_umpire_state_digest_cb cb,
  * code (WG_EMALFORMED, WG_EUNAUTHORISED, WG_ESTATE) after answering with an
  * Error. An order that completes a phase closes it at once.
  */
-int wg_umpire_receive(wg_umpire_t *self, int key, const uint8_t *bytes,
-                      size_t len, int *joined_key);
+int wg_adjudicator_receive(wg_adjudicator_t *self, int key,
+                           const uint8_t *bytes, size_t len, int *joined_key);
 /* The same for bytes the caller has already decoded into env (with
  * wg_wire_unpack_in(): a replay's reader thread does); the call may change
  * env. A NULL env is decoded from the bytes. */
-int wg_umpire_receive_decoded(wg_umpire_t *self, int key, const uint8_t *bytes,
-                              size_t len, Wgpb__V1__Envelope *env,
-                              int *joined_key);
+int wg_adjudicator_receive_decoded(wg_adjudicator_t *self, int key,
+                                   const uint8_t *bytes, size_t len,
+                                   Wgpb__V1__Envelope *env, int *joined_key);
 
 /* Leaves the lobby and starts turn 1 (roles that never joined get their
  * fallback's orders until they do). */
-void wg_umpire_start(wg_umpire_t *self);
+void wg_adjudicator_start(wg_adjudicator_t *self);
 /* The current phase's deadline passed: each role that still owes an order
  * gets its fallback (wg/phases.h). */
-void wg_umpire_deadline(wg_umpire_t *self);
+void wg_adjudicator_deadline(wg_adjudicator_t *self);
 
-bool wg_umpire_started(const wg_umpire_t *self);
-bool wg_umpire_done(const wg_umpire_t *self);
+bool wg_adjudicator_started(const wg_adjudicator_t *self);
+bool wg_adjudicator_done(const wg_adjudicator_t *self);
 /* Does role `key` still owe an order in the current phase? */
-bool wg_umpire_owes(const wg_umpire_t *self, int key);
+bool wg_adjudicator_owes(const wg_adjudicator_t *self, int key);
 /* Changes whenever a new phase starts; the caller re-arms its timer. */
-uint64_t wg_umpire_phase_serial(const wg_umpire_t *self);
-uint32_t wg_umpire_turn(const wg_umpire_t *self);
-Wgpb__V1__Phase wg_umpire_phase(const wg_umpire_t *self);
+uint64_t wg_adjudicator_phase_serial(const wg_adjudicator_t *self);
+uint32_t wg_adjudicator_turn(const wg_adjudicator_t *self);
+Wgpb__V1__Phase wg_adjudicator_phase(const wg_adjudicator_t *self);
 /* Roles joined so far, and roles the exercise expects. */
-size_t wg_umpire_joined(const wg_umpire_t *self);
-size_t wg_umpire_expected(const wg_umpire_t *self);
-int wg_umpire_role_key(const wg_umpire_t *self, int role, const char *nation);
-const char *wg_umpire_role_name(const wg_umpire_t *self, int key);
-const wg_state_t *wg_umpire_state(const wg_umpire_t *self);
-const wg_scenario_t *wg_umpire_scenario(const wg_umpire_t *self);
-void wg_umpire_stats(const wg_umpire_t *self, wg_umpire_stats_t *out);
-/* Counts a rejection the umpire did not make itself: a replay that finds
+size_t wg_adjudicator_joined(const wg_adjudicator_t *self);
+size_t wg_adjudicator_expected(const wg_adjudicator_t *self);
+int wg_adjudicator_role_key(const wg_adjudicator_t *self, int role,
+                            const char *nation);
+const char *wg_adjudicator_role_name(const wg_adjudicator_t *self, int key);
+const wg_state_t *wg_adjudicator_state(const wg_adjudicator_t *self);
+const wg_scenario_t *wg_adjudicator_scenario(const wg_adjudicator_t *self);
+void wg_adjudicator_stats(const wg_adjudicator_t *self,
+                          wg_adjudicator_stats_t *out);
+/* Counts a rejection the adjudicator did not make itself: a replay that finds
  * the Error reply to an input the log does not hold (rejected input is not
  * recorded, its reply is), so ExerciseEnd.rejected comes out the same. */
-void wg_umpire_count_rejected(wg_umpire_t *self, int code);
+void wg_adjudicator_count_rejected(wg_adjudicator_t *self, int code);
 /* Next sequence number to be assigned. */
-uint64_t wg_umpire_next_seq(const wg_umpire_t *self);
+uint64_t wg_adjudicator_next_seq(const wg_adjudicator_t *self);
 
 #endif

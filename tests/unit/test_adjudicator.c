@@ -1,8 +1,9 @@
 /*
- * test_umpire.c - unit tests of the umpire's fallbacks and their reasons
- * (wg/umpire.h), driven in-process with no sockets: every role joins, the
- * built-in bots answer through wg_play_phase(), and the test makes one role
- * misbehave: an order it cannot read ("invalid orders"), a bot that fails
+ * test_adjudicator.c - unit tests of the adjudicator's fallbacks and their
+ * reasons (wg/adjudicator.h), driven in-process with no sockets: every role
+ * joins, the built-in bots answer through wg_play_phase(), and the test makes
+ * one role misbehave: an order it cannot read ("invalid orders"), a bot that
+ * fails
  * ("bot crashed", a Forfeit), a team that leaves ("disconnected", a leaving
  * Forfeit, then its fallback at every phase start until it joins again).
  * Every envelope goes into a log, which must then verify (wg/replay.h).
@@ -14,6 +15,7 @@
  */
 #include "wg_cmocka.h"
 
+#include "wg/adjudicator.h"
 #include "wg/bot.h"
 #include "wg/diag.h"
 #include "wg/error.h"
@@ -22,7 +24,6 @@
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/replay.h"
-#include "wg/umpire.h"
 #include "wg/wire.h"
 
 #include <stdio.h>
@@ -38,8 +39,8 @@ typedef struct {
 } sink_t;
 
 static void
-sink_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-        size_t len, int dest, void *arg)
+sink_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+        const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     sink_t *s = arg;
@@ -54,12 +55,12 @@ sink_cb(wg_umpire_t *u, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
 }
 
 static void
-send(wg_umpire_t *u, int key, Wgpb__V1__Envelope *env)
+send(wg_adjudicator_t *u, int key, Wgpb__V1__Envelope *env)
 {
     uint8_t *buf;
     size_t len;
     assert_int_equal(wg_wire_pack(env, &buf, &len), 0);
-    wg_umpire_receive(u, key, buf, len, NULL);
+    wg_adjudicator_receive(u, key, buf, len, NULL);
     free(buf);
 }
 
@@ -75,13 +76,13 @@ role_env(const wg_scenario_t *sc, int key, Wgpb__V1__Envelope *env)
 /* Every role owing the current phase answers with its built-in bot, but
  * `skip`, which the test drives itself. */
 static void
-play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
+play_phase(wg_adjudicator_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
 {
-    uint64_t serial = wg_umpire_phase_serial(u);
+    uint64_t serial = wg_adjudicator_phase_serial(u);
     Wgpb__V1__Envelope *ts = wg_wire_unpack(s->last_ts, s->last_ts_len);
     assert_non_null(ts);
     for (int k = 0; k <= (int)sc->n_nations; k++) {
-        if (k == skip || !wg_umpire_owes(u, k))
+        if (k == skip || !wg_adjudicator_owes(u, k))
             continue;
         const wg_bot_t *bot = s->bot[k] ? s->bot[k]
                               : k == 0  ? wg_bot_builtin_command()
@@ -91,15 +92,15 @@ play_phase(wg_umpire_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
         if (wg_play_phase(bot, sc, ts, k,
                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT, NULL, &buf,
                           &len) == 0) {
-            wg_umpire_receive(u, k, buf, len, NULL);
+            wg_adjudicator_receive(u, k, buf, len, NULL);
             free(buf);
         }
-        if (wg_umpire_phase_serial(u) != serial)
+        if (wg_adjudicator_phase_serial(u) != serial)
             break;
     }
     wg_wire_free(ts);
-    if (wg_umpire_phase_serial(u) == serial)
-        wg_umpire_deadline(u);
+    if (wg_adjudicator_phase_serial(u) == serial)
+        wg_adjudicator_deadline(u);
 }
 
 /* An exercise played in process into a log in a temporary directory. */
@@ -108,10 +109,10 @@ typedef struct {
     char dir[32];
     char log[64];
     sink_t s;
-    wg_umpire_t *u;
+    wg_adjudicator_t *u;
 } ex_t;
 
-/* Loads tests/data/<name> and makes the umpire and its log; every role
+/* Loads tests/data/<name> and makes the adjudicator and its log; every role
  * joins but the nation coded `absent` (NULL: none). */
 static void
 ex_open(ex_t *x, const char *name, const char *absent)
@@ -128,7 +129,7 @@ ex_open(ex_t *x, const char *name, const char *absent)
     size_t text_len = fread(text, 1, sizeof text, f);
     fclose(f);
 
-    snprintf(x->dir, sizeof x->dir, "/tmp/wg-umpire-XXXXXX");
+    snprintf(x->dir, sizeof x->dir, "/tmp/wg-adjudicator-XXXXXX");
     assert_non_null(mkdtemp(x->dir));
     snprintf(x->log, sizeof x->log, "%s/ex.wglog", x->dir);
     wg_log_header_t hdr;
@@ -140,7 +141,7 @@ ex_open(ex_t *x, const char *name, const char *absent)
     hdr.seed = x->sc->seed;
     assert_int_equal(
         wg_log_writer_create(x->log, &hdr, WG_FSYNC_NEVER, &x->s.w), 0);
-    x->u = wg_umpire_new(x->sc, text, text_len, sink_cb, &x->s);
+    x->u = wg_adjudicator_new(x->sc, text, text_len, sink_cb, &x->s);
     assert_non_null(x->u);
 
     Wgpb__V1__Envelope env;
@@ -161,10 +162,10 @@ static void
 ex_close(ex_t *x)
 {
     wg_log_writer_destroy(&x->s.w);
-    wg_umpire_destroy(&x->u);
+    wg_adjudicator_destroy(&x->u);
     wg_replay_report_t rep;
     int level = wg_diag_level;
-    wg_diag_level = WG_DIAG_ERR;
+    wg_diag_level = WG_DIAG_LEVEL_ERR;
     assert_int_equal(wg_replay_log(x->log, NULL, &rep, NULL, NULL),
                      WG_REPLAY_OK);
     wg_diag_level = level;
@@ -217,17 +218,17 @@ test_fallback_reasons(void **state)
     ex_t x;
     ex_open(&x, "short.yaml", NULL);
     wg_scenario_t *sc = x.sc;
-    wg_umpire_t *u = x.u;
+    wg_adjudicator_t *u = x.u;
     sink_t *s = &x.s;
     int fra = 1 + wg_scenario_nation_index(sc, "FRA");
     Wgpb__V1__Envelope env;
     Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-    wg_umpire_start(u);
-    while (!wg_umpire_done(u)) {
-        uint32_t turn = wg_umpire_turn(u);
-        Wgpb__V1__Phase phase = wg_umpire_phase(u);
+    wg_adjudicator_start(u);
+    while (!wg_adjudicator_done(u)) {
+        uint32_t turn = wg_adjudicator_turn(u);
+        Wgpb__V1__Phase phase = wg_adjudicator_phase(u);
         int skip = -1;
-        if (turn == 3 && wg_umpire_owes(u, fra)) {
+        if (turn == 3 && wg_adjudicator_owes(u, fra)) {
             /* An order FRA's bot could never send: an unknown incident. */
             Wgpb__V1__IncidentAnswer a = WGPB__V1__INCIDENT_ANSWER__INIT;
             Wgpb__V1__IncidentAnswer *as[] = {&a};
@@ -243,7 +244,7 @@ test_fallback_reasons(void **state)
             env.response = &resp;
             send(u, fra, &env);
             skip = fra;
-        } else if (turn == 4 && wg_umpire_owes(u, fra)) {
+        } else if (turn == 4 && wg_adjudicator_owes(u, fra)) {
             Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
             ff.reason = "bot crashed";
             role_env(sc, fra, &env);
@@ -252,8 +253,8 @@ test_fallback_reasons(void **state)
             env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
             env.forfeit = &ff;
             send(u, fra, &env);
-            assert_false(wg_umpire_owes(u, fra));
-        } else if (turn == 5 && wg_umpire_owes(u, fra)) {
+            assert_false(wg_adjudicator_owes(u, fra));
+        } else if (turn == 5 && wg_adjudicator_owes(u, fra)) {
             Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
             ff.reason = "disconnected";
             ff.leaving = true;
@@ -261,15 +262,15 @@ test_fallback_reasons(void **state)
             env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
             env.forfeit = &ff;
             send(u, fra, &env);
-        } else if (turn == 9 && !wg_umpire_owes(u, fra) &&
-                   wg_umpire_owes(u, 0)) {
+        } else if (turn == 9 && !wg_adjudicator_owes(u, fra) &&
+                   wg_adjudicator_owes(u, 0)) {
             /* The team comes back. */
             role_env(sc, fra, &env);
             env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
             env.join = &join;
             send(u, -1, &env);
         }
-        if (!wg_umpire_done(u))
+        if (!wg_adjudicator_done(u))
             play_phase(u, s, sc, skip);
     }
     ex_close(&x);
@@ -322,7 +323,7 @@ test_table_covers_proto(void **state)
         assert_non_null(tt);
         assert_ptr_equal(wg_turn_info_named(tt->name), tt);
     }
-    wg_umpire_stats_t st;
+    wg_adjudicator_stats_t st;
     assert_true(wgpb__v1__error_code__descriptor.n_values <=
                 sizeof st.by_code / sizeof st.by_code[0]);
 }
@@ -397,7 +398,7 @@ test_force_review(void **state)
     ex_open(&x, "review.yaml", "NLD");
     int nld = 1 + wg_scenario_nation_index(x.sc, "NLD");
     wg_scenario_t *sc = x.sc;
-    wg_umpire_t *u = x.u;
+    wg_adjudicator_t *u = x.u;
     sink_t *s = &x.s;
     assert_int_equal(sc->plan[5], WG_TURN_REVIEW);
     char orders[128];
@@ -414,13 +415,14 @@ test_force_review(void **state)
     assert_non_null(written);
     s->bot[fra] = written;
 
-    wg_umpire_start(u);
+    wg_adjudicator_start(u);
     int intents = 0, replans = 0;
-    while (!wg_umpire_done(u)) {
-        Wgpb__V1__Phase ph = wg_umpire_phase(u);
+    while (!wg_adjudicator_done(u)) {
+        Wgpb__V1__Phase ph = wg_adjudicator_phase(u);
         intents += ph == WGPB__V1__PHASE__PHASE_INTENT;
         replans += ph == WGPB__V1__PHASE__PHASE_REPLAN;
-        if (ph == WGPB__V1__PHASE__PHASE_REPLAN && wg_umpire_turn(u) == 6) {
+        if (ph == WGPB__V1__PHASE__PHASE_REPLAN &&
+            wg_adjudicator_turn(u) == 6) {
             /* The command's phase start shows FRA's new ceiling. */
             Wgpb__V1__Envelope *ts = wg_wire_unpack(s->last_ts, s->last_ts_len);
             assert_non_null(ts);
@@ -487,7 +489,7 @@ test_force_review(void **state)
 int
 main(void)
 {
-    wg_diag_level = WG_DIAG_ERR;
+    wg_diag_level = WG_DIAG_LEVEL_ERR;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fallback_reasons),
         cmocka_unit_test(test_table_covers_proto),
