@@ -12,7 +12,7 @@
 #   wg-adjudicator --resume refuses it (exit 2, the same words) and leaves
 #   the file as it was;
 #   the independent check (tests/tools/wg_chain_check.py) refuses it;
-#   wg-log info and wg-log fork: see KNOWN BUGS below.
+#   wg-log info marks the hash and exits 1; wg-log fork refuses (exit 2).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init header_tamper
@@ -68,29 +68,23 @@ cat "$WG_TMP/c1"
 grep -q 'scenario_hash is not the SHA-256 of its scenario_text' "$WG_TMP/c1" ||
     fail "the independent check does not name the scenario hash"
 
-# KNOWN BUGS (reported, not fixed here: no library change in this test's
-# commit). Each is checked as far as it goes and said out loud; once it is
-# fixed, the check below holds it to a clear refusal.
-#  - wg-log info reads the header without checking scenario_hash against
-#    scenario_text: it exits 0 and prints the recorded hash as the log's.
-#  - wg-log fork loads the scenario from the header without that check and
-#    re-adjudicates under the doctored text, writing a new log whose header
-#    verify then refuses.
+# wg-log info reads the header, says the hash does not match and exits 1;
+# wg-log fork refuses to re-adjudicate under the changed text (exit 2).
 timeout 60 "$LOG_TOOL" info "$bad" >"$WG_TMP/i1" 2>"$WG_TMP/i1.err"
 st=$?
-if [ $st -eq 0 ]; then
-    echo "KNOWN BUG: wg-log info exits 0 on a header whose scenario text does not match its hash"
-else
-    grep -qi 'hash' "$WG_TMP/i1" "$WG_TMP/i1.err" ||
-        fail "wg-log info exits $st without saying the hash does not match"
-fi
+[ $st -eq 1 ] || fail "wg-log info exits $st on a header whose scenario text does not match its hash (want 1)"
+grep -q 'DOES NOT MATCH' "$WG_TMP/i1" ||
+    fail "wg-log info does not mark the scenario hash as not matching"
+grep -q 'scenario text does not match its hash' "$WG_TMP/i1.err" ||
+    fail "wg-log info does not say why on stderr"
+timeout 60 "$LOG_TOOL" info "$good" >"$WG_TMP/i0" 2>&1 ||
+    fail "wg-log info fails on the untouched log"
+grep -q 'DOES NOT MATCH' "$WG_TMP/i0" && fail "wg-log info flags the untouched log"
 timeout 60 "$LOG_TOOL" fork "$bad" --at 3 -o "$WG_TMP/fork.wglog" \
     >"$WG_TMP/f1" 2>"$WG_TMP/f1.err"
 st=$?
-if [ $st -eq 0 ]; then
-    echo "KNOWN BUG: wg-log fork re-adjudicates a log whose header's scenario text does not match its hash"
-else
-    grep -qi 'hash' "$WG_TMP/f1" "$WG_TMP/f1.err" ||
-        fail "wg-log fork exits $st without saying the hash does not match"
-fi
+[ $st -eq 2 ] || fail "wg-log fork exits $st on a changed scenario (want 2)"
+grep -q 'scenario text does not match its hash' "$WG_TMP/f1.err" ||
+    fail "wg-log fork does not say the hash does not match"
+[ -e "$WG_TMP/fork.wglog" ] && fail "wg-log fork wrote a log from a changed scenario"
 wg_done

@@ -364,6 +364,15 @@ wg_log_cmd_fork(int argc, char **argv)
         wg_log_reader_destroy(&r);
         return EXIT_USAGE;
     }
+    if (memcmp(sc->hash, hdr->scenario_hash, sizeof sc->hash) != 0) {
+        fprintf(stderr,
+                "wg-log fork: %s: the header's scenario text does not match "
+                "its hash; not forking a log whose scenario was changed\n",
+                o.in);
+        free(sc);
+        wg_log_reader_destroy(&r);
+        return EXIT_USAGE;
+    }
     sc->seed = hdr->seed;
     const wg_bot_t *swaps[N_KEYS] = {0};
     wg_bot_t *owned[N_KEYS] = {0};

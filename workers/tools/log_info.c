@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,22 +76,30 @@ typedef struct {
     bool stuck; /* no good frame after the last corrupt one */
 } info_damage_t;
 
-static void
+/* Prints the header; false if its scenario text does not hash to the
+ * scenario_hash it records (the text was changed after it was written). */
+static bool
 print_header(const char *path, const wg_log_reader_t *rd)
 {
     const wg_log_header_t *h = wg_log_reader_header(rd);
     char hash[65];
+    uint8_t actual[crypto_hash_sha256_BYTES];
     hex(hash, h->scenario_hash, sizeof h->scenario_hash);
+    crypto_hash_sha256(actual, (const unsigned char *)h->scenario_text,
+                       h->scenario_len);
+    bool hash_ok = memcmp(actual, h->scenario_hash, sizeof actual) == 0;
     printf("log:            %s\n", path);
     printf("size:           %" PRIu64 " bytes\n", wg_log_reader_size(rd));
     printf("format_version: %" PRIu32 "\n", h->version);
     printf("writer:         %s\n", wg_log_reader_writer(rd));
     printf("scenario_name:  %s\n", h->scenario_name);
     printf("scenario_path:  %s\n", h->scenario_path);
-    printf("scenario_hash:  %s\n", hash);
+    printf("scenario_hash:  %s%s\n", hash,
+           hash_ok ? "" : " (DOES NOT MATCH the scenario text)");
     printf("scenario_size:  %zu bytes\n", h->scenario_len);
     printf("seed:           %" PRIu64 "\n", h->seed);
     printf("started:        %s\n", h->started);
+    return hash_ok;
 }
 
 static int
@@ -261,7 +270,7 @@ wg_log_cmd_info(int argc, char **argv)
     wg_log_reader_t *rd;
     if (wg_log_tool_open(path, &rd) < 0)
         return EXIT_USAGE;
-    print_header(path, rd);
+    bool hash_ok = print_header(path, rd);
 
     info_stats_t st;
     info_damage_t dm;
@@ -276,6 +285,14 @@ wg_log_cmd_info(int argc, char **argv)
         int records = print_records(&st);
         int damage = print_damage(&dm, wg_log_reader_size(rd));
         status = records != 0 ? records : damage;
+    }
+    if (!hash_ok) {
+        fprintf(stderr,
+                "%s: %s: the header's scenario text does not match its "
+                "hash: the scenario was changed after the log was written\n",
+                PROG, path);
+        if (status == 0)
+            status = EXIT_BAD;
     }
     wg_log_tool_decoder_fini(&st.dec);
     free(st.turns);
