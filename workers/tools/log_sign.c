@@ -6,8 +6,11 @@
  * crypto_sign) seals the whole exercise to the director. Keys and
  * signatures are small text files of hex, so they can be mailed and read:
  *
- *   KEY.pub   "wg-ed25519-public <64 hex>"
- *   KEY.key   "wg-ed25519-secret <128 hex>"      (mode 0600)
+ *   KEY.sign.pub  "wg-ed25519-public <64 hex>"
+ *   KEY.sign.key  "wg-ed25519-secret <128 hex>"      (mode 0600)
+ *
+ * (".sign." keeps them apart from the CurveZMQ certificates NAME.key and
+ * NAME.pub that wg-keygen writes for the same seat.)
  *   LOG.sig   "wg-log-signature-v1 <64 hex link> <128 hex signature>"
  *
  * The signature covers the 32 bytes of the final TurnResult's chain link.
@@ -79,8 +82,8 @@ final_link(const char *path, uint8_t link[32], unsigned *turn)
 
 static const char keygen_usage[] =
     "usage: wg-log keygen NAME\n"
-    "  Makes an Ed25519 key pair for signing logs: NAME.pub (public) and\n"
-    "  NAME.key (secret, mode 0600).\n";
+    "  Makes an Ed25519 key pair for signing logs: NAME.sign.pub (public)\n"
+    "  and NAME.sign.key (secret, mode 0600).\n";
 
 int
 wg_log_cmd_keygen(int argc, char **argv)
@@ -95,7 +98,7 @@ wg_log_cmd_keygen(int argc, char **argv)
     uint8_t pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
     crypto_sign_keypair(pk, sk);
     char hex[2 * crypto_sign_SECRETKEYBYTES + 1], path[1024];
-    snprintf(path, sizeof path, "%s.key", argv[1]);
+    snprintf(path, sizeof path, "%s.sign.key", argv[1]);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f == NULL) {
@@ -108,7 +111,7 @@ wg_log_cmd_keygen(int argc, char **argv)
             sodium_bin2hex(hex, sizeof hex, sk, sizeof sk));
     fclose(f);
     sodium_memzero(sk, sizeof sk);
-    snprintf(path, sizeof path, "%s.pub", argv[1]);
+    snprintf(path, sizeof path, "%s.sign.pub", argv[1]);
     f = fopen(path, "w");
     if (f == NULL) {
         fprintf(stderr, "wg-log keygen: %s: cannot create\n", path);
@@ -117,15 +120,15 @@ wg_log_cmd_keygen(int argc, char **argv)
     fprintf(f, "wg-ed25519-public %s\n",
             sodium_bin2hex(hex, sizeof hex, pk, sizeof pk));
     fclose(f);
-    printf("wrote %s.key and %s.pub\n", argv[1], argv[1]);
+    printf("wrote %s.sign.key and %s.sign.pub\n", argv[1], argv[1]);
     return 0;
 }
 
 static const char sign_usage[] =
-    "usage: wg-log sign LOG --key NAME.key [-o LOG.sig]\n"
+    "usage: wg-log sign LOG --key NAME.sign.key [-o LOG.sig]\n"
     "  Signs the log's final hash-chain link with the director's key and\n"
     "  writes a detached signature (default LOG.sig). Check it with\n"
-    "  wg-log verify LOG --signature LOG.sig --pubkey NAME.pub.\n";
+    "  wg-log verify LOG --signature LOG.sig --pubkey NAME.sign.pub.\n";
 
 int
 wg_log_cmd_sign(int argc, char **argv)
