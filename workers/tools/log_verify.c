@@ -21,7 +21,7 @@
 
 static const char verify_usage[] =
     "Usage: wg-log verify [--scenario PATH] [--seed N]\n"
-    "                     [--signature LOG.sig --pubkey NAME.pub] LOG\n"
+    "                     [--signature LOG.sig --pubkey NAME.sign.pub] LOG\n"
     "\n"
     "Re-adjudicates the exercise from the scenario and seed in the log's\n"
     "header and the joins and orders it recorded, and compares every record\n"
