@@ -65,31 +65,15 @@ validate_command_rotation(const wg_scenario_t *sc, const wg_state_t *st,
     return n;
 }
 
-int
-wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
-                           int nation, wg_rotation_t *rot, char *why,
-                           size_t why_len)
+/* A contingent's relief list: its own due units, one ready unit each,
+ * within a ceiling it lowered at a force review. */
+static void
+validate_relief(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+                uint32_t w, const uint32_t c[5], wg_rotation_t *rot, int *n,
+                char *why, size_t why_len)
 {
-    wg__rules_why_clear(why, why_len);
-    if (nation < 0)
-        return validate_command_rotation(sc, st, rot, why, why_len);
-    int n = 0;
-    size_t i = (size_t)nation;
-    if (i >= sc->n_nations)
-        return 0;
     const char *code = sc->nations[i].code;
     const wg_nation_state_t *ns = &st->nations[i];
-    uint32_t w = wg_rules_weeks_to_next_rotation(sc, st->turn);
-    uint32_t c[5];
-    wg__rules_count_units(st, i, c);
-
-    if (rot->n_moves) {
-        wg__rules_correct(&n, why, why_len, "%s: moves are the command's",
-                          code);
-        rot->n_moves = 0;
-    }
-    /* Relief: this nation's due units, one ready unit each, within a
-     * ceiling it lowered at a force review. */
     if (rot->n_relieve > WG_MAX_ORDER_UNITS)
         rot->n_relieve = WG_MAX_ORDER_UNITS;
     uint64_t room = wg_rules_relief_room(sc, st, i, w), relieved = 0;
@@ -109,7 +93,7 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
         else if (relieved + u->troops > room)
             bad = "above the ceiling it lowered";
         if (bad != NULL) {
-            wg__rules_correct(&n, why, why_len, "%s: relieve %u: %s", code, id,
+            wg__rules_correct(n, why, why_len, "%s: relieve %u: %s", code, id,
                               bad);
             continue;
         }
@@ -117,27 +101,40 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
         rot->relieve[keep++] = id;
     }
     rot->n_relieve = keep;
+}
 
+/* A contingent's recall list: its own deployed units, not also relieved. */
+static void
+validate_recall(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+                wg_rotation_t *rot, int *n, char *why, size_t why_len)
+{
     if (rot->n_recall > WG_MAX_ORDER_UNITS)
         rot->n_recall = WG_MAX_ORDER_UNITS;
-    keep = 0;
-    uint32_t gaps = 0;
+    uint32_t keep = 0;
     for (uint32_t k = 0; k < rot->n_recall; k++) {
         uint32_t id = rot->recall[k];
         const wg_unit_t *u = wg__rules_find_unit_c(st, id);
         if (u == NULL || u->nation != i || u->status != WG_UNIT_DEPLOYED ||
             id_listed(rot->recall, keep, id) ||
             id_listed(rot->relieve, rot->n_relieve, id)) {
-            wg__rules_correct(&n, why, why_len, "%s: recall %u refused", code,
-                              id);
+            wg__rules_correct(n, why, why_len, "%s: recall %u refused",
+                              sc->nations[i].code, id);
             continue;
         }
         rot->recall[keep++] = id;
     }
     rot->n_recall = keep;
+}
 
-    /* Preparations: at most one relief in the pipeline per unit that will
-     * still be deployed after this rotation. */
+/* Preparations: at most one relief in the pipeline per unit that will
+ * still be deployed after this rotation. */
+static void
+validate_prepare(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+                 uint32_t w, const uint32_t c[5], wg_rotation_t *rot, int *n,
+                 char *why, size_t why_len)
+{
+    const wg_nation_state_t *ns = &st->nations[i];
+    uint32_t gaps = 0;
     for (uint32_t k = 0; k < st->n_units; k++) {
         const wg_unit_t *u = &st->units[k];
         if (u->nation == i && wg_rules_unit_due(sc, u, w) &&
@@ -151,12 +148,38 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
                            : stay > pipe            ? stay - pipe
                                                     : 0;
     if (rot->prepare > max_prepare) {
-        wg__rules_correct(&n, why, why_len, "%s: prepare %u over %u (%s)", code,
-                          rot->prepare, max_prepare,
+        wg__rules_correct(n, why, why_len, "%s: prepare %u over %u (%s)",
+                          sc->nations[i].code, rot->prepare, max_prepare,
                           rotation_blocked(sc, ns) ? "cohesion"
                                                    : "one per unit");
         rot->prepare = max_prepare;
     }
+}
+
+int
+wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
+                           int nation, wg_rotation_t *rot, char *why,
+                           size_t why_len)
+{
+    wg__rules_why_clear(why, why_len);
+    if (nation < 0)
+        return validate_command_rotation(sc, st, rot, why, why_len);
+    int n = 0;
+    size_t i = (size_t)nation;
+    if (i >= sc->n_nations)
+        return 0;
+    uint32_t w = wg_rules_weeks_to_next_rotation(sc, st->turn);
+    uint32_t c[5];
+    wg__rules_count_units(st, i, c);
+
+    if (rot->n_moves) {
+        wg__rules_correct(&n, why, why_len, "%s: moves are the command's",
+                          sc->nations[i].code);
+        rot->n_moves = 0;
+    }
+    validate_relief(sc, st, i, w, c, rot, &n, why, why_len);
+    validate_recall(sc, st, i, rot, &n, why, why_len);
+    validate_prepare(sc, st, i, w, c, rot, &n, why, why_len);
     return n;
 }
 
