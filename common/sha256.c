@@ -7,7 +7,8 @@
  * Processors" (2013): two sha256rnds2 per four rounds, the message schedule
  * with sha256msg1/sha256msg2. The library is built without -msha; the
  * functions that use it carry a target attribute and run only when
- * __builtin_cpu_supports says so. Thread-safe, no state, no errors.
+ * CPUID says so (read through <cpuid.h>: clang 14's __builtin_cpu_supports
+ * knows no "sha"). Thread-safe, no state, no errors.
  */
 #include "sha256_int.h"
 
@@ -17,6 +18,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define WG_SHA256_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -45,7 +47,16 @@ static const uint32_t K[64] = {
 bool
 wg__sha256_hw_available(void)
 {
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    unsigned a, b, c, d;
+
+    /* SSE4.1 and SSSE3 in leaf 1's ECX, the SHA extensions in leaf 7's
+     * EBX; the OS needs no XSAVE support for 128-bit registers. */
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) ||
+        !(c & bit_SSSE3))
+        return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    return (b & bit_SHA) != 0;
 }
 
 /* Four rounds on message quad w (already scheduled). */

@@ -6,7 +6,7 @@
  * record for the hash chain; with libsodium's portable SHA-256 that was
  * the largest single cost of re-adjudicating a log (`wg-log verify`). The
  * result is SHA-256 either way: the SHA-NI path is chosen at run time
- * (__builtin_cpu_supports), and libsodium's crypto_hash_sha256 is the fallback.
+ * (CPUID), and libsodium's crypto_hash_sha256 is the fallback.
  * Thread-safe; no errors.
  */
 #ifndef WG_SHA256_INT_H

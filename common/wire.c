@@ -122,7 +122,7 @@ wg_wire_payload_name(const Wgpb__V1__Envelope *env)
     return "none";
 }
 
-static int
+__attribute__((format(printf, 3, 4))) static int
 fail(char *why, size_t n, const char *fmt, ...)
 {
     if (why != NULL && n > 0) {
