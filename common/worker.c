@@ -44,6 +44,7 @@ typedef struct {
     size_t early_len;
     int exit_code;
     uint64_t errors;
+    unsigned join_refusals; /* in a row, since the last Welcome */
 } worker_t;
 
 static void
@@ -169,6 +170,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     ? wg_scenario_nation_index(sc, w->cfg->nation)
                     : -1;
     w->welcomed = true;
+    w->join_refusals = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
     w->answered_phase = 0;
@@ -297,6 +299,15 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         w->errors++;
         WG_DIAG_WARN("adjudicator: %s", env->error->detail);
         if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
+            !w->welcomed &&
+            ++w->join_refusals >= WG_WORKER_REFUSALS) {
+            /* Our Joins are refused: another connection holds the seat
+             * (or took it over from us). Repeating them changes nothing. */
+            WG_DIAG_ERR("the adjudicator refuses this seat: %s",
+                        env->error->detail);
+            worker_close(w, WG_WORKER_REFUSED);
+        }
+        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
             w->welcomed) {
             /* The adjudicator no longer knows this peer (it restarted). */
             w->welcomed = false;
@@ -330,6 +341,11 @@ wg_worker_run(const wg_worker_config_t *cfg)
 
     wg_bus_config_t bc = {.router_endpoint = cfg->router_endpoint,
                           .pub_endpoint = cfg->pub_endpoint};
+    if (cfg->curve) {
+        bc.curve_public_key = cfg->keys.public_key;
+        bc.curve_secret_key = cfg->keys.secret_key;
+        bc.curve_server_key = cfg->server_key;
+    }
     w.bus = wg_bus_new_client(&w.loop, &bc, recv_cb, &w, &rc);
     if (w.bus == NULL) {
         WG_DIAG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
@@ -370,9 +386,12 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         {"nation", required_argument, NULL, 'n'},
         {"log-level", required_argument, NULL, 'l'},
         {"bot", required_argument, NULL, 'b'},
+        {"exercise", required_argument, NULL, 'E'},
+        {"key", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    bool router_set = false, pub_set = false;
     cfg->router_endpoint = "tcp://127.0.0.1:5555";
     cfg->pub_endpoint = "tcp://127.0.0.1:5556";
     wg_diag_init_from_env();
@@ -381,9 +400,17 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         switch (c) {
         case 'r':
             cfg->router_endpoint = optarg;
+            router_set = true;
             break;
         case 'p':
             cfg->pub_endpoint = optarg;
+            pub_set = true;
+            break;
+        case 'E':
+            cfg->exercise_path = optarg;
+            break;
+        case 'K':
+            cfg->key_path = optarg;
             break;
         case 'n':
             cfg->nation = optarg;
@@ -407,7 +434,7 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         fputs(usage, stderr);
         return 2;
     }
-    return 0;
+    return wg_worker_take_seat(cfg, router_set, pub_set);
 }
 
 int

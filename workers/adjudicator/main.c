@@ -18,12 +18,15 @@
 #include "wg/bus.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/exercise.h"
+#include "wg/keys.h"
 #include "wg/log.h"
 #include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"
 #include "wg/report.h"
 #include "wg/scenario.h"
+#include "wg/seats.h"
 #include "wg/wire.h"
 
 #include <errno.h>
@@ -74,6 +77,12 @@ typedef struct {
     size_t end_len;
     bool told[N_KEYS];
     size_t n_told;
+    /* --exercise: its seats; with keys (wg/seats.h) every socket is CURVE
+     * and a message's role is its key's. */
+    wg_exercise_t *ex;
+    uint8_t ex_scenario_hash[32];
+    wg_keypair_t keys;
+    wg_seats_t *seats;
 } adjudicator_t;
 
 typedef struct {
@@ -88,6 +97,7 @@ typedef struct {
     const char *resume;
     const char *override_spec[N_KEYS];
     size_t n_overrides;
+    const char *exercise, *key_path;
 } options_t;
 
 static void
@@ -322,6 +332,128 @@ tell_over(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     wg_wire_free(env);
 }
 
+/* A Beacon: on the PUB every 100 ms, and to a seat's holder to see that
+ * its connection is still there. 0 or a negative code; *buf is the
+ * caller's. */
+static int
+pack_beacon(adjudicator_t *a, uint8_t **buf, size_t *len)
+{
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__Beacon b = WGPB__V1__BEACON__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = wg_adjudicator_turn(a->adjudicator);
+    env.phase = wg_adjudicator_phase(a->adjudicator);
+    b.turn = env.turn;
+    b.phase = env.phase;
+    b.joined = (uint32_t)wg_adjudicator_joined(a->adjudicator);
+    b.expected = (uint32_t)wg_adjudicator_expected(a->adjudicator);
+    b.instance = a->instance;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_BEACON;
+    env.beacon = &b;
+    return wg_wire_pack(&env, buf, len);
+}
+
+/* Whether a seat's holder is still connected: the ROUTER
+ * (ROUTER_MANDATORY) refuses a send to a routing id whose connection is
+ * gone. The holder gets a Beacon, which it ignores. */
+static bool
+peer_alive(const uint8_t *peer, size_t len, void *arg)
+{
+    adjudicator_t *a = arg;
+    uint8_t *buf;
+    size_t blen;
+    if (pack_beacon(a, &buf, &blen) != 0)
+        return true;
+    int rc = wg_bus_send_to(a->bus, peer, len, buf, blen);
+    free(buf);
+    return rc != -EHOSTUNREACH;
+}
+
+/* Sends an ERROR_UNAUTHORISED to one connection. A refusal (record) is
+ * recorded and counted like the adjudicator's own (a replay counts the
+ * recorded Error); a notice to a holder that was displaced is only sent. */
+static void
+send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
+                  const char *detail, bool record)
+{
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__Error err = WGPB__V1__ERROR__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = wg_adjudicator_turn(a->adjudicator);
+    env.phase = wg_adjudicator_phase(a->adjudicator);
+    err.code = WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED;
+    err.detail = (char *)detail;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+    env.error = &err;
+    uint8_t *buf;
+    size_t len;
+    if (wg_wire_pack(&env, &buf, &len) != 0)
+        return;
+    if (record) {
+        wg_adjudicator_count_rejected(a->adjudicator, (int)err.code);
+        if (a->log != NULL && wg_log_writer_append(a->log, buf, len) < 0)
+            WG_DIAG_ERR("log append failed");
+    }
+    wg_bus_send_to(a->bus, peer, peer_len, buf, len);
+    free(buf);
+}
+
+/* An exercise with keys: the role of a message is its key's (wg/seats.h).
+ * Returns false if the message was refused (and answered); else *key is
+ * the role key to hand it over as, and *leaving says whether it is a
+ * Forfeit that leaves. */
+static bool
+judge_seat(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
+           const uint8_t *data, size_t len, int *key, bool *leaving)
+{
+    const char *uid = wg_bus_user_id(a->bus);
+    int k = wg_seats_role_key(a->seats, uid);
+    wg_seats_input_t in = {.user_id = uid ? uid : "?",
+                           .peer = peer,
+                           .peer_len = peer_len,
+                           .claimed = WG_SEATS_UNREAD};
+    if (k >= 0) {
+        in.holder = a->peers[k].id;
+        in.holder_len = a->peers[k].len;
+    }
+    Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
+    *leaving = false;
+    if (env != NULL) {
+        in.claimed = wg_adjudicator_role_key(a->adjudicator, env->sender_role,
+                                             env->sender_nation);
+        in.join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        *leaving = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT &&
+                   env->forfeit->leaving;
+    }
+    wg_wire_free(env);
+    wg_seats_verdict_t v;
+    wg_seats_judge(a->seats, &in, peer_alive, a, &v);
+    if (v.action == WG_SEATS_REFUSE) {
+        send_unauthorised(a, peer, peer_len, v.detail, true);
+        return false;
+    }
+    *key = v.key;
+    return true;
+}
+
+/* A Join was accepted for seat k from peer: a holder it displaced is told,
+ * and stale from now on. */
+static void
+seat_joined(adjudicator_t *a, int k, const uint8_t *peer, size_t peer_len)
+{
+    const peer_t *old = &a->peers[k];
+    wg_seats_set_left(a->seats, k, false);
+    if (old->len == 0 ||
+        (old->len == peer_len && memcmp(old->id, peer, peer_len) == 0))
+        return;
+    char detail[160];
+    snprintf(detail, sizeof detail,
+             "seat %s was taken over by a new connection with its key",
+             wg_adjudicator_role_name(a->adjudicator, k));
+    send_unauthorised(a, old->id, old->len, detail, false);
+    wg_seats_took_over(a->seats, k, old->id, old->len);
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -336,10 +468,18 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     }
     int key = key_of_peer(a, peer, peer_len);
+    bool leaving = false;
+    if (a->seats != NULL &&
+        !judge_seat(a, peer, peer_len, data, len, &key, &leaving))
+        return;
     int joined = -1;
     a->cur_peer = peer;
     a->cur_peer_len = peer_len;
-    wg_adjudicator_receive(a->adjudicator, key, data, len, &joined);
+    int rc = wg_adjudicator_receive(a->adjudicator, key, data, len, &joined);
+    if (a->seats != NULL && rc == 0 && leaving)
+        wg_seats_set_left(a->seats, key, true);
+    if (joined >= 0 && a->seats != NULL)
+        seat_joined(a, joined, peer, peer_len);
     if (joined >= 0) {
         /* The newest peer for a role takes it over (a restarted worker). */
         if (key >= 0 && key != joined)
@@ -361,21 +501,9 @@ static void
 beacon_cb(uv_timer_t *t)
 {
     adjudicator_t *a = t->data;
-    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
-    Wgpb__V1__Beacon b = WGPB__V1__BEACON__INIT;
-    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
-    env.turn = wg_adjudicator_turn(a->adjudicator);
-    env.phase = wg_adjudicator_phase(a->adjudicator);
-    b.turn = env.turn;
-    b.phase = env.phase;
-    b.joined = (uint32_t)wg_adjudicator_joined(a->adjudicator);
-    b.expected = (uint32_t)wg_adjudicator_expected(a->adjudicator);
-    b.instance = a->instance;
-    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_BEACON;
-    env.beacon = &b;
     uint8_t *buf;
     size_t len;
-    if (wg_wire_pack(&env, &buf, &len) == 0) {
+    if (pack_beacon(a, &buf, &len) == 0) {
         wg_bus_publish(a->bus, buf, len);
         free(buf);
     }
@@ -403,9 +531,14 @@ signal_cb(uv_signal_t *s, int signum)
 
 static const char usage[] =
     "usage: wg-adjudicator --scenario PATH [options]\n"
+    "       wg-adjudicator --exercise FILE [--key KEY] [options]\n"
     "       wg-adjudicator --resume LOG [options]\n"
     "  --scenario PATH     scenario YAML (configs/scenarios/default.yaml)\n"
-    "  --router EP         ROUTER endpoint to bind (tcp://127.0.0.1:5555)\n"
+    "  --exercise FILE     exercise file: scenario, endpoints, seats, keys\n"
+    "  --key KEY           the adjudicator's secret certificate (wg-keygen),\n"
+    "                      for an exercise with keys: CURVE on every socket\n"
+    "  --router EP         ROUTER endpoint to bind (tcp://127.0.0.1:5555;\n"
+    "                      without keys, loopback only)\n"
     "  --pub EP            PUB endpoint to bind (tcp://127.0.0.1:5556)\n"
     "  --seed N            override the scenario's seed\n"
     "  --log PATH          record the exercise log to PATH\n"
@@ -461,12 +594,12 @@ parse_options(int argc, char **argv, options_t *o)
         {"list-nations", no_argument, NULL, 'N'},
         {"resume", required_argument, NULL, 'R'},
         {"override", required_argument, NULL, 'O'},
+        {"exercise", required_argument, NULL, 'E'},
+        {"key", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
-    o->router = "tcp://127.0.0.1:5555";
-    o->pub = "tcp://127.0.0.1:5556";
     o->fsync = WG_FSYNC_EVERY_TURN;
     o->lobby_ms = 30000;
     int c;
@@ -513,6 +646,12 @@ parse_options(int argc, char **argv, options_t *o)
             }
             o->override_spec[o->n_overrides++] = optarg;
             break;
+        case 'E':
+            o->exercise = optarg;
+            break;
+        case 'K':
+            o->key_path = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(0);
@@ -521,11 +660,111 @@ parse_options(int argc, char **argv, options_t *o)
             return 2;
         }
     }
-    if ((o->scenario == NULL && o->resume == NULL) || optind != argc) {
+    if ((o->scenario == NULL && o->resume == NULL && o->exercise == NULL) ||
+        optind != argc) {
         fputs(usage, stderr);
         return 2;
     }
     return 0;
+}
+
+/* With keys: the adjudicator's own key pair, which must be the one the
+ * exercise names. 0, or 2 after saying what is wrong. */
+static int
+load_own_key(adjudicator_t *a, const options_t *o)
+{
+    const char *ex = o->exercise;
+    wg_config_error_t err;
+    if (!a->ex->has_keys) {
+        if (o->key_path == NULL)
+            return 0;
+        fprintf(stderr,
+                "wg-adjudicator: %s names no keys (no adjudicator_key): "
+                "--key has nothing to match\n",
+                ex);
+        return 2;
+    }
+    if (o->key_path == NULL) {
+        fprintf(stderr,
+                "wg-adjudicator: %s has keys: give --key with the "
+                "adjudicator's secret certificate (wg-keygen writes it)\n",
+                ex);
+        return 2;
+    }
+    if (wg_keys_load_secret(o->key_path, &a->keys, &err) != 0) {
+        wg_config_error_print(&err);
+        return 2;
+    }
+    if (memcmp(a->keys.public_key, a->ex->adjudicator_key, WG_KEY_LEN) != 0) {
+        char mine[WG_KEY_Z85_LEN + 1], want[WG_KEY_Z85_LEN + 1];
+        wg_keys_to_z85(a->keys.public_key, mine);
+        wg_keys_to_z85(a->ex->adjudicator_key, want);
+        const wg_seat_t *seat =
+            wg_exercise_seat_by_key(a->ex, a->keys.public_key);
+        fprintf(stderr,
+                "wg-adjudicator: %s is not the adjudicator's key in %s: its "
+                "public key is %s (%s%s), adjudicator_key is %s\n",
+                o->key_path, ex, mine, seat ? "the key of seat " : "no seat's",
+                seat ? seat->role : "", want);
+        return 2;
+    }
+    return 0;
+}
+
+/* --exercise: the scenario, endpoints (unless given) and seats of an
+ * exercise file, and with keys the adjudicator's own key. 0, or 2 after
+ * saying what is wrong. */
+static int
+load_exercise(adjudicator_t *a, options_t *o)
+{
+    wg_config_error_t err;
+    wg_scenario_t *sc = NULL;
+    if (o->exercise == NULL) {
+        if (o->key_path != NULL) {
+            fprintf(stderr, "wg-adjudicator: --key needs --exercise (the "
+                            "file that names every seat's key)\n");
+            return 2;
+        }
+        return 0;
+    }
+    if (o->scenario != NULL) {
+        fprintf(stderr, "wg-adjudicator: --exercise names the scenario: "
+                        "give --scenario or --exercise, not both\n");
+        return 2;
+    }
+    if (wg_exercise_load(o->exercise, &a->ex, &sc, &err) != 0) {
+        wg_config_error_print(&err);
+        return 2;
+    }
+    memcpy(a->ex_scenario_hash, sc->hash, sizeof a->ex_scenario_hash);
+    free(sc);
+    if (o->resume == NULL)
+        o->scenario = a->ex->scenario_path;
+    if (o->router == NULL)
+        o->router = a->ex->router;
+    if (o->pub == NULL)
+        o->pub = a->ex->pub;
+    return load_own_key(a, o);
+}
+
+/* Without keys anyone who reaches the sockets can play any seat, so they
+ * are bound on loopback only. 0, or 2 after saying so. */
+static int
+check_keyless(const options_t *o)
+{
+    const char *ep = !wg_endpoint_is_loopback(o->router) ? o->router
+                     : !wg_endpoint_is_loopback(o->pub)  ? o->pub
+                                                         : NULL;
+    if (ep == NULL)
+        return 0;
+    fprintf(stderr,
+            "wg-adjudicator: %s is not a loopback endpoint: without keys "
+            "the adjudicator binds loopback only, since any process that "
+            "reaches it could play any seat. For a LAN, give an exercise "
+            "file with keys: --exercise FILE --key adjudicator.key (see "
+            "wg-keygen and docs/PROTOCOL.md, \"Seats and keys\")\n",
+            ep);
+    return 2;
 }
 
 static char *
@@ -623,15 +862,26 @@ static int
 run_loop(adjudicator_t *a, const options_t *o)
 {
     const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
+    bool keyed = a->ex != NULL && a->ex->has_keys;
+    if (!keyed && check_keyless(o) != 0)
+        return 2;
+    if (keyed && (a->seats = wg_seats_new(a->ex, sc)) == NULL)
+        return 1;
     if (uv_loop_init(&a->loop) < 0)
         return 1;
     wg_bus_config_t bc = {.router_endpoint = o->router, .pub_endpoint = o->pub};
+    if (keyed) {
+        bc.curve_secret_key = a->keys.secret_key;
+        bc.auth = wg_seats_admit;
+        bc.auth_arg = a->seats;
+    }
     int brc;
     a->bus = wg_bus_new_hub(&a->loop, &bc, recv_cb, a, &brc);
     if (a->bus == NULL) {
         WG_DIAG_ERR("cannot bind %s / %s: %s", o->router, o->pub,
                     wg_strerror(brc));
         uv_loop_close(&a->loop);
+        wg_seats_destroy(&a->seats);
         return 1;
     }
     a->lobby_open = true;
@@ -657,6 +907,15 @@ run_loop(adjudicator_t *a, const options_t *o)
     WG_DIAG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
                  sc->name, (unsigned long long)sc->seed, sc->n_turns,
                  wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
+    if (keyed)
+        WG_DIAG_INFO("keys: CURVE on both sockets; admitting the %zu seats' "
+                     "keys of %s (second_connection: %s)",
+                     a->ex->n_seats, a->ex->path,
+                     a->ex->second_connection == WG_SECOND_REFUSE ? "refuse"
+                                                                  : "takeover");
+    else
+        WG_DIAG_INFO("no keys: loopback only, and any process on this "
+                     "machine may join as any role");
 
     uv_run(&a->loop, UV_RUN_DEFAULT);
     wg_bus_destroy(&a->bus);
@@ -668,6 +927,22 @@ run_loop(adjudicator_t *a, const options_t *o)
                  (unsigned long long)stats.accepted,
                  (unsigned long long)stats.rejected,
                  (unsigned long long)stats.defaulted);
+    if (a->seats != NULL) {
+        wg_seats_stats_t ss;
+        wg_seats_stats(a->seats, &ss);
+        WG_DIAG_INFO("keys: handshakes admitted %llu, refused %llu (no "
+                     "seat's key); refused: %llu claiming another seat, %llu "
+                     "from taken-over connections, %llu second connections, "
+                     "%llu without a player role; %llu takeovers",
+                     (unsigned long long)ss.admitted,
+                     (unsigned long long)ss.refused_keys,
+                     (unsigned long long)ss.impersonations,
+                     (unsigned long long)ss.stale,
+                     (unsigned long long)ss.held,
+                     (unsigned long long)ss.no_orders,
+                     (unsigned long long)ss.takeovers);
+        wg_seats_destroy(&a->seats);
+    }
     return a->exit_code;
 }
 
@@ -750,6 +1025,17 @@ resume_main(adjudicator_t *a, const options_t *o)
         wg_log_writer_destroy(&a->log);
         return 2;
     }
+    if (a->ex != NULL &&
+        memcmp(a->sc->hash, a->ex_scenario_hash, sizeof a->sc->hash) != 0) {
+        fprintf(stderr,
+                "wg-adjudicator: %s was played on another scenario than the "
+                "one %s names\n",
+                o->resume, a->ex->path);
+        wg_log_writer_destroy(&a->log);
+        wg_adjudicator_destroy(&a->adjudicator);
+        free(a->sc);
+        return 2;
+    }
     uint64_t pending = wg_log_writer_records(a->log) - kept;
     rc = wg_log_writer_flush(a->log);
     if (rc < 0)
@@ -800,12 +1086,25 @@ main(int argc, char **argv)
     wg_diag_init_from_env();
     if (parse_options(argc, argv, &o) != 0)
         return 2;
-    if (o.resume != NULL)
-        return resume_main(&a, &o);
+    if (load_exercise(&a, &o) != 0) {
+        wg_exercise_destroy(&a.ex);
+        return 2;
+    }
+    if (o.router == NULL)
+        o.router = "tcp://127.0.0.1:5555";
+    if (o.pub == NULL)
+        o.pub = "tcp://127.0.0.1:5556";
+    if (o.resume != NULL) {
+        int rrc = resume_main(&a, &o);
+        wg_keys_wipe(&a.keys);
+        wg_exercise_destroy(&a.ex);
+        return rrc;
+    }
 
     wg_config_error_t err;
     if (wg_scenario_load(o.scenario, &a.sc, &err) != 0) {
         wg_config_error_print(&err);
+        wg_exercise_destroy(&a.ex);
         return 2;
     }
     if (o.have_seed)
@@ -814,6 +1113,7 @@ main(int argc, char **argv)
         for (size_t i = 0; i < a.sc->n_nations; i++)
             printf("%s\n", a.sc->nations[i].code);
         free(a.sc);
+        wg_exercise_destroy(&a.ex);
         return 0;
     }
     size_t text_len = 0;
@@ -821,6 +1121,7 @@ main(int argc, char **argv)
     if (text == NULL) {
         fprintf(stderr, "%s: cannot read: %s\n", o.scenario, strerror(errno));
         free(a.sc);
+        wg_exercise_destroy(&a.ex);
         return 2;
     }
 
@@ -842,5 +1143,7 @@ out_text:
     free_overrides(&a);
     free(text);
     free(a.sc);
+    wg_keys_wipe(&a.keys);
+    wg_exercise_destroy(&a.ex);
     return rc;
 }

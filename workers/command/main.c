@@ -16,8 +16,12 @@
 static const char usage[] =
     "usage: wg-command [--router EP] [--pub EP] [--bot PATH.so] "
     "[--log-level LEVEL]\n"
+    "       wg-command --exercise FILE [--key KEY] [options]\n"
     "  Plays the coalition command with the built-in bot or a plug-in.\n"
-    "  Defaults: --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n";
+    "  Defaults: --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n"
+    "  --exercise FILE: the endpoints and the adjudicator's key from an\n"
+    "  exercise file; --key KEY: the command seat's secret certificate\n"
+    "  (wg-keygen). Exits 3 if the adjudicator refuses the seat.\n";
 
 int
 main(int argc, char **argv)
@@ -29,5 +33,6 @@ main(int argc, char **argv)
         return 2;
     wg_diag_set_role("command");
     int rc = wg_worker_run(&cfg);
+    wg_keys_wipe(&cfg.keys);
     return rc < 0 ? 1 : rc;
 }

@@ -17,9 +17,15 @@
 static const char usage[] =
     "usage: wg-contingent --nation XXX [--router EP] [--pub EP] "
     "[--bot PATH.so] [--log-level LEVEL]\n"
+    "       wg-contingent --exercise FILE [--nation XXX] [--key KEY] "
+    "[options]\n"
     "  Plays one national contingent (ISO 3166 alpha-3 code) with the\n"
     "  built-in bot, or with a plug-in bot (see docs/BOTS.md). Defaults:\n"
-    "  --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n";
+    "  --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n"
+    "  --exercise FILE: the endpoints and the adjudicator's key from an\n"
+    "  exercise file; --key KEY: the seat's secret certificate (wg-keygen),\n"
+    "  which must be the nation's seat's (it says the nation if --nation\n"
+    "  is left out). Exits 3 if the adjudicator refuses the seat.\n";
 
 int
 main(int argc, char **argv)
@@ -39,5 +45,6 @@ main(int argc, char **argv)
     snprintf(role, sizeof role, "contingent/%s", cfg.nation);
     wg_diag_set_role(role);
     int rc = wg_worker_run(&cfg);
+    wg_keys_wipe(&cfg.keys);
     return rc < 0 ? 1 : rc;
 }

@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# seats.sh - seats and keys (docs/PROTOCOL.md, "Seats and keys"): an
+# exercise file around tests/data/short.yaml with a key per seat, made
+# here by wg-keygen, played with CURVE on 127.0.0.1.
+#   clean: every seat plays with its own key (wg-adjudicator --exercise
+#          --key, wg-command/wg-contingent --exercise --key; the contingents
+#          without --nation: the key says it); the exercise completes;
+#   takeover: before the others start, a stranger (a key of no seat) is
+#          refused at the handshake on both sockets and receives nothing;
+#          GBR's key and the press observer's key claiming FRA are refused
+#          (ERROR_UNAUTHORISED) and counted; FRA's seat is held by a first
+#          wg-contingent, a second one with the same key takes it over, the
+#          first is refused as stale and exits 3; the exercise completes;
+#   refuse: the same exercise with `second_connection: refuse`: a second
+#          FRA is refused while the first holds the seat and exits 3,
+#          saying why; the first is killed (SIGKILL) and a third takes the
+#          seat (a restart works); the exercise completes;
+#   in both, every TurnResult's state_digest equals the clean run's (none
+#   of it disturbed the exercise), and the adjudicator's closing counts
+#   say what it refused. Also: bad keys are named before connecting (a
+#   loose secret certificate, another seat's key, a key with no seat), and
+#   without keys a non-loopback endpoint is refused with exit 2.
+# Needs python3-zmq and python3-protobuf, and protoc (scripts/test
+# installs them) for tests/tools/wg_seat_probe.py.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+wg_init seats
+
+KEYGEN="$WG_BIN/wg-keygen"
+LOG_TOOL="$WG_BIN/wg-log"
+PY=$(wg_python) || wg_abort "no python3"
+PROBE="$WG_SOURCE_DIR/tests/tools/wg_seat_probe.py"
+SEED=4711
+command -v protoc >/dev/null || wg_abort "no protoc (scripts/test installs protobuf-compiler)"
+"$PY" -c 'import zmq.auth, google.protobuf' 2>/dev/null ||
+    wg_abort "no python3-zmq or python3-protobuf for $PY (scripts/test installs them)"
+protoc --python_out="$WG_TMP" -I "$WG_SOURCE_DIR/proto" \
+    "$WG_SOURCE_DIR/proto/wg.proto" || wg_abort "protoc failed"
+probe() { PYTHONPATH="$WG_TMP" "$PY" "$PROBE" "$@"; }
+
+nations=$("$WG_BIN/wg-adjudicator" --scenario "$WG_SHORT" --list-nations) ||
+    wg_abort "--list-nations failed"
+mkdir "$WG_TMP/keys"
+# shellcheck disable=SC2086
+"$KEYGEN" --dir "$WG_TMP/keys" adjudicator command $nations press stranger \
+    >/dev/null 2>"$WG_TMP/keygen.err" || wg_abort "wg-keygen: $(cat "$WG_TMP/keygen.err")"
+K="$WG_TMP/keys"
+
+# write_exercise FILE POLICY: the exercise file on WG_ROUTER/WG_PUB.
+write_exercise() {
+    {
+        echo "scenario: $WG_SHORT"
+        echo "router: $WG_ROUTER"
+        echo "pub: $WG_PUB"
+        echo "adjudicator_key: keys/adjudicator.pub"
+        echo "second_connection: $2"
+        echo "seats:"
+        echo "  - {role: command, player: bot, key: keys/command.pub}"
+        for n in $nations; do
+            echo "  - {role: $n, player: bot, key: keys/$n.pub}"
+        done
+        echo "  - {role: observer, name: press, key: keys/press.pub}"
+    } >"$1"
+}
+
+# start_seated RUN POLICY: ports, exercise file, adjudicator (WG_ADJ_PID).
+start_seated() {
+    WG_RUN_DIR="$WG_TMP/$1"
+    mkdir -p "$WG_RUN_DIR"
+    WG_WORKER_PIDS=()
+    WG_WORKER_NAMES=()
+    local try
+    for try in 1 2 3 4 5; do
+        wg_pick_ports
+        EX="$WG_TMP/$1.yaml"
+        write_exercise "$EX" "$2"
+        wg_chain_add "$WG_RUN_DIR/ex.wglog"
+        "$WG_BIN/wg-adjudicator" --exercise "$EX" --key "$K/adjudicator.key" \
+            --seed $SEED --log "$WG_RUN_DIR/ex.wglog" --lobby-timeout 30000 \
+            --log-level info >"$WG_RUN_DIR/adjudicator.out" \
+            2>"$WG_RUN_DIR/adjudicator.err" &
+        WG_ADJ_PID=$!
+        WG_PIDS+=("$WG_ADJ_PID")
+        local ticks=0
+        until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
+            kill -0 "$WG_ADJ_PID" 2>/dev/null || break
+            [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
+            sleep 0.01
+            ticks=$((ticks + 1))
+        done
+        kill -0 "$WG_ADJ_PID" 2>/dev/null && return 0
+        wait "$WG_ADJ_PID"
+        wg_forget "$WG_ADJ_PID"
+        grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
+            wg_abort "$1: wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
+        rm -f "$WG_RUN_DIR/ex.wglog"
+    done
+    wg_abort "$1: wg-adjudicator could not bind in 5 tries"
+}
+
+# seat ROLE NAME: starts a keyed worker for ROLE (command or a nation)
+# with its stderr in NAME.err; sets SEAT_PID. Not added to the worker list.
+seat() {
+    if [ "$1" = command ]; then
+        "$WG_BIN/wg-command" --exercise "$EX" --key "$K/command.key" \
+            2>"$WG_RUN_DIR/$2.err" &
+    else
+        "$WG_BIN/wg-contingent" --exercise "$EX" --key "$K/$1.key" \
+            2>"$WG_RUN_DIR/$2.err" &
+    fi
+    SEAT_PID=$!
+    WG_PIDS+=("$SEAT_PID")
+}
+
+# seat_rest SKIP: every seat but SKIP, as workers that must exit 0.
+seat_rest() {
+    local r
+    for r in command $nations; do
+        [ "$r" = "$1" ] && continue
+        seat "$r" "$r"
+        WG_WORKER_PIDS+=("$SEAT_PID")
+        WG_WORKER_NAMES+=("$r")
+    done
+}
+
+# finish RUN: the adjudicator exits 0, every worker 0; the digests.
+finish() {
+    wg_wait "$WG_ADJ_PID" 60
+    [ "$WG_RC" -eq 0 ] || fail "$1: wg-adjudicator exited $WG_RC, wanted 0"
+    wg_wait_workers 10
+    wg_check_turn_lines "$WG_RUN_DIR/adjudicator.out" 14
+    "$LOG_TOOL" dump "$WG_RUN_DIR/ex.wglog" >"$WG_RUN_DIR/dump" 2>/dev/null ||
+        fail "$1: wg-log dump failed"
+    sed -n 's/.*"result":.*"state_digest":"\([^"]*\)".*/\1/p' \
+        "$WG_RUN_DIR/dump" >"$WG_RUN_DIR/digests"
+}
+
+# count RUN LABEL: a number from the adjudicator's closing "keys:" line.
+count() {
+    sed -n "s/.*keys: .*[ (]\([0-9]\{1,\}\) $2.*/\1/p" "$WG_TMP/$1/adjudicator.err" | tail -1
+}
+
+same_digests() {
+    [ "$(wc -l <"$WG_TMP/$1/digests")" -eq 14 ] ||
+        fail "$1: $(wc -l <"$WG_TMP/$1/digests") TurnResult digests, wanted 14"
+    cmp -s "$WG_TMP/clean/digests" "$WG_TMP/$1/digests" ||
+        fail "$1: the state digests differ from the clean run's"
+}
+
+# ---- clean ----------------------------------------------------------------
+start_seated clean takeover
+seat_rest none
+finish clean
+grep -q "keys: CURVE on both sockets" "$WG_TMP/clean/adjudicator.err" ||
+    fail "clean: the adjudicator does not say it runs with keys"
+[ "$(count clean 'takeovers')" = 0 ] || fail "clean: a takeover in a clean run"
+[ "$(count clean 'claiming another seat')" = 0 ] || fail "clean: refusals in a clean run"
+grep -q "contingent/FRA .*joined" "$WG_TMP/clean/FRA.err" ||
+    fail "clean: FRA did not join (its nation from its key)"
+
+# ---- takeover -------------------------------------------------------------
+start_seated takeover takeover
+R="$WG_RUN_DIR"
+probe stranger "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/stranger.key" \
+    >"$R/stranger.out" 2>&1 || fail "stranger probe failed: $(cat "$R/stranger.out")"
+grep -qx "received 0" "$R/stranger.out" ||
+    fail "a key of no seat got messages through: $(cat "$R/stranger.out")"
+probe claim "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/GBR.key" FRA \
+    >"$R/impostor.out" 2>&1 || fail "claim probe failed: $(cat "$R/impostor.out")"
+probe claim "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/press.key" FRA \
+    >"$R/press.out" 2>&1 || fail "press probe failed: $(cat "$R/press.out")"
+for f in impostor press; do
+    [ "$(grep -c '^error ERROR_UNAUTHORISED .*cannot speak for FRA' "$R/$f.out")" -eq 2 ] ||
+        fail "$f: a Join and an order claiming FRA were not both refused: $(cat "$R/$f.out")"
+done
+seat FRA FRA-1
+fra1=$SEAT_PID
+wg_wait_for "$R/FRA-1.err" "joined" 10
+seat FRA FRA-2
+fra2=$SEAT_PID
+WG_WORKER_PIDS+=("$fra2")
+WG_WORKER_NAMES+=(FRA-2)
+wg_wait "$fra1" 15
+[ "$WG_RC" -eq 3 ] || fail "takeover: the displaced FRA exited $WG_RC, wanted 3"
+grep -q "the adjudicator refuses this seat: seat FRA was taken over" "$R/FRA-1.err" ||
+    fail "takeover: the displaced FRA does not say why: $(tail -2 "$R/FRA-1.err")"
+seat_rest FRA
+finish takeover
+same_digests takeover
+[ "$(count takeover 'takeovers')" = 1 ] || fail "takeover: $(count takeover takeovers) takeovers, wanted 1"
+[ "$(count takeover 'claiming another seat')" -ge 4 ] ||
+    fail "takeover: $(count takeover 'claiming another seat') claims counted, wanted 4"
+[ "$(count takeover 'from taken-over')" -ge 1 ] || fail "takeover: no stale refusal counted"
+[ "$(count takeover '(no seat')" -ge 2 ] ||
+    fail "takeover: $(count takeover '(no seat') refused handshakes, wanted >= 2"
+grep -q '"error":{"code":"ERROR_UNAUTHORISED","detail":"the key of seat GBR cannot speak for FRA"' "$R/dump" ||
+    fail "takeover: the refusal is not in the log"
+rejected=$(sed -n 's/.*"end":{.*"rejected":"\{0,1\}\([0-9]*\).*/\1/p' "$R/dump")
+[ "${rejected:-0}" -ge 5 ] || fail "takeover: ExerciseEnd.rejected ${rejected:-0}, wanted >= 5"
+"$LOG_TOOL" verify "$R/ex.wglog" >"$R/verify.out" 2>&1 ||
+    fail "takeover: wg-log verify failed: $(tail -2 "$R/verify.out")"
+
+# ---- refuse ---------------------------------------------------------------
+start_seated refuse refuse
+R="$WG_RUN_DIR"
+seat FRA FRA-1
+fra1=$SEAT_PID
+wg_wait_for "$R/FRA-1.err" "joined" 10
+seat FRA FRA-2
+wg_wait "$SEAT_PID" 15
+[ "$WG_RC" -eq 3 ] || fail "refuse: the second FRA exited $WG_RC, wanted 3"
+grep -q "refuses this seat: seat FRA is held by another connection" "$R/FRA-2.err" ||
+    fail "refuse: the second FRA does not say why: $(tail -2 "$R/FRA-2.err")"
+wg_alive "$fra1" || fail "refuse: the first FRA died"
+kill -KILL "$fra1"
+wait "$fra1" 2>/dev/null
+wg_forget "$fra1"
+seat FRA FRA-3
+WG_WORKER_PIDS+=("$SEAT_PID")
+WG_WORKER_NAMES+=(FRA-3)
+wg_wait_for "$R/FRA-3.err" "joined" 10
+seat_rest FRA
+finish refuse
+same_digests refuse
+[ "$(count refuse 'second connections')" -ge 1 ] || fail "refuse: no second connection counted"
+[ "$(count refuse 'takeovers')" = 1 ] || fail "refuse: the restart after the kill is not counted as the one takeover"
+
+# ---- keys named before connecting -------------------------------------------
+cd "$WG_TMP" || wg_abort "cd"
+wg_expect_exit 2 "$WG_TMP/other.out" "$WG_BIN/wg-contingent" --exercise "$EX" \
+    --nation FRA --key "$K/GBR.key"
+grep -q "not the key of seat FRA in .*: it is the key of seat GBR" "$WG_TMP/other.out.err" ||
+    fail "another seat's key is not named: $(cat "$WG_TMP/other.out.err")"
+wg_expect_exit 2 "$WG_TMP/noseat.out" "$WG_BIN/wg-command" --exercise "$EX" \
+    --key "$K/stranger.key"
+grep -q "not the key of seat command .*no seat has its public key" "$WG_TMP/noseat.out.err" ||
+    fail "a key of no seat is not named: $(cat "$WG_TMP/noseat.out.err")"
+cp "$K/FRA.key" loose.key && chmod 644 loose.key
+wg_expect_exit 2 "$WG_TMP/loose.out" "$WG_BIN/wg-contingent" --exercise "$EX" \
+    --key loose.key
+grep -q "chmod 600" "$WG_TMP/loose.out.err" ||
+    fail "a loose secret certificate is not refused: $(cat "$WG_TMP/loose.out.err")"
+wg_expect_exit 2 "$WG_TMP/nokey.out" "$WG_BIN/wg-contingent" --exercise "$EX" --nation FRA
+grep -q "has keys: give --key" "$WG_TMP/nokey.out.err" ||
+    fail "no --key is not explained: $(cat "$WG_TMP/nokey.out.err")"
+wg_expect_exit 2 "$WG_TMP/adjkey.out" "$WG_BIN/wg-adjudicator" --exercise "$EX" \
+    --key "$K/FRA.key"
+grep -q "is not the adjudicator's key in .*the key of seat FRA" "$WG_TMP/adjkey.out.err" ||
+    fail "the adjudicator does not name a wrong key: $(cat "$WG_TMP/adjkey.out.err")"
+
+# ---- without keys: loopback only ----------------------------------------------
+wg_expect_exit 2 "$WG_TMP/lan.out" "$WG_BIN/wg-adjudicator" --scenario "$WG_SHORT" \
+    --router tcp://0.0.0.0:5555 --pub tcp://127.0.0.1:5556
+grep -q "tcp://0.0.0.0:5555 is not a loopback endpoint: without keys" "$WG_TMP/lan.out.err" ||
+    fail "a keyless LAN endpoint is not refused clearly: $(cat "$WG_TMP/lan.out.err")"
+grep -q "no keys: loopback only" "$WG_TMP"/*/adjudicator.err &&
+    fail "a keyed adjudicator says it has no keys"
+
+wg_done

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""wg_seat_probe.py - an outsider at an exercise with keys, for
+tests/integration/seats.sh. Written from docs/PROTOCOL.md ("Seats and
+keys") with pyzmq and the protobuf classes protoc makes of proto/wg.proto.
+
+    wg_seat_probe.py stranger ROUTER PUB SERVER_PUB KEY
+        connects a DEALER and a SUB with KEY (a key no seat has), sends a
+        Join now and then, and prints what arrived on either socket in 3 s:
+        "received 0" when the handshake was refused, as it must be.
+    wg_seat_probe.py claim ROUTER PUB SERVER_PUB KEY ROLE
+        connects with KEY (some seat's key), waits for a broadcast, sends a
+        Join claiming ROLE ("command" or a nation code), then an order
+        (a Pledge) claiming it, and prints each reply on the DEALER:
+        "error ERROR_UNAUTHORISED <detail>" or "welcome".
+
+Needs wg_pb2 on PYTHONPATH (protoc --python_out) and python3-zmq.
+"""
+import sys
+import time
+
+import zmq
+import zmq.auth
+
+import wg_pb2 as pb
+
+
+def sockets(router, pub, server_pub, key):
+    server_public, _ = zmq.auth.load_certificate(server_pub)
+    public, secret = zmq.auth.load_certificate(key)
+    ctx = zmq.Context()
+    out = []
+    for kind, endpoint in ((zmq.DEALER, router), (zmq.SUB, pub)):
+        s = ctx.socket(kind)
+        s.curve_publickey = public
+        s.curve_secretkey = secret
+        s.curve_serverkey = server_public
+        s.linger = 0
+        if kind == zmq.SUB:
+            s.setsockopt(zmq.SUBSCRIBE, b"")
+        s.connect(endpoint)
+        out.append(s)
+    return out
+
+
+def claim_of(role):
+    if role == "command":
+        return dict(sender_role=pb.ROLE_COMMAND)
+    return dict(sender_role=pb.ROLE_CONTINGENT, sender_nation=role)
+
+
+def stranger(router, pub, server_pub, key):
+    dealer, sub = sockets(router, pub, server_pub, key)
+    join = pb.Envelope(sender_role=pb.ROLE_CONTINGENT, sender_nation="FRA",
+                       phase=pb.PHASE_LOBBY, join=pb.Join(agent="stranger/0"))
+    poller = zmq.Poller()
+    poller.register(dealer, zmq.POLLIN)
+    poller.register(sub, zmq.POLLIN)
+    received = 0
+    end = time.monotonic() + 3
+    next_join = 0.0
+    while time.monotonic() < end:
+        if time.monotonic() >= next_join:
+            # Queued until a handshake succeeds: never, for this key.
+            try:
+                dealer.send(join.SerializeToString(), zmq.NOBLOCK)
+            except zmq.Again:
+                pass
+            next_join = time.monotonic() + 0.5
+        for s, _ in poller.poll(100):
+            s.recv()
+            received += 1
+    print("received %d" % received)
+    return 0
+
+
+def claim(router, pub, server_pub, key, role):
+    dealer, sub = sockets(router, pub, server_pub, key)
+    if not sub.poll(5000):
+        print("no broadcast in 5 s")
+        return 1
+    me = claim_of(role)
+    join = pb.Envelope(**me, phase=pb.PHASE_LOBBY,
+                       join=pb.Join(agent="impostor/0"))
+    order = pb.Envelope(**me, turn=1, phase=pb.PHASE_PLEDGE,
+                        pledge=pb.Pledge(troops=5000))
+    for env in (join, order):
+        dealer.send(env.SerializeToString())
+        if not dealer.poll(3000):
+            print("no reply in 3 s")
+            return 1
+        reply = pb.Envelope.FromString(dealer.recv())
+        kind = reply.WhichOneof("payload")
+        if kind == "error":
+            print("error %s %s" % (pb.ErrorCode.Name(reply.error.code),
+                                   reply.error.detail))
+        else:
+            print(kind)
+    return 0
+
+
+def main(argv):
+    if len(argv) == 6 and argv[1] == "stranger":
+        return stranger(*argv[2:6])
+    if len(argv) == 7 and argv[1] == "claim":
+        return claim(*argv[2:7])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
