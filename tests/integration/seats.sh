@@ -15,7 +15,9 @@
 #          FRA is refused while the first holds the seat and exits 3,
 #          saying why; the first is killed (SIGKILL) and a third takes the
 #          seat (a restart works); the exercise completes;
-#   in both, every TurnResult's state_digest equals the clean run's (none
+#   inplay: the same while the exercise runs (after turn 2), FRA's seat
+#          taken over by a second process with no phase missing its order;
+#   in all, every TurnResult's state_digest equals the clean run's (none
 #   of it disturbed the exercise), and the adjudicator's closing counts
 #   say what it refused. Also: bad keys are named before connecting (a
 #   loose secret certificate, another seat's key, a key with no seat), and
@@ -199,6 +201,53 @@ rejected=$(sed -n 's/.*"end":{.*"rejected":"\{0,1\}\([0-9]*\).*/\1/p' "$R/dump")
 [ "${rejected:-0}" -ge 5 ] || fail "takeover: ExerciseEnd.rejected ${rejected:-0}, wanted >= 5"
 "$LOG_TOOL" verify "$R/ex.wglog" >"$R/verify.out" 2>&1 ||
     fail "takeover: wg-log verify failed: $(tail -2 "$R/verify.out")"
+
+# ---- takeover in play -------------------------------------------------------
+# A restart while the exercise runs: after turn 2's line a second FRA takes
+# the seat from the first, which is told and exits 3; no phase misses
+# FRA's order (the newcomer gets the phase start it owes), so the results
+# are the clean run's again.
+start_seated inplay takeover
+R="$WG_RUN_DIR"
+fifo="$WG_TMP/turns.fifo"
+mkfifo "$fifo" || wg_abort "mkfifo failed"
+tail -n +1 -f --pid="$WG_ADJ_PID" "$R/adjudicator.out" >"$fifo" 2>/dev/null &
+WG_PIDS+=($!)
+exec {turns}<"$fifo"
+seat FRA FRA-1
+fra1=$SEAT_PID
+seat_rest FRA
+seen=
+while IFS= read -r -t 30 -u "$turns" line; do
+    if [[ $line =~ ^turn\ +2\  ]]; then
+        seen=1
+        break
+    fi
+done
+exec {turns}<&-
+[ -n "$seen" ] || wg_abort "inplay: no turn 2 line in 30 s"
+seat FRA FRA-2
+WG_WORKER_PIDS+=("$SEAT_PID")
+WG_WORKER_NAMES+=(FRA-2)
+finish inplay
+wg_wait "$fra1" 15
+if [ "$(count inplay 'takeovers')" != 1 ]; then
+    grep -q "exercise over" "$R/FRA-1.err" ||
+        fail "inplay: no takeover, and the first FRA did not see the end"
+    echo "inplay: the exercise ended before FRA-2 joined: nothing to check"
+else
+    # The displaced FRA is refused until it gives up (3), unless the end
+    # it still hears on the PUB comes first (0).
+    [ "$WG_RC" -eq 3 ] || [ "$WG_RC" -eq 0 ] ||
+        fail "inplay: the displaced FRA exited $WG_RC, wanted 3 or 0"
+    grep -q "seat FRA was taken over by a new connection" "$R/FRA-1.err" ||
+        fail "inplay: the displaced FRA was not told"
+    grep -q "contingent/FRA .*joined" "$R/FRA-2.err" || fail "inplay: FRA-2 never joined"
+    echo "inplay: FRA taken over mid-exercise; the first FRA exited $WG_RC"
+fi
+same_digests inplay
+grep -q '"sender_nation":"FRA".*ORDER_SOURCE_DEFAULT' "$R/dump" &&
+    fail "inplay: FRA got default orders during the takeover"
 
 # ---- refuse ---------------------------------------------------------------
 start_seated refuse refuse
