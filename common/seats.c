@@ -97,9 +97,8 @@ wg_seats_admit(wg_bus_t *bus, int which, const uint8_t *public_key,
             wg_keys_to_z85(public_key, z85);
             WG_DIAG_WARN("refused a handshake on the %s from %s: key %s is "
                          "no seat's key in %s (%llu refused so far%s)",
-                         sock, address[0] ? address : "?", z85,
-                         self->ex->path, (unsigned long long)n,
-                         bounded_note(n));
+                         sock, address[0] ? address : "?", z85, self->ex->path,
+                         (unsigned long long)n, bounded_note(n));
         }
         return WG_EUNAUTHORISED;
     }
@@ -142,10 +141,9 @@ is_stale(const wg_seats_t *self, const uint8_t *peer, size_t len)
 }
 
 /* Fills a refusal, counts it under its cause and logs it boundedly. */
-static void
-refuse(wg_seats_t *self, wg_seats_verdict_t *out, wg_seats_cause_t cause,
-       const char *user_id, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+static void refuse(wg_seats_t *self, wg_seats_verdict_t *out,
+                   wg_seats_cause_t cause, const char *user_id, const char *fmt,
+                   ...) __attribute__((format(printf, 5, 6)));
 
 static void
 refuse(wg_seats_t *self, wg_seats_verdict_t *out, wg_seats_cause_t cause,

@@ -299,8 +299,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         w->errors++;
         WG_DIAG_WARN("adjudicator: %s", env->error->detail);
         if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
-            !w->welcomed &&
-            ++w->join_refusals >= WG_WORKER_REFUSALS) {
+            !w->welcomed && ++w->join_refusals >= WG_WORKER_REFUSALS) {
             /* Our Joins are refused: another connection holds the seat
              * (or took it over from us). Repeating them changes nothing. */
             WG_DIAG_ERR("the adjudicator refuses this seat: %s",

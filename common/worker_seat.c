@@ -21,8 +21,8 @@
 static bool
 is_wildcard(const char *ep)
 {
-    static const char *const any[] = {"tcp://0.0.0.0:", "tcp://*:",
-                                      "tcp://[::]:"};
+    static const char *const any[] = {
+        "tcp://0.0.0.0:", "tcp://*:", "tcp://[::]:"};
     for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
         if (strncmp(ep, any[i], strlen(any[i])) == 0)
             return true;
@@ -61,8 +61,9 @@ wanted_seat(wg_worker_config_t *cfg, const wg_exercise_t *ex,
         cfg->nation = cfg->nation_buf;
     }
     if (cfg->nation == NULL) {
-        fprintf(stderr, "%s: the key of no nation's seat in %s: give "
-                        "--nation\n",
+        fprintf(stderr,
+                "%s: the key of no nation's seat in %s: give "
+                "--nation\n",
                 cfg->key_path, ex->path);
         return NULL;
     }
@@ -139,8 +140,7 @@ wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set, bool pub_set)
         return 2;
     }
     int rc = take_endpoint(ex, ex->router, router_set, &cfg->router_endpoint,
-                           cfg->router_buf, sizeof cfg->router_buf,
-                           "--router");
+                           cfg->router_buf, sizeof cfg->router_buf, "--router");
     if (rc == 0)
         rc = take_endpoint(ex, ex->pub, pub_set, &cfg->pub_endpoint,
                            cfg->pub_buf, sizeof cfg->pub_buf, "--pub");

@@ -68,12 +68,12 @@ typedef enum {
 #define WG_SEATS_UNREAD (-2)
 
 typedef struct {
-    const char *user_id;  /* wg_bus_user_id() of the message */
-    const uint8_t *peer;  /* its routing id */
+    const char *user_id; /* wg_bus_user_id() of the message */
+    const uint8_t *peer; /* its routing id */
     size_t peer_len;
-    int claimed;          /* role key its envelope claims (-1: none, or
-                             WG_SEATS_UNREAD) */
-    bool join;            /* it is a Join */
+    int claimed;           /* role key its envelope claims (-1: none, or
+                              WG_SEATS_UNREAD) */
+    bool join;             /* it is a Join */
     const uint8_t *holder; /* routing id holding the key's seat */
     size_t holder_len;     /* 0: nobody holds it */
 } wg_seats_input_t;
@@ -92,8 +92,7 @@ typedef struct {
 
 /* Whether the connection with this routing id is still there (the caller
  * asks its bus). */
-typedef bool (*wg_seats_alive_cb)(const uint8_t *peer, size_t len,
-                                  void *arg);
+typedef bool (*wg_seats_alive_cb)(const uint8_t *peer, size_t len, void *arg);
 
 typedef struct {
     uint64_t admitted;       /* handshakes admitted */
@@ -112,8 +111,7 @@ void wg_seats_destroy(wg_seats_t **self_p);
 /* The bus's auth callback (wg_bus_auth_cb, with the seats as arg): admits
  * a key of the exercise under its seat's role, refuses any other. */
 int wg_seats_admit(wg_bus_t *bus, int which, const uint8_t *public_key,
-                   const char *address, char *user_id, size_t cap,
-                   void *arg);
+                   const char *address, char *user_id, size_t cap, void *arg);
 
 /* The role key of a User-Id: 0 the command, 1 + i nation i of the
  * scenario, -1 the director, an observer or anything else. */

@@ -72,7 +72,6 @@ int wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
 /* The --exercise/--key part of wg_worker_parse_args (common/worker_seat.c):
  * router_set/pub_set say whether --router/--pub were given. Returns 0, or
  * 2 after saying what is wrong. */
-int wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set,
-                        bool pub_set);
+int wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set, bool pub_set);
 
 #endif

@@ -47,8 +47,7 @@ setup_policy(void **state, wg_second_connection_t policy)
     const char *src = getenv("WG_SOURCE_DIR");
     if (f == NULL)
         return -1;
-    snprintf(path, sizeof path, "%s/tests/data/short.yaml",
-             src ? src : ".");
+    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
     if (wg_scenario_load(path, &f->sc, &err) != 0)
         return -1;
     if (wg_keys_generate(&f->fra) != 0 || wg_keys_generate(&f->command) ||
@@ -124,19 +123,18 @@ test_admit(void **state)
     char uid[WG_BUS_USER_ID_MAX + 1];
     wg_seats_stats_t st;
 
-    assert_int_equal(wg_seats_admit(NULL, 0, f->fra.public_key, "10.0.0.2",
-                                     uid, sizeof uid, f->seats),
+    assert_int_equal(wg_seats_admit(NULL, 0, f->fra.public_key, "10.0.0.2", uid,
+                                    sizeof uid, f->seats),
                      0);
     assert_string_equal(uid, "FRA");
     assert_int_equal(wg_seats_admit(NULL, 1, f->press.public_key, "", uid,
-                                     sizeof uid, f->seats),
+                                    sizeof uid, f->seats),
                      0);
     assert_string_equal(uid, "observer:press");
     /* A stranger retrying many times: refused every time, counted. */
     for (int i = 0; i < 250; i++)
         assert_true(wg_seats_admit(NULL, i & 1, f->stranger.public_key,
-                                   "10.0.0.9", uid, sizeof uid,
-                                   f->seats) < 0);
+                                   "10.0.0.9", uid, sizeof uid, f->seats) < 0);
     wg_seats_stats(f->seats, &st);
     assert_int_equal(st.admitted, 2);
     assert_int_equal(st.refused_keys, 250);
@@ -277,8 +275,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_admit, setup_takeover, teardown),
-        cmocka_unit_test_setup_teardown(test_claims, setup_takeover,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_claims, setup_takeover, teardown),
         cmocka_unit_test_setup_teardown(test_takeover, setup_takeover,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refuse, setup_refuse, teardown),

@@ -937,8 +937,7 @@ run_loop(adjudicator_t *a, const options_t *o)
                      (unsigned long long)ss.admitted,
                      (unsigned long long)ss.refused_keys,
                      (unsigned long long)ss.impersonations,
-                     (unsigned long long)ss.stale,
-                     (unsigned long long)ss.held,
+                     (unsigned long long)ss.stale, (unsigned long long)ss.held,
                      (unsigned long long)ss.no_orders,
                      (unsigned long long)ss.takeovers);
         wg_seats_destroy(&a->seats);
