@@ -28,7 +28,7 @@
 /* Rejections are counted by wgpb ErrorCode. */
 _Static_assert(
     sizeof((wg_adjudicator_stats_t *)0)->by_code / sizeof(uint64_t) >
-        WGPB__V1__ERROR_CODE__ERROR_DUPLICATE,
+        WGPB__V1__ERROR_CODE__ERROR_ABSENT,
     "wg_adjudicator_stats_t.by_code has no room for every ErrorCode");
 
 /* ---- roles --------------------------------------------------------------- */
@@ -171,7 +171,10 @@ wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
         self->stats.by_code[code]++;
     const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
         &wgpb__v1__error_code__descriptor, code);
-    WG_DIAG_WARN("rejected (%s): %s", v ? v->name : "?", detail);
+    /* Said at DEBUG: the adjudicator's process says a peer's first few
+     * refusals and counts the rest (wg/guard.h), so a flood cannot fill
+     * stderr. */
+    WG_DIAG_DEBUG("rejected (%s): %s", v ? v->name : "?", detail);
 
     Wgpb__V1__Envelope env;
     Wgpb__V1__Error err = WGPB__V1__ERROR__INIT;
@@ -367,6 +370,17 @@ wg_adjudicator_count_rejected(wg_adjudicator_t *self, int code)
     if (code >= 0 &&
         (size_t)code < sizeof self->stats.by_code / sizeof(uint64_t))
         self->stats.by_code[code]++;
+}
+
+void
+wg_adjudicator_refusal_unrecorded(wg_adjudicator_t *self, int code)
+{
+    if (self->stats.rejected > 0)
+        self->stats.rejected--;
+    if (code >= 0 &&
+        (size_t)code < sizeof self->stats.by_code / sizeof(uint64_t) &&
+        self->stats.by_code[code] > 0)
+        self->stats.by_code[code]--;
 }
 
 void

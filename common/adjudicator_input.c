@@ -194,17 +194,6 @@ check_order(wg_adjudicator_t *self, int key, const Wgpb__V1__Envelope *env)
             "%s already sent its order for %s",
             wg_adjudicator_role_name(self, key),
             wg_wire_phase_name(self->phase));
-
-    if (env->provenance != NULL &&
-        (strlen(env->provenance->rationale) > WG_RATIONALE_MAX ||
-         strlen(env->provenance->agent) > WG_AGENT_MAX ||
-         strlen(env->provenance->reason) > WG_AGENT_MAX))
-        return wg__adjudicator_reject(
-            self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
-            "%s: provenance longer than allowed (rationale %d, "
-            "agent and reason %d bytes)",
-            wg_adjudicator_role_name(self, key), WG_RATIONALE_MAX,
-            WG_AGENT_MAX);
     return 0;
 }
 
@@ -292,6 +281,13 @@ wg_adjudicator_receive_decoded(wg_adjudicator_t *self, int key,
         return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
             WG_EMALFORMED, "%zu bytes that are not a wgpb.v1.Envelope", len);
+    char why[160];
+    if (wg_limits_check(env, why, sizeof why) < 0)
+        return wg__adjudicator_reject(
+            self, key >= 0 ? key : WG_DEST_SENDER,
+            WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
+            "%s: too long: %s",
+            key >= 0 ? wg_adjudicator_role_name(self, key) : "sender", why);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN)
         return handle_join(self, key, env, joined_key);
     return handle_order(self, key, env);

@@ -31,7 +31,9 @@
  * busy socket cannot starve the loop.
  *
  * Errors: API misuse asserts. Bad input from peers (unexpected frame
- * counts) is dropped, counted in stats.dropped and logged at DEBUG. Send
+ * counts, payloads over max_in) is dropped, counted in stats.dropped or
+ * stats.oversize, handed to the config's drop callback (which says what it
+ * will: the bus logs it at DEBUG only, so a flood cannot fill stderr). Send
  * failures return -errno and are counted in stats.send_errors. ZAP
  * verdicts are counted in stats.admitted and stats.refused; the bus logs
  * only refusals it decides itself (a ZAP request it cannot read), which no
@@ -89,6 +91,9 @@ struct wg_bus {
     uv_idle_t idle;
     bool idle_inited;
     int64_t max_message;
+    int64_t max_in; /* longest payload delivered */
+    int snd_hwm, rcv_hwm, heartbeat_ms;
+    wg_bus_drop_cb drop_cb;
 
     wg_bus_recv_cb recv_cb;
     void *recv_arg;
@@ -262,10 +267,35 @@ recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max, int *nparts,
     return 0;
 }
 
+/* A message received and not delivered: counted, and told to the drop
+ * callback with the routing id it came from (the ROUTER's first frame). */
+static void
+drop_one(wg_bus_t *self, int idx, zmq_msg_t *part, int nparts, size_t extra,
+         wg_bus_drop_t why)
+{
+    const bool router = self->hub && idx == SOCK_DIRECT;
+    size_t size = 0;
+
+    for (int i = router ? 1 : 0; i < nparts; i++)
+        size += zmq_msg_size(&part[i]);
+    if (why == WG_BUS_DROP_OVERSIZE)
+        self->stats.oversize++;
+    else
+        self->stats.dropped++;
+    WG_DIAG_DEBUG("bus: %s: dropped a message of %zu frame(s), %zu bytes: %s",
+                  sock_name(self, idx), (size_t)nparts + extra, size,
+                  why == WG_BUS_DROP_OVERSIZE ? "too long" : "frames");
+    if (self->drop_cb != NULL)
+        self->drop_cb(self,
+                      router && nparts > 0 ? zmq_msg_data(&part[0]) : NULL,
+                      router && nparts > 0 ? zmq_msg_size(&part[0]) : 0, why,
+                      size, self->recv_arg);
+}
+
 /* Receives one whole message (all its frames) and delivers it if it has
  * the expected shape: [routing id][payload] on the ROUTER, [payload] on
- * the DEALER and SUB. Returns 0, or a negative code if nothing could be
- * received. */
+ * the DEALER and SUB, the payload at most max_in bytes. Returns 0, or a
+ * negative code if nothing could be received. */
 static int
 recv_one(wg_bus_t *self, int idx)
 {
@@ -277,10 +307,9 @@ recv_one(wg_bus_t *self, int idx)
 
     if (rc == 0) {
         if (nparts != want || extra > 0) {
-            self->stats.dropped++;
-            WG_DIAG_DEBUG("bus: %s: dropped a message of %zu frame(s), "
-                          "expected %d",
-                          sock_name(self, idx), (size_t)nparts + extra, want);
+            drop_one(self, idx, part, nparts, extra, WG_BUS_DROP_FRAMES);
+        } else if ((int64_t)zmq_msg_size(&part[want - 1]) > self->max_in) {
+            drop_one(self, idx, part, nparts, extra, WG_BUS_DROP_OVERSIZE);
         } else {
             zmq_msg_t *payload = &part[want - 1];
             self->stats.received++;
@@ -545,8 +574,14 @@ configure(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
     int64_t max = self->max_message;
 
     if ((rc = set_int(s, ZMQ_LINGER, LINGER_MS)) < 0 ||
-        (rc = set_int(s, ZMQ_SNDHWM, HWM)) < 0 ||
-        (rc = set_int(s, ZMQ_RCVHWM, HWM)) < 0)
+        (rc = set_int(s, ZMQ_SNDHWM, self->snd_hwm)) < 0 ||
+        (rc = set_int(s, ZMQ_RCVHWM, self->rcv_hwm)) < 0)
+        return rc;
+    if (self->heartbeat_ms > 0 &&
+        ((rc = set_int(s, ZMQ_HEARTBEAT_IVL, self->heartbeat_ms)) < 0 ||
+         (rc = set_int(s, ZMQ_HEARTBEAT_TIMEOUT, 3 * self->heartbeat_ms)) < 0 ||
+         (!self->hub &&
+          (rc = set_int(s, ZMQ_HEARTBEAT_TTL, 3 * self->heartbeat_ms)) < 0)))
         return rc;
     if (zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) == -1)
         return -zmq_errno();
@@ -692,6 +727,13 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     self->recv_arg = arg;
     self->max_message =
         cfg->max_message > 0 ? cfg->max_message : DEFAULT_MAX_MESSAGE;
+    self->max_in = cfg->max_in > 0 && cfg->max_in < self->max_message
+                       ? cfg->max_in
+                       : self->max_message;
+    self->snd_hwm = cfg->snd_hwm > 0 ? cfg->snd_hwm : HWM;
+    self->rcv_hwm = cfg->rcv_hwm > 0 ? cfg->rcv_hwm : HWM;
+    self->heartbeat_ms = cfg->heartbeat_ms > 0 ? cfg->heartbeat_ms : 0;
+    self->drop_cb = cfg->drop;
     if ((rc = check_curve(self, cfg)) < 0)
         goto fail_free;
 

@@ -364,6 +364,23 @@ take_error(walk_t *w, const wg__scan_t *s)
     wg_adjudicator_count_rejected(w->u, s->error_code);
 }
 
+/* A Refusals record: outside the total order and never compared. What it
+ * counts is not in ExerciseEnd.rejected (which counts the refusals recorded
+ * in full), so the walk only checks that it reads. */
+static wg_replay_status_t
+take_refusals(const wg__slot_t *sl, wg_replay_report_t *rep)
+{
+    Wgpb__V1__Envelope *env = wg_wire_unpack(sl->rec, sl->len);
+    bool ok = env != NULL && env->seq == 0;
+    wg_wire_free(env);
+    if (ok)
+        return WG_REPLAY_OK;
+    snprintf(rep->field, sizeof rep->field, "refusals");
+    snprintf(rep->detail, sizeof rep->detail,
+             "a Refusals record that does not decode, or with a seq");
+    return WG_REPLAY_DIVERGED;
+}
+
 /* Hands a recorded input to the adjudicator; where the adjudicator has made
  * nothing for the record, moves it on as the live run did without input. */
 static void
@@ -426,6 +443,10 @@ take_record(walk_t *w, const wg__slot_t *sl, wg_replay_report_t *rep)
         rep->errors++;
         take_error(w, s);
         return WG_REPLAY_OK;
+    }
+    if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_REFUSALS) {
+        rep->errors++;
+        return take_refusals(sl, rep);
     }
     if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
         rep->turns++;

@@ -237,7 +237,9 @@ wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
         scan_decoded(env, &s->s);
     }
     s->envelope = true;
-    if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+    /* Error replies and Refusals are outside the total order. */
+    if (s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR ||
+        s->s.payload == WGPB__V1__ENVELOPE__PAYLOAD_REFUSALS)
         return;
     s->ord = (*ord)++;
     if (!ahead)

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "wg.pb-c.h"
+#include "wg/limits.h" /* the caps on what a peer sends */
 #include "wg/scenario.h"
 #include "wg/state.h"
 #include "wg/wire.h"
@@ -32,9 +33,6 @@ typedef struct wg_adjudicator wg_adjudicator_t;
 
 #define WG_ROLE_COMMAND 0
 
-/* Bounds on an order's provenance strings; longer ones are refused. */
-#define WG_RATIONALE_MAX 512
-#define WG_AGENT_MAX 128
 
 /* Where an envelope goes, besides into the log. */
 typedef enum {
@@ -147,6 +145,12 @@ void wg_adjudicator_stats(const wg_adjudicator_t *self,
  * the Error reply to an input the log does not hold (rejected input is not
  * recorded, its reply is), so ExerciseEnd.rejected comes out the same. */
 void wg_adjudicator_count_rejected(wg_adjudicator_t *self, int code);
+/* The output callback did not record the Error reply it was handed in
+ * full (it counts it in a Refusals record, docs/LOG-FORMAT.md): the
+ * rejection is taken back from the counts, so that ExerciseEnd.rejected
+ * counts what the log records in full, which a replay counts too. Only
+ * from the output callback, for the Error it is handling. */
+void wg_adjudicator_refusal_unrecorded(wg_adjudicator_t *self, int code);
 /* Next sequence number to be assigned. */
 uint64_t wg_adjudicator_next_seq(const wg_adjudicator_t *self);
 

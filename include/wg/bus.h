@@ -54,6 +54,23 @@ typedef void (*wg_bus_recv_cb)(wg_bus_t *self, const uint8_t *peer,
                                const uint8_t *data, size_t len, void *arg);
 typedef void (*wg_bus_close_cb)(wg_bus_t *self, void *arg);
 
+/* Why the bus dropped a message it received, undelivered. */
+typedef enum {
+    WG_BUS_DROP_FRAMES = 0,   /* not the frames a message has (one payload) */
+    WG_BUS_DROP_OVERSIZE = 1, /* a payload longer than max_in */
+} wg_bus_drop_t;
+
+/*
+ * A message the bus dropped (counted in stats.dropped or stats.oversize):
+ * `peer` is the ROUTER routing id it came from (NULL on a client, or when
+ * the message had no frame to name it), `size` its payload's bytes (all
+ * frames for WG_BUS_DROP_FRAMES). Runs on the loop's thread, where the
+ * receive callback would have; may not close the bus.
+ */
+typedef void (*wg_bus_drop_cb)(wg_bus_t *self, const uint8_t *peer,
+                               size_t peer_len, wg_bus_drop_t why, size_t size,
+                               void *arg);
+
 /* Longest User-Id an auth callback may give. */
 #define WG_BUS_USER_ID_MAX 255
 
@@ -86,6 +103,23 @@ typedef struct {
      * and whatever was in flight behind it; the connecting side then
      * reconnects. Such drops are not visible to the bus. */
     int64_t max_message;
+    /* Largest payload delivered to the receive callback, 0 = max_message.
+     * A longer one (up to max_message) is dropped and reported to drop:
+     * the peer stays connected and the drop is counted, where one over
+     * max_message costs the peer its connection. */
+    int64_t max_in;
+    /* Called for every message dropped undelivered (NULL: counted only). */
+    wg_bus_drop_cb drop;
+    /* Queued messages per connection and direction (ZMQ_SNDHWM and
+     * ZMQ_RCVHWM), 0 = 10000. Past the send mark a send fails with EAGAIN
+     * (a PUB drops for that subscriber); past the receive mark ZeroMQ
+     * stops reading that connection until the loop catches up. */
+    int snd_hwm, rcv_hwm;
+    /* ZMQ_HEARTBEAT_IVL, 0 = none: every connection is PINGed this often,
+     * and one that has answered nothing for three intervals is closed (its
+     * peer is dead or stopped); a client reconnects. A client also tells
+     * the hub, through ZMQ_HEARTBEAT_TTL, to close it after as long. */
+    int heartbeat_ms;
     /* CURVE, all NULL for none (as before). Keys are 32 bytes (wg/keys.h)
      * and copied. Hub: curve_secret_key, and auth (required) with its
      * arg. Client: curve_public_key and curve_secret_key, its own pair,
@@ -122,13 +156,14 @@ int wg_bus_send(wg_bus_t *self, const void *data, size_t len);
 const char *wg_bus_user_id(const wg_bus_t *self);
 
 /* Messages sent and received, and sends that failed, since creation;
- * dropped counts received messages with an unexpected number of frames
- * (never delivered). A CURVE hub counts the handshakes it admitted and
+ * dropped counts received messages with an unexpected number of frames,
+ * oversize those longer than max_in (neither delivered). A CURVE hub
+ * counts the handshakes it admitted and
  * refused (by the auth callback, or by the bus for a request that was not
  * a CURVE one or that the callback admitted without a User-Id). */
 typedef struct {
     uint64_t sent, received, send_errors;
-    uint64_t dropped;
+    uint64_t dropped, oversize;
     uint64_t admitted, refused;
 } wg_bus_stats_t;
 void wg_bus_stats(const wg_bus_t *self, wg_bus_stats_t *out);

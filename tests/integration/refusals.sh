@@ -93,7 +93,7 @@ for want in ERROR_UNKNOWN_ROLE=4 ERROR_UNAUTHORISED=2 ERROR_NOT_EXPECTED=2 \
     got=$(grep -c "rejected ($code)" "$err")
     [ "$got" -eq "$n" ] || fail "stderr: $got 'rejected ($code)' lines, wanted $n"
 done
-grep -q "rejected (ERROR_MALFORMED): NLD: provenance longer than allowed" "$err" ||
+grep -q "rejected (ERROR_MALFORMED): NLD: too long: Provenance.rationale" "$err" ||
     fail "stderr does not say the provenance was too long"
 grep -q "rejected (ERROR_MALFORMED): NLD: .*ZZ" "$err" ||
     fail "stderr does not name the sector that does not exist"

@@ -16,8 +16,8 @@ For each LOG it checks:
   * every frame: length in 1..1 MiB, CRC-32C over the length field and the
     payload, and the file ends on a frame boundary (no torn tail);
   * every payload is a well-formed protobuf message (an Envelope);
-  * seq: 0 exactly on Error replies, and on every other record one more
-    than on the record before it, from 1;
+  * seq: 0 exactly on Error replies and Refusals records, and on every
+    other record one more than on the record before it, from 1;
   * the hash chain: link_0 from "wg chain v1", the header's scenario hash
     and seed; at each TurnResult, link_t = SHA-256(link_{t-1} ||
     SHA-256(SHA-256(r_1) || ... || SHA-256(r_k)) || state_digest_t), over
@@ -48,7 +48,7 @@ ENV_PAYLOADS = {10: "join", 11: "welcome", 12: "turn_start",
                 13: "requirement", 14: "pledge", 15: "assignment",
                 16: "rotation", 17: "response", 18: "decision",
                 19: "result", 20: "error", 21: "end", 22: "beacon",
-                23: "forfeit", 24: "intention"}
+                23: "forfeit", 24: "intention", 25: "refusals"}
 RESULT_STATE_DIGEST, RESULT_CHAIN = 14, 15
 
 
@@ -229,10 +229,10 @@ def check_log(path, allow_unfinished):
             raise Bad("%s: a %s after the ExerciseEnd" % (where, kind))
         if kind == "beacon":
             raise Bad("%s: a Beacon (never recorded)" % where)
-        if kind == "error":
+        if kind in ("error", "refusals"):
             if seq != 0:
-                raise Bad("%s: an Error reply with seq %d, wanted 0"
-                          % (where, seq))
+                raise Bad("%s: an %s record with seq %d, wanted 0"
+                          % (where, kind, seq))
             errors += 1
             continue        # outside the total order and the chain
         if seq != expect_seq:
@@ -270,7 +270,8 @@ def check_log(path, allow_unfinished):
                   % turns)
     if turns == 0:
         raise Bad("no TurnResult: no chain link to check")
-    return ("%d records (%d error replies), %d turns, chain ok%s; last link %s"
+    return ("%d records (%d error replies and refusals), %d turns, "
+            "chain ok%s; last link %s"
             % (len(frames), errors, turns, "" if ended else ", unfinished",
                link.hex()))
 

@@ -307,7 +307,9 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
         if (env == NULL)
             return 1;
         uint32_t turn = env->turn;
-        bool error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+        /* Refusals records are outside the total order like Errors. */
+        bool error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR ||
+                     env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_REFUSALS;
         bool input = !error && is_input(env);
         int key = input ? wg_adjudicator_role_key(u, env->sender_role,
                                                   env->sender_nation)
