@@ -9,6 +9,11 @@
  * mid-write, which is the torn tail that reopen cuts. A failed fsync is
  * sticky: after one, the kernel may have dropped the dirty pages, so a
  * later fsync that succeeds proves nothing.
+ *
+ * One writer per log: create and reopen take an advisory lock (flock
+ * LOCK_EX | LOCK_NB) on the file, held on the writer's descriptor until
+ * destroy closes it, and refuse with WG_ELOCKED while another process
+ * holds it. create never overwrites a file that holds bytes.
  */
 #include "log_int.h"
 #include "wg/log.h"
@@ -22,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +71,47 @@ sync_fd(int fd)
             return -errno;
     }
     return 0;
+}
+
+/* The writer's lock: WG_ELOCKED while another open file holds it. */
+static int
+lock_fd(int fd)
+{
+    while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        if (errno == EWOULDBLOCK)
+            return WG_ELOCKED;
+        if (errno != EINTR)
+            return -errno;
+    }
+    return 0;
+}
+
+/* Opens path to create a log: locked, and empty (a file that is not a
+ * regular one, /dev/full say, is taken as it is). A log that exists is
+ * left as it was: its bytes are an exercise's record. */
+static int
+open_new(const char *path)
+{
+    struct stat st;
+    int rc, fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+    if (fd < 0)
+        return -errno;
+    if ((rc = lock_fd(fd)) < 0)
+        goto fail;
+    if (fstat(fd, &st) < 0) {
+        rc = -errno;
+        goto fail;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        rc = -EEXIST;
+        goto fail;
+    }
+    return fd;
+
+fail:
+    close(fd);
+    return rc;
 }
 
 /* fsync of the directory, so that a newly created file is durable too. */
@@ -137,9 +184,9 @@ wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
     int rc = wg__log_header_encode(hdr, &head, &head_len);
     if (rc < 0)
         return rc;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open_new(path);
     if (fd < 0) {
-        rc = -errno;
+        rc = fd;
         goto fail_head;
     }
     if ((rc = pwrite_all(fd, head, head_len, 0)) < 0)
@@ -176,8 +223,8 @@ wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
     if (fd < 0)
         return -errno;
     wg_log_reader_t *rd = NULL;
-    int rc = wg__log_reader_from_fd(fd, &rd);
-    if (rc < 0)
+    int rc = lock_fd(fd);
+    if (rc < 0 || (rc = wg__log_reader_from_fd(fd, &rd)) < 0)
         goto fail_fd;
 
     uint64_t records = 0, end = rd->first, off;

@@ -13,7 +13,10 @@
  * the scenario loads, and whenever the thread is behind.
  *
  * Owns one thread per process, started by the first walk and kept (asleep
- * between walks, detached), with its ring, arena and state copies; it
+ * between walks), with its ring, arena and state copies, until the
+ * process exits: an atexit handler stops and joins it and frees what it
+ * kept (valgrind saw a thread still running at exit, its stack "possibly
+ * lost"), unless a walk still holds it then; it
  * serves one walk at a time, and a walk that finds it busy, or a log too
  * big to hold in memory, or opt->in_line, reads in line with one slot.
  * Who writes which field of a wg__ahead_t is in replay_int.h. Nothing here
@@ -84,6 +87,8 @@ static struct {
     pthread_cond_t cv;   /* a job is given, or finished */
     pthread_cond_t wake; /* there is work for the thread that sleeps */
     bool started;
+    pthread_t tid;
+    _Atomic bool quit;      /* the process exits: leave (reader_thread_end) */
     wg__ahead_t *job;       /* the walk it serves, until the walk lets go */
     _Atomic bool finished;  /* it has left reader_run() for job */
     _Atomic uint64_t given; /* jobs given so far */
@@ -229,7 +234,8 @@ reader_run(wg__ahead_t *a)
 static bool
 job_given_after(void *seen)
 {
-    return atomic_load(&reader_thread.given) != *(uint64_t *)seen;
+    return atomic_load(&reader_thread.given) != *(uint64_t *)seen ||
+           atomic_load(&reader_thread.quit);
 }
 
 /* Whether a walk waits for the thread. Under reader_thread.mu. */
@@ -251,8 +257,10 @@ reader_thread_main(void *arg)
             spin_until(job_given_after, &seen);
             pthread_mutex_lock(&reader_thread.mu);
         }
-        while (!job_waiting())
+        while (!job_waiting() && !atomic_load(&reader_thread.quit))
             pthread_cond_wait(&reader_thread.cv, &reader_thread.mu);
+        if (!job_waiting())
+            break; /* quit, and no walk to serve */
         seen = atomic_load(&reader_thread.given);
         wg__ahead_t *a = reader_thread.job;
         pthread_mutex_unlock(&reader_thread.mu);
@@ -261,7 +269,35 @@ reader_thread_main(void *arg)
         atomic_store(&reader_thread.finished, true);
         pthread_cond_broadcast(&reader_thread.cv);
     }
+    pthread_mutex_unlock(&reader_thread.mu);
     return NULL;
+}
+
+/* At exit: stops the thread between walks, joins it and frees its kit. A
+ * walk that still holds it (exit called from another thread mid-walk) keeps
+ * it: the process ends around it, as with a detached thread. */
+static void
+reader_thread_end(void)
+{
+    pthread_mutex_lock(&reader_thread.mu);
+    bool idle = reader_thread.started && reader_thread.job == NULL;
+    if (idle) {
+        atomic_store(&reader_thread.quit, true);
+        pthread_cond_broadcast(&reader_thread.cv);
+    }
+    pthread_mutex_unlock(&reader_thread.mu);
+    if (!idle)
+        return;
+    pthread_join(reader_thread.tid, NULL);
+    reader_thread.started = false;
+    free(reader_thread.ring);
+    reader_thread.ring = NULL;
+    wg_arena_destroy(&reader_thread.arena);
+    wg_wire_buf_free(&reader_thread.check_bytes);
+    for (size_t i = 0; i < CHECKS; i++) {
+        free(reader_thread.checks[i].st);
+        reader_thread.checks[i].st = NULL;
+    }
 }
 
 /* What the walks of the thread use, made on the first; false if there is
@@ -290,16 +326,10 @@ reader_thread_take(wg__ahead_t *a)
 {
     bool taken = false;
     pthread_mutex_lock(&reader_thread.mu);
-    if (!reader_thread.started) {
-        pthread_t t;
-        pthread_attr_t attr;
-        if (pthread_attr_init(&attr) == 0) {
-            pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-            reader_thread.started =
-                pthread_create(&t, &attr, reader_thread_main, NULL) == 0;
-            pthread_attr_destroy(&attr);
-        }
-    }
+    if (!reader_thread.started && !atomic_load(&reader_thread.quit) &&
+        atexit(reader_thread_end) == 0)
+        reader_thread.started = pthread_create(&reader_thread.tid, NULL,
+                                               reader_thread_main, NULL) == 0;
     if (reader_thread.started && reader_thread.job == NULL &&
         reader_thread_kit()) {
         a->ring = reader_thread.ring;

@@ -18,7 +18,8 @@
     XX(LIMIT, "size limit exceeded")                                           \
     XX(STATE, "operation not valid in this state")                             \
     XX(DIVERGED, "replay diverged from the record")                            \
-    XX(BOT, "the bot failed")
+    XX(BOT, "the bot failed")                                                  \
+    XX(LOCKED, "locked: another process is writing it")
 
 typedef enum {
     WG__ERR_BASE = -10000,

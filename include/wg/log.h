@@ -14,7 +14,7 @@
  * out, and never decodes a frame whose CRC does not match.
  *
  * Errors: 0 or a negative code (-errno, WG_ETORN, WG_ECORRUPT, WG_EVERSION,
- * WG_ELIMIT from wg/error.h).
+ * WG_ELIMIT, WG_ELOCKED from wg/error.h).
  */
 #ifndef WG_LOG_H
 #define WG_LOG_H
@@ -46,11 +46,17 @@ typedef enum {
 
 typedef struct wg_log_writer wg_log_writer_t;
 
-/* Creates (or truncates) path and writes the header. */
+/* Creates path and writes the header. A file that already holds bytes is
+ * never overwritten (-EEXIST); one that another writer holds is refused
+ * with WG_ELOCKED. The writer holds an advisory lock (flock LOCK_EX) on the
+ * file until it is destroyed; reopen takes the same lock, so a log has one
+ * writer at a time. */
 int wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
                          wg_fsync_policy_t policy, wg_log_writer_t **out);
 /* Opens an existing log to append: the header is read into *hdr (caller
- * clears it), a torn tail is cut (*cut_bytes says how many bytes went). */
+ * clears it), a torn tail is cut (*cut_bytes says how many bytes went).
+ * WG_ELOCKED, before anything is read or cut, while another writer holds
+ * the log. */
 int wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
                          wg_log_header_t *hdr, uint64_t *cut_bytes,
                          wg_log_writer_t **out);

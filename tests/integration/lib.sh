@@ -278,6 +278,19 @@ wg_start_contingent() {
     WG_WORKER_NAMES+=("contingent-$1")
 }
 
+# wg_drop_new_logs [adjudicator options...]: removes the --log file of an
+# adjudicator that could not bind (it holds the header alone), since a
+# writer never overwrites a log and the next try names the same file. A
+# --resume log is the exercise's own: it stays.
+wg_drop_new_logs() {
+    local a prev=
+    for a in "$@"; do
+        [ "$prev" = --log ] && rm -f -- "$a"
+        case "$a" in --log=*) rm -f -- "${a#*=}" ;; esac
+        prev=$a
+    done
+}
+
 # wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options...]:
 # picks ports, starts the adjudicator, the command and one contingent per
 # nation except the skipped ones (--skip command: no command), with their
@@ -317,6 +330,7 @@ wg_start_exercise() {
             wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
         echo "ports $WG_PORT-$((WG_PORT + 1)) taken: trying others"
         mv "$WG_RUN_DIR/adjudicator.err" "$WG_RUN_DIR/adjudicator.err.$try"
+        wg_drop_new_logs "$@"
     done
     kill -0 "$WG_ADJ_PID" 2>/dev/null ||
         wg_abort "wg-adjudicator could not bind in 5 tries"

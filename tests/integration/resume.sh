@@ -38,6 +38,7 @@ last_digest() {
 
 killed=
 for kill_after in 3 2 1 1 1; do
+    rm -f "$WG_TMP/b.wglog" # the last try's, played to the end
     wg_start_exercise "b$kill_after" "$WG_SHORT" --seed "$SEED" \
         --log "$WG_TMP/b.wglog" --lobby-timeout 20000
     out="$WG_RUN_DIR/adjudicator.out"

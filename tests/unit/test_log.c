@@ -5,10 +5,11 @@
  * Covered: CRC-32C vectors and hardware against tables; write and read
  * back; a log cut at every byte of its last record (reader and reopen);
  * flipped bytes in a middle record; hostile files (empty, random, header
- * only, huge lengths, other versions, long header fields, random damage); a
- * full disk. The hardware CRC and the full disk need what a machine may
- * lack, so they run as ctest entries of their own, reported as skipped
- * where they cannot run (see the end of the file).
+ * only, huge lengths, other versions, long header fields, random damage);
+ * one writer at a time, never over an existing log; a full disk. The
+ * hardware CRC and the full disk need what a machine may lack, so they run
+ * as ctest entries of their own, reported as skipped where they cannot run
+ * (see the end of the file).
  */
 #include "wg_cmocka.h"
 
@@ -811,6 +812,56 @@ test_reopen_errors(void **state)
     assert_null(w);
 }
 
+/* One writer per log: while a writer holds it, a second create or a reopen
+ * is refused (WG_ELOCKED) and the file is left as it was; a log that holds
+ * bytes is never overwritten, even with no writer (-EEXIST); once the
+ * writer is gone, reopen takes the log. */
+static void
+test_one_writer(void **state)
+{
+    fixture_t *f = *state;
+    wg_log_header_t h, got;
+    wg_log_writer_t *w, *w2;
+    uint8_t rec[256];
+    uint64_t cut;
+    size_t len0, len1;
+
+    write_log(f->path, 5, NULL);
+    uint8_t *before = get_file(f->path, &len0);
+    fill_header(&h);
+    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_NEVER, &w),
+                     -EEXIST);
+    assert_null(w);
+
+    assert_int_equal(
+        wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &got, &cut, &w), 0);
+    wg_log_header_clear(&got);
+    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_NEVER, &w2),
+                     WG_ELOCKED);
+    assert_null(w2);
+    assert_int_equal(
+        wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &got, &cut, &w2),
+        WG_ELOCKED);
+    assert_null(w2);
+    uint8_t *during = get_file(f->path, &len1);
+    assert_int_equal(len1, len0);
+    assert_memory_equal(during, before, len0);
+    free(during);
+
+    fill_rec(rec, 5);
+    assert_int_equal(wg_log_writer_append(w, rec, len_of(5)), 0);
+    wg_log_writer_destroy(&w);
+    check_log(f->path, 6, 0, 0);
+    free(before);
+
+    /* An empty file (mktemp's, say) holds no record: it is taken. */
+    assert_int_equal(unlink(f->path), 0);
+    put_file(f->path, "", 0);
+    assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_NEVER, &w), 0);
+    wg_log_writer_destroy(&w);
+    check_log(f->path, 0, 0, 0);
+}
+
 /* Runs alone (disk_full below): only where /dev/full can be written. */
 static void
 test_disk_full(void **state)
@@ -917,6 +968,7 @@ main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_bad_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_frames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_writer, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -286,8 +286,9 @@ lying_state_digest(const wg_scenario_t *sc, const wg_state_t *st,
         out[7] ^= 0x40;
 }
 
-/* Plays the exercise to its end on defaults, recording into path; with
- * lie_at > 0, the state digest of that turn is not the state's. */
+/* Plays the exercise to its end on defaults, recording into path (a log
+ * there before goes: a writer never overwrites one); with lie_at > 0, the
+ * state digest of that turn is not the state's. */
 static void
 record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
                 size_t text_len, uint64_t *checked, uint32_t lie_at)
@@ -303,6 +304,7 @@ record_exercise(const char *path, const wg_scenario_t *sc, const char *text,
     hdr.seed = sc->seed;
     snprintf(hdr.started, sizeof hdr.started, "2026-01-01T00:00:00Z");
     recorder_t r = {NULL, sc, checked, 0};
+    unlink(path);
     assert_int_equal(wg_log_writer_create(path, &hdr, WG_FSYNC_NEVER, &r.w), 0);
     wg_adjudicator_t *u = wg_adjudicator_new(sc, text, text_len, record_cb, &r);
     assert_non_null(u);
@@ -457,6 +459,7 @@ test_seed_in_header(void **state)
     wg_log_header_t hdr = *wg_log_reader_header(r);
     hdr.seed = SEED + 1;
     wg_log_writer_t *w;
+    unlink(fx->path); /* a writer never overwrites a log */
     assert_int_equal(wg_log_writer_create(fx->path, &hdr, WG_FSYNC_NEVER, &w),
                      0);
     const uint8_t *rec;

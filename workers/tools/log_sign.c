@@ -22,7 +22,9 @@
 #include "wg/log.h"
 #include "wg/wire.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,18 +56,23 @@ read_hex_line(const char *path, const char *tag, uint8_t *out, size_t n,
            len == n2;
 }
 
-/* The chain link of the last TurnResult in the log. */
+/* The chain link of the last TurnResult in the log. *stop is 0, or the
+ * reader's code (WG_ETORN, WG_ECORRUPT) at *stop_off where it stopped
+ * before the end of the file. */
 static bool
-final_link(const char *path, uint8_t link[32], unsigned *turn)
+final_link(const char *path, uint8_t link[32], unsigned *turn, int *stop,
+           uint64_t *stop_off)
 {
     wg_log_reader_t *r;
+    *stop = 0;
     if (wg_log_reader_open(path, &r) < 0)
         return false;
     const uint8_t *rec;
     size_t len;
-    uint64_t off;
+    uint64_t off = 0;
     bool found = false;
-    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+    int rc;
+    while ((rc = wg_log_reader_next(r, &rec, &len, &off)) == 1) {
         Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
         if (env != NULL &&
             env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
@@ -75,6 +82,10 @@ final_link(const char *path, uint8_t link[32], unsigned *turn)
             found = true;
         }
         wg_wire_free(env);
+    }
+    if (rc < 0) {
+        *stop = rc;
+        *stop_off = off;
     }
     wg_log_reader_destroy(&r);
     return found;
@@ -100,9 +111,23 @@ wg_log_cmd_keygen(int argc, char **argv)
     char hex[2 * crypto_sign_SECRETKEYBYTES + 1], path[1024];
     snprintf(path, sizeof path, "%s.sign.key", argv[1]);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    int err = errno;
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (f == NULL) {
-        fprintf(stderr, "wg-log keygen: %s: cannot create (exists?)\n", path);
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", path);
+        if (fd < 0 && err == ENOENT)
+            fprintf(stderr,
+                    "wg-log keygen: %s: the directory %s does not exist\n",
+                    path, dirname(dir));
+        else if (fd < 0 && err == EEXIST)
+            fprintf(stderr,
+                    "wg-log keygen: %s: exists; a key is never "
+                    "overwritten\n",
+                    path);
+        else
+            fprintf(stderr, "wg-log keygen: %s: cannot create: %s\n", path,
+                    strerror(fd < 0 ? err : errno));
         if (fd >= 0)
             close(fd);
         return EXIT_USAGE;
@@ -161,7 +186,20 @@ wg_log_cmd_sign(int argc, char **argv)
         fprintf(stderr, "wg-log sign: %s: not a wg secret key\n", key);
         return EXIT_USAGE;
     }
-    if (!final_link(log, link, &turn)) {
+    int stop;
+    uint64_t stop_off = 0;
+    bool found = final_link(log, link, &turn, &stop, &stop_off);
+    if (stop < 0) {
+        /* A signature seals what the director saw whole; a damaged log is
+         * read with wg-log info and mended (or refused) first. */
+        fprintf(stderr,
+                "wg-log sign: %s: %s at offset %llu; not signing a damaged "
+                "log (see wg-log info)\n",
+                log, wg_strerror(stop), (unsigned long long)stop_off);
+        sodium_memzero(sk, sizeof sk);
+        return EXIT_BAD;
+    }
+    if (!found) {
         fprintf(stderr, "wg-log sign: %s: no hash chain to sign\n", log);
         sodium_memzero(sk, sizeof sk);
         return EXIT_BAD;
@@ -205,7 +243,9 @@ wg_log_check_signature(const char *log, const char *sig_path,
         printf("signature: %s is not a wg log signature\n", sig_path);
         return false;
     }
-    if (!final_link(log, link, &turn)) {
+    int stop;
+    uint64_t stop_off;
+    if (!final_link(log, link, &turn, &stop, &stop_off)) {
         printf("signature: the log has no hash chain\n");
         return false;
     }

@@ -5,8 +5,9 @@
  * Both only read logs. A record is visible to a role if the adjudicator
  * published it (no recipient) or addressed it to that role, or if the role
  * sent it itself; the adjudicator sees everything, including default orders
- * played on a role's behalf. Exit codes: 0, 1 (diff: the logs differ),
- * 2 (unreadable file or wrong command line).
+ * played on a role's behalf. Exit codes: 0, 1 (diff: the logs differ;
+ * view: the log stops at a torn or corrupt record), 2 (unreadable file,
+ * wrong command line, or a role the log's scenario does not have).
  */
 #include "log_study.h"
 
@@ -14,6 +15,7 @@
 #include "wg/json.h"
 #include "wg/log.h"
 #include "wg/phases.h"
+#include "wg/scenario.h"
 #include "wg/wire.h"
 
 #include <getopt.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #define EXIT_DIFFER 1
+#define EXIT_STOPPED 1 /* read up to a torn or corrupt record */
 #define EXIT_USAGE 2
 
 /* ---- visibility --------------------------------------------------------- */
@@ -83,9 +86,19 @@ describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
                                       p ? p->asks : "a phase unknown here");
         for (size_t i = 0; i < ts->n_expected && off < n; i++)
             off += (size_t)snprintf(buf + off, n - off, " %s", ts->expected[i]);
+        if (ts->situation != NULL && off < n)
+            off += (size_t)snprintf(buf + off, n - off, "; %zu units",
+                                    ts->situation->n_units);
+        if (ts->n_pledges > 0 && off < n)
+            off += (size_t)snprintf(buf + off, n - off, "; %zu pledges",
+                                    ts->n_pledges);
         if (ts->n_incidents > 0 && off < n)
-            snprintf(buf + off, n - off, "; %zu incident records",
-                     ts->n_incidents);
+            off += (size_t)snprintf(buf + off, n - off,
+                                    "; %zu incident records", ts->n_incidents);
+        /* Under a sharing policy that splits the traffic, each role gets
+         * its own picture beside the public one. */
+        if (env->recipient != NULL && env->recipient[0] != '\0' && off < n)
+            snprintf(buf + off, n - off, " (to %s alone)", env->recipient);
         break;
     }
     case WGPB__V1__ENVELOPE__PAYLOAD_RESULT: {
@@ -123,13 +136,16 @@ print_picture(const char *role, const Wgpb__V1__Situation *sit,
             if (strcmp(sit->nations[i]->code, role) == 0)
                 own = sit->nations[i]->deployed;
         }
+        size_t own_units = 0;
+        for (size_t i = 0; i < sit->n_units; i++)
+            own_units += strcmp(sit->units[i]->nation, role) == 0;
         printf("    picture (%s, at phase start): week %u, escalation %u, "
                "stability %.1f, regime %s, theatre %u%s",
                role, sit->week, sit->escalation, sit->stability, sit->regime,
                troops, "");
         if (strlen(role) == 3)
             printf(", own troops %u", own);
-        printf("\n");
+        printf(", units seen %zu (own %zu)\n", sit->n_units, own_units);
     }
     if (truth != NULL) {
         uint32_t troops = 0;
@@ -153,7 +169,8 @@ open_reader(const char *path, wg_log_reader_t **r)
 }
 
 /* Walks the log; calls fn for each decodable record. Stops at a torn or
- * corrupt frame and says where. */
+ * corrupt frame, says where and returns EXIT_STOPPED; EXIT_USAGE when the
+ * file is not a log. */
 typedef void (*walk_fn)(const Wgpb__V1__Envelope *env, uint64_t off, void *arg);
 
 static int
@@ -182,7 +199,7 @@ walk(const char *path, walk_fn fn, void *arg)
         fprintf(stderr, "wg-log: %s: stopped at offset %llu: %s\n", path,
                 (unsigned long long)off, wg_strerror(rc));
     wg_log_reader_destroy(&r);
-    return 0;
+    return rc < 0 ? EXIT_STOPPED : 0;
 }
 
 /* ---- view ------------------------------------------------------------------
@@ -274,11 +291,38 @@ static const char view_usage[] =
     "  --diff-as lists the records one of A and B saw and the other did not.\n"
     "  --json prints the visible records as JSON lines instead.\n";
 
+/* adjudicator, command, or a nation of the log's scenario (from its
+ * header); says on stderr why not. */
 static bool
-valid_role(const char *r)
+valid_role(const char *path, const char *r)
 {
-    return strcmp(r, "adjudicator") == 0 || strcmp(r, "command") == 0 ||
-           (strlen(r) == 3 && r[0] >= 'A' && r[0] <= 'Z');
+    wg_log_reader_t *rd;
+    wg_scenario_t *sc = NULL;
+    wg_config_error_t err;
+    bool ok = false;
+
+    if (strcmp(r, "adjudicator") == 0 || strcmp(r, "command") == 0)
+        return true;
+    if (open_reader(path, &rd) < 0)
+        return false;
+    const wg_log_header_t *hdr = wg_log_reader_header(rd);
+    if (wg_scenario_parse(hdr->scenario_path, hdr->scenario_text,
+                          hdr->scenario_len, &sc, &err) != 0) {
+        fprintf(stderr, "wg-log view: the log's scenario: %s:%u:%u: %s\n",
+                err.file, err.line, err.column, err.message);
+        wg_log_reader_destroy(&rd);
+        return false;
+    }
+    for (size_t i = 0; i < sc->n_nations && !ok; i++)
+        ok = strcmp(sc->nations[i].code, r) == 0;
+    if (!ok)
+        fprintf(stderr,
+                "wg-log view: %s: no role '%s' (adjudicator, command, or a "
+                "nation of scenario %s)\n",
+                path, r, sc->name);
+    free(sc);
+    wg_log_reader_destroy(&rd);
+    return ok;
 }
 
 int
@@ -324,13 +368,15 @@ wg_log_cmd_view(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind + 1 != argc || v.role == NULL || !valid_role(v.role) ||
-        (v.other != NULL && !valid_role(v.other))) {
+    if (optind + 1 != argc || v.role == NULL) {
         fputs(view_usage, stderr);
         return EXIT_USAGE;
     }
+    if (!valid_role(argv[optind], v.role) ||
+        (v.other != NULL && !valid_role(argv[optind], v.other)))
+        return EXIT_USAGE;
     int rc = walk(argv[optind], view_cb, &v);
-    if (rc == 0 && v.other != NULL)
+    if (rc != EXIT_USAGE && v.other != NULL)
         printf("%llu records only %s saw, %llu only %s saw\n",
                (unsigned long long)v.only_a, v.role,
                (unsigned long long)v.only_b, v.other);
@@ -422,7 +468,9 @@ wg_log_cmd_diff(int argc, char **argv)
         return EXIT_USAGE;
     }
     rows_t a = {0}, b = {0};
-    if (walk(argv[1], rows_cb, &a) != 0 || walk(argv[2], rows_cb, &b) != 0) {
+    /* A torn log is compared as far as it goes. */
+    if (walk(argv[1], rows_cb, &a) == EXIT_USAGE ||
+        walk(argv[2], rows_cb, &b) == EXIT_USAGE) {
         free(a.rows);
         free(b.rows);
         return EXIT_USAGE;
