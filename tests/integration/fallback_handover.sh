@@ -32,23 +32,7 @@ for i in "${!WG_WORKER_NAMES[@]}"; do
 done
 [ -n "$fra" ] || wg_abort "no FRA contingent started"
 
-# The 14 turns take ~0.1 s while everyone answers at once, so polling the
-# file would see turn 2 many turns late: a tail -f (inotify) into a FIFO,
-# read with the shell's builtin, sees the line as it is written.
-fifo="$WG_TMP/turns.fifo"
-mkfifo "$fifo" || wg_abort "mkfifo failed"
-tail -n +1 -f --pid="$WG_ADJ_PID" "$out" >"$fifo" 2>/dev/null &
-WG_PIDS+=($!)
-exec {turns}<"$fifo"
-seen=
-while IFS= read -r -t 30 -u "$turns" line; do
-    if [[ $line =~ ^turn\ +2\  ]]; then
-        seen=1
-        break
-    fi
-done
-exec {turns}<&-
-[ -n "$seen" ] || wg_abort "no turn 2 line in 30 s"
+wg_wait_turn 2 30
 kill -KILL "$fra" 2>/dev/null || fail "FRA's contingent was gone before the kill"
 wait "$fra" 2>/dev/null
 wg_forget "$fra"

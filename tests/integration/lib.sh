@@ -24,6 +24,9 @@
 #   wg_wait PID SECONDS           sets WG_RC (exit code) or aborts on timeout
 #   wg_wait_workers SECONDS       waits for every worker; checks exit 0
 #   wg_wait_for FILE REGEX SECONDS  waits for a line in FILE or aborts
+#   wg_wait_turn N SECONDS        waits for turn N's line of the adjudicator
+#   wg_bind START [ARGS...]       an adjudicator started by START on two
+#                                 free ports, bound (retried on taken ports)
 #   wg_alive PID                  PID runs (exists and is not a zombie)
 #   fail MESSAGE / wg_done        count a failure / report and exit; wg_done
 #                                 first checks the hash chain of every log
@@ -291,6 +294,39 @@ wg_drop_new_logs() {
     done
 }
 
+# wg_bind START [ARGS...]: an adjudicator on two free loopback ports. For
+# each of 5 tries: wg_pick_ports, then START ARGS..., a function that
+# starts wg-adjudicator on WG_ROUTER and WG_PUB at --log-level info with
+# its stderr in $WG_RUN_DIR/adjudicator.err and sets WG_ADJ_PID; then waits
+# until it has bound both ports (it logs them at INFO). If another process
+# took a port, the next try picks others (wg_drop_new_logs ARGS... first:
+# the log the failed one created). Aborts if it exits for another reason.
+wg_bind() {
+    local start=$1 try ticks
+    shift
+    for try in 1 2 3 4 5; do
+        wg_pick_ports
+        "$start" "$@"
+        ticks=0
+        until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" \
+            "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
+            kill -0 "$WG_ADJ_PID" 2>/dev/null || break
+            [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
+            sleep 0.01
+            ticks=$((ticks + 1))
+        done
+        kill -0 "$WG_ADJ_PID" 2>/dev/null && return 0
+        wait "$WG_ADJ_PID"
+        wg_forget "$WG_ADJ_PID"
+        grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
+            wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
+        echo "ports $WG_PORT-$((WG_PORT + 1)) taken: trying others"
+        mv "$WG_RUN_DIR/adjudicator.err" "$WG_RUN_DIR/adjudicator.err.$try"
+        wg_drop_new_logs "$@"
+    done
+    wg_abort "wg-adjudicator could not bind in 5 tries"
+}
+
 # wg_start_exercise RUN SCENARIO [--skip NATION]... [adjudicator options...]:
 # picks ports, starts the adjudicator, the command and one contingent per
 # nation except the skipped ones (--skip command: no command), with their
@@ -309,31 +345,8 @@ wg_start_exercise() {
         --list-nations) || wg_abort "--list-nations $scenario failed"
     WG_WORKER_PIDS=()
     WG_WORKER_NAMES=()
-    # The workers start once the adjudicator has bound both ports (it logs
-    # them at INFO); if another process took a port, other ports are tried.
-    local try ticks
-    for try in 1 2 3 4 5; do
-        wg_pick_ports
-        wg_start_adjudicator "$scenario" --log-level info "$@"
-        ticks=0
-        until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" \
-            "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
-            kill -0 "$WG_ADJ_PID" 2>/dev/null || break
-            [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
-            sleep 0.01
-            ticks=$((ticks + 1))
-        done
-        kill -0 "$WG_ADJ_PID" 2>/dev/null && break
-        wait "$WG_ADJ_PID"
-        wg_forget "$WG_ADJ_PID"
-        grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
-            wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
-        echo "ports $WG_PORT-$((WG_PORT + 1)) taken: trying others"
-        mv "$WG_RUN_DIR/adjudicator.err" "$WG_RUN_DIR/adjudicator.err.$try"
-        wg_drop_new_logs "$@"
-    done
-    kill -0 "$WG_ADJ_PID" 2>/dev/null ||
-        wg_abort "wg-adjudicator could not bind in 5 tries"
+    # The workers start once the adjudicator has bound both ports.
+    wg_bind wg_start_adjudicator "$scenario" --log-level info "$@"
     case "$skip" in *" command "*) ;; *) wg_start_command ;; esac
     for n in $nations; do
         case "$skip" in *" $n "*) continue ;; esac
@@ -393,6 +406,30 @@ wg_wait_for() {
         sleep 0.01
         ticks=$((ticks + 1))
     done
+}
+
+# wg_wait_turn N SECONDS: waits until the adjudicator's stdout
+# ($WG_RUN_DIR/adjudicator.out) has turn N's line; aborts if no line comes
+# for SECONDS. The 14 turns of short.yaml take ~0.1 s while everyone
+# answers at once, so polling the file would see turn N many turns late: a
+# tail -f (inotify) into a FIFO, read with the shell's builtin, sees the
+# line as it is written.
+wg_wait_turn() {
+    local fifo line seen= turns
+    fifo=$(mktemp -u "$WG_TMP/turns.XXXXXX")
+    mkfifo "$fifo" || wg_abort "mkfifo failed"
+    tail -n +1 -f --pid="$WG_ADJ_PID" "$WG_RUN_DIR/adjudicator.out" \
+        >"$fifo" 2>/dev/null &
+    WG_PIDS+=($!)
+    exec {turns}<"$fifo"
+    while IFS= read -r -t "$2" -u "$turns" line; do
+        if [[ $line =~ ^turn\ +$1\  ]]; then
+            seen=1
+            break
+        fi
+    done
+    exec {turns}<&-
+    [ -n "$seen" ] || wg_abort "no turn $1 line in $2 s"
 }
 
 # wg_alive PID: PID exists and is not a zombie.

@@ -65,39 +65,28 @@ write_exercise() {
     } >"$1"
 }
 
+# start_keyed RUN POLICY (wg_bind's START): the exercise file on the ports
+# just picked, and its adjudicator with keys.
+start_keyed() {
+    EX="$WG_TMP/$1.yaml"
+    write_exercise "$EX" "$2"
+    rm -f "$WG_RUN_DIR/ex.wglog" # a try that could not bind made it
+    "$WG_BIN/wg-adjudicator" --exercise "$EX" --key "$K/adjudicator.key" \
+        --seed $SEED --log "$WG_RUN_DIR/ex.wglog" --lobby-timeout 30000 \
+        --log-level info >"$WG_RUN_DIR/adjudicator.out" \
+        2>"$WG_RUN_DIR/adjudicator.err" &
+    WG_ADJ_PID=$!
+    WG_PIDS+=("$WG_ADJ_PID")
+}
+
 # start_seated RUN POLICY: ports, exercise file, adjudicator (WG_ADJ_PID).
 start_seated() {
     WG_RUN_DIR="$WG_TMP/$1"
     mkdir -p "$WG_RUN_DIR"
     WG_WORKER_PIDS=()
     WG_WORKER_NAMES=()
-    local try
-    for try in 1 2 3 4 5; do
-        wg_pick_ports
-        EX="$WG_TMP/$1.yaml"
-        write_exercise "$EX" "$2"
-        wg_chain_add "$WG_RUN_DIR/ex.wglog"
-        "$WG_BIN/wg-adjudicator" --exercise "$EX" --key "$K/adjudicator.key" \
-            --seed $SEED --log "$WG_RUN_DIR/ex.wglog" --lobby-timeout 30000 \
-            --log-level info >"$WG_RUN_DIR/adjudicator.out" \
-            2>"$WG_RUN_DIR/adjudicator.err" &
-        WG_ADJ_PID=$!
-        WG_PIDS+=("$WG_ADJ_PID")
-        local ticks=0
-        until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
-            kill -0 "$WG_ADJ_PID" 2>/dev/null || break
-            [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
-            sleep 0.01
-            ticks=$((ticks + 1))
-        done
-        kill -0 "$WG_ADJ_PID" 2>/dev/null && return 0
-        wait "$WG_ADJ_PID"
-        wg_forget "$WG_ADJ_PID"
-        grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
-            wg_abort "$1: wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
-        rm -f "$WG_RUN_DIR/ex.wglog"
-    done
-    wg_abort "$1: wg-adjudicator could not bind in 5 tries"
+    wg_chain_add "$WG_RUN_DIR/ex.wglog"
+    wg_bind start_keyed "$1" "$2"
 }
 
 # seat ROLE NAME: starts a keyed worker for ROLE (command or a nation)
@@ -204,28 +193,15 @@ rejected=$(sed -n 's/.*"end":{.*"rejected":"\{0,1\}\([0-9]*\).*/\1/p' "$R/dump")
 
 # ---- takeover in play -------------------------------------------------------
 # A restart while the exercise runs: after turn 2's line a second FRA takes
-# the seat from the first, which is told and exits 3; no phase misses
+# the seat from the first, which is told and refused from then on; no phase misses
 # FRA's order (the newcomer gets the phase start it owes), so the results
 # are the clean run's again.
 start_seated inplay takeover
 R="$WG_RUN_DIR"
-fifo="$WG_TMP/turns.fifo"
-mkfifo "$fifo" || wg_abort "mkfifo failed"
-tail -n +1 -f --pid="$WG_ADJ_PID" "$R/adjudicator.out" >"$fifo" 2>/dev/null &
-WG_PIDS+=($!)
-exec {turns}<"$fifo"
 seat FRA FRA-1
 fra1=$SEAT_PID
 seat_rest FRA
-seen=
-while IFS= read -r -t 30 -u "$turns" line; do
-    if [[ $line =~ ^turn\ +2\  ]]; then
-        seen=1
-        break
-    fi
-done
-exec {turns}<&-
-[ -n "$seen" ] || wg_abort "inplay: no turn 2 line in 30 s"
+wg_wait_turn 2 30
 seat FRA FRA-2
 WG_WORKER_PIDS+=("$SEAT_PID")
 WG_WORKER_NAMES+=(FRA-2)

@@ -50,9 +50,10 @@ WG_RUN_DIR="$WG_TMP/run"
 mkdir -p "$WG_RUN_DIR"
 log="$WG_RUN_DIR/ex.wglog"
 wg_chain_add "$log"
-for try in 1 2 3 4 5; do
-    wg_pick_ports
-    ex="$WG_TMP/ex.yaml"
+ex="$WG_TMP/ex.yaml"
+# start_keyed (wg_bind's START): the exercise file on the ports just picked,
+# and its adjudicator with keys.
+start_keyed() {
     {
         echo "scenario: $WG_SHORT"
         echo "router: $WG_ROUTER"
@@ -65,26 +66,14 @@ for try in 1 2 3 4 5; do
             echo "  - {role: $n, key: keys/$n.pub}"
         done
     } >"$ex"
+    rm -f "$log" # a try that could not bind made it
     "$WG_BIN/wg-adjudicator" --exercise "$ex" --key "$K/adjudicator.key" \
         --log "$log" --lobby-timeout 30000 --log-level info \
         >"$WG_RUN_DIR/adjudicator.out" 2>"$WG_RUN_DIR/adjudicator.err" &
     WG_ADJ_PID=$!
     WG_PIDS+=("$WG_ADJ_PID")
-    ticks=0
-    until grep -q "ROUTER $WG_ROUTER, PUB $WG_PUB" "$WG_RUN_DIR/adjudicator.err" 2>/dev/null; do
-        kill -0 "$WG_ADJ_PID" 2>/dev/null || break
-        [ $ticks -lt 1000 ] || wg_abort "wg-adjudicator did not bind in 10 s"
-        sleep 0.01
-        ticks=$((ticks + 1))
-    done
-    kill -0 "$WG_ADJ_PID" 2>/dev/null && break
-    wait "$WG_ADJ_PID"
-    wg_forget "$WG_ADJ_PID"
-    grep -q 'cannot bind' "$WG_RUN_DIR/adjudicator.err" ||
-        wg_abort "wg-adjudicator exited at start: $(tail -3 "$WG_RUN_DIR/adjudicator.err")"
-    rm -f "$log"
-done
-kill -0 "$WG_ADJ_PID" 2>/dev/null || wg_abort "wg-adjudicator could not bind in 5 tries"
+}
+wg_bind start_keyed
 
 (cd "$WG_TMP" && PYTHONPATH="$WG_TMP" exec "$PY" "$team" "$K" FRA "$WG_ROUTER" "$WG_PUB") \
     >"$WG_RUN_DIR/team.out" 2>"$WG_RUN_DIR/team.err" &
