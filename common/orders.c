@@ -28,6 +28,8 @@
 #include "wg/rules.h"
 #include "wg/wire.h"
 
+#include "yaml_doc_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@
 #include <yaml.h>
 
 #define MAX_ENTRIES 512
+#define MAX_FILE_BYTES ((size_t)1 << 20) /* 512 entries take ~40 KiB */
 
 typedef struct written written_t;
 
@@ -403,31 +406,52 @@ orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
     return 0;
 }
 
-wg_bot_t *
-wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
-                   wg_config_error_t *err)
+/* Reads path and parses it as one YAML document into *d: read whole, size
+ * and depth checked first (wg__yaml_check_depth), so that a hostile file
+ * is refused in milliseconds. 0, or WG_ECONFIG / -errno with err set. */
+static int
+load_document(const char *path, yaml_document_t *d, wg_config_error_t *err)
 {
-    memset(err, 0, sizeof *err);
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fail(err, path, NULL, strerror(errno));
-        return NULL;
-    }
-    orders_bot_t *b = calloc(1, sizeof *b);
     yaml_parser_t p;
-    yaml_document_t d;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_file(&p, f);
-    int rc = 0;
-    if (b == NULL || !yaml_parser_load(&p, &d)) {
-        snprintf(err->file, sizeof err->file, "%s", path);
+    char *text;
+    size_t len;
+    int rc = wg__yaml_read_file(path, MAX_FILE_BYTES, "an orders file", &text,
+                                &len, err);
+    if (rc < 0)
+        return rc;
+    if ((rc = wg__yaml_check_depth(text, len, err)) != 0) {
+        free(text);
+        return rc;
+    }
+    if (!yaml_parser_initialize(&p)) {
+        free(text);
+        return -ENOMEM;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, d)) {
         err->line = (unsigned)p.problem_mark.line + 1;
         err->column = (unsigned)p.problem_mark.column + 1;
         snprintf(err->message, sizeof err->message, "%s",
                  p.problem ? p.problem : "cannot read");
-        yaml_parser_delete(&p);
-        fclose(f);
-        free(b);
+        rc = WG_ECONFIG;
+    }
+    yaml_parser_delete(&p);
+    free(text);
+    return rc;
+}
+
+wg_bot_t *
+wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
+                   wg_config_error_t *err)
+{
+    yaml_document_t d;
+    int rc = load_document(path, &d, err);
+    if (rc != 0)
+        return NULL;
+    orders_bot_t *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        yaml_document_delete(&d);
+        snprintf(err->message, sizeof err->message, "out of memory");
         return NULL;
     }
     yaml_node_t *root = yaml_document_get_root_node(&d);
@@ -449,8 +473,6 @@ wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
         }
     }
     yaml_document_delete(&d);
-    yaml_parser_delete(&p);
-    fclose(f);
     if (rc != 0) {
         free(b);
         return NULL;

@@ -490,12 +490,55 @@ no_second_document(ctx_t *c, yaml_parser_t *parser, const char *text,
 }
 
 int
+wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err)
+{
+    ctx_t c = {NULL, err};
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    unsigned depth = 0;
+    int rc = 0;
+
+    if (!yaml_parser_initialize(&parser))
+        return -ENOMEM;
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    for (bool end = false; !end && rc == 0;) {
+        if (!yaml_parser_parse(&parser, &ev)) {
+            rc = syntax_error(&c, &parser, text, len);
+            break;
+        }
+        switch (ev.type) {
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > WG_YAML_MAX_DEPTH)
+                rc = fail_at(&c, &ev.start_mark,
+                             "nested deeper than %d lists and mappings",
+                             WG_YAML_MAX_DEPTH);
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_STREAM_END_EVENT:
+            end = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+int
 wg__yaml_load_document(ctx_t *c, const char *text, size_t len,
                        yaml_node_t **root)
 {
     yaml_parser_t parser;
     int rc;
 
+    if ((rc = wg__yaml_check_depth(text, len, c->err)))
+        return rc;
     if (!yaml_parser_initialize(&parser))
         return -ENOMEM;
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);

@@ -137,8 +137,21 @@ item_path(char *out, const char *path, size_t i)
 int wg__yaml_read_file(const char *path, size_t max, const char *what,
                        char **text, size_t *len, wg_config_error_t *err);
 
-/* Parses text as exactly one YAML document into c->doc and sets *root. On
- * an error c->doc is left empty: the caller deletes it only after a 0. */
+/* Deepest nesting of lists and mappings a file may have: a scenario needs
+ * five levels; libyaml takes time quadratic in the depth to load a
+ * document (a list 100,000 deep took 37 s), so deeper input is refused
+ * before it is loaded. */
+#define WG_YAML_MAX_DEPTH 64
+
+/* Reads text's parser events, in time linear in what it reads, and stops
+ * at the first collection nested deeper than WG_YAML_MAX_DEPTH or the
+ * first syntax error: WG_ECONFIG with err's line, column and message (its
+ * file is left as it is), or -ENOMEM. 0 when every document is shallow. */
+int wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err);
+
+/* Parses text as exactly one YAML document into c->doc and sets *root
+ * (wg__yaml_check_depth first). On an error c->doc is left empty: the
+ * caller deletes it only after a 0. */
 int wg__yaml_load_document(ctx_t *c, const char *text, size_t len,
                            yaml_node_t **root);
 
