@@ -29,6 +29,8 @@
 #include "wg/seats.h"
 #include "wg/wire.h"
 
+#include "limits.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
@@ -57,6 +59,7 @@ typedef struct {
     peer_t peers[N_KEYS];
     const uint8_t *cur_peer; /* sender of the input being handled */
     size_t cur_peer_len;
+    limits_t lim; /* rates and refusals (limits.h) */
     uint64_t armed_serial;
     bool closing;
     int exit_code;
@@ -190,7 +193,16 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
 {
     (void)u;
     adjudicator_t *a = arg;
-    if (a->log != NULL) {
+    bool record = true;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+        record = limits_error(&a->lim, u, a->cur_peer, a->cur_peer_len, env);
+    else if (env->seq != 0 &&
+             env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR)
+        a->lim.input_recorded = true;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        limits_flush(&a->lim, env->turn, env->phase); /* before the result */
+    if (a->log != NULL && record) {
         int rc = wg_log_writer_append(a->log, bytes, len);
         if (rc < 0)
             WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
@@ -241,6 +253,7 @@ arm_deadline(adjudicator_t *a)
         impose_overrides(a);
     uint64_t serial = wg_adjudicator_phase_serial(a->adjudicator);
     a->armed_serial = serial;
+    wg_guard_phase(a->lim.guard);
     if (wg_adjudicator_done(a->adjudicator)) {
         uv_timer_stop(&a->deadline_timer);
         return;
@@ -454,6 +467,16 @@ seat_joined(adjudicator_t *a, int k, const uint8_t *peer, size_t peer_len)
     wg_seats_took_over(a->seats, k, old->id, old->len);
 }
 
+/* A message the bus dropped unread: counted by the guard. */
+static void
+bus_drop_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
+            wg_bus_drop_t why, size_t size, void *arg)
+{
+    (void)bus;
+    adjudicator_t *a = arg;
+    limits_dropped(&a->lim, peer, peer_len, why, size);
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -467,6 +490,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         tell_over(a, peer, peer_len, data, len);
         return;
     }
+    /* Over its rate: not looked at, only counted (wg/guard.h). */
+    if (!wg_guard_admit(a->lim.guard, peer, peer_len, uv_now(&a->loop)))
+        return;
+    a->lim.input_recorded = false;
     int key = key_of_peer(a, peer, peer_len);
     bool leaving = false;
     if (a->seats != NULL &&
@@ -484,6 +511,8 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         /* The newest peer for a role takes it over (a restarted worker). */
         if (key >= 0 && key != joined)
             a->peers[key].len = 0;
+        wg_guard_name(a->lim.guard, peer, peer_len,
+                      wg_adjudicator_role_name(a->adjudicator, joined));
         memcpy(a->peers[joined].id, peer, peer_len);
         a->peers[joined].len = peer_len;
         /* Directed replies the adjudicator made during the join went to "the
@@ -869,7 +898,11 @@ run_loop(adjudicator_t *a, const options_t *o)
         return 1;
     if (uv_loop_init(&a->loop) < 0)
         return 1;
-    wg_bus_config_t bc = {.router_endpoint = o->router, .pub_endpoint = o->pub};
+    wg_bus_config_t bc = {.router_endpoint = o->router,
+                          .pub_endpoint = o->pub,
+                          .max_in = WG_ADJUDICATOR_MAX_IN,
+                          .rcv_hwm = WG_ADJUDICATOR_RCV_HWM,
+                          .drop = bus_drop_cb};
     if (keyed) {
         bc.curve_secret_key = a->keys.secret_key;
         bc.auth = wg_seats_admit;
@@ -884,6 +917,8 @@ run_loop(adjudicator_t *a, const options_t *o)
         wg_seats_destroy(&a->seats);
         return 1;
     }
+    if (limits_init(&a->lim, a->log) < 0)
+        abort(); /* out of memory before the exercise: nothing to save */
     a->lobby_open = true;
     uv_signal_init(&a->loop, &a->sigint);
     uv_signal_init(&a->loop, &a->sigterm);
@@ -918,6 +953,9 @@ run_loop(adjudicator_t *a, const options_t *o)
                      "machine may join as any role");
 
     uv_run(&a->loop, UV_RUN_DEFAULT);
+    limits_fini(&a->lim, wg_adjudicator_turn(a->adjudicator),
+                wg_adjudicator_phase(a->adjudicator),
+                !wg_adjudicator_done(a->adjudicator));
     wg_bus_destroy(&a->bus);
     if (uv_loop_close(&a->loop) != 0)
         WG_DIAG_WARN("loop closed with handles still open");
