@@ -13,7 +13,7 @@ orders"). Expected, from the docs rather than wg's code:
 
 - CLEAN_DUMP has no default orders at all (every role answered);
 - in CUT_DUMP, every phase that expects NATION has exactly one order from
-  it; they are its own (source ORDER_SOURCE_BOT) up to some turn, then
+  it; in log order, they are its own (source ORDER_SOURCE_BOT) up to some turn, then
   default orders (source ORDER_SOURCE_DEFAULT, agent
   "wg-contingent-bot/1", a reason) while its link is cut, then its own
   again to the end: one run of default orders, starting no earlier than
@@ -141,16 +141,21 @@ def check(clean_path, cut_path, nation, cut_turn, back_by):
 
     # The nation's orders: its own, its fallback's while cut, its own again.
     phases = expecting(cut, nation)
-    run = []  # (turn, phase, "own" | "default", record)
     for turn, phase in phases:
-        rs = xo.get((nation, turn, phase), [])
-        if len(rs) != 1:
-            continue  # reported above
-        r = rs[0]
-        run.append((turn, phase, "default" if source(r) ==
+        if (nation, turn, phase) not in xo:
+            fail("%s turn %d %s: the phase expects it, but no order from it "
+                 "is recorded" % (nation, turn, phase))
+    run = []  # (turn, phase, "own" | "default", record), in log order
+    for r in cut:
+        key = (role_of(r), r.get("turn", 0), r.get("phase"))
+        if key[0] != nation or kind_of(r) is None or \
+                r.get("sender_role") == "ROLE_ADJUDICATOR" or \
+                len(xo.get(key, [])) != 1:
+            continue  # not its order, or reported above
+        run.append((key[1], key[2], "default" if source(r) ==
                     "ORDER_SOURCE_DEFAULT" else "own", r))
     pattern = "".join("d" if w == "default" else "o" for _, _, w, _ in run)
-    print("%s in the %d phases that expect it: %s (o own, d default)"
+    print("%s's %d orders, in log order: %s (o own, d default)"
           % (nation, len(run), pattern))
     first_d = pattern.find("d")
     if first_d < 0:
