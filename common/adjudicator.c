@@ -264,6 +264,8 @@ wg_adjudicator_destroy(wg_adjudicator_t **self_p)
     wg_wire_buf_free(&self->packed);
     free(self->scenario_text);
     wg_wire_buf_free(&self->last_ts);
+    for (size_t k = 0; k < N_KEYS; k++)
+        wg_wire_buf_free(&self->last_view[k]);
     free(self->turn_digests);
     free(self->t);
     free(self->last);

@@ -64,7 +64,10 @@ emit_welcome(wg_adjudicator_t *self)
     env.welcome = &w;
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
-    wg_wire_put_situation(b, 5, &self->sc, self->st); /* snapshot */
+    wg_share_view_t vb; /* the joining role's picture */
+    wg_wire_put_situation_as(
+        b, 5, &self->sc, self->st,
+        wg__adjudicator_view(self, self->reply_key, &vb)); /* snapshot */
     wg__adjudicator_stamp(self, &env, WG_DEST_SENDER);
     if (wg_wire_pack_welcome(&env, b->data, b->len, &self->packed) != 0)
         abort(); /* our own Welcome: a bug */

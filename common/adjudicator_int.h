@@ -16,6 +16,7 @@
 
 #include "wg/adjudicator.h"
 #include "wg/phases.h"
+#include "wg/share.h"
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 
@@ -62,6 +63,7 @@ struct wg_adjudicator {
      * roles a fallback plays for now, and the last order each role gave of
      * every kind that has a "repeat" fallback. */
     wg_wire_buf_t last_ts;
+    wg_wire_buf_t last_view[N_KEYS]; /* each role's, under a split policy */
     bool on_fallback[N_KEYS];
     bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
     bool invalid[N_KEYS];        /* its order this phase could not be read */
@@ -105,6 +107,10 @@ void wg__adjudicator_chain_link(wg_adjudicator_t *self,
                                 const uint8_t digest[32]);
 
 /* adjudicator_turn.c: the turn flow. */
+/* The sharing policy's view for viewer (a role key or WG_VIEWER_PUBLIC) in
+ * *v, or NULL under `sharing: full` (everything, the encoders' one path). */
+const wg_share_view_t *wg__adjudicator_view(const wg_adjudicator_t *self,
+                                            int viewer, wg_share_view_t *v);
 void wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest);
 bool wg__adjudicator_all_in(const wg_adjudicator_t *self);
 void wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,

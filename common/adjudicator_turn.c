@@ -19,6 +19,7 @@
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/rules.h"
+#include "wg/share.h"
 #include "wg/wire.h"
 
 #include "sha256_int.h"
@@ -51,8 +52,35 @@ expect(wg_adjudicator_t *self, bool command, bool nations)
         self->expected[1 + i] = nations && nation_active(self, i);
 }
 
+/* The sharing policy's view for viewer (a role key or WG_VIEWER_PUBLIC),
+ * or NULL when the policy shows everything to everyone (full): then the
+ * encoders take their one path, and the bytes are those of before there
+ * were policies. */
+const wg_share_view_t *
+wg__adjudicator_view(const wg_adjudicator_t *self, int viewer,
+                     wg_share_view_t *v)
+{
+    if (!wg_share_split(self->sc.sharing))
+        return NULL;
+    v->sharing = self->sc.sharing;
+    v->viewer = viewer;
+    return v;
+}
+
+/* Who sees a message sent to dest: the role it is addressed to, else the
+ * public. */
+static int
+viewer_of(const wg_adjudicator_t *self, int dest)
+{
+    if (dest >= 0)
+        return dest;
+    if (dest == WG_DEST_SENDER && self->reply_key >= 0)
+        return self->reply_key;
+    return WG_VIEWER_PUBLIC;
+}
+
 static Wgpb__V1__TurnStart *
-build_turn_start(wg_adjudicator_t *self)
+build_turn_start(wg_adjudicator_t *self, const wg_share_view_t *v)
 {
     wg_arena_t *a = self->arena;
     Wgpb__V1__TurnStart *ts = wg_arena_alloc(a, sizeof *ts);
@@ -70,7 +98,7 @@ build_turn_start(wg_adjudicator_t *self)
     if (material & WG_MATERIAL_PLEDGES) {
         ts->pledges = wg_arena_alloc(a, sizeof(void *) * WG_MAX_NATIONS);
         for (size_t i = 0; i < self->sc.n_nations; i++)
-            if (nation_active(self, i))
+            if (nation_active(self, i) && (v == NULL || wg_share_pledge(v, i)))
                 ts->pledges[ts->n_pledges++] =
                     wg_wire_pledge(a, &self->sc, i, &self->t->pledges[i]);
     }
@@ -81,19 +109,40 @@ build_turn_start(wg_adjudicator_t *self)
     return ts;
 }
 
+/* Keeps a copy of the phase start role k was sent, for its fallback bot
+ * and wg_adjudicator_phase_start(). */
+static void
+keep_view(wg_adjudicator_t *self, int k, const wg_wire_buf_t *b)
+{
+    wg_wire_buf_t *v = &self->last_view[k];
+    if (b->len > v->cap) {
+        uint8_t *nb = realloc(v->data, b->len);
+        if (nb == NULL)
+            abort(); /* out of memory: nothing sensible is left to do */
+        v->data = nb;
+        v->cap = b->len;
+    }
+    memcpy(v->data, b->data, b->len);
+    v->len = b->len;
+}
+
 void
 wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest)
 {
     Wgpb__V1__Envelope env;
+    wg_share_view_t vb;
+    int viewer = viewer_of(self, dest);
+    const wg_share_view_t *v = wg__adjudicator_view(self, viewer, &vb);
     wg__adjudicator_envelope_init(self, &env);
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_TURN_START;
-    env.turn_start = build_turn_start(self);
+    env.turn_start = build_turn_start(self, v);
     wg_wire_buf_t *b = &self->fields;
     b->len = 0;
-    wg_wire_put_situation(b, 4, &self->sc, self->st); /* situation */
+    wg_wire_put_situation_as(b, 4, &self->sc, self->st, v); /* situation */
     size_t sit_len = b->len;
     if (self->cur->material & WG_MATERIAL_INCIDENTS)
-        wg_wire_put_incidents(b, 7, &self->sc, &self->t->inc); /* incidents */
+        wg_wire_put_incidents_as(b, 7, &self->sc, self->st, &self->t->inc,
+                                 v); /* incidents */
     wg__adjudicator_stamp(self, &env, dest);
     if (wg_wire_pack_turn_start(&env, b->data, sit_len, b->data + sit_len,
                                 b->len - sit_len, &self->packed) != 0)
@@ -105,8 +154,36 @@ wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest)
         wg_wire_buf_t t = self->last_ts;
         self->last_ts = self->packed;
         self->packed = t;
+    } else if (v != NULL && viewer >= 0) {
+        keep_view(self, viewer, &self->packed);
     }
     wg_arena_reset(self->arena);
+}
+
+/* Under a policy that splits the traffic, each role gets the phase's start
+ * as it may see it, over its own connection, right after the public one:
+ * the same round trip. Every role, expected or not, so each one's picture
+ * is current. */
+static void
+emit_views(wg_adjudicator_t *self)
+{
+    if (!wg_share_split(self->sc.sharing))
+        return;
+    for (size_t k = 0; k < n_keys(self); k++)
+        wg__adjudicator_emit_turn_start(self, (int)k);
+}
+
+const uint8_t *
+wg_adjudicator_phase_start(const wg_adjudicator_t *self, int key, size_t *len)
+{
+    const wg_wire_buf_t *b = &self->last_ts;
+    if (wg_share_split(self->sc.sharing))
+        b = key >= 0 && (size_t)key < n_keys(self) ? &self->last_view[key]
+                                                   : NULL;
+    if (b == NULL || b->len == 0 || !self->started || self->done)
+        return NULL;
+    *len = b->len;
+    return b->data;
 }
 
 bool
@@ -127,6 +204,7 @@ start_phase(wg_adjudicator_t *self, Wgpb__V1__Phase phase)
     self->phase_serial++;
     expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
     wg__adjudicator_emit_turn_start(self, WG_DEST_BROADCAST);
+    emit_views(self);
     /* A role that left will not answer: its fallback plays at once. */
     uint64_t serial = self->phase_serial;
     for (size_t k = 0; k < n_keys(self); k++)
@@ -241,6 +319,24 @@ emit_end(wg_adjudicator_t *self)
     wg__adjudicator_emit(self, &env, WG_DEST_BROADCAST);
 }
 
+/* The result goes to everyone: what the public may not see of a nation
+ * (its cohesion, troops at home, gaps) is left out. */
+static void
+hide_results(const wg_adjudicator_t *self, Wgpb__V1__TurnResult *r)
+{
+    wg_share_view_t vb;
+    const wg_share_view_t *v =
+        wg__adjudicator_view(self, WG_VIEWER_PUBLIC, &vb);
+    for (size_t i = 0; v != NULL && i < r->n_nations; i++) {
+        Wgpb__V1__NationResult *n = r->nations[i];
+        int idx = wg_scenario_nation_index(&self->sc, n->code);
+        if (idx >= 0 && wg_share_nation(v, (size_t)idx))
+            continue;
+        n->preparing = n->recovering = n->gaps = 0;
+        n->cohesion = 0.0;
+    }
+}
+
 static void
 finish_turn(wg_adjudicator_t *self)
 {
@@ -262,6 +358,7 @@ finish_turn(wg_adjudicator_t *self)
     wg__adjudicator_envelope_init(self, &env);
     Wgpb__V1__TurnResult *r =
         wg_wire_result(self->arena, &self->sc, &self->res);
+    hide_results(self, r);
     r->state_digest.data = digest;
     r->state_digest.len = sizeof digest;
     wg__adjudicator_chain_link(self, digest);
@@ -291,10 +388,11 @@ finish_turn(wg_adjudicator_t *self)
 static bool
 fallback_bot(wg_adjudicator_t *self, int k, const char *reason)
 {
-    if (self->last_ts.len == 0)
+    size_t ts_len;
+    const uint8_t *ts_bytes = wg_adjudicator_phase_start(self, k, &ts_len);
+    if (ts_bytes == NULL)
         return false;
-    Wgpb__V1__Envelope *ts =
-        wg_wire_unpack(self->last_ts.data, self->last_ts.len);
+    Wgpb__V1__Envelope *ts = wg_wire_unpack(ts_bytes, ts_len);
     if (ts == NULL)
         return false;
     const wg_bot_t *bot = k == WG_ROLE_COMMAND ? wg_bot_builtin_command()

@@ -46,6 +46,12 @@ static const enum_name_t auspices_names[] = {
     {"coalition", WG_AUSPICES_COALITION},
     {NULL, 0},
 };
+static const enum_name_t sharing_names[] = {
+    {"full", WG_SHARING_FULL},
+    {"coalition", WG_SHARING_COALITION},
+    {"national", WG_SHARING_NATIONAL},
+    {NULL, 0},
+};
 static const enum_name_t roe_names[] = {
     {"hold", WG_ROE_HOLD},
     {"return_fire", WG_ROE_RETURN_FIRE},
@@ -151,6 +157,7 @@ static const field_t top_fields[] = {
     FIELD(wg_scenario_t, us_enablers, F_BOOL, false, 0, 0),
     FIELD(wg_scenario_t, turn_weeks, F_U32, false, 1, 52),
     FIELD(wg_scenario_t, deadline_ms, F_U32, false, 10, 3600000),
+    FENUM(wg_scenario_t, sharing, false, sharing_names),
 };
 
 static int

@@ -515,7 +515,10 @@ wg_wire_read_incidents(const wg_scenario_t *sc,
         for (size_t k = 0; k < sc->n_incident_types; k++)
             if (m->type && strcmp(m->type, sc->incident_types[k].name) == 0)
                 t = (int)k;
-        if (s < 0 || t < 0 || m->id != i + 1)
+        /* Ids go up from 1; a role may see only some of the turn's
+         * incidents (wg/share.h), so they need not be consecutive. */
+        if (s < 0 || t < 0 || m->id == 0 || m->id > WG_MAX_INCIDENTS ||
+            (i > 0 && m->id <= items[i - 1]->id))
             return fail(why, n, "incident %zu is not well formed", i + 1);
         in->id = m->id;
         in->sector = (uint8_t)s;

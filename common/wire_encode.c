@@ -243,20 +243,20 @@ codes_init(codes_t *c, const wg_scenario_t *sc)
 static inline uint8_t *
 put_nation_state(uint8_t *p, const wg_scenario_t *sc, size_t i,
                  const wg_nation_state_t *ns, const uint32_t *t,
-                 uint32_t max_troops, const codes_t *c)
+                 uint32_t max_troops, const codes_t *c, bool detail)
 {
     uint8_t *start = open_sub(p, 7);
     p = put_strn(start, 1, sc->nations[i].code, c->nlen[i]);
     p = put_bool(p, 2, ns->gate_open);
     p = put_bool(p, 3, ns->withdrawn);
     p = put_bool(p, 4, ns->leaving);
-    p = put_double(p, 5, ns->cohesion);
+    p = put_double(p, 5, detail ? ns->cohesion : 0.0);
     p = put_u32(p, 6, t[WG_UNIT_DEPLOYED]);
-    p = put_u32(p, 7, t[WG_UNIT_PREPARING] + t[WG_UNIT_READY]);
-    p = put_u32(p, 8, t[WG_UNIT_RECOVERING]);
+    p = put_u32(p, 7, detail ? t[WG_UNIT_PREPARING] + t[WG_UNIT_READY] : 0);
+    p = put_u32(p, 8, detail ? t[WG_UNIT_RECOVERING] : 0);
     p = put_u32(p, 9, ns->kia);
     p = put_u32(p, 10, ns->wia);
-    p = put_u32(p, 11, max_troops);
+    p = put_u32(p, 11, detail ? max_troops : 0);
     return close_sub(start, p);
 }
 
@@ -284,6 +284,14 @@ size_t
 wg_wire_put_situation(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
                       const wg_state_t *st)
 {
+    return wg_wire_put_situation_as(b, field, sc, st, NULL);
+}
+
+size_t
+wg_wire_put_situation_as(wg_wire_buf_t *b, unsigned field,
+                         const wg_scenario_t *sc, const wg_state_t *st,
+                         const wg_share_view_t *v)
+{
     size_t at = b->len;
     uint8_t *p = buf_room(b, situation_bound(sc, st)) + PREFIX_MAX;
 
@@ -307,9 +315,11 @@ wg_wire_put_situation(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
     }
     for (size_t i = 0; i < sc->n_nations; i++)
         p = put_nation_state(p, sc, i, &st->nations[i], nation_troops[i],
-                             wg_rules_max_troops(sc, st, i), &c);
+                             wg_rules_max_troops(sc, st, i), &c,
+                             v == NULL || wg_share_nation(v, i));
     for (uint32_t i = 0; i < st->n_units; i++)
-        p = put_unit_state(p, &st->units[i], &c);
+        if (v == NULL || wg_share_unit(v, &st->units[i]))
+            p = put_unit_state(p, &st->units[i], &c);
     return close_field(b, at, field, p);
 }
 
@@ -317,11 +327,22 @@ void
 wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field, const wg_scenario_t *sc,
                       const wg_incident_list_t *inc)
 {
+    wg_wire_put_incidents_as(b, field, sc, NULL, inc, NULL);
+}
+
+void
+wg_wire_put_incidents_as(wg_wire_buf_t *b, unsigned field,
+                         const wg_scenario_t *sc, const wg_state_t *st,
+                         const wg_incident_list_t *inc,
+                         const wg_share_view_t *v)
+{
     /* As wg_wire_incidents() builds them, one field per incident. */
     uint8_t *p = buf_room(
         b, (size_t)inc->n * (2 + 2 * 6 + 3 * (1 + WG_CODE_MAX) + WG_NAME_MAX));
     for (uint32_t i = 0; i < inc->n; i++) {
         const wg_incident_t *in = &inc->items[i];
+        if (v != NULL && !wg_share_incident(v, st, in))
+            continue;
         uint8_t *start = open_sub(p, field);
         p = put_u32(start, 1, in->id);
         p = put_str(p, 2, sc->sectors[in->sector].code);

@@ -16,6 +16,7 @@
 #include "wg/error.h"
 #include "wg/phases.h"
 #include "wg/play.h"
+#include "wg/share.h"
 #include "wg/wire.h"
 
 #include <getopt.h>
@@ -182,6 +183,12 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
 {
     const Wgpb__V1__TurnStart *ts = env->turn_start;
     if (!w->welcomed || !expects_me(w, ts))
+        return;
+    /* Under a policy that splits the traffic the public start is not the
+     * role's picture: the one addressed to it follows on the DEALER, and
+     * the bot sees exactly that (wg/share.h). */
+    if (wg_share_split(w->sc->sharing) &&
+        (env->recipient == NULL || env->recipient[0] == '\0'))
         return;
     if (w->answered_turn == env->turn && w->answered_phase == (int)env->phase)
         return; /* the same phase again (a late-join copy) */

@@ -145,6 +145,15 @@ void wg_adjudicator_stats(const wg_adjudicator_t *self,
  * the Error reply to an input the log does not hold (rejected input is not
  * recorded, its reply is), so ExerciseEnd.rejected comes out the same. */
 void wg_adjudicator_count_rejected(wg_adjudicator_t *self, int code);
+/*
+ * The current phase's start as role `key` received it (docs/PROTOCOL.md,
+ * "Who sees what"): the public one under `sharing: full`, else the one
+ * addressed to the role. For whoever plays a role's orders beside the
+ * bus (a fallback bot, an override, a fork): they see what the role saw.
+ * Borrowed until the next call into the adjudicator; NULL outside a phase.
+ */
+const uint8_t *wg_adjudicator_phase_start(const wg_adjudicator_t *self, int key,
+                                          size_t *len);
 /* The output callback did not record the Error reply it was handed in
  * full (it counts it in a Refusals record, docs/LOG-FORMAT.md): the
  * rejection is taken back from the counts, so that ExerciseEnd.rejected

@@ -21,7 +21,7 @@
 #include "wg/scenario.h"
 #include "wg/state.h"
 
-#define WG_BOT_ABI_VERSION 2
+#define WG_BOT_ABI_VERSION 3
 
 typedef enum {
     WG_PHASE_REQUIREMENT = 2,

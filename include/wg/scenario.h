@@ -32,6 +32,13 @@ typedef enum {
     WG_AUSPICES_COALITION = 1,
 } wg_auspices_t;
 
+/* Who sees what (docs/PROTOCOL.md, "Who sees what"; wg/share.h). */
+typedef enum {
+    WG_SHARING_FULL = 0,      /* every role sees every unit (the default) */
+    WG_SHARING_COALITION = 1, /* totals for all; units to their own nation */
+    WG_SHARING_NATIONAL = 2,  /* a nation sees its own and the public picture */
+} wg_sharing_t;
+
 typedef enum {
     WG_TURN_DEPLOYMENT = 1,
     WG_TURN_ROTATION = 2,
@@ -201,6 +208,7 @@ typedef struct {
     bool us_enablers;
     uint32_t turn_weeks;  /* weeks per incident turn */
     uint32_t deadline_ms; /* per phase */
+    wg_sharing_t sharing; /* what the PUB carries and what goes to one role */
 
     wg_nation_t nations[WG_MAX_NATIONS];
     size_t n_nations;

@@ -22,6 +22,7 @@
 #include "wg.pb-c.h"
 #include "wg/arena.h"
 #include "wg/scenario.h"
+#include "wg/share.h"
 #include "wg/state.h"
 
 /* Packs into a new malloc'd buffer. */
@@ -91,6 +92,17 @@ size_t wg_wire_put_situation(wg_wire_buf_t *b, unsigned field,
 void wg_wire_put_incidents(wg_wire_buf_t *b, unsigned field,
                            const wg_scenario_t *sc,
                            const wg_incident_list_t *inc);
+/* The same as one viewer may see them (wg/share.h): only the units it
+ * sees, a nation's private figures as 0 where it may not see them, and
+ * only the incidents it sees (st says where units are). A NULL v sees
+ * everything: the bytes of the calls above. */
+size_t wg_wire_put_situation_as(wg_wire_buf_t *b, unsigned field,
+                                const wg_scenario_t *sc, const wg_state_t *st,
+                                const wg_share_view_t *v);
+void wg_wire_put_incidents_as(wg_wire_buf_t *b, unsigned field,
+                              const wg_scenario_t *sc, const wg_state_t *st,
+                              const wg_incident_list_t *inc,
+                              const wg_share_view_t *v);
 
 /* Appends field `field` holding the TurnResult m (with field 0 the bare
  * message): the bytes protobuf-c gives, without its walk over descriptors.

@@ -65,12 +65,10 @@ typedef struct {
     int exit_code;
     uint64_t instance; /* random per process; never in a decision */
     bool lobby_open;   /* waiting for roles to (re)join */
-    /* --override: orders the adjudicator imposes on a role, and the last phase
-     * start broadcast, which they answer. */
+    /* --override: orders the adjudicator imposes on a role (they answer
+     * the phase start the role received: wg_adjudicator_phase_start()). */
     wg_bot_t *overrides[N_KEYS];
     size_t n_overrides;
-    uint8_t *last_ts;
-    size_t last_ts_len, last_ts_cap;
     /* Resumed after the exercise ended (the adjudicator died after its
      * last result, before every worker heard the end): the recorded
      * ExerciseEnd, published with every Beacon and sent to every role that
@@ -139,20 +137,6 @@ print_result(adjudicator_t *a, const Wgpb__V1__Envelope *env)
     fflush(stdout);
 }
 
-static void
-keep_turn_start(adjudicator_t *a, const uint8_t *bytes, size_t len)
-{
-    if (len > a->last_ts_cap) {
-        uint8_t *nb = realloc(a->last_ts, len);
-        if (nb == NULL)
-            abort();
-        a->last_ts = nb;
-        a->last_ts_cap = len;
-    }
-    memcpy(a->last_ts, bytes, len);
-    a->last_ts_len = len;
-}
-
 /* The adjudicator imposes the --override orders of this phase on their roles,
  * as soon as the phase starts: recorded as the role's order with source
  * ORDER_SOURCE_ADJUDICATOR, so the role's own order is then a duplicate. An
@@ -163,16 +147,27 @@ impose_overrides(adjudicator_t *a)
     const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
     for (;;) {
         uint64_t serial = wg_adjudicator_phase_serial(a->adjudicator);
-        Wgpb__V1__Envelope *ts = wg_wire_unpack(a->last_ts, a->last_ts_len);
-        for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
+        for (int k = 0; k <= (int)sc->n_nations; k++) {
             if (a->overrides[k] == NULL ||
                 !wg_adjudicator_owes(a->adjudicator, k))
                 continue;
+            /* The phase start as the role received it: an override sees
+             * what the role saw (docs/PROTOCOL.md, "Who sees what"). */
+            size_t ts_len;
+            const uint8_t *ts_bytes =
+                wg_adjudicator_phase_start(a->adjudicator, k, &ts_len);
+            Wgpb__V1__Envelope *ts =
+                ts_bytes ? wg_wire_unpack(ts_bytes, ts_len) : NULL;
             uint8_t *buf;
             size_t len;
-            if (wg_play_phase(a->overrides[k], sc, ts, k,
-                              WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_ADJUDICATOR,
-                              "adjudicator override", &buf, &len) != 0)
+            int rc = -1;
+            if (ts != NULL)
+                rc = wg_play_phase(
+                    a->overrides[k], sc, ts, k,
+                    WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_ADJUDICATOR,
+                    "adjudicator override", &buf, &len);
+            wg_wire_free(ts);
+            if (rc != 0)
                 continue;
             a->cur_peer = NULL;
             wg_adjudicator_receive(a->adjudicator, k, buf, len, NULL);
@@ -180,7 +175,6 @@ impose_overrides(adjudicator_t *a)
             if (wg_adjudicator_phase_serial(a->adjudicator) != serial)
                 break;
         }
-        wg_wire_free(ts);
         if (wg_adjudicator_phase_serial(a->adjudicator) == serial)
             return;
     }
@@ -221,9 +215,6 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
     if (rc < 0)
         WG_DIAG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
 
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
-        dest == WG_DEST_BROADCAST)
-        keep_turn_start(a, bytes, len);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
         env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
         print_result(a, env);
@@ -881,8 +872,6 @@ free_overrides(adjudicator_t *a)
 {
     for (int k = 0; k < N_KEYS; k++)
         wg_orders_bot_free(&a->overrides[k]);
-    free(a->last_ts);
-    a->last_ts = NULL;
 }
 
 /* Binds, runs the loop until the exercise ends or a signal, and closes

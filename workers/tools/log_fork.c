@@ -47,10 +47,8 @@ typedef struct {
 
 typedef struct {
     wg_log_writer_t *w;
-    fifo_t made;      /* records with seq != 0, to match */
-    fifo_t errors;    /* error replies made, to match */
-    uint8_t *last_ts; /* last phase start broadcast, packed */
-    size_t last_ts_len;
+    fifo_t made;   /* records with seq != 0, to match */
+    fifo_t errors; /* error replies made, to match */
     int write_rc;
 } fork_t;
 
@@ -97,6 +95,7 @@ made_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
         const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
+    (void)dest;
     fork_t *f = arg;
     int rc = wg_log_writer_append(f->w, bytes, len);
     if (rc < 0)
@@ -105,15 +104,6 @@ made_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
         fifo_push(&f->errors, bytes, len);
     else
         fifo_push(&f->made, bytes, len);
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
-        dest == WG_DEST_BROADCAST) {
-        free(f->last_ts);
-        f->last_ts = malloc(len);
-        if (f->last_ts == NULL)
-            abort();
-        memcpy(f->last_ts, bytes, len);
-        f->last_ts_len = len;
-    }
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
         wg_log_writer_flush(f->w);
 }
@@ -133,11 +123,15 @@ play(wg_adjudicator_t *u, const Wgpb__V1__Envelope *ts, const wg_scenario_t *sc,
     }
 }
 
-/* The last phase start broadcast, decoded (wg_wire_free it). */
+/* The phase start as role key received it (the public one, or under a
+ * policy that splits the traffic its own), decoded (wg_wire_free it): a
+ * bot sees what the role saw. */
 static Wgpb__V1__Envelope *
-last_phase_start(const fork_t *f)
+last_phase_start(const wg_adjudicator_t *u, int key)
 {
-    return wg_wire_unpack(f->last_ts, f->last_ts_len);
+    size_t len;
+    const uint8_t *b = wg_adjudicator_phase_start(u, key, &len);
+    return b != NULL ? wg_wire_unpack(b, len) : NULL;
 }
 
 static const wg_bot_t *
@@ -157,14 +151,15 @@ play_out(wg_adjudicator_t *u, fork_t *f, const wg_scenario_t *sc,
         wg_adjudicator_start(u);
     while (!wg_adjudicator_done(u) && f->write_rc == 0) {
         uint64_t serial = wg_adjudicator_phase_serial(u);
-        Wgpb__V1__Envelope *ts = last_phase_start(f);
-        for (int k = 0; ts != NULL && k <= (int)sc->n_nations; k++) {
-            if (wg_adjudicator_owes(u, k))
+        for (int k = 0; k <= (int)sc->n_nations; k++) {
+            Wgpb__V1__Envelope *ts =
+                wg_adjudicator_owes(u, k) ? last_phase_start(u, k) : NULL;
+            if (ts != NULL)
                 play(u, ts, sc, bot_for(swaps, k), k);
+            wg_wire_free(ts);
             if (wg_adjudicator_phase_serial(u) != serial)
                 break; /* the phase closed: the rest owed nothing */
         }
-        wg_wire_free(ts);
         if (wg_adjudicator_phase_serial(u) == serial)
             wg_adjudicator_deadline(u); /* a bot stayed silent */
     }
@@ -325,7 +320,7 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
             continue;
         }
         if (input && !join && key >= 0 && swaps[key] != NULL && turn >= o->at) {
-            Wgpb__V1__Envelope *ts = last_phase_start(f);
+            Wgpb__V1__Envelope *ts = last_phase_start(u, key);
             if (ts != NULL)
                 play(u, ts, sc, swaps[key], key);
             wg_wire_free(ts);
@@ -417,7 +412,6 @@ out:
     wg_log_writer_destroy(&f.w);
     fifo_clear(&f.made);
     fifo_clear(&f.errors);
-    free(f.last_ts);
     for (int k = 0; k < N_KEYS; k++)
         wg_orders_bot_free(&owned[k]);
     free(sc);
