@@ -374,8 +374,10 @@ peer_alive(const uint8_t *peer, size_t len, void *arg)
 }
 
 /* Sends an ERROR_UNAUTHORISED to one connection. A refusal (record) is
- * recorded and counted like the adjudicator's own (a replay counts the
- * recorded Error); a notice to a holder that was displaced is only sent. */
+ * counted like the adjudicator's own and goes out as they do, through
+ * adjudicator_out_cb (into the log, where a replay counts it, as far as
+ * the log keeps Error replies); a notice to a holder that was displaced is
+ * only sent. */
 static void
 send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
                   const char *detail, bool record)
@@ -394,11 +396,17 @@ send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     if (wg_wire_pack(&env, &buf, &len) != 0)
         return;
     if (record) {
+        const uint8_t *cur = a->cur_peer;
+        size_t cur_len = a->cur_peer_len;
         wg_adjudicator_count_rejected(a->adjudicator, (int)err.code);
-        if (a->log != NULL && wg_log_writer_append(a->log, buf, len) < 0)
-            WG_DIAG_ERR("log append failed");
+        a->cur_peer = peer;
+        a->cur_peer_len = peer_len;
+        adjudicator_out_cb(a->adjudicator, &env, buf, len, WG_DEST_SENDER, a);
+        a->cur_peer = cur;
+        a->cur_peer_len = cur_len;
+    } else {
+        wg_bus_send_to(a->bus, peer, peer_len, buf, len);
     }
-    wg_bus_send_to(a->bus, peer, peer_len, buf, len);
     free(buf);
 }
 
