@@ -10,7 +10,8 @@
 #     missing (exit 2);
 #   valgrind --error-exitcode=9 --leak-check=full on verify exits 0 (no
 #     leak, no thread left "possibly lost"), where valgrind exists and the
-#     build is not a sanitizer build (valgrind cannot run those).
+#     build is neither a sanitizer build (valgrind cannot run those) nor a
+#     clang one (Debian 12's valgrind cannot read clang 14's DWARF 5).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init log_refusals
@@ -56,6 +57,9 @@ if ! command -v valgrind >/dev/null; then
     echo "valgrind: not installed; the verify leak check is left out"
 elif ldd "$LOG_TOOL" 2>/dev/null | grep -q 'lib[at]san'; then
     echo "valgrind: a sanitizer build; the verify leak check is left out"
+elif grep -q '^CMAKE_C_COMPILER:.*clang' "$WG_BUILD_DIR/CMakeCache.txt" 2>/dev/null; then
+    # valgrind 3.19 (Debian 12) gives up on clang 14's DWARF 5.
+    echo "valgrind: a clang build; the verify leak check is left out"
 else
     timeout 240 valgrind --error-exitcode=9 --leak-check=full \
         "$LOG_TOOL" verify "$golden" >valgrind.out 2>valgrind.err
