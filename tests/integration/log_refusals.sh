@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # log_refusals.sh - wg-log refuses what it cannot do right, and says why.
 # On the golden log (tests/data/golden) and a torn copy of it:
+#   fork --at -5 (and --at 0, --at abc) exits 2 naming the option, and
+#     writes no log;
 #   view --as XXX (no such nation in the log's scenario) exits 2 naming the
 #     role; view --as FRA of the whole log exits 0;
 #   view of the torn log exits non-zero and says where it stopped;
@@ -27,6 +29,14 @@ says() {
     grep -Eq -- "$2" "$1.err" ||
         fail "$1: no /$2/ in: $(head -3 "$1.err")"
 }
+
+# ---- fork --at ----
+for at in -5 0 abc; do
+    wg_expect_exit 2 "fork$at" "$LOG_TOOL" fork "$golden" --at "$at" \
+        -o "fork$at.wglog"
+    says "fork$at" "--at $at: expected a turn number"
+    [ -e "fork$at.wglog" ] && fail "fork --at $at wrote a log"
+done
 
 # ---- view ----
 wg_expect_exit 2 view_xxx "$LOG_TOOL" view "$golden" --as XXX

@@ -27,6 +27,7 @@
 #include "wg/replay.h"
 #include "wg/wire.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -210,10 +211,21 @@ parse(int argc, char **argv, fork_opts_t *o)
     bool have_at = false;
     while ((c = getopt_long(argc, argv, "a:b:O:o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'a':
-            o->at = (uint32_t)strtoul(optarg, NULL, 10);
-            have_at = o->at > 0;
+        case 'a': {
+            uint64_t at = 0;
+            /* strtoul would read "-5" as turn 4294967291. */
+            if (wg_log_tool_u64(optarg, &at) < 0 || at == 0 ||
+                at > UINT32_MAX) {
+                fprintf(stderr,
+                        "wg-log fork: --at %s: expected a turn number, 1 "
+                        "or more\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            o->at = (uint32_t)at;
+            have_at = true;
             break;
+        }
         case 'b':
         case 'O':
             if (o->n_swaps == N_KEYS || strchr(optarg, '=') == NULL)
@@ -380,6 +392,14 @@ wg_log_cmd_fork(int argc, char **argv)
     if (rc != 0)
         goto out;
     rc = wg_log_writer_create(o.out, hdr, WG_FSYNC_NEVER, &f.w);
+    if (rc == -EEXIST) {
+        fprintf(stderr,
+                "wg-log fork: %s: exists; a fork never overwrites a log "
+                "(remove it or name another -o)\n",
+                o.out);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (rc < 0) {
         fprintf(stderr, "wg-log fork: %s: %s\n", o.out, wg_strerror(rc));
         rc = EXIT_USAGE;
