@@ -15,7 +15,10 @@
 #
 # The scenario is tests/data/short.yaml (every nation `fallback: bot`) with
 # a generous 10 s deadline, so that a loaded machine makes no connected
-# role miss one: the test asserts what the log records, not timings.
+# role miss one (the test asserts what the log records, not timings), and
+# `sharing: national`: besides the public broadcasts, each role's picture
+# of every phase goes to it alone over its own connection, so a cut link
+# loses both.
 #
 #  1. clean: the exercise plays across the LAN with every link up.
 #  2. cut: the same exercise, the command played by wg-bot-gate.so (the
@@ -143,9 +146,12 @@ ip -n "$BR_NS" link add br0 type bridge forward_delay 0 2>"$WG_TMP/ip.err" &&
 lan_team director 1 || skip "cannot make a veth pair into a namespace: $(head -1 "$WG_TMP/ip.err")"
 
 scenario="$WG_TMP/lan.yaml"
-sed -e 's/^deadline_ms: 1000 .*/deadline_ms: 10000       # generous: no connected role misses it/' \
-    -e 's/^name: .*/name: "Test: short exercise across a LAN of namespaces"/' \
-    "$WG_SHORT" >"$scenario"
+{
+    sed -e 's/^deadline_ms: 1000 .*/deadline_ms: 10000       # generous: no connected role misses it/' \
+        -e 's/^name: .*/name: "Test: short exercise across a LAN of namespaces"/' \
+        -e '/^sharing:/d' "$WG_SHORT"
+    echo "sharing: national        # each role's own picture over its own connection"
+} >"$scenario"
 grep -q '^deadline_ms: 10000 ' "$scenario" ||
     wg_abort "tests/data/short.yaml has no 'deadline_ms: 1000' line to lengthen"
 nations=$("$WG_BIN/wg-adjudicator" --scenario "$scenario" --list-nations) ||
@@ -193,6 +199,7 @@ exercise="$WG_TMP/lan-exercise.yaml"
         echo "  - {role: $n, player: bot, key: keys/$n.pub}"
     done
 } >"$exercise"
+echo "seats: $(wc -l <"$KEYS/list") CurveZMQ key pairs from wg-keygen, every seat's public key in the exercise file; sharing: national"
 
 # seat ROLE: SEAT is the options that connect ROLE's worker to its seat.
 seat() {
