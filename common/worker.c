@@ -46,6 +46,7 @@ typedef struct {
     int exit_code;
     uint64_t errors;
     unsigned join_refusals; /* in a row, since the last Welcome */
+    unsigned silent_s;      /* seconds without a broadcast, before the first */
 } worker_t;
 
 static void
@@ -129,6 +130,17 @@ join_timer_cb(uv_timer_t *t)
      * the Welcome arrives. */
     if (w->heard && !w->welcomed)
         send_join(w);
+    /* Nothing heard at all: say what to check (a refused CURVE handshake
+     * is silent on this side), after 5 s and then every minute. */
+    if (!w->heard && (++w->silent_s == 5 || w->silent_s % 60 == 0))
+        WG_DIAG_WARN("no broadcast from the adjudicator in %u s: is it running "
+                     "at %s / %s?%s",
+                     w->silent_s, w->cfg->router_endpoint, w->cfg->pub_endpoint,
+                     w->cfg->curve ? " A handshake it refuses is silent here: "
+                                     "check that it plays the exercise file "
+                                     "that has this seat's key, with the "
+                                     "adjudicator key that file names"
+                                   : "");
 }
 
 static void
