@@ -33,6 +33,16 @@ last_digest() {
         grep -o '"state_digest":"[^"]*"'
 }
 
+# end_run RUN PID WHAT: the adjudicator, the workers and the Python helper
+# PID (WHAT) must all end well.
+end_run() {
+    wg_wait "$WG_ADJ_PID" 50
+    [ "$WG_RC" -eq 0 ] || fail "$1: wg-adjudicator exited $WG_RC"
+    wg_wait_workers 5
+    wg_wait "$2" 10
+    [ "$WG_RC" -eq 0 ] || fail "$1: $3 exited $WG_RC"
+}
+
 # share_run RUN SCENARIO: every role a worker, the command last, once a
 # Python SUB captures the PUB (so it sees every phase start).
 share_run() {
@@ -50,11 +60,7 @@ share_run() {
         ticks=$((ticks + 1))
     done
     wg_start_command
-    wg_wait "$WG_ADJ_PID" 50
-    [ "$WG_RC" -eq 0 ] || fail "$run: wg-adjudicator exited $WG_RC"
-    wg_wait_workers 5
-    wg_wait "$cap" 10
-    [ "$WG_RC" -eq 0 ] || fail "$run: the capture exited $WG_RC"
+    end_run "$run" "$cap" "the capture"
     echo "$run: played in $(($(wg_ms) - t0)) ms"
     grep -q 'gets default orders' "$WG_RUN_DIR/adjudicator.err" &&
         fail "$run: a role got default orders: $(grep -m1 'gets default orders' "$WG_RUN_DIR/adjudicator.err")"
@@ -101,11 +107,7 @@ wg_start_exercise pyfra "$WG_TMP/national.yaml" --skip FRA --log "$WG_TMP/pyfra.
     2>"$WG_RUN_DIR/python-FRA.err" &
 py=$!
 WG_PIDS+=("$py")
-wg_wait "$WG_ADJ_PID" 50
-[ "$WG_RC" -eq 0 ] || fail "pyfra: wg-adjudicator exited $WG_RC"
-wg_wait_workers 5
-wg_wait "$py" 10
-[ "$WG_RC" -eq 0 ] || fail "pyfra: the Python FRA did not see the end"
+end_run pyfra "$py" "the Python FRA (it did not see the end)"
 "$PY" "$CHECK" check-capture "$WG_TMP/pyfra.got" FRA national >"$WG_TMP/pyfra.check" ||
     fail "pyfra: FRA's connection carried what FRA may not see: $(grep -m3 FAIL "$WG_TMP/pyfra.check")"
 cat "$WG_TMP/pyfra.check"
