@@ -23,16 +23,23 @@ wg_diag_set_role(const char *role)
     snprintf(diag_role, sizeof diag_role, "%s", role);
 }
 
+int
+wg_diag_level_named(const char *name)
+{
+    static const char *names[] = {"err", "warn", "info", "debug"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
 void
 wg_diag_init_from_env(void)
 {
-    static const char *names[] = {"err", "warn", "info", "debug"};
     const char *v = getenv("WG_LOG_LEVEL");
-    if (v == NULL)
-        return;
-    for (int i = 0; i < 4; i++)
-        if (strcmp(v, names[i]) == 0)
-            wg_diag_level = i;
+    int level = v != NULL ? wg_diag_level_named(v) : -1;
+    if (level >= 0)
+        wg_diag_level = level;
 }
 
 void

@@ -103,6 +103,25 @@ wg_endpoint_is_loopback(const char *ep)
            (size_t)used == n && a == 127 && b < 256 && c < 256 && d < 256;
 }
 
+bool
+wg_endpoint_port_ok(const char *ep)
+{
+    if (strncmp(ep, "tcp://", 6) != 0)
+        return true;
+    const char *port = strrchr(ep + 6, ':');
+    if (port == NULL || !port[1])
+        return false;
+    if (strcmp(port + 1, "*") == 0)
+        return true;
+    unsigned long v = 0;
+    for (const char *p = port + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 65535)
+            return false;
+        v = v * 10 + (unsigned long)(*p - '0');
+    }
+    return v >= 1 && v <= 65535;
+}
+
 /* A key file named in the exercise, loaded; an error points at the node
  * that named it and carries the certificate's own message. */
 static int

@@ -14,6 +14,7 @@
 #include "wg/bus.h"
 #include "wg/diag.h"
 #include "wg/error.h"
+#include "wg/exercise.h"
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/share.h"
@@ -317,6 +318,14 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         w->errors++;
         WG_DIAG_WARN("adjudicator: %s", env->error->detail);
+        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE &&
+            !w->welcomed) {
+            /* A nation the scenario lacks: no Join will ever be taken. */
+            WG_DIAG_ERR("the adjudicator's scenario has no role %s: %s",
+                        role_name(w), env->error->detail);
+            worker_close(w, WG_WORKER_NO_ROLE);
+            break;
+        }
         if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
             !w->welcomed && ++w->join_refusals >= WG_WORKER_REFUSALS) {
             /* Our Joins are refused: another connection holds the seat
@@ -434,6 +443,12 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
             cfg->nation = optarg;
             break;
         case 'l':
+            if (wg_diag_level_named(optarg) < 0) {
+                fprintf(stderr,
+                        "--log-level: err, warn, info or debug, not %s\n",
+                        optarg);
+                return 2;
+            }
             setenv("WG_LOG_LEVEL", optarg, 1);
             wg_diag_init_from_env();
             break;
@@ -450,6 +465,14 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
     }
     if (optind != argc) {
         fputs(usage, stderr);
+        return 2;
+    }
+    if (!wg_endpoint_port_ok(cfg->router_endpoint) ||
+        !wg_endpoint_port_ok(cfg->pub_endpoint)) {
+        fprintf(stderr, "%s: not a port (1 to 65535)\n",
+                wg_endpoint_port_ok(cfg->router_endpoint)
+                    ? cfg->pub_endpoint
+                    : cfg->router_endpoint);
         return 2;
     }
     return wg_worker_take_seat(cfg, router_set, pub_set);

@@ -21,6 +21,8 @@ extern int wg_diag_level;
 void wg_diag_set_role(const char *role);
 /* Reads WG_LOG_LEVEL (err, warn, info, debug) if set. */
 void wg_diag_init_from_env(void);
+/* The level named err, warn, info or debug; -1 for any other name. */
+int wg_diag_level_named(const char *name);
 void wg_diag_printf(int level, const char *file, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -48,10 +48,12 @@ typedef struct {
 } wg_worker_config_t;
 
 /* Runs the worker to the end of the exercise. Returns 0 when the exercise
- * ended, 1 on a signal, WG_WORKER_REFUSED when the adjudicator refused the
- * seat (its Join answered ERROR_UNAUTHORISED WG_WORKER_REFUSALS times in a
- * row: another connection holds the seat, or took it over), or a negative
- * code on failure. */
+ * ended, 1 on a signal, WG_WORKER_NO_ROLE when the adjudicator's scenario
+ * has no such role (its Join answered ERROR_UNKNOWN_ROLE), WG_WORKER_REFUSED
+ * when the adjudicator refused the seat (its Join answered
+ * ERROR_UNAUTHORISED WG_WORKER_REFUSALS times in a row: another connection
+ * holds the seat, or took it over), or a negative code on failure. */
+#define WG_WORKER_NO_ROLE 2
 #define WG_WORKER_REFUSED 3
 #define WG_WORKER_REFUSALS 3
 int wg_worker_run(const wg_worker_config_t *cfg);

@@ -585,12 +585,46 @@ parse_seed(const char *arg, options_t *o)
     char *end;
     errno = 0;
     o->seed = strtoull(arg, &end, 0);
-    if (errno != 0 || *end != '\0' || *arg == '\0') {
-        fprintf(stderr, "wg-adjudicator: --seed: not a number: %s\n", arg);
+    /* strtoull takes "-1" as 2^64 - 1: a seed starts with a digit. */
+    if (errno != 0 || *end != '\0' || *arg < '0' || *arg > '9') {
+        fprintf(stderr, "wg-adjudicator: --seed: not a number, 0 or more: %s\n",
+                arg);
         return 2;
     }
     o->have_seed = true;
     return 0;
+}
+
+static int
+parse_lobby(const char *arg, options_t *o)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (errno != 0 || *end != '\0' || *arg < '0' || *arg > '9' ||
+        (unsigned)v != v) {
+        fprintf(stderr,
+                "wg-adjudicator: --lobby-timeout: not a number of "
+                "milliseconds: %s\n",
+                arg);
+        return 2;
+    }
+    o->lobby_ms = (unsigned)v;
+    return 0;
+}
+
+/* A tcp:// port past 65535 would bind another port (ZeroMQ keeps its low
+ * 16 bits). 0, or 2 after saying so. */
+static int
+check_ports(const options_t *o)
+{
+    const char *ep = o->router && !wg_endpoint_port_ok(o->router) ? o->router
+                     : o->pub && !wg_endpoint_port_ok(o->pub)     ? o->pub
+                                                                  : NULL;
+    if (ep == NULL)
+        return 0;
+    fprintf(stderr, "wg-adjudicator: %s: not a port (1 to 65535, or *)\n", ep);
+    return 2;
 }
 
 static int
@@ -655,9 +689,17 @@ parse_options(int argc, char **argv, options_t *o)
                 return 2;
             break;
         case 'T':
-            o->lobby_ms = (unsigned)strtoul(optarg, NULL, 10);
+            if (parse_lobby(optarg, o) != 0)
+                return 2;
             break;
         case 'l':
+            if (wg_diag_level_named(optarg) < 0) {
+                fprintf(stderr,
+                        "wg-adjudicator: --log-level: err, warn, info or "
+                        "debug, not %s\n",
+                        optarg);
+                return 2;
+            }
             setenv("WG_LOG_LEVEL", optarg, 1);
             wg_diag_init_from_env();
             break;
@@ -693,7 +735,7 @@ parse_options(int argc, char **argv, options_t *o)
         fputs(usage, stderr);
         return 2;
     }
-    return 0;
+    return check_ports(o);
 }
 
 /* With keys: the adjudicator's own key pair, which must be the one the
