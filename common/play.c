@@ -21,6 +21,7 @@ typedef struct {
     wg_state_t st;
     wg_turn_orders_t t; /* the phase's material; the order, for packing */
     wg_orders_t orders;
+    wg_nation_seen_t seen[WG_MAX_NATIONS];
 } play_buf_t;
 
 static bool
@@ -42,6 +43,16 @@ read_phase(const wg_scenario_t *sc, const Wgpb__V1__TurnStart *ts,
     wg_turn_orders_t *t = &b->t;
     if (wg_wire_read_situation(sc, ts->situation, &b->st) != 0)
         return WG_EMALFORMED;
+    /* The figures as sent (wg_wire_read_situation checked the codes):
+     * under a policy that hides other nations' units they cannot be
+     * counted from st. */
+    for (size_t i = 0; i < ts->situation->n_nations; i++) {
+        const Wgpb__V1__NationState *ns = ts->situation->nations[i];
+        int n = wg_scenario_nation_index(sc, ns->code);
+        if (n >= 0)
+            b->seen[n] = (wg_nation_seen_t){ns->deployed, ns->preparing,
+                                            ns->recovering, ns->max_troops};
+    }
     if (ts->requirement != NULL &&
         wg_wire_read_requirement(sc, ts->requirement, &t->req, why,
                                  sizeof why) != 0)
@@ -96,6 +107,7 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
         .pledges = b->t.pledges,
         .incidents = &b->t.inc,
         .weeks_to_rotation = b->t.weeks_to_rotation,
+        .nations = b->seen,
     };
     int d = bot->decide(sc, &v, &b->orders, bot->arg);
     if (d != 0) {

@@ -21,7 +21,7 @@
 #include "wg/scenario.h"
 #include "wg/state.h"
 
-#define WG_BOT_ABI_VERSION 3
+#define WG_BOT_ABI_VERSION 4
 
 typedef enum {
     WG_PHASE_REQUIREMENT = 2,
@@ -33,8 +33,20 @@ typedef enum {
     WG_PHASE_REPLAN = 10, /* force review: the command's requirement */
 } wg_phase_t;
 
-/* What a role sees when a phase asks for its orders. Pointers are borrowed
- * for the duration of the decide call. */
+/* A nation's figures as the role's picture gives them: troops by status
+ * and its ceiling in theatre, 0 where the scenario's sharing policy hides
+ * them from the role (docs/PROTOCOL.md, "Who sees what"). Beside st, whose
+ * units may be only the role's own. */
+typedef struct {
+    uint32_t deployed;
+    uint32_t preparing; /* including ready */
+    uint32_t recovering;
+    uint32_t max_troops;
+} wg_nation_seen_t;
+
+/* What a role sees when a phase asks for its orders: exactly what the phase
+ * start addressed to it carried. Pointers are borrowed for the duration of
+ * the decide call. */
 typedef struct {
     wg_phase_t phase;
     wg_turn_type_t type;
@@ -45,6 +57,7 @@ typedef struct {
     const wg_pledge_t *pledges;          /* ASSIGN: [WG_MAX_NATIONS] */
     const wg_incident_list_t *incidents; /* RESPOND */
     uint32_t weeks_to_rotation;          /* ROTATE */
+    const wg_nation_seen_t *nations;     /* [WG_MAX_NATIONS], by index */
 } wg_phase_view_t;
 
 /* The orders a role gives; the runtime sends the one the phase asks for. */

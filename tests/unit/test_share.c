@@ -191,7 +191,30 @@ typedef struct {
     uint64_t leaks; /* envelopes that carry what their viewer may not see */
     char why[256];
     uint8_t digest[32]; /* the last TurnResult's state digest */
+    /* What FRA's bot was shown of other nations, over the exercise. */
+    uint64_t other_units, other_private, other_deployed;
 } watch_t;
+
+/* FRA's bot: the built-in one, after counting what its view holds of
+ * other nations (wg_phase_view_t: st and nations). */
+static int
+spy_decide(const wg_scenario_t *sc, const wg_phase_view_t *v, wg_orders_t *out,
+           void *arg)
+{
+    watch_t *w = arg;
+    for (uint32_t i = 0; i < v->st->n_units; i++)
+        w->other_units += v->st->units[i].nation != v->nation;
+    for (size_t n = 0; n < sc->n_nations; n++) {
+        if ((int)n == v->nation)
+            continue;
+        w->other_private += v->nations[n].preparing != 0 ||
+                            v->nations[n].recovering != 0 ||
+                            v->nations[n].max_troops != 0;
+        w->other_deployed += v->nations[n].deployed != 0;
+    }
+    const wg_bot_t *b = wg_bot_builtin_contingent();
+    return b->decide(sc, v, out, b->arg);
+}
 
 /* Counts a leak; the first one is told: "WHAT of WHOSE went to TO". */
 static void
@@ -327,8 +350,10 @@ play(const char *policy, int silent, watch_t *w)
             if (wg_share_split(sc->sharing))
                 assert_string_equal(ts->recipient,
                                     wg_adjudicator_role_name(u, k));
-            const wg_bot_t *bot =
-                k == 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
+            wg_bot_t spy = {WG_BOT_ABI_VERSION, "spy/1", spy_decide, w};
+            const wg_bot_t *bot = k == 0   ? wg_bot_builtin_command()
+                                  : k == 1 ? &spy
+                                           : wg_bot_builtin_contingent();
             uint8_t *order;
             if (k != silent && wg_adjudicator_owes(u, k) &&
                 wg_play_phase(bot, sc, ts, k,
@@ -386,6 +411,14 @@ test_exercises(void **state)
     }
     assert_int_equal(coalition.broadcast_starts, full.broadcast_starts);
     assert_int_equal(national.broadcast_starts, full.broadcast_starts);
+    /* FRA's bot saw other nations' units only under full, their figures
+     * but under national, their troops deployed always. */
+    assert_true(full.other_units > 0);
+    assert_int_equal(coalition.other_units, 0);
+    assert_int_equal(national.other_units, 0);
+    assert_true(full.other_private > 0 && coalition.other_private > 0);
+    assert_int_equal(national.other_private, 0);
+    assert_true(national.other_deployed > 0);
     /* The built-in bots read only what every policy shows them: the same
      * exercise. */
     assert_memory_equal(full.digest, coalition.digest, 32);
