@@ -7,12 +7,14 @@
  * wide: one ZeroMQ context, created by the first bus and terminated when
  * the last bus has closed its sockets (a reference count under a mutex).
  * A hub with CURVE keys instead owns a context of its own and a third
- * socket in it, the ZAP handler: a ROUTER bound to inproc://zeromq.zap.01
- * (one such endpoint per context, hence the context), polled and drained
- * like the others. libzmq's I/O threads send it one request per CURVE
- * handshake and hold the handshake until it answers; it answers at once,
- * from the auth callback's verdict. It is bound before the ROUTER and PUB,
- * since a CURVE server that finds no ZAP handler admits everyone.
+ * socket in it, the ZAP handler (common/bus_zap.c, with the CURVE options
+ * of every socket; bus_int.h is what the two files share): a ROUTER bound
+ * to inproc://zeromq.zap.01 (one such endpoint per context, hence the
+ * context), polled and drained like the others. libzmq's I/O threads send
+ * it one request per CURVE handshake and hold the handshake until it
+ * answers; it answers at once, from the auth callback's verdict. It is
+ * bound before the ROUTER and PUB, since a CURVE server that finds no ZAP
+ * handler admits everyone.
  *
  * Thread: every function of one bus runs on its loop's thread.
  *
@@ -40,6 +42,7 @@
  * remote peer can cause.
  */
 #include "wg/bus.h"
+#include "bus_int.h"
 #include "wg/diag.h"
 #include "wg/error.h"
 
@@ -50,67 +53,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
-
-enum {
-    SOCK_DIRECT = 0, /* ROUTER (hub) or DEALER (client) */
-    SOCK_BCAST = 1,  /* PUB (hub) or SUB (client) */
-    SOCK_ZAP = 2,    /* a CURVE hub's ZAP handler (ROUTER), else NULL */
-    NSOCKS = 3,
-    DRAIN_BATCH = 256,
-    HWM = 10000,
-    /* Long enough for a last message to reach a live peer, short enough
-     * that closing never stalls the loop noticeably when the peer is gone:
-     * zmq_ctx_term() waits up to this long for unsent messages. */
-    LINGER_MS = 200,
-    ENDPOINT_MAX = 1024,
-    IDENTITY_MAX = 255,
-    CURVE_KEY = 32,
-    /* A ZAP request as a ROUTER receives it: routing id, delimiter,
-     * version, request id, domain, address, identity, mechanism, and for
-     * CURVE one credential, the client's public key. */
-    ZAP_FRAMES = 9,
-    ZAP_ADDRESS_MAX = 255,
-};
-
-#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
-/* One ZAP domain per socket, so the handler knows which one asks. */
-static const char *const zap_domain[2] = {"wg.router", "wg.pub"};
-
-#define DEFAULT_MAX_MESSAGE ((int64_t)1 << 20)
-
-struct wg_bus {
-    uv_loop_t *loop;
-    bool hub;
-    bool curve;   /* every socket uses CURVE */
-    bool own_ctx; /* ctx is this bus's own (a CURVE hub), not the shared one */
-    void *ctx;
-    void *sock[NSOCKS];
-    char *endpoint[NSOCKS];
-    uv_poll_t poll[NSOCKS];
-    bool poll_inited[NSOCKS];
-    uv_idle_t idle;
-    bool idle_inited;
-    int64_t max_message;
-    int64_t max_in; /* longest payload delivered */
-    int snd_hwm, rcv_hwm, heartbeat_ms;
-    wg_bus_drop_cb drop_cb;
-
-    wg_bus_recv_cb recv_cb;
-    void *recv_arg;
-    wg_bus_auth_cb auth_cb;
-    void *auth_arg;
-    /* The User-Id of the message being delivered (CURVE hub), or NULL. */
-    const char *user_id;
-    wg_bus_close_cb close_cb;
-    void *close_arg;
-
-    bool closing;       /* wg_bus_close() called (or new failed) */
-    bool closed;        /* every uv handle reported closed */
-    bool free_on_close; /* failed construction: free when handles closed */
-    int open_handles;
-
-    wg_bus_stats_t stats;
-};
 
 /* ---- the process-wide context ------------------------------------------ */
 
@@ -170,14 +112,14 @@ bus_ctx_release(wg_bus_t *self)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int
-set_int(void *s, int opt, int v)
+int
+wg__bus_set_int(void *s, int opt, int v)
 {
     return zmq_setsockopt(s, opt, &v, sizeof v) == -1 ? -zmq_errno() : 0;
 }
 
-static const char *
-sock_name(const wg_bus_t *self, int idx)
+const char *
+wg__bus_sock_name(const wg_bus_t *self, int idx)
 {
     if (idx == SOCK_ZAP)
         return "ZAP handler";
@@ -214,8 +156,8 @@ pending_input(wg_bus_t *self, int idx)
     if (zmq_getsockopt(self->sock[idx], ZMQ_EVENTS, &events, &sz) == -1) {
         int err = zmq_errno();
         if (err != EINTR)
-            WG_DIAG_WARN("bus: ZMQ_EVENTS on %s: %s", sock_name(self, idx),
-                         zmq_strerror(err));
+            WG_DIAG_WARN("bus: ZMQ_EVENTS on %s: %s",
+                         wg__bus_sock_name(self, idx), zmq_strerror(err));
         return -err;
     }
     return (events & ZMQ_POLLIN) ? 1 : 0;
@@ -235,9 +177,9 @@ after_send(wg_bus_t *self, int idx)
  * into part[] (*nparts of them, the caller closes them), the rest counted
  * in *extra and closed. Returns 0, or a negative code if nothing could be
  * received. */
-static int
-recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max, int *nparts,
-            size_t *extra)
+int
+wg__bus_recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max,
+                    int *nparts, size_t *extra)
 {
     int more = 1;
 
@@ -253,7 +195,7 @@ recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max, int *nparts,
              * be the first frame (EAGAIN, EINTR, ETERM). */
             if (*nparts > 0 || *extra > 0)
                 WG_DIAG_WARN("bus: %s: recv mid-message: %s",
-                             sock_name(self, idx), zmq_strerror(-rc));
+                             wg__bus_sock_name(self, idx), zmq_strerror(-rc));
             return rc;
         }
         more = zmq_msg_more(&m);
@@ -283,7 +225,7 @@ drop_one(wg_bus_t *self, int idx, zmq_msg_t *part, int nparts, size_t extra,
     else
         self->stats.dropped++;
     WG_DIAG_DEBUG("bus: %s: dropped a message of %zu frame(s), %zu bytes: %s",
-                  sock_name(self, idx), (size_t)nparts + extra, size,
+                  wg__bus_sock_name(self, idx), (size_t)nparts + extra, size,
                   why == WG_BUS_DROP_OVERSIZE ? "too long" : "frames");
     if (self->drop_cb != NULL)
         self->drop_cb(self,
@@ -303,7 +245,7 @@ recv_one(wg_bus_t *self, int idx)
     zmq_msg_t part[2];
     int nparts;
     size_t extra;
-    int rc = recv_frames(self, idx, part, want, &nparts, &extra);
+    int rc = wg__bus_recv_frames(self, idx, part, want, &nparts, &extra);
 
     if (rc == 0) {
         if (nparts != want || extra > 0) {
@@ -332,114 +274,6 @@ recv_one(wg_bus_t *self, int idx)
     return rc;
 }
 
-/* ---- the ZAP handler (CURVE hub) ---------------------------------------- */
-
-static bool
-frame_is(zmq_msg_t *m, const char *text)
-{
-    return zmq_msg_size(m) == strlen(text) &&
-           memcmp(zmq_msg_data(m), text, strlen(text)) == 0;
-}
-
-/* Answers a request: [routing id][""]["1.0"][request id][status code]
- * [status text][user id][metadata]. A requester that went away is not an
- * error (the ROUTER drops the reply). */
-static void
-zap_reply(wg_bus_t *self, zmq_msg_t *req, const char *code, const char *text,
-          const char *user_id)
-{
-    void *s = self->sock[SOCK_ZAP];
-    const int more = ZMQ_SNDMORE | ZMQ_DONTWAIT;
-
-    if (zmq_send(s, zmq_msg_data(&req[0]), zmq_msg_size(&req[0]), more) == -1 ||
-        zmq_send(s, "", 0, more) == -1 || zmq_send(s, "1.0", 3, more) == -1 ||
-        zmq_send(s, zmq_msg_data(&req[3]), zmq_msg_size(&req[3]), more) == -1 ||
-        zmq_send(s, code, strlen(code), more) == -1 ||
-        zmq_send(s, text, strlen(text), more) == -1 ||
-        zmq_send(s, user_id, strlen(user_id), more) == -1 ||
-        zmq_send(s, "", 0, ZMQ_DONTWAIT) == -1)
-        WG_DIAG_WARN("bus: ZAP reply: %s", zmq_strerror(zmq_errno()));
-}
-
-/* A refusal the bus decides (the request is not one it can judge). */
-static void
-zap_refuse_bad(wg_bus_t *self, zmq_msg_t *req, const char *why)
-{
-    self->stats.refused++;
-    WG_DIAG_WARN("bus: ZAP: refused a request: %s", why);
-    zap_reply(self, req, "400", why, "");
-}
-
-/* Judges one well-formed request through the auth callback. */
-static void
-zap_judge(wg_bus_t *self, zmq_msg_t *req)
-{
-    char address[ZAP_ADDRESS_MAX + 1];
-    char user_id[WG_BUS_USER_ID_MAX + 1] = "";
-    uint8_t key[CURVE_KEY];
-    size_t alen = zmq_msg_size(&req[5]);
-    int which = frame_is(&req[4], zap_domain[0]) ? 0 : 1;
-    int rc;
-
-    if (alen > ZAP_ADDRESS_MAX)
-        alen = ZAP_ADDRESS_MAX;
-    memcpy(address, zmq_msg_data(&req[5]), alen);
-    address[alen] = '\0';
-    memcpy(key, zmq_msg_data(&req[8]), CURVE_KEY);
-    rc = self->auth_cb(self, which, key, address, user_id, sizeof user_id,
-                       self->auth_arg);
-    if (self->closing) /* the callback closed the bus: no socket to answer */
-        return;
-    user_id[sizeof user_id - 1] = '\0';
-    if (rc == 0 && user_id[0] == '\0') {
-        zap_refuse_bad(self, req, "admitted without a User-Id");
-        return;
-    }
-    if (rc < 0) {
-        self->stats.refused++;
-        zap_reply(self, req, "400", "key not admitted", "");
-    } else {
-        self->stats.admitted++;
-        zap_reply(self, req, "200", "OK", user_id);
-    }
-    WG_DIAG_DEBUG("bus: ZAP: %s %s from %s%s%s", sock_name(self, which),
-                  rc < 0 ? "refused" : "admitted", address[0] ? address : "?",
-                  rc < 0 ? "" : " as ", rc < 0 ? "" : user_id);
-}
-
-/* Receives one ZAP request and answers it. Returns 0, or a negative code
- * if nothing could be received. Only libzmq's own threads can reach the
- * inproc endpoint, so a request out of shape is a bug there, not an
- * attack: it is refused and logged. */
-static int
-zap_one(wg_bus_t *self)
-{
-    zmq_msg_t part[ZAP_FRAMES];
-    int nparts;
-    size_t extra;
-    int rc = recv_frames(self, SOCK_ZAP, part, ZAP_FRAMES, &nparts, &extra);
-
-    if (rc == 0 && nparts < 4) {
-        self->stats.refused++; /* too short to answer */
-        WG_DIAG_WARN("bus: ZAP: dropped a request of %d frame(s)", nparts);
-    } else if (rc == 0) {
-        if (zmq_msg_size(&part[1]) != 0 || !frame_is(&part[2], "1.0"))
-            zap_refuse_bad(self, part, "not a ZAP 1.0 request");
-        else if (nparts != ZAP_FRAMES || extra > 0 ||
-                 !frame_is(&part[7], "CURVE") ||
-                 zmq_msg_size(&part[8]) != CURVE_KEY)
-            zap_refuse_bad(self, part, "not a CURVE handshake");
-        else if (!frame_is(&part[4], zap_domain[0]) &&
-                 !frame_is(&part[4], zap_domain[1]))
-            zap_refuse_bad(self, part, "unknown ZAP domain");
-        else
-            zap_judge(self, part);
-    }
-    for (int i = 0; i < nparts; i++)
-        zmq_msg_close(&part[i]);
-    return rc;
-}
-
 /* Drains up to DRAIN_BATCH messages. Returns true if input may remain. The
  * callback may close the bus: then the sockets are gone, so stop at once. */
 static bool
@@ -453,7 +287,7 @@ drain(wg_bus_t *self, int idx)
             return p == -EINTR; /* retry later on EINTR */
         if (p == 0)
             return false;
-        int rc = idx == SOCK_ZAP ? zap_one(self) : recv_one(self, idx);
+        int rc = idx == SOCK_ZAP ? wg__bus_zap_one(self) : recv_one(self, idx);
         if (rc == -EINTR)
             return true;
         if (rc < 0 && rc != -EAGAIN)
@@ -471,7 +305,7 @@ poll_cb(uv_poll_t *handle, int status, int events)
 
     if (status < 0)
         /* ZeroMQ's own state is what counts; try to drain anyway. */
-        WG_DIAG_WARN("bus: poll on %s: %s", sock_name(self, idx),
+        WG_DIAG_WARN("bus: poll on %s: %s", wg__bus_sock_name(self, idx),
                      uv_strerror(status));
     if (self->closing)
         return;
@@ -539,49 +373,22 @@ begin_close(wg_bus_t *self)
 
 /* ---- construction ------------------------------------------------------- */
 
-/* CURVE options, before bind or connect: a server with its secret key and
- * the ZAP domain that names the socket to the handler; a client with its
- * key pair and the server's public key. */
-static int
-configure_curve(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
-{
-    int rc;
-
-    if (self->hub) {
-        if ((rc = set_int(s, ZMQ_CURVE_SERVER, 1)) < 0)
-            return rc;
-        if (zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, cfg->curve_secret_key,
-                           CURVE_KEY) == -1 ||
-            zmq_setsockopt(s, ZMQ_ZAP_DOMAIN, zap_domain[idx],
-                           strlen(zap_domain[idx])) == -1)
-            return -zmq_errno();
-        return 0;
-    }
-    if (zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, cfg->curve_server_key,
-                       CURVE_KEY) == -1 ||
-        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, cfg->curve_public_key,
-                       CURVE_KEY) == -1 ||
-        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, cfg->curve_secret_key,
-                       CURVE_KEY) == -1)
-        return -zmq_errno();
-    return 0;
-}
-
 static int
 configure(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
 {
     int rc;
     int64_t max = self->max_message;
 
-    if ((rc = set_int(s, ZMQ_LINGER, LINGER_MS)) < 0 ||
-        (rc = set_int(s, ZMQ_SNDHWM, self->snd_hwm)) < 0 ||
-        (rc = set_int(s, ZMQ_RCVHWM, self->rcv_hwm)) < 0)
+    if ((rc = wg__bus_set_int(s, ZMQ_LINGER, LINGER_MS)) < 0 ||
+        (rc = wg__bus_set_int(s, ZMQ_SNDHWM, self->snd_hwm)) < 0 ||
+        (rc = wg__bus_set_int(s, ZMQ_RCVHWM, self->rcv_hwm)) < 0)
         return rc;
     if (self->heartbeat_ms > 0 &&
-        ((rc = set_int(s, ZMQ_HEARTBEAT_IVL, self->heartbeat_ms)) < 0 ||
-         (rc = set_int(s, ZMQ_HEARTBEAT_TIMEOUT, 3 * self->heartbeat_ms)) < 0 ||
-         (!self->hub &&
-          (rc = set_int(s, ZMQ_HEARTBEAT_TTL, 3 * self->heartbeat_ms)) < 0)))
+        ((rc = wg__bus_set_int(s, ZMQ_HEARTBEAT_IVL, self->heartbeat_ms)) < 0 ||
+         (rc = wg__bus_set_int(s, ZMQ_HEARTBEAT_TIMEOUT,
+                               3 * self->heartbeat_ms)) < 0 ||
+         (!self->hub && (rc = wg__bus_set_int(s, ZMQ_HEARTBEAT_TTL,
+                                              3 * self->heartbeat_ms)) < 0)))
         return rc;
     if (zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) == -1)
         return -zmq_errno();
@@ -590,11 +397,11 @@ configure(wg_bus_t *self, void *s, int idx, const wg_bus_config_t *cfg)
          * restarted worker with the same identity takes over its slot.
          * Not with CURVE: a client names its own routing id, so handing
          * an id over would let any admitted key take another's replies. */
-        if ((rc = set_int(s, ZMQ_ROUTER_MANDATORY, 1)) < 0 ||
-            (rc = set_int(s, ZMQ_ROUTER_HANDOVER, !self->curve)) < 0)
+        if ((rc = wg__bus_set_int(s, ZMQ_ROUTER_MANDATORY, 1)) < 0 ||
+            (rc = wg__bus_set_int(s, ZMQ_ROUTER_HANDOVER, !self->curve)) < 0)
             return rc;
     }
-    return self->curve ? configure_curve(self, s, idx, cfg) : 0;
+    return self->curve ? wg__bus_configure_curve(self, s, idx, cfg) : 0;
 }
 
 static int
@@ -625,8 +432,9 @@ open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
         size_t sz = sizeof buf;
         if (zmq_bind(s, endpoint) == -1) {
             rc = -zmq_errno();
-            WG_DIAG_WARN("bus: cannot bind %s %s: %s", sock_name(self, idx),
-                         endpoint, zmq_strerror(-rc));
+            WG_DIAG_WARN("bus: cannot bind %s %s: %s",
+                         wg__bus_sock_name(self, idx), endpoint,
+                         zmq_strerror(-rc));
             return rc;
         }
         if (zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, buf, &sz) == -1)
@@ -636,64 +444,14 @@ open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
     } else {
         if (zmq_connect(s, endpoint) == -1) {
             rc = -zmq_errno();
-            WG_DIAG_WARN("bus: cannot connect %s %s: %s", sock_name(self, idx),
-                         endpoint, zmq_strerror(-rc));
+            WG_DIAG_WARN("bus: cannot connect %s %s: %s",
+                         wg__bus_sock_name(self, idx), endpoint,
+                         zmq_strerror(-rc));
             return rc;
         }
         self->endpoint[idx] = strdup(endpoint);
     }
     return self->endpoint[idx] == NULL ? -ENOMEM : 0;
-}
-
-/* The ZAP handler of a CURVE hub, bound in the hub's own context. */
-static int
-open_zap(wg_bus_t *self)
-{
-    void *s = zmq_socket(self->ctx, ZMQ_ROUTER);
-
-    if (s == NULL)
-        return -zmq_errno();
-    self->sock[SOCK_ZAP] = s;
-    /* Replies to a handshake that is gone are worth nothing at close. */
-    if (set_int(s, ZMQ_LINGER, 0) < 0 || zmq_bind(s, ZAP_ENDPOINT) == -1) {
-        int rc = -zmq_errno();
-        WG_DIAG_WARN("bus: cannot bind the ZAP handler: %s", zmq_strerror(-rc));
-        return rc;
-    }
-    return 0;
-}
-
-/* Which CURVE keys the config gives, and whether they make sense: a hub
- * needs its secret key and an auth callback, a client all three keys.
- * Sets self->curve; returns 0 or WG_ECONFIG. */
-static int
-check_curve(wg_bus_t *self, const wg_bus_config_t *cfg)
-{
-    bool any = cfg->curve_public_key != NULL || cfg->curve_secret_key != NULL ||
-               cfg->curve_server_key != NULL || cfg->auth != NULL;
-
-    if (!any)
-        return 0;
-    if (self->hub && (cfg->curve_secret_key == NULL || cfg->auth == NULL)) {
-        WG_DIAG_WARN("bus: a CURVE hub needs its secret key and an auth "
-                     "callback");
-        return WG_ECONFIG;
-    }
-    if (!self->hub &&
-        (cfg->curve_public_key == NULL || cfg->curve_secret_key == NULL ||
-         cfg->curve_server_key == NULL || cfg->auth != NULL)) {
-        WG_DIAG_WARN("bus: a CURVE client needs its public and secret keys "
-                     "and the hub's public key (and no auth callback)");
-        return WG_ECONFIG;
-    }
-    if (!zmq_has("curve")) {
-        WG_DIAG_WARN("bus: this libzmq was built without CURVE");
-        return -ENOTSUP;
-    }
-    self->curve = true;
-    self->auth_cb = cfg->auth;
-    self->auth_arg = cfg->auth_arg;
-    return 0;
 }
 
 static wg_bus_t *
@@ -734,7 +492,7 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     self->rcv_hwm = cfg->rcv_hwm > 0 ? cfg->rcv_hwm : HWM;
     self->heartbeat_ms = cfg->heartbeat_ms > 0 ? cfg->heartbeat_ms : 0;
     self->drop_cb = cfg->drop;
-    if ((rc = check_curve(self, cfg)) < 0)
+    if ((rc = wg__bus_check_curve(self, cfg)) < 0)
         goto fail_free;
 
     if (bus_ctx_acquire(self) == NULL) {
@@ -742,7 +500,7 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
         goto fail_free;
     }
     /* The ZAP handler first: a CURVE server without one admits anyone. */
-    if ((self->curve && self->hub && (rc = open_zap(self)) < 0) ||
+    if ((self->curve && self->hub && (rc = wg__bus_open_zap(self)) < 0) ||
         (rc = open_socket(self, SOCK_DIRECT, cfg)) < 0 ||
         (rc = open_socket(self, SOCK_BCAST, cfg)) < 0)
         goto fail_sockets;
