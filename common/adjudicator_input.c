@@ -97,6 +97,7 @@ handle_join(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env,
                      wg_adjudicator_role_name(self, k));
     self->joined[k] = true;
     self->left[k] = false;
+    self->absent[k] = false; /* back: waited for again */
     self->stats.accepted++;
     record_input(self, env);
     /* The transport binds the peer to k only after this call, so replies
@@ -179,6 +180,17 @@ static int
 check_order(wg_adjudicator_t *self, int key, const Wgpb__V1__Envelope *env)
 {
     const wg_state_t *st = self->st;
+    /* An absent role's order that cannot count (its fallback played at
+     * the phase start, or the phase is over) tells it how to come back. */
+    if (self->absent[key] &&
+        (!self->started || self->done || env->turn != st->turn ||
+         env->phase != self->phase || !self->expected[key] ||
+         self->received[key]))
+        return wg__adjudicator_reject(
+            self, key, WGPB__V1__ERROR_CODE__ERROR_ABSENT, WG_ESTATE,
+            "%s is absent (it missed a deadline) and its fallback plays: "
+            "join again to play on",
+            wg_adjudicator_role_name(self, key));
     if (!self->started || self->done || env->turn != st->turn ||
         env->phase != self->phase)
         return wg__adjudicator_reject(
@@ -224,6 +236,7 @@ accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
         self->have_last[key] = true;
     }
     wg__adjudicator_note_control(self, key, false, NULL);
+    self->absent[key] = false;
     self->received[key] = true;
     self->stats.accepted++;
     record_input(self, env);

@@ -66,6 +66,8 @@ struct wg_adjudicator {
     wg_wire_buf_t last_view[N_KEYS]; /* each role's, under a split policy */
     bool on_fallback[N_KEYS];
     bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
+    bool absent[N_KEYS];         /* missed a deadline, not back since */
+    const char *skip_reason;     /* while skipping absent roles */
     bool invalid[N_KEYS];        /* its order this phase could not be read */
     const char *forfeit[N_KEYS]; /* its Forfeit reason this phase */
     bool have_last[N_KEYS];

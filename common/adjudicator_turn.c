@@ -205,14 +205,9 @@ start_phase(wg_adjudicator_t *self, Wgpb__V1__Phase phase)
     expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
     wg__adjudicator_emit_turn_start(self, WG_DEST_BROADCAST);
     emit_views(self);
-    /* A role that left will not answer: its fallback plays at once. */
-    uint64_t serial = self->phase_serial;
-    for (size_t k = 0; k < n_keys(self); k++)
-        if (self->expected[k] && self->left[k] && !self->received[k]) {
-            wg__adjudicator_play_fallback(self, (int)k);
-            self->received[k] = true;
-        }
-    if (self->phase_serial == serial && wg__adjudicator_all_in(self))
+    /* Roles that left or are absent get their fallback at once only when
+     * the caller skips them (wg_adjudicator_skip_absent()). */
+    if (wg__adjudicator_all_in(self))
         wg__adjudicator_close_phase(self);
 }
 
@@ -461,6 +456,8 @@ wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
 static const char *
 fallback_reason(const wg_adjudicator_t *self, int k)
 {
+    if (self->skip_reason != NULL)
+        return self->skip_reason;
     if (!self->joined[k])
         return "not joined";
     if (self->left[k])
@@ -518,9 +515,13 @@ done:
 void
 wg__adjudicator_close_phase(wg_adjudicator_t *self)
 {
+    /* A role still owing missed the deadline: absent until it is back (an
+     * unreadable order is no absence: the role is there). */
     for (size_t k = 0; k < n_keys(self); k++)
-        if (self->expected[k] && !self->received[k])
+        if (self->expected[k] && !self->received[k]) {
             wg__adjudicator_play_fallback(self, (int)k);
+            self->absent[k] = self->absent[k] || !self->invalid[k];
+        }
 
     const wg_phase_info_t *p = self->cur;
     if (p->close != NULL)
@@ -537,4 +538,56 @@ wg_adjudicator_deadline(wg_adjudicator_t *self)
     if (!self->started || self->done)
         return;
     wg__adjudicator_close_phase(self);
+}
+
+/* ---- absent roles -------------------------------------------------------- */
+
+bool
+wg_adjudicator_absent(const wg_adjudicator_t *self, int key)
+{
+    return key >= 0 && (size_t)key < n_keys(self) && self->absent[key];
+}
+
+bool
+wg_adjudicator_left(const wg_adjudicator_t *self, int key)
+{
+    return key >= 0 && (size_t)key < n_keys(self) && self->left[key];
+}
+
+bool
+wg_adjudicator_skip_reason(const char *reason)
+{
+    return reason != NULL && (strcmp(reason, "absent") == 0 ||
+                              strcmp(reason, "disconnected") == 0);
+}
+
+int
+wg_adjudicator_skip_absent(wg_adjudicator_t *self)
+{
+    int n = 0;
+    if (!self->started || self->done)
+        return 0;
+    for (size_t k = 0; k < n_keys(self); k++) {
+        if (!self->expected[k] || self->received[k] ||
+            !(self->left[k] || self->absent[k]))
+            continue;
+        /* The reason a replay knows this fallback by (move_on). */
+        self->skip_reason = self->left[k] ? "disconnected" : "absent";
+        wg__adjudicator_play_fallback(self, (int)k);
+        self->skip_reason = NULL;
+        self->received[k] = true;
+        n++;
+    }
+    if (n > 0 && wg__adjudicator_all_in(self))
+        wg__adjudicator_close_phase(self);
+    return n;
+}
+
+void
+wg_adjudicator_move_on(wg_adjudicator_t *self, bool skipped)
+{
+    if (!self->started)
+        wg_adjudicator_start(self);
+    else if (!skipped || wg_adjudicator_skip_absent(self) == 0)
+        wg_adjudicator_deadline(self);
 }

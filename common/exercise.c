@@ -36,6 +36,7 @@ typedef struct {
     char pub[256];
     char adjudicator_key[512];
     int second_connection;
+    int absent;
 } top_entry_t;
 
 static const enum_name_t player_names[] = {
@@ -51,6 +52,12 @@ static const enum_name_t second_names[] = {
     {NULL, 0},
 };
 
+static const enum_name_t absent_names[] = {
+    {"fallback", WG_ABSENT_FALLBACK},
+    {"wait", WG_ABSENT_WAIT},
+    {NULL, 0},
+};
+
 enum { SEAT_ROLE, SEAT_NAME, SEAT_PLAYER, SEAT_BOT, SEAT_KEY };
 static const field_t seat_fields[] = {
     [SEAT_ROLE] = FIELD(seat_entry_t, role, F_STR, true, 0, 0),
@@ -60,7 +67,15 @@ static const field_t seat_fields[] = {
     [SEAT_KEY] = FIELD(seat_entry_t, key, F_STR, false, 0, 0),
 };
 
-enum { TOP_SCENARIO, TOP_ROUTER, TOP_PUB, TOP_KEY, TOP_SECOND, TOP_SEATS };
+enum {
+    TOP_SCENARIO,
+    TOP_ROUTER,
+    TOP_PUB,
+    TOP_KEY,
+    TOP_SECOND,
+    TOP_SEATS,
+    TOP_ABSENT
+};
 static const field_t top_fields[] = {
     [TOP_SCENARIO] = FIELD(top_entry_t, scenario, F_STR, true, 0, 0),
     [TOP_ROUTER] = FIELD(top_entry_t, router, F_STR, true, 0, 0),
@@ -68,6 +83,7 @@ static const field_t top_fields[] = {
     [TOP_KEY] = FIELD(top_entry_t, adjudicator_key, F_STR, false, 0, 0),
     [TOP_SECOND] = FENUM(top_entry_t, second_connection, false, second_names),
     [TOP_SEATS] = FNODE("seats", true),
+    [TOP_ABSENT] = FENUM(top_entry_t, absent, false, absent_names),
 };
 
 /* path relative to the directory of base (unless path is absolute). */
@@ -270,6 +286,7 @@ read_top(ctx_t *c, const yaml_node_t *root, const char *file, wg_exercise_t *ex,
     snprintf(ex->router, sizeof ex->router, "%s", t.router);
     snprintf(ex->pub, sizeof ex->pub, "%s", t.pub);
     ex->second_connection = (wg_second_connection_t)t.second_connection;
+    ex->absent = (wg_absent_t)t.absent;
     if (found[TOP_KEY] != NULL) {
         if ((rc = load_key(c, found[TOP_KEY], "adjudicator_key", file,
                            t.adjudicator_key, ex->adjudicator_key)))

@@ -395,14 +395,14 @@ advance_adjudicator(walk_t *w, const wg__slot_t *sl)
         wg_adjudicator_receive_decoded(w->u, key, sl->rec, sl->len, sl->env,
                                        NULL);
     }
-    if (w->q.head == w->q.tail) {
-        /* The live run moved on without input here: the lobby ended or
-         * a deadline passed. */
-        if (!wg_adjudicator_started(w->u))
-            wg_adjudicator_start(w->u);
-        else
-            wg_adjudicator_deadline(w->u);
-    }
+    if (w->q.head == w->q.tail)
+        /* The live run moved on without input here: the lobby ended, a
+         * phase start skipped absent roles (the record's reason says
+         * so), or a deadline passed. */
+        wg_adjudicator_move_on(
+            w->u,
+            s->skipped &&
+                s->source == WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT);
 }
 
 /* Compares the record with the next envelope the adjudicator made (found equal

@@ -43,6 +43,7 @@
     X(ENVELOPE_RECIPIENT, envelope, recipient, 6, false)                       \
     X(ENVELOPE_PROVENANCE, envelope, provenance, 7, false)                     \
     X(PROVENANCE_SOURCE, provenance, source, 1, true)                          \
+    X(PROVENANCE_REASON, provenance, reason, 3, false)                         \
     X(ERROR_CODE, error, code, 1, true)                                        \
     X(RESULT_STATE_DIGEST, turn_result, state_digest, 14, false)
 
@@ -58,6 +59,9 @@ typedef struct {
     int source;     /* provenance.source; 0 when there is none */
     int payload;    /* the oneof's field number (= payload_case); 0: none */
     int error_code; /* Error.code, for an Error payload */
+    /* provenance.reason is one a fallback played at a phase start gives
+     * (wg_adjudicator_skip_reason()): "absent" or "disconnected". */
+    bool skipped;
 } wg__scan_t;
 
 /* Reads the Envelope's top-level fields without decoding it. Returns 0, or

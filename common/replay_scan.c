@@ -24,6 +24,7 @@
 #include "replay_int.h"
 
 #include "sha256_int.h"
+#include "wg/adjudicator.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -100,6 +101,35 @@ sub_varint(const uint8_t *p, size_t n, uint32_t want)
     return found;
 }
 
+/* Whether the sub-message's last length-delimited field `want` is a reason
+ * a fallback played at a phase start gives. */
+static bool
+sub_skipped(const uint8_t *p, size_t n, uint32_t want)
+{
+    const uint8_t *end = p + n;
+    const uint8_t *found = NULL;
+    size_t found_len = 0;
+    while (p < end) {
+        uint32_t num;
+        int wt;
+        uint64_t v;
+        const uint8_t *d;
+        size_t l;
+        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+            return false;
+        if (num == want && wt == 2) {
+            found = d;
+            found_len = l;
+        }
+    }
+    char reason[32];
+    if (found == NULL || found_len >= sizeof reason)
+        return false;
+    memcpy(reason, found, found_len);
+    reason[found_len] = '\0';
+    return wg_adjudicator_skip_reason(reason);
+}
+
 int
 wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s)
 {
@@ -144,6 +174,7 @@ wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s)
             break;
         case WG__ENVELOPE_PROVENANCE:
             s->source = (int)sub_varint(d, l, WG__PROVENANCE_SOURCE);
+            s->skipped = sub_skipped(d, l, WG__PROVENANCE_REASON);
             break;
         default:
             if (is_payload(payloads, num)) {
@@ -168,6 +199,8 @@ scan_decoded(const Wgpb__V1__Envelope *env, wg__scan_t *s)
     s->turn = env->turn;
     s->seq = env->seq;
     s->source = env->provenance ? (int)env->provenance->source : 0;
+    s->skipped = env->provenance != NULL &&
+                 wg_adjudicator_skip_reason(env->provenance->reason);
     s->payload = (int)env->payload_case;
     if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
         s->error_code = (int)env->error->code;

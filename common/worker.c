@@ -340,6 +340,13 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
             w->welcomed = false;
             send_join(w);
         }
+        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_ABSENT &&
+            w->welcomed) {
+            /* We missed a deadline (stopped, or slow) and the fallback
+             * plays for us: joining again takes the role back. */
+            w->welcomed = false;
+            send_join(w);
+        }
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
         /* Welcomed once is enough: an adjudicator resumed after the end

@@ -160,6 +160,32 @@ const uint8_t *wg_adjudicator_phase_start(const wg_adjudicator_t *self, int key,
  * counts what the log records in full, which a replay counts too. Only
  * from the output callback, for the Error it is handling. */
 void wg_adjudicator_refusal_unrecorded(wg_adjudicator_t *self, int code);
+/*
+ * Absent roles (docs/PROTOCOL.md, "Absent roles"). A role is absent from
+ * the deadline it missed (its fallback played there, "deadline missed" or
+ * "not joined") until it joins again or an order of its is accepted; it
+ * has left from its leaving Forfeit until it joins again. Under `absent:
+ * fallback` the caller calls wg_adjudicator_skip_absent() at every phase
+ * start: every role that owes the phase and is absent or has left gets its
+ * fallback at once, with the reason "absent" or "disconnected" (its own
+ * orders are then refused with ERROR_ABSENT until it joins again). Under
+ * `absent: wait` it does not, and stops its clock while a role that owes
+ * the phase has left. The reason recorded with those fallbacks is what
+ * tells a replay which of the two happened: no clock, no policy needed.
+ */
+bool wg_adjudicator_absent(const wg_adjudicator_t *self, int key);
+bool wg_adjudicator_left(const wg_adjudicator_t *self, int key);
+/* Plays the fallback of every role that owes the current phase and is
+ * absent or has left, and closes the phase if that was all it waited for.
+ * Returns how many it played. */
+int wg_adjudicator_skip_absent(wg_adjudicator_t *self);
+/* Whether reason is one wg_adjudicator_skip_absent() records. */
+bool wg_adjudicator_skip_reason(const char *reason);
+/* A replay or a fork: the live run moved on here without input. Before
+ * the start, the lobby ended; after, absent roles were skipped if the
+ * record that shows it is a fallback with a skip reason (skipped), else a
+ * deadline passed. */
+void wg_adjudicator_move_on(wg_adjudicator_t *self, bool skipped);
 /* Next sequence number to be assigned. */
 uint64_t wg_adjudicator_next_seq(const wg_adjudicator_t *self);
 

@@ -14,6 +14,7 @@
  *   pub: tcp://0.0.0.0:5556
  *   adjudicator_key: keys/adjudicator.pub # the server's public certificate
  *   second_connection: takeover           # takeover | refuse
+ *   absent: fallback                      # fallback | wait
  *   seats:
  *     - role: FRA                          # a nation of the scenario
  *       player: bot                        # bot | program | human
@@ -84,6 +85,15 @@ typedef struct {
     unsigned line; /* where the seat is in the file, for messages */
 } wg_seat_t;
 
+/* What the adjudicator does for a role that is away (docs/PROTOCOL.md,
+ * "Absent roles"): its fallback plays at once at every phase start until
+ * it is back, or the clock stops while a role the phase waits for is
+ * disconnected. */
+typedef enum {
+    WG_ABSENT_FALLBACK = 0,
+    WG_ABSENT_WAIT = 1,
+} wg_absent_t;
+
 typedef struct {
     char path[512];          /* the exercise file as given */
     char scenario_path[512]; /* resolved against the file's directory */
@@ -92,6 +102,7 @@ typedef struct {
     bool has_keys; /* adjudicator_key given: every seat has a key */
     uint8_t adjudicator_key[WG_KEY_LEN];
     wg_second_connection_t second_connection;
+    wg_absent_t absent; /* absent: fallback (default) | wait */
     wg_seat_t seats[WG_MAX_SEATS];
     size_t n_seats;
 } wg_exercise_t;

@@ -3,8 +3,11 @@
 # orders and the exercise goes on. tests/data/short.yaml (1 s deadline) plays
 # without NLD's contingent, with a 1.5 s lobby timeout. The exercise
 # completes; the log records NLD's orders with provenance
-# ORDER_SOURCE_DEFAULT and reason "not joined" in every phase that expects
-# NLD; every TurnResult lists NLD, and no one else, under defaulted.
+# ORDER_SOURCE_DEFAULT in every phase that expects NLD: "not joined" at the
+# one deadline it missed, then "absent" (absent: fallback, the default: its
+# fallback plays at once at every later phase start, and only one deadline
+# ever passes); every TurnResult lists NLD, and no one else, under
+# defaulted.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init deadline_default
@@ -22,11 +25,19 @@ st=$?
 [ $st -eq 0 ] || fail "wg-log dump exited $st"
 
 # NLD's default orders: one per phase that expects it (2 pledges, 3
-# rotations, 9 incident responses), each from NLD, DEFAULT, "not joined".
-defaults=$(grep '"sender_nation":"NLD"' "$dump" | grep '"ORDER_SOURCE_DEFAULT"' |
-    grep -c '"reason":"not joined"')
-echo "NLD default orders in the log: $defaults"
-[ "$defaults" -eq 14 ] || fail "$defaults default orders for NLD, wanted 14"
+# rotations, 9 incident responses), each from NLD, DEFAULT: the first "not
+# joined", at the deadline, the 13 others "absent", at the phase start.
+nld_defaults() {
+    grep '"sender_nation":"NLD"' "$dump" | grep '"ORDER_SOURCE_DEFAULT"' |
+        grep -c "\"reason\":\"$1\""
+}
+defaults=$(nld_defaults "not joined") absent=$(nld_defaults absent)
+echo "NLD default orders in the log: $defaults not joined, $absent absent"
+[ "$defaults" -eq 1 ] || fail "$defaults 'not joined' default orders for NLD, wanted 1"
+[ "$absent" -eq 13 ] || fail "$absent 'absent' default orders for NLD, wanted 13"
+passed=$(grep -c 'deadline passed' "$err")
+echo "deadlines passed: $passed"
+[ "$passed" -eq 1 ] || fail "$passed deadlines passed, wanted 1 (NLD's first)"
 for p in pledge rotation response; do
     grep '"sender_nation":"NLD"' "$dump" | grep '"ORDER_SOURCE_DEFAULT"' |
         grep -q "\"$p\":" || fail "no default $p for NLD"

@@ -25,7 +25,11 @@ ctl="$WG_TMP/control.wglog"
 wg_play control "$scenario" --log "$ctl" --lobby-timeout 20000
 wg_check_turn_lines "$WG_RUN_DIR/adjudicator.out" 14
 abs="$WG_TMP/absent.wglog"
-wg_play absent "$scenario" --skip FRA --skip NLD --lobby-timeout 1500 --log "$abs"
+# absent: wait, so that every phase waits for their deadline and the bot
+# fallback answers it as "not joined" (under the default, absent:
+# fallback, it would answer at once, as "absent": integration.absent).
+wg_play absent "$scenario" --skip FRA --skip NLD --lobby-timeout 1500 \
+    --absent wait --log "$abs"
 wg_check_turn_lines "$WG_RUN_DIR/adjudicator.out" 14
 
 for l in control absent; do

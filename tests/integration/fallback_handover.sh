@@ -20,7 +20,10 @@ LOG_TOOL="$WG_BIN/wg-log"
 
 log="$WG_TMP/exercise.wglog"
 t0=$(wg_ms)
-wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000
+# absent: wait keeps every phase waiting for the killed FRA's deadline
+# until the new one joins (integration.absent tests the default).
+wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
+    --absent wait
 out="$WG_RUN_DIR/adjudicator.out"
 
 # FRA's contingent: its PID, out of the worker list (it dies on purpose).

@@ -2,11 +2,12 @@
 # fallback_kinds.sh - what the `hold` and `repeat` fallbacks play, for the
 # right nation. tests/data/fallbacks.yaml (short.yaml with GBR and ITA on
 # `repeat`, DEU and ESP on `hold`, the rest on `bot`) plays with:
-#   DEU (hold) and ITA (repeat) absent: "not joined" from turn 1; ITA has no
-#     orders of its own, so its repeat fallback holds;
+#   DEU (hold) and ITA (repeat) absent: "not joined" at turn 1's deadline,
+#     then "absent" (their fallback plays at once); ITA has no orders of
+#     its own, so its repeat fallback holds;
 #   GBR (repeat) played by wg-probe --mode play: a pledge of 2500 troops in
 #     E2, E3, S1 at turn 1, rotation orders preparing 2 units at turn 2,
-#     then silent: "deadline missed" from turn 3;
+#     then silent: "deadline missed" at turn 3, then "absent";
 #   ESP (hold) played by wg-probe: a pledge of 2000 in E1, S1, rotation
 #     orders preparing 1, then a leaving Forfeit at turn 3: "disconnected"
 #     from turn 3;
@@ -60,8 +61,8 @@ dump="$WG_TMP/dump"
 "$WG_BIN/wg-log" dump "$log" >"$dump" 2>"$WG_TMP/dump.err" ||
     fail "wg-log dump exited $?"
 "$PY" "$WG_SOURCE_DIR/tests/tools/wg_fallback_check.py" kinds "$dump" --expect \
-    "GBR=repeat:3:deadline missed" "ESP=hold:3:disconnected" \
-    "DEU=hold:1:not joined" "ITA=repeat:1:not joined" ||
+    "GBR=repeat:3:deadline missed/absent" "ESP=hold:3:disconnected" \
+    "DEU=hold:1:not joined/absent" "ITA=repeat:1:not joined/absent" ||
     fail "the default orders are not what the fallbacks play (above)"
 
 # GBR's own orders are what the probe sent, so what repeat must repeat is

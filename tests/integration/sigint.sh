@@ -28,7 +28,9 @@ check_log() {
 
 # ---- part 1 ----
 log="$WG_TMP/direct.wglog"
-wg_start_exercise direct "$WG_SHORT" --log "$log" --lobby-timeout 20000
+# absent: wait, so the frozen FRA holds every phase for its deadline.
+wg_start_exercise direct "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
+    --absent wait
 out="$WG_RUN_DIR/adjudicator.out"
 fra=${WG_WORKER_PIDS[1]}   # [0] is the command, then the nations in order
 [ "${WG_WORKER_NAMES[1]}" = contingent-FRA ] || wg_abort "worker 1 is ${WG_WORKER_NAMES[1]}"
@@ -63,7 +65,7 @@ log="$rx_dir/exercise.wglog"
 # as when run from a terminal.
 set -m
 WG_PORT=$WG_PORT WG_BUILD_DIR="$WG_BUILD_DIR" "$WG_SOURCE_DIR/scripts/run-exercise" \
-    "$WG_SOURCE_DIR/configs/scenarios/default.yaml" --log "$log" \
+    "$WG_SOURCE_DIR/configs/scenarios/default.yaml" --log "$log" --absent wait \
     >"$rx_dir/stdout" 2>"$rx_dir/stderr" &
 rx=$!
 set +m

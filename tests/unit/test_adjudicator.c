@@ -36,6 +36,7 @@ typedef struct {
     uint8_t *last_ts;
     size_t last_ts_len;
     const wg_bot_t *bot[1 + WG_MAX_NATIONS]; /* NULL: the built-in bot */
+    bool skip_absent; /* play_phase skips absent roles first */
 } sink_t;
 
 static void
@@ -74,11 +75,17 @@ role_env(const wg_scenario_t *sc, int key, Wgpb__V1__Envelope *env)
 }
 
 /* Every role owing the current phase answers with its built-in bot, but
- * `skip`, which the test drives itself. */
+ * `skip`, which the test drives itself. With s->skip_absent, absent roles
+ * are skipped first, as wg-adjudicator does under `absent: fallback`;
+ * else they wait for the deadline, as under `absent: wait`. */
 static void
 play_phase(wg_adjudicator_t *u, sink_t *s, const wg_scenario_t *sc, int skip)
 {
     uint64_t serial = wg_adjudicator_phase_serial(u);
+    if (s->skip_absent)
+        wg_adjudicator_skip_absent(u);
+    if (wg_adjudicator_phase_serial(u) != serial)
+        return;
     Wgpb__V1__Envelope *ts = wg_wire_unpack(s->last_ts, s->last_ts_len);
     assert_non_null(ts);
     for (int k = 0; k <= (int)sc->n_nations; k++) {
@@ -223,8 +230,14 @@ test_fallback_reasons(void **state)
     int fra = 1 + wg_scenario_nation_index(sc, "FRA");
     Wgpb__V1__Envelope env;
     Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    s->skip_absent = true;
     wg_adjudicator_start(u);
     while (!wg_adjudicator_done(u)) {
+        /* As wg-adjudicator does at a phase start (absent: fallback). */
+        uint64_t serial = wg_adjudicator_phase_serial(u);
+        wg_adjudicator_skip_absent(u);
+        if (wg_adjudicator_phase_serial(u) != serial)
+            continue;
         uint32_t turn = wg_adjudicator_turn(u);
         Wgpb__V1__Phase phase = wg_adjudicator_phase(u);
         int skip = -1;
@@ -281,6 +294,94 @@ test_fallback_reasons(void **state)
     assert_int_equal(crashed, 1);
     assert_true(disconnected >= 3); /* turns 5 to 8, every phase */
     assert_int_equal(joins, 2);
+    ex_remove(&x);
+}
+
+/* Counts FRA's default orders with this reason, and Error records with
+ * this code, in the log. */
+static int
+count_in_log(const char *path, const char *reason, int code)
+{
+    wg_log_reader_t *r;
+    assert_int_equal(wg_log_reader_open(path, &r), 0);
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    int n = 0;
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+        assert_non_null(env);
+        if (reason != NULL && strcmp(env->sender_nation, "FRA") == 0 &&
+            env->provenance != NULL &&
+            env->provenance->source ==
+                WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT &&
+            strcmp(env->provenance->reason, reason) == 0)
+            n++;
+        if (reason == NULL &&
+            env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR &&
+            (int)env->error->code == code)
+            n++;
+        wg_wire_free(env);
+    }
+    wg_log_reader_destroy(&r);
+    return n;
+}
+
+/* absent: fallback, in process. FRA is silent in turn 2 and misses its
+ * deadline; from then on its fallback plays at every phase start
+ * ("absent"), so no later phase waits for it; its order in turn 3 is
+ * refused with ERROR_ABSENT; it joins again and plays on. The log
+ * verifies (ex_close), and the replay needs no clock to tell a skipped
+ * phase start from a deadline. */
+static void
+test_absent_role(void **state)
+{
+    (void)state;
+    ex_t x;
+    ex_open(&x, "short.yaml", NULL);
+    wg_scenario_t *sc = x.sc;
+    wg_adjudicator_t *u = x.u;
+    int fra = 1 + wg_scenario_nation_index(sc, "FRA");
+    int deadlines = 0;
+    bool told = false;
+    Wgpb__V1__Envelope env;
+    x.s.skip_absent = true;
+    wg_adjudicator_start(u);
+    while (!wg_adjudicator_done(u)) {
+        uint64_t serial = wg_adjudicator_phase_serial(u);
+        wg_adjudicator_skip_absent(u);
+        if (wg_adjudicator_phase_serial(u) != serial)
+            continue;
+        uint32_t turn = wg_adjudicator_turn(u);
+        if (turn == 3 && !told) {
+            assert_true(wg_adjudicator_absent(u, fra));
+            assert_false(wg_adjudicator_owes(u, fra)); /* skipped */
+            Wgpb__V1__Response resp = WGPB__V1__RESPONSE__INIT;
+            role_env(sc, fra, &env);
+            env.turn = turn;
+            env.phase = wg_adjudicator_phase(u);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
+            env.response = &resp;
+            send(u, fra, &env); /* ERROR_ABSENT */
+            Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+            role_env(sc, fra, &env);
+            env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+            env.join = &join;
+            send(u, -1, &env);
+            assert_false(wg_adjudicator_absent(u, fra));
+            told = true;
+        }
+        serial = wg_adjudicator_phase_serial(u);
+        play_phase(u, &x.s, sc, turn == 2 ? fra : -1);
+        deadlines += turn == 2 && wg_adjudicator_phase_serial(u) != serial;
+    }
+    ex_close(&x);
+    assert_true(told);
+    assert_int_equal(deadlines, 1);
+    assert_int_equal(count_in_log(x.log, "deadline missed", 0), 1);
+    assert_true(count_in_log(x.log, "absent", 0) >= 1);
+    assert_int_equal(
+        count_in_log(x.log, NULL, WGPB__V1__ERROR_CODE__ERROR_ABSENT), 1);
     ex_remove(&x);
 }
 
@@ -492,6 +593,7 @@ main(void)
     wg_diag_level = WG_DIAG_LEVEL_ERR;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fallback_reasons),
+        cmocka_unit_test(test_absent_role),
         cmocka_unit_test(test_table_covers_proto),
         cmocka_unit_test(test_unknown_phase_refused),
         cmocka_unit_test(test_force_review),

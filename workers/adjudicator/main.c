@@ -60,6 +60,12 @@ typedef struct {
     const uint8_t *cur_peer; /* sender of the input being handled */
     size_t cur_peer_len;
     limits_t lim; /* rates and refusals (limits.h) */
+    /* Absent roles (docs/PROTOCOL.md): skipped at each phase start, or,
+     * under wait, the deadline stopped while a role owing the phase has
+     * left (clock_left: what was left of it then). */
+    wg_absent_t absent;
+    bool clock_stopped;
+    uint64_t clock_left;
     uint64_t armed_serial;
     bool closing;
     int exit_code;
@@ -99,6 +105,8 @@ typedef struct {
     const char *override_spec[N_KEYS];
     size_t n_overrides;
     const char *exercise, *key_path;
+    int absent;       /* wg_absent_t, or -1: the exercise's (fallback) */
+    int heartbeat_ms; /* ZMQ_HEARTBEAT_IVL of every connection */
 } options_t;
 
 static void
@@ -231,6 +239,37 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
 
 static void deadline_cb(uv_timer_t *t);
 
+/* absent: wait. The deadline stands still while a role the phase waits
+ * for has left (its leaving Forfeit, or no heartbeat), and goes on from
+ * where it stood once the role is back. */
+static void
+update_clock(adjudicator_t *a)
+{
+    wg_adjudicator_t *u = a->adjudicator;
+    bool hold = false;
+    if (a->absent != WG_ABSENT_WAIT || a->closing || a->lobby_open ||
+        !wg_adjudicator_started(u) || wg_adjudicator_done(u))
+        return;
+    for (int k = 0; k <= (int)a->sc->n_nations && !hold; k++)
+        hold = wg_adjudicator_owes(u, k) && wg_adjudicator_left(u, k);
+    if (hold && !a->clock_stopped) {
+        a->clock_left = uv_timer_get_due_in(&a->deadline_timer);
+        uv_timer_stop(&a->deadline_timer);
+        a->clock_stopped = true;
+        WG_DIAG_INFO("turn %u %s: the clock stops: a role it waits for is "
+                     "disconnected",
+                     wg_adjudicator_turn(u),
+                     wg_wire_phase_name(wg_adjudicator_phase(u)));
+    } else if (!hold && a->clock_stopped) {
+        a->clock_stopped = false;
+        uv_timer_start(&a->deadline_timer, deadline_cb, a->clock_left, 0);
+        WG_DIAG_INFO("turn %u %s: the clock runs again (%llu ms left)",
+                     wg_adjudicator_turn(u),
+                     wg_wire_phase_name(wg_adjudicator_phase(u)),
+                     (unsigned long long)a->clock_left);
+    }
+}
+
 /* After anything that may have started a phase: re-arm the deadline. */
 static void
 arm_deadline(adjudicator_t *a)
@@ -238,10 +277,18 @@ arm_deadline(adjudicator_t *a)
     if (wg_adjudicator_phase_serial(a->adjudicator) == a->armed_serial ||
         a->closing)
         return;
-    /* A new phase: the adjudicator's overrides for it go in first. */
-    if (a->n_overrides > 0 && wg_adjudicator_started(a->adjudicator) &&
-        !wg_adjudicator_done(a->adjudicator))
-        impose_overrides(a);
+    /* A new phase: the adjudicator's overrides for it go in first, then
+     * the fallbacks of absent roles; either may close it. */
+    for (;;) {
+        uint64_t s = wg_adjudicator_phase_serial(a->adjudicator);
+        if (a->n_overrides > 0 && wg_adjudicator_started(a->adjudicator) &&
+            !wg_adjudicator_done(a->adjudicator))
+            impose_overrides(a);
+        if (a->absent == WG_ABSENT_FALLBACK)
+            wg_adjudicator_skip_absent(a->adjudicator);
+        if (wg_adjudicator_phase_serial(a->adjudicator) == s)
+            break;
+    }
     uint64_t serial = wg_adjudicator_phase_serial(a->adjudicator);
     a->armed_serial = serial;
     wg_guard_phase(a->lim.guard);
@@ -250,6 +297,8 @@ arm_deadline(adjudicator_t *a)
         return;
     }
     uv_timer_start(&a->deadline_timer, deadline_cb, a->sc->deadline_ms, 0);
+    a->clock_stopped = false;
+    update_clock(a);
 }
 
 static void
@@ -521,8 +570,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     if (a->lobby_open &&
         bound_peers(a) == wg_adjudicator_expected(a->adjudicator))
         start_exercise(a);
-    if (!a->lobby_open)
+    if (!a->lobby_open) {
         arm_deadline(a);
+        update_clock(a);
+    }
 }
 
 static void
@@ -572,6 +623,12 @@ static const char usage[] =
     "  --log PATH          record the exercise log to PATH\n"
     "  --fsync POLICY      every-turn (default) or never\n"
     "  --lobby-timeout MS  start without missing roles after MS (30000)\n"
+    "  --absent POLICY     a role that missed a deadline: fallback (its\n"
+    "                      fallback plays at once until it is back; the\n"
+    "                      default) or wait (the clock stops while a role\n"
+    "                      the phase waits for is disconnected)\n"
+    "  --heartbeat MS      PING every connection this often; one silent\n"
+    "                      for 3 intervals is closed (1000; 0: none)\n"
     "  --log-level LEVEL   err, warn, info (default), debug\n"
     "  --list-nations      print the scenario's nation codes and exit\n"
     "  --resume LOG        rebuild the state from LOG (cutting a torn tail),\n"
@@ -641,6 +698,31 @@ parse_fsync(const char *arg, options_t *o)
     return 0;
 }
 
+/* --absent and --heartbeat; 0, or 2 after saying what is wrong. */
+static int
+parse_limits(int c, const char *arg, options_t *o)
+{
+    char *end;
+    if (c == 'A') {
+        o->absent = strcmp(arg, "fallback") == 0 ? WG_ABSENT_FALLBACK
+                    : strcmp(arg, "wait") == 0   ? WG_ABSENT_WAIT
+                                                 : -1;
+        if (o->absent < 0) {
+            fprintf(stderr, "wg-adjudicator: --absent: fallback or wait\n");
+            return 2;
+        }
+        return 0;
+    }
+    long v = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || v < 0 || v > 600000) {
+        fprintf(stderr, "wg-adjudicator: --heartbeat: milliseconds, 0 to "
+                        "600000\n");
+        return 2;
+    }
+    o->heartbeat_ms = (int)v;
+    return 0;
+}
+
 static int
 parse_options(int argc, char **argv, options_t *o)
 {
@@ -658,12 +740,16 @@ parse_options(int argc, char **argv, options_t *o)
         {"override", required_argument, NULL, 'O'},
         {"exercise", required_argument, NULL, 'E'},
         {"key", required_argument, NULL, 'K'},
+        {"absent", required_argument, NULL, 'A'},
+        {"heartbeat", required_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
     o->fsync = WG_FSYNC_EVERY_TURN;
     o->lobby_ms = 30000;
+    o->absent = -1;
+    o->heartbeat_ms = 1000;
     int c;
     while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) !=
            -1) {
@@ -718,6 +804,11 @@ parse_options(int argc, char **argv, options_t *o)
             break;
         case 'E':
             o->exercise = optarg;
+            break;
+        case 'A':
+        case 'H':
+            if (parse_limits(c, optarg, o) != 0)
+                return 2;
             break;
         case 'K':
             o->key_path = optarg;
@@ -941,7 +1032,8 @@ run_loop(adjudicator_t *a, const options_t *o)
                           .pub_endpoint = o->pub,
                           .max_in = WG_ADJUDICATOR_MAX_IN,
                           .rcv_hwm = WG_ADJUDICATOR_RCV_HWM,
-                          .drop = bus_drop_cb};
+                          .drop = bus_drop_cb,
+                          .heartbeat_ms = o->heartbeat_ms};
     if (keyed) {
         bc.curve_secret_key = a->keys.secret_key;
         bc.auth = wg_seats_admit;
@@ -958,6 +1050,9 @@ run_loop(adjudicator_t *a, const options_t *o)
     }
     if (limits_init(&a->lim, a->log) < 0)
         abort(); /* out of memory before the exercise: nothing to save */
+    a->absent = o->absent >= 0  ? (wg_absent_t)o->absent
+                : a->ex != NULL ? a->ex->absent
+                                : WG_ABSENT_FALLBACK;
     a->lobby_open = true;
     uv_signal_init(&a->loop, &a->sigint);
     uv_signal_init(&a->loop, &a->sigterm);

@@ -322,6 +322,11 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
                                                   env->sender_nation)
                         : -1;
         bool join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        /* A fallback a phase start played for an absent role. */
+        bool skipped = env->provenance != NULL &&
+                       env->provenance->source ==
+                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT &&
+                       wg_adjudicator_skip_reason(env->provenance->reason);
         wg_wire_free(env);
         bool empty;
         if (error) {
@@ -339,12 +344,8 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
         } else if (input) {
             wg_adjudicator_receive(u, join ? -1 : key, rec, len, NULL);
         }
-        if (f->made.head == f->made.tail) {
-            if (!wg_adjudicator_started(u))
-                wg_adjudicator_start(u);
-            else
-                wg_adjudicator_deadline(u);
-        }
+        if (f->made.head == f->made.tail)
+            wg_adjudicator_move_on(u, skipped);
         if (!fifo_pop_equal(&f->made, rec, len, &empty))
             return turn ? turn : 1;
     }
