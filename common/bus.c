@@ -123,6 +123,8 @@ wg__bus_sock_name(const wg_bus_t *self, int idx)
 {
     if (idx == SOCK_ZAP)
         return "ZAP handler";
+    if (idx >= SOCK_MON_DIRECT)
+        return idx == SOCK_MON_DIRECT ? "ROUTER monitor" : "PUB monitor";
     if (self->hub)
         return idx == SOCK_DIRECT ? "ROUTER" : "PUB";
     return idx == SOCK_DIRECT ? "DEALER" : "SUB";
@@ -132,8 +134,8 @@ wg__bus_sock_name(const wg_bus_t *self, int idx)
 static bool
 receives(const wg_bus_t *self, int idx)
 {
-    if (idx == SOCK_ZAP)
-        return self->sock[SOCK_ZAP] != NULL;
+    if (idx >= SOCK_ZAP)
+        return self->sock[idx] != NULL;
     return !(self->hub && idx == SOCK_BCAST);
 }
 
@@ -287,7 +289,9 @@ drain(wg_bus_t *self, int idx)
             return p == -EINTR; /* retry later on EINTR */
         if (p == 0)
             return false;
-        int rc = idx == SOCK_ZAP ? wg__bus_zap_one(self) : recv_one(self, idx);
+        int rc = idx == SOCK_ZAP          ? wg__bus_zap_one(self)
+                 : idx >= SOCK_MON_DIRECT ? wg__bus_monitor_one(self, idx)
+                                          : recv_one(self, idx);
         if (rc == -EINTR)
             return true;
         if (rc < 0 && rc != -EAGAIN)
@@ -502,7 +506,8 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     /* The ZAP handler first: a CURVE server without one admits anyone. */
     if ((self->curve && self->hub && (rc = wg__bus_open_zap(self)) < 0) ||
         (rc = open_socket(self, SOCK_DIRECT, cfg)) < 0 ||
-        (rc = open_socket(self, SOCK_BCAST, cfg)) < 0)
+        (rc = open_socket(self, SOCK_BCAST, cfg)) < 0 ||
+        (self->curve && self->hub && (rc = wg__bus_open_monitors(self)) < 0))
         goto fail_sockets;
 
     /* From here on uv handles exist: a failure must close them and let

@@ -17,7 +17,11 @@ enum {
     SOCK_DIRECT = 0, /* ROUTER (hub) or DEALER (client) */
     SOCK_BCAST = 1,  /* PUB (hub) or SUB (client) */
     SOCK_ZAP = 2,    /* a CURVE hub's ZAP handler (ROUTER), else NULL */
-    NSOCKS = 3,
+    /* A CURVE hub's monitors (PAIR) of the ROUTER's and the PUB's
+     * handshakes (ZMQ_EVENT_HANDSHAKE_FAILED_*), else NULL. */
+    SOCK_MON_DIRECT = 3,
+    SOCK_MON_BCAST = 4,
+    NSOCKS = 5,
     DRAIN_BATCH = 256,
     HWM = 10000,
     /* Long enough for a last message to reach a live peer, short enough
@@ -89,5 +93,11 @@ int wg__bus_open_zap(wg_bus_t *self);
 /* Receives one ZAP request and answers it; 0, or a negative code if
  * nothing could be received. */
 int wg__bus_zap_one(wg_bus_t *self);
+/* A CURVE hub's monitors of its ROUTER's and PUB's handshakes: 0, or a
+ * negative code. */
+int wg__bus_open_monitors(wg_bus_t *self);
+/* Receives one monitor event (socket idx) and counts a failed handshake;
+ * 0, or a negative code if nothing could be received. */
+int wg__bus_monitor_one(wg_bus_t *self, int idx);
 
 #endif

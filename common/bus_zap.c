@@ -22,6 +22,7 @@
 #include "wg/error.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 /* One ZAP domain per socket, so the handler knows which one asks. */
@@ -217,4 +218,52 @@ wg__bus_check_curve(wg_bus_t *self, const wg_bus_config_t *cfg)
     self->auth_cb = cfg->auth;
     self->auth_arg = cfg->auth_arg;
     return 0;
+}
+
+/* ---- handshakes that fail before ZAP ---- */
+
+/* A CURVE handshake that fails before the ZAP request (another mechanism,
+ * or a HELLO the hub's key cannot open) reaches no auth callback: a
+ * monitor on each socket sees it. Its events come over an inproc PAIR
+ * that the loop drains like the other sockets. */
+int
+wg__bus_open_monitors(wg_bus_t *self)
+{
+    static const int watched[2] = {SOCK_DIRECT, SOCK_BCAST};
+    const int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+
+    for (int i = 0; i < 2; i++) {
+        char ep[64];
+        void *s;
+        snprintf(ep, sizeof ep, "inproc://wg-bus-monitor-%p-%d", (void *)self,
+                 i);
+        if (zmq_socket_monitor(self->sock[watched[i]], ep, events) == -1 ||
+            (s = zmq_socket(self->ctx, ZMQ_PAIR)) == NULL)
+            return -zmq_errno();
+        self->sock[SOCK_MON_DIRECT + i] = s;
+        if (wg__bus_set_int(s, ZMQ_LINGER, 0) < 0 || zmq_connect(s, ep) == -1)
+            return -zmq_errno();
+    }
+    return 0;
+}
+
+int
+wg__bus_monitor_one(wg_bus_t *self, int idx)
+{
+    zmq_msg_t part[2];
+    int nparts;
+    size_t extra;
+    int rc = wg__bus_recv_frames(self, idx, part, 2, &nparts, &extra);
+
+    if (rc == 0 && nparts >= 1 && zmq_msg_size(&part[0]) >= 2) {
+        uint16_t event;
+        memcpy(&event, zmq_msg_data(&part[0]), sizeof event);
+        if (event & (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                     ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL))
+            self->stats.handshake_failed++;
+    }
+    for (int i = 0; i < nparts; i++)
+        zmq_msg_close(&part[i]);
+    return rc;
 }

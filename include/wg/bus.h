@@ -165,6 +165,10 @@ typedef struct {
     uint64_t sent, received, send_errors;
     uint64_t dropped, oversize;
     uint64_t admitted, refused;
+    /* CURVE hub: handshakes that failed before ZAP was asked (a client
+     * without CURVE, or one that does not have the hub's public key),
+     * seen by a socket monitor on the ROUTER and the PUB. */
+    uint64_t handshake_failed;
 } wg_bus_stats_t;
 void wg_bus_stats(const wg_bus_t *self, wg_bus_stats_t *out);
 

@@ -15,8 +15,10 @@
 #          FRA is refused while the first holds the seat and exits 3,
 #          saying why; the first is killed (SIGKILL) and a third takes the
 #          seat (a restart works); the exercise completes;
-#   inplay: the same while the exercise runs (after turn 2), FRA's seat
-#          taken over by a second process with no phase missing its order;
+#   inplay: the same while the exercise runs: the first FRA (the built-in
+#          bot's orders through wg-bot-gate.so) held at turn 3, a second
+#          FRA takes the seat, answers the phase FRA owes, and the first's
+#          held order is refused as stale;
 #   in all, every TurnResult's state_digest equals the clean run's (none
 #   of it disturbed the exercise), and the adjudicator's closing counts
 #   say what it refused. Also: bad keys are named before connecting (a
@@ -40,6 +42,11 @@ protoc --python_out="$WG_TMP" -I "$WG_SOURCE_DIR/proto" \
     "$WG_SOURCE_DIR/proto/wg.proto" || wg_abort "protoc failed"
 probe() { PYTHONPATH="$WG_TMP" "$PY" "$PROBE" "$@"; }
 
+# short.yaml with a 20 s deadline: every seat answers at once, and a
+# worker held on purpose (inplay) makes nothing default.
+SCEN="$WG_TMP/short-long-deadline.yaml"
+sed 's/^deadline_ms: .*/deadline_ms: 20000/' "$WG_SHORT" >"$SCEN"
+grep -q '^deadline_ms: 20000' "$SCEN" || wg_abort "no deadline_ms in $WG_SHORT"
 nations=$("$WG_BIN/wg-adjudicator" --scenario "$WG_SHORT" --list-nations) ||
     wg_abort "--list-nations failed"
 mkdir "$WG_TMP/keys"
@@ -51,7 +58,7 @@ K="$WG_TMP/keys"
 # write_exercise FILE POLICY: the exercise file on WG_ROUTER/WG_PUB.
 write_exercise() {
     {
-        echo "scenario: $WG_SHORT"
+        echo "scenario: $SCEN"
         echo "router: $WG_ROUTER"
         echo "pub: $WG_PUB"
         echo "adjudicator_key: keys/adjudicator.pub"
@@ -156,6 +163,11 @@ probe stranger "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/stranger.key" \
     >"$R/stranger.out" 2>&1 || fail "stranger probe failed: $(cat "$R/stranger.out")"
 grep -qx "received 0" "$R/stranger.out" ||
     fail "a key of no seat got messages through: $(cat "$R/stranger.out")"
+# FRA's key, but another server key: the handshake fails before ZAP.
+probe stranger "$WG_ROUTER" "$WG_PUB" "$K/stranger.pub" "$K/FRA.key" \
+    >"$R/wrong_server.out" 2>&1 || fail "wrong-server probe failed: $(cat "$R/wrong_server.out")"
+grep -qx "received 0" "$R/wrong_server.out" ||
+    fail "a client without the adjudicator's key got messages: $(cat "$R/wrong_server.out")"
 probe claim "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/GBR.key" FRA \
     >"$R/impostor.out" 2>&1 || fail "claim probe failed: $(cat "$R/impostor.out")"
 probe claim "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/press.key" FRA \
@@ -182,6 +194,8 @@ same_digests takeover
 [ "$(count takeover 'claiming another seat')" -ge 4 ] ||
     fail "takeover: $(count takeover 'claiming another seat') claims counted, wanted 4"
 [ "$(count takeover 'from taken-over')" -ge 1 ] || fail "takeover: no stale refusal counted"
+failed=$(sed -n "s/.*keys: .*, failed \([0-9]\{1,\}\) (no CURVE.*/\1/p" "$R/adjudicator.err")
+[ "${failed:-0}" -ge 1 ] || fail "takeover: ${failed:-no} failed handshakes counted, wanted >= 1"
 [ "$(count takeover '(no seat')" -ge 2 ] ||
     fail "takeover: $(count takeover '(no seat') refused handshakes, wanted >= 2"
 grep -q '"error":{"code":"ERROR_UNAUTHORISED","detail":"the key of seat GBR cannot speak for FRA"' "$R/dump" ||
@@ -192,35 +206,48 @@ rejected=$(sed -n 's/.*"end":{.*"rejected":"\{0,1\}\([0-9]*\).*/\1/p' "$R/dump")
     fail "takeover: wg-log verify failed: $(tail -2 "$R/verify.out")"
 
 # ---- takeover in play -------------------------------------------------------
-# A restart while the exercise runs: after turn 2's line a second FRA takes
-# the seat from the first, which is told and refused from then on; no phase misses
-# FRA's order (the newcomer gets the phase start it owes), so the results
-# are the clean run's again.
+# A restart while the exercise runs: the first FRA plays wg-bot-gate.so
+# (the built-in bot's orders) held at turn 3 (the scenario's deadline is
+# long here, so nothing defaults while it waits); a second FRA joins then
+# and takes the seat, gets the phase start FRA owes and answers it; the
+# first, let go, is told and refused from then on. The results are the
+# clean run's again.
 start_seated inplay takeover
 R="$WG_RUN_DIR"
-seat FRA FRA-1
-fra1=$SEAT_PID
+gate="$WG_TMP/gate"
+mkdir "$gate"
+touch "$gate/hold-3"
+WG_GATE_DIR=$gate "$WG_BIN/wg-contingent" --exercise "$EX" --key "$K/FRA.key" \
+    --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" 2>"$R/FRA-1.err" &
+fra1=$!
+WG_PIDS+=("$fra1")
 seat_rest FRA
-wg_wait_turn 2 30
+wait_file() { # FILE SECONDS
+    local t=0
+    until [ -e "$1" ]; do
+        [ $t -lt $(($2 * 100)) ] || wg_abort "inplay: no ${1##*/} after $2 s"
+        sleep 0.01
+        t=$((t + 1))
+    done
+}
+wait_file "$gate/at-3" 30
 seat FRA FRA-2
 WG_WORKER_PIDS+=("$SEAT_PID")
 WG_WORKER_NAMES+=(FRA-2)
+wg_wait_for "$R/FRA-2.err" "joined" 20
+touch "$gate/go-3"
 finish inplay
 wg_wait "$fra1" 15
-if [ "$(count inplay 'takeovers')" != 1 ]; then
-    grep -q "exercise over" "$R/FRA-1.err" ||
-        fail "inplay: no takeover, and the first FRA did not see the end"
-    echo "inplay: the exercise ended before FRA-2 joined: nothing to check"
-else
-    # The displaced FRA is refused until it gives up (3), unless the end
-    # it still hears on the PUB comes first (0).
-    [ "$WG_RC" -eq 3 ] || [ "$WG_RC" -eq 0 ] ||
-        fail "inplay: the displaced FRA exited $WG_RC, wanted 3 or 0"
-    grep -q "seat FRA was taken over by a new connection" "$R/FRA-1.err" ||
-        fail "inplay: the displaced FRA was not told"
-    grep -q "contingent/FRA .*joined" "$R/FRA-2.err" || fail "inplay: FRA-2 never joined"
-    echo "inplay: FRA taken over mid-exercise; the first FRA exited $WG_RC"
-fi
+# The displaced FRA is refused until it gives up (3), unless the end it
+# still hears on the PUB comes first (0).
+[ "$WG_RC" -eq 3 ] || [ "$WG_RC" -eq 0 ] ||
+    fail "inplay: the displaced FRA exited $WG_RC, wanted 3 or 0"
+grep -q "seat FRA was taken over by a new connection" "$R/FRA-1.err" ||
+    fail "inplay: the displaced FRA was not told"
+[ "$(count inplay 'takeovers')" = 1 ] || fail "inplay: $(count inplay takeovers) takeovers, wanted 1"
+[ "$(count inplay 'from taken-over')" -ge 1 ] ||
+    fail "inplay: the first FRA's held order was not refused as stale"
+echo "inplay: FRA taken over in turn 3; the first FRA exited $WG_RC"
 same_digests inplay
 grep -q '"sender_nation":"FRA".*ORDER_SOURCE_DEFAULT' "$R/dump" &&
     fail "inplay: FRA got default orders during the takeover"

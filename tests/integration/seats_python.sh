@@ -109,7 +109,7 @@ grep '"sender_nation":"FRA"' "$dump" | grep -q 'ORDER_SOURCE_DEFAULT' &&
     fail "FRA got default orders: the team did not answer every phase"
 grep '"result":{' "$dump" | grep -q '"defaulted":\[[^]]*"FRA"' &&
     fail "a TurnResult lists FRA under defaulted"
-grep -q "keys: handshakes admitted [0-9]*, refused 0 (no seat's key); refused: 0 claiming" \
+grep -q "keys: handshakes admitted [0-9]*, refused 0 (no seat's key), failed 0 (.*); refused: 0 claiming" \
     "$WG_RUN_DIR/adjudicator.err" ||
     fail "refusals in a clean run: $(grep 'keys: handshakes' "$WG_RUN_DIR/adjudicator.err")"
 "$LOG_TOOL" verify "$log" >"$WG_RUN_DIR/verify.out" 2>&1 ||

@@ -1101,6 +1101,8 @@ test_curve_unknown_key(void **state)
                      (uint64_t)(fx.refused[0] + fx.refused[1]));
     assert_int_equal(fx.hub_st.admitted,
                      (uint64_t)(fx.admitted[0] + fx.admitted[1]));
+    /* A key that ZAP refuses is no handshake failure before ZAP. */
+    assert_int_equal(fx.hub_st.handshake_failed, 0);
 }
 
 /* Clients that never get as far as the auth callback: one without CURVE
@@ -1127,9 +1129,11 @@ test_curve_outsiders(void **state)
         assert_int_equal(wg_bus_send(fx.cli[2], msg, sizeof msg), 0);
     }
     run_outsiders(&fx);
-    /* c0 on two sockets; the others never reached ZAP. */
+    /* c0 on two sockets; the others never reached ZAP, but the hub's
+     * monitors saw their handshakes fail (each at least on the ROUTER). */
     assert_int_equal(fx.refused[0] + fx.refused[1], 0);
     assert_int_equal(fx.hub_st.refused, 0);
+    assert_true(fx.hub_st.handshake_failed >= 2);
 }
 
 /* The converse: a CURVE client against a hub without CURVE. */

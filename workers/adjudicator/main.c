@@ -1090,6 +1090,8 @@ run_loop(adjudicator_t *a, const options_t *o)
     limits_fini(&a->lim, wg_adjudicator_turn(a->adjudicator),
                 wg_adjudicator_phase(a->adjudicator),
                 !wg_adjudicator_done(a->adjudicator));
+    wg_bus_stats_t bus_st;
+    wg_bus_stats(a->bus, &bus_st);
     wg_bus_destroy(&a->bus);
     if (uv_loop_close(&a->loop) != 0)
         WG_DIAG_WARN("loop closed with handles still open");
@@ -1103,11 +1105,14 @@ run_loop(adjudicator_t *a, const options_t *o)
         wg_seats_stats_t ss;
         wg_seats_stats(a->seats, &ss);
         WG_DIAG_INFO("keys: handshakes admitted %llu, refused %llu (no "
-                     "seat's key); refused: %llu claiming another seat, %llu "
-                     "from taken-over connections, %llu second connections, "
-                     "%llu without a player role; %llu takeovers",
+                     "seat's key), failed %llu (no CURVE, or not this "
+                     "adjudicator's key); refused: %llu claiming another "
+                     "seat, %llu from taken-over connections, %llu second "
+                     "connections, %llu without a player role; %llu "
+                     "takeovers",
                      (unsigned long long)ss.admitted,
                      (unsigned long long)ss.refused_keys,
+                     (unsigned long long)bus_st.handshake_failed,
                      (unsigned long long)ss.impersonations,
                      (unsigned long long)ss.stale, (unsigned long long)ss.held,
                      (unsigned long long)ss.no_orders,
