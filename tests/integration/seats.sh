@@ -22,7 +22,8 @@
 #   in all, every TurnResult's state_digest equals the clean run's (none
 #   of it disturbed the exercise), and the adjudicator's closing counts
 #   say what it refused. Also: bad keys are named before connecting (a
-#   loose secret certificate, another seat's key, a key with no seat), and
+#   missing or loose secret certificate, another seat's key, a key with no
+#   seat, no key for an exercise with keys), and
 #   without keys a non-loopback endpoint is refused with exit 2.
 # Needs python3-zmq and python3-protobuf, and protoc (scripts/test
 # installs them) for tests/tools/wg_seat_probe.py.
@@ -278,33 +279,33 @@ same_digests refuse
 [ "$(count refuse 'takeovers')" = 1 ] || fail "refuse: the restart after the kill is not counted as the one takeover"
 
 # ---- keys named before connecting -------------------------------------------
+# exits_2_saying NAME REGEX CMD...: CMD exits 2 and its stderr matches REGEX.
+exits_2_saying() {
+    local name=$1 re=$2
+    shift 2
+    wg_expect_exit 2 "$WG_TMP/$name.out" "$@"
+    grep -q -- "$re" "$WG_TMP/$name.out.err" ||
+        fail "$name: no /$re/ in: $(cat "$WG_TMP/$name.out.err")"
+}
 cd "$WG_TMP" || wg_abort "cd"
-wg_expect_exit 2 "$WG_TMP/other.out" "$WG_BIN/wg-contingent" --exercise "$EX" \
-    --nation FRA --key "$K/GBR.key"
-grep -q "not the key of seat FRA in .*: it is the key of seat GBR" "$WG_TMP/other.out.err" ||
-    fail "another seat's key is not named: $(cat "$WG_TMP/other.out.err")"
-wg_expect_exit 2 "$WG_TMP/noseat.out" "$WG_BIN/wg-command" --exercise "$EX" \
-    --key "$K/stranger.key"
-grep -q "not the key of seat command .*no seat has its public key" "$WG_TMP/noseat.out.err" ||
-    fail "a key of no seat is not named: $(cat "$WG_TMP/noseat.out.err")"
 cp "$K/FRA.key" loose.key && chmod 644 loose.key
-wg_expect_exit 2 "$WG_TMP/loose.out" "$WG_BIN/wg-contingent" --exercise "$EX" \
-    --key loose.key
-grep -q "chmod 600" "$WG_TMP/loose.out.err" ||
-    fail "a loose secret certificate is not refused: $(cat "$WG_TMP/loose.out.err")"
-wg_expect_exit 2 "$WG_TMP/nokey.out" "$WG_BIN/wg-contingent" --exercise "$EX" --nation FRA
-grep -q "has keys: give --key" "$WG_TMP/nokey.out.err" ||
-    fail "no --key is not explained: $(cat "$WG_TMP/nokey.out.err")"
-wg_expect_exit 2 "$WG_TMP/adjkey.out" "$WG_BIN/wg-adjudicator" --exercise "$EX" \
-    --key "$K/FRA.key"
-grep -q "is not the adjudicator's key in .*the key of seat FRA" "$WG_TMP/adjkey.out.err" ||
-    fail "the adjudicator does not name a wrong key: $(cat "$WG_TMP/adjkey.out.err")"
+exits_2_saying other "not the key of seat FRA in .*: it is the key of seat GBR" \
+    "$WG_BIN/wg-contingent" --exercise "$EX" --nation FRA --key "$K/GBR.key"
+exits_2_saying noseat "not the key of seat command .*no seat has its public key" \
+    "$WG_BIN/wg-command" --exercise "$EX" --key "$K/stranger.key"
+exits_2_saying loose "chmod 600" \
+    "$WG_BIN/wg-contingent" --exercise "$EX" --key loose.key
+exits_2_saying missing "nowhere.key: cannot open" \
+    "$WG_BIN/wg-contingent" --exercise "$EX" --key nowhere.key
+exits_2_saying nokey "has keys: give --key" \
+    "$WG_BIN/wg-contingent" --exercise "$EX" --nation FRA
+exits_2_saying adjkey "is not the adjudicator's key in .*the key of seat FRA" \
+    "$WG_BIN/wg-adjudicator" --exercise "$EX" --key "$K/FRA.key"
 
 # ---- without keys: loopback only ----------------------------------------------
-wg_expect_exit 2 "$WG_TMP/lan.out" "$WG_BIN/wg-adjudicator" --scenario "$WG_SHORT" \
+exits_2_saying lan "tcp://0.0.0.0:5555 is not a loopback endpoint: without keys" \
+    "$WG_BIN/wg-adjudicator" --scenario "$WG_SHORT" \
     --router tcp://0.0.0.0:5555 --pub tcp://127.0.0.1:5556
-grep -q "tcp://0.0.0.0:5555 is not a loopback endpoint: without keys" "$WG_TMP/lan.out.err" ||
-    fail "a keyless LAN endpoint is not refused clearly: $(cat "$WG_TMP/lan.out.err")"
 grep -q "no keys: loopback only" "$WG_TMP"/*/adjudicator.err &&
     fail "a keyed adjudicator says it has no keys"
 
