@@ -273,8 +273,12 @@ view_cb(const Wgpb__V1__Envelope *env, uint64_t off, void *arg)
            (unsigned long long)env->seq, vis == 'r' ? "received" : "sent",
            wg_wire_payload_name(env), vis == 'r' ? "from " : "by ",
            sender_name(env), d);
+    /* The role's own picture: the adjudicator, who sees every role's
+     * phase start under a sharing policy, keeps the public one. */
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
-        env->turn_start->situation != NULL)
+        env->turn_start->situation != NULL &&
+        (env->recipient == NULL || env->recipient[0] == '\0' ||
+         strcmp(env->recipient, v->role) == 0))
         keep_picture(v, env);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
         print_picture(v->role, v->picture, env->result);
