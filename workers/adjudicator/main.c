@@ -1015,6 +1015,40 @@ free_overrides(adjudicator_t *a)
         wg_orders_bot_free(&a->overrides[k]);
 }
 
+/* At start: whether the sockets are CURVE, and whose keys are admitted. */
+static void
+say_keys_start(const adjudicator_t *a)
+{
+    if (a->seats != NULL)
+        WG_DIAG_INFO("keys: CURVE on both sockets; admitting the %zu seats' "
+                     "keys of %s (second_connection: %s)",
+                     a->ex->n_seats, a->ex->path,
+                     a->ex->second_connection == WG_SECOND_REFUSE ? "refuse"
+                                                                  : "takeover");
+    else
+        WG_DIAG_INFO("no keys: loopback only, and any process on this "
+                     "machine may join as any role");
+}
+
+/* At the end: what the keys let in and what was refused. */
+static void
+say_keys_end(const adjudicator_t *a, const wg_bus_stats_t *bus_st)
+{
+    wg_seats_stats_t ss;
+    wg_seats_stats(a->seats, &ss);
+    WG_DIAG_INFO(
+        "keys: handshakes admitted %llu, refused %llu (no seat's "
+        "key), failed %llu (no CURVE, or not this adjudicator's "
+        "key); refused: %llu claiming another seat, %llu from "
+        "taken-over connections, %llu second connections, %llu "
+        "without a player role; %llu takeovers",
+        (unsigned long long)ss.admitted, (unsigned long long)ss.refused_keys,
+        (unsigned long long)bus_st->handshake_failed,
+        (unsigned long long)ss.impersonations, (unsigned long long)ss.stale,
+        (unsigned long long)ss.held, (unsigned long long)ss.no_orders,
+        (unsigned long long)ss.takeovers);
+}
+
 /* Binds, runs the loop until the exercise ends or a signal, and closes
  * every handle. Returns the exit code. */
 static int
@@ -1076,15 +1110,7 @@ run_loop(adjudicator_t *a, const options_t *o)
     WG_DIAG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
                  sc->name, (unsigned long long)sc->seed, sc->n_turns,
                  wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
-    if (keyed)
-        WG_DIAG_INFO("keys: CURVE on both sockets; admitting the %zu seats' "
-                     "keys of %s (second_connection: %s)",
-                     a->ex->n_seats, a->ex->path,
-                     a->ex->second_connection == WG_SECOND_REFUSE ? "refuse"
-                                                                  : "takeover");
-    else
-        WG_DIAG_INFO("no keys: loopback only, and any process on this "
-                     "machine may join as any role");
+    say_keys_start(a);
 
     uv_run(&a->loop, UV_RUN_DEFAULT);
     limits_fini(&a->lim, wg_adjudicator_turn(a->adjudicator),
@@ -1101,24 +1127,9 @@ run_loop(adjudicator_t *a, const options_t *o)
                  (unsigned long long)stats.accepted,
                  (unsigned long long)stats.rejected,
                  (unsigned long long)stats.defaulted);
-    if (a->seats != NULL) {
-        wg_seats_stats_t ss;
-        wg_seats_stats(a->seats, &ss);
-        WG_DIAG_INFO("keys: handshakes admitted %llu, refused %llu (no "
-                     "seat's key), failed %llu (no CURVE, or not this "
-                     "adjudicator's key); refused: %llu claiming another "
-                     "seat, %llu from taken-over connections, %llu second "
-                     "connections, %llu without a player role; %llu "
-                     "takeovers",
-                     (unsigned long long)ss.admitted,
-                     (unsigned long long)ss.refused_keys,
-                     (unsigned long long)bus_st.handshake_failed,
-                     (unsigned long long)ss.impersonations,
-                     (unsigned long long)ss.stale, (unsigned long long)ss.held,
-                     (unsigned long long)ss.no_orders,
-                     (unsigned long long)ss.takeovers);
-        wg_seats_destroy(&a->seats);
-    }
+    if (a->seats != NULL)
+        say_keys_end(a, &bus_st);
+    wg_seats_destroy(&a->seats);
     return a->exit_code;
 }
 
