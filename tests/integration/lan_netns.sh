@@ -327,8 +327,9 @@ ip -n "$BR_NS" link set "${PORT_OF[$CUT]}" down ||
 echo "cut: $CUT's link down at turn $HOLD_CUT ($(($(wg_ms) - t0)) ms)"
 touch "$gate/go-$HOLD_CUT"
 
-# The adjudicator gives FRA its fallback (at its deadline today; at once
-# where it sees the peer dead): then the link comes back.
+# The adjudicator gives FRA its fallback (at the deadline FRA misses, or
+# sooner if it sees the peer gone; at once in the phases after that, FRA
+# being absent): then the link comes back.
 wg_wait_for "$adj_err" "turn [0-9]+: $CUT gets default orders" 60
 echo "cut: $(grep -Em1 "turn [0-9]+: $CUT gets default orders" "$adj_err" | sed 's/^.*turn/turn/') ($(($(wg_ms) - t0)) ms)"
 ip -n "$BR_NS" link set "${PORT_OF[$CUT]}" up ||
@@ -336,8 +337,10 @@ ip -n "$BR_NS" link set "${PORT_OF[$CUT]}" up ||
 echo "cut: $CUT's link up again ($(($(wg_ms) - t0)) ms)"
 
 # Held at turn HOLD_BACK until FRA's connections have caught up (TCP
-# retransmits on its own schedule, or ZeroMQ reconnects): three looks in a
-# row, so a moment between two sends is not taken for it.
+# retransmits on its own schedule, or ZeroMQ reconnects after the
+# heartbeat closed them, and FRA joins again): three looks in a row, so a
+# moment between two sends is not taken for it. The exercise cannot have
+# ended meanwhile: the command has not answered turn HOLD_BACK.
 ticks=0 good=0
 while [ $good -lt 3 ]; do
     if lan_caught_up "$CUT"; then good=$((good + 1)); else good=0; fi
