@@ -3,7 +3,7 @@
  * (wg/seats.h): the ZAP verdict on a key, and the verdict on each message
  * before the rules engine sees it.
  *
- * Owns: per seat its role key and whether its holder left; a ring of the
+ * Owns: per seat its role key and whether its holder is idle; a ring of the
  * last WG_SEATS_STALE_MAX routing ids that were taken over; the counts.
  * Borrows the exercise and the scenario. Runs on the adjudicator's loop
  * thread; logs its refusals boundedly (first few in full, then one line
@@ -28,7 +28,7 @@ struct wg_seats {
     const wg_exercise_t *ex;
     const wg_scenario_t *sc;
     int key[WG_MAX_SEATS]; /* role key of each seat (-1: no player role) */
-    bool left[1 + WG_MAX_NATIONS];
+    bool idle[1 + WG_MAX_NATIONS]; /* the holder left or is absent */
     stale_t stale[WG_SEATS_STALE_MAX];
     size_t n_stale, next_stale;
     wg_seats_stats_t stats;
@@ -181,7 +181,7 @@ static void
 judge_second(wg_seats_t *self, const wg_seats_input_t *in, int k,
              wg_seats_alive_cb alive, void *arg, wg_seats_verdict_t *out)
 {
-    if (self->ex->second_connection == WG_SECOND_REFUSE && !self->left[k] &&
+    if (self->ex->second_connection == WG_SECOND_REFUSE && !self->idle[k] &&
         alive(in->holder, in->holder_len, arg)) {
         refuse(self, out, WG_SEATS_HELD, in->user_id,
                "seat %s is held by another connection with its key; this "
@@ -260,10 +260,10 @@ wg_seats_took_over(wg_seats_t *self, int key, const uint8_t *old, size_t len)
 }
 
 void
-wg_seats_set_left(wg_seats_t *self, int key, bool left)
+wg_seats_set_idle(wg_seats_t *self, int key, bool idle)
 {
     if (key >= 0 && key <= (int)WG_MAX_NATIONS)
-        self->left[key] = left;
+        self->idle[key] = idle;
 }
 
 void

@@ -14,8 +14,9 @@
  *  - a Join from a connection other than the one holding the seat is a
  *    second connection: with `second_connection: takeover` it takes the
  *    seat, and the connection it displaced becomes stale; with `refuse` it
- *    is refused while the holder is live (connected and not left), and
- *    takes the seat once the holder is gone (a restart after a crash);
+ *    is refused while the holder is live (connected, and not idle: it has
+ *    not left and is not absent), and takes the seat once the holder is
+ *    gone or idle (a restart after a crash or a hang);
  *  - anything from a stale connection is refused, its Join included, so
  *    two live processes with one key cannot take the seat back and forth.
  *
@@ -24,7 +25,8 @@
  *
  * The table of which routing id holds a seat stays the caller's (it sends
  * by it); this module keeps the policy, the stale connections (the last
- * WG_SEATS_STALE_MAX), the seats whose holder left, and the counts. Its
+ * WG_SEATS_STALE_MAX), the seats whose holder is idle (the caller says),
+ * and the counts. Its
  * refusals are logged boundedly: the first WG_SEATS_LOG_FULL of each kind
  * in full, then one line per WG_SEATS_LOG_EVERY, so that a stranger
  * retrying its handshake cannot flood stderr.
@@ -127,9 +129,10 @@ void wg_seats_judge(wg_seats_t *self, const wg_seats_input_t *in,
 /* A Join that took the seat over was accepted: `old` is stale from now on. */
 void wg_seats_took_over(wg_seats_t *self, int key, const uint8_t *old,
                         size_t len);
-/* The holder of role key `key` left (an accepted Forfeit that leaves), or
- * joined again (left false). */
-void wg_seats_set_left(wg_seats_t *self, int key, bool left);
+/* Whether the holder of role key `key` is idle: it left (a Forfeit that
+ * leaves) or is absent (it missed a deadline and has not answered since).
+ * Under `refuse` an idle holder's seat goes to a second connection. */
+void wg_seats_set_idle(wg_seats_t *self, int key, bool idle);
 
 void wg_seats_stats(const wg_seats_t *self, wg_seats_stats_t *out);
 

@@ -243,11 +243,16 @@ wg_wait "$fra1" 15
 # still hears on the PUB comes first (0).
 [ "$WG_RC" -eq 3 ] || [ "$WG_RC" -eq 0 ] ||
     fail "inplay: the displaced FRA exited $WG_RC, wanted 3 or 0"
-grep -q "seat FRA was taken over by a new connection" "$R/FRA-1.err" ||
-    fail "inplay: the displaced FRA was not told"
 [ "$(count inplay 'takeovers')" = 1 ] || fail "inplay: $(count inplay takeovers) takeovers, wanted 1"
-[ "$(count inplay 'from taken-over')" -ge 1 ] ||
-    fail "inplay: the first FRA's held order was not refused as stale"
+# Let go, the first FRA sends its held order, refused as stale, and is
+# refused until it gives up; unless the exercise was over by then (FRA-2
+# played on without it), and it reads the end first. (The lobby takeover
+# above checks the notice and the refusals without that race.)
+if [ "$WG_RC" -eq 3 ]; then
+    [ "$(count inplay 'from taken-over')" -ge 1 ] ||
+        fail "inplay: the first FRA's messages were not refused as stale"
+    grep -q "refuses this seat" "$R/FRA-1.err" || fail "inplay: the first FRA exited 3 without saying why"
+fi
 echo "inplay: FRA taken over in turn 3; the first FRA exited $WG_RC"
 same_digests inplay
 grep -q '"sender_nation":"FRA".*ORDER_SOURCE_DEFAULT' "$R/dump" &&

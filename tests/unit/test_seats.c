@@ -235,11 +235,14 @@ test_refuse(void **state)
     judge(f, "FRA", "old", 1, true, "old", &v);
     assert_int_equal(v.action, WG_SEATS_PASS);
     assert_int_equal(v.key, 1);
-    /* The holder left (a Forfeit that leaves): the newcomer takes over. */
-    wg_seats_set_left(f->seats, 1, true);
+    /* The holder is idle (it left, or is absent): the newcomer takes
+     * over, and liveness is not even asked. */
+    f->asked = 0;
+    wg_seats_set_idle(f->seats, 1, true);
     judge(f, "FRA", "new", 1, true, "old", &v);
     assert_true(v.takes_over);
-    wg_seats_set_left(f->seats, 1, false);
+    assert_int_equal(f->asked, 0);
+    wg_seats_set_idle(f->seats, 1, false);
     /* The holder's connection is gone (a crash): a restart takes over. */
     f->holder_alive = false;
     judge(f, "FRA", "new", 1, true, "old", &v);

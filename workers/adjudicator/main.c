@@ -425,8 +425,8 @@ peer_alive(const uint8_t *peer, size_t len, void *arg)
 /* Sends an ERROR_UNAUTHORISED to one connection. A refusal (record) is
  * counted like the adjudicator's own and goes out as they do, through
  * adjudicator_out_cb (into the log, where a replay counts it, as far as
- * the log keeps Error replies); a notice to a holder that was displaced is
- * only sent. */
+ * the log keeps Error replies), but for one after the ExerciseEnd, which
+ * closes the log; a notice to a holder that was displaced is only sent. */
 static void
 send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
                   const char *detail, bool record)
@@ -444,7 +444,7 @@ send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     size_t len;
     if (wg_wire_pack(&env, &buf, &len) != 0)
         return;
-    if (record) {
+    if (record && !wg_adjudicator_done(a->adjudicator)) {
         const uint8_t *cur = a->cur_peer;
         size_t cur_len = a->cur_peer_len;
         wg_adjudicator_count_rejected(a->adjudicator, (int)err.code);
@@ -461,11 +461,10 @@ send_unauthorised(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
 
 /* An exercise with keys: the role of a message is its key's (wg/seats.h).
  * Returns false if the message was refused (and answered); else *key is
- * the role key to hand it over as, and *leaving says whether it is a
- * Forfeit that leaves. */
+ * the role key to hand it over as. */
 static bool
 judge_seat(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
-           const uint8_t *data, size_t len, int *key, bool *leaving)
+           const uint8_t *data, size_t len, int *key)
 {
     const char *uid = wg_bus_user_id(a->bus);
     int k = wg_seats_role_key(a->seats, uid);
@@ -476,15 +475,17 @@ judge_seat(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
     if (k >= 0) {
         in.holder = a->peers[k].id;
         in.holder_len = a->peers[k].len;
+        /* Its holder gave it up (a Forfeit that leaves) or stopped
+         * answering (absent since a deadline it missed). */
+        wg_seats_set_idle(a->seats, k,
+                          wg_adjudicator_left(a->adjudicator, k) ||
+                              wg_adjudicator_absent(a->adjudicator, k));
     }
     Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
-    *leaving = false;
     if (env != NULL) {
         in.claimed = wg_adjudicator_role_key(a->adjudicator, env->sender_role,
                                              env->sender_nation);
         in.join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-        *leaving = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT &&
-                   env->forfeit->leaving;
     }
     wg_wire_free(env);
     wg_seats_verdict_t v;
@@ -503,7 +504,6 @@ static void
 seat_joined(adjudicator_t *a, int k, const uint8_t *peer, size_t peer_len)
 {
     const peer_t *old = &a->peers[k];
-    wg_seats_set_left(a->seats, k, false);
     if (old->len == 0 ||
         (old->len == peer_len && memcmp(old->id, peer, peer_len) == 0))
         return;
@@ -543,16 +543,12 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     a->lim.input_recorded = false;
     int key = key_of_peer(a, peer, peer_len);
-    bool leaving = false;
-    if (a->seats != NULL &&
-        !judge_seat(a, peer, peer_len, data, len, &key, &leaving))
+    if (a->seats != NULL && !judge_seat(a, peer, peer_len, data, len, &key))
         return;
     int joined = -1;
     a->cur_peer = peer;
     a->cur_peer_len = peer_len;
-    int rc = wg_adjudicator_receive(a->adjudicator, key, data, len, &joined);
-    if (a->seats != NULL && rc == 0 && leaving)
-        wg_seats_set_left(a->seats, key, true);
+    wg_adjudicator_receive(a->adjudicator, key, data, len, &joined);
     if (joined >= 0 && a->seats != NULL)
         seat_joined(a, joined, peer, peer_len);
     if (joined >= 0) {
