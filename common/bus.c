@@ -260,6 +260,9 @@ recv_one(wg_bus_t *self, int idx)
             /* Every frame from a connection carries what ZAP said of it. */
             if (self->curve && self->hub)
                 self->user_id = zmq_msg_gets(payload, "User-Id");
+            if (want == 2 && self->gone_cb != NULL)
+                wg__bus_peer_seen(self, payload, zmq_msg_data(&part[0]),
+                                  zmq_msg_size(&part[0]));
             if (want == 2)
                 self->recv_cb(self, zmq_msg_data(&part[0]),
                               zmq_msg_size(&part[0]), 0, zmq_msg_data(payload),
@@ -496,6 +499,9 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     self->rcv_hwm = cfg->rcv_hwm > 0 ? cfg->rcv_hwm : HWM;
     self->heartbeat_ms = cfg->heartbeat_ms > 0 ? cfg->heartbeat_ms : 0;
     self->drop_cb = cfg->drop;
+    self->gone_cb = hub ? cfg->gone : NULL;
+    for (size_t i = 0; i < sizeof self->conns / sizeof self->conns[0]; i++)
+        self->conns[i].fd = -1;
     if ((rc = wg__bus_check_curve(self, cfg)) < 0)
         goto fail_free;
 
@@ -507,7 +513,8 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     if ((self->curve && self->hub && (rc = wg__bus_open_zap(self)) < 0) ||
         (rc = open_socket(self, SOCK_DIRECT, cfg)) < 0 ||
         (rc = open_socket(self, SOCK_BCAST, cfg)) < 0 ||
-        (self->curve && self->hub && (rc = wg__bus_open_monitors(self)) < 0))
+        (self->hub && (self->curve || self->gone_cb != NULL) &&
+         (rc = wg__bus_open_monitors(self)) < 0))
         goto fail_sockets;
 
     /* From here on uv handles exist: a failure must close them and let

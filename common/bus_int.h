@@ -57,6 +57,14 @@ struct wg_bus {
     int64_t max_in; /* longest payload delivered */
     int snd_hwm, rcv_hwm, heartbeat_ms;
     wg_bus_drop_cb drop_cb;
+    /* Hub with a gone callback: which routing id last came over which
+     * connection (its fd, ZMQ_SRCFD), to name the peer of a closed one. */
+    wg_bus_gone_cb gone_cb;
+    struct {
+        int fd; /* -1: free */
+        uint8_t len;
+        uint8_t id[IDENTITY_MAX];
+    } conns[64];
 
     wg_bus_recv_cb recv_cb;
     void *recv_arg;
@@ -80,6 +88,13 @@ int wg__bus_set_int(void *s, int opt, int v);
 const char *wg__bus_sock_name(const wg_bus_t *self, int idx);
 int wg__bus_recv_frames(wg_bus_t *self, int idx, zmq_msg_t *part, int max,
                         int *nparts, size_t *extra);
+
+/* ---- bus_peers.c ---- */
+/* The routing id that came over connection fd (a hub's ROUTER). */
+void wg__bus_peer_seen(wg_bus_t *self, zmq_msg_t *payload, const uint8_t *id,
+                       size_t len);
+/* Connection fd closed: tells the gone callback whose it was. */
+void wg__bus_peer_gone(wg_bus_t *self, int fd);
 
 /* ---- bus_zap.c ---- */
 /* Which CURVE keys the config gives, and whether they make sense; sets

@@ -230,8 +230,10 @@ int
 wg__bus_open_monitors(wg_bus_t *self)
 {
     static const int watched[2] = {SOCK_DIRECT, SOCK_BCAST};
+    /* With a gone callback, closed ROUTER connections too. */
     const int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+                       ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                       (self->gone_cb != NULL ? ZMQ_EVENT_DISCONNECTED : 0);
 
     for (int i = 0; i < 2; i++) {
         char ep[64];
@@ -262,6 +264,13 @@ wg__bus_monitor_one(wg_bus_t *self, int idx)
         if (event & (ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
                      ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL))
             self->stats.handshake_failed++;
+        /* The event's value is the connection's fd. */
+        uint32_t fd;
+        if ((event & ZMQ_EVENT_DISCONNECTED) && idx == SOCK_MON_DIRECT &&
+            zmq_msg_size(&part[0]) >= 6) {
+            memcpy(&fd, (const uint8_t *)zmq_msg_data(&part[0]) + 2, sizeof fd);
+            wg__bus_peer_gone(self, (int)fd);
+        }
     }
     for (int i = 0; i < nparts; i++)
         zmq_msg_close(&part[i]);

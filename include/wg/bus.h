@@ -71,6 +71,16 @@ typedef void (*wg_bus_drop_cb)(wg_bus_t *self, const uint8_t *peer,
                                size_t peer_len, wg_bus_drop_t why, size_t size,
                                void *arg);
 
+/*
+ * Hub: a connection to the ROUTER closed (the peer closed it or died, or
+ * sent nothing, not even a heartbeat, for three heartbeat intervals).
+ * `peer` is the routing id of the last message that came over it; a
+ * connection that never delivered one is not reported. Runs on the loop's
+ * thread with the receive callback's arg; may send, may not close the bus.
+ */
+typedef void (*wg_bus_gone_cb)(wg_bus_t *self, const uint8_t *peer,
+                               size_t peer_len, void *arg);
+
 /* Longest User-Id an auth callback may give. */
 #define WG_BUS_USER_ID_MAX 255
 
@@ -110,6 +120,8 @@ typedef struct {
     int64_t max_in;
     /* Called for every message dropped undelivered (NULL: counted only). */
     wg_bus_drop_cb drop;
+    /* Hub: called when a peer's connection closes (NULL: not watched). */
+    wg_bus_gone_cb gone;
     /* Queued messages per connection and direction (ZMQ_SNDHWM and
      * ZMQ_RCVHWM), 0 = 10000. Past the send mark a send fails with EAGAIN
      * (a PUB drops for that subscriber); past the receive mark ZeroMQ

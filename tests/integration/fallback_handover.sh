@@ -21,9 +21,11 @@ LOG_TOOL="$WG_BIN/wg-log"
 log="$WG_TMP/exercise.wglog"
 t0=$(wg_ms)
 # absent: wait keeps every phase waiting for the killed FRA's deadline
-# until the new one joins (integration.absent tests the default).
+# until the new one joins (integration.absent tests the default), and
+# --heartbeat 0 leaves its closed connection unwatched (else FRA has left
+# and the clock stops: integration.heartbeat).
 wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
-    --absent wait
+    --absent wait --heartbeat 0
 out="$WG_RUN_DIR/adjudicator.out"
 
 # FRA's contingent: its PID, out of the worker list (it dies on purpose).

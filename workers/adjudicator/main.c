@@ -515,6 +515,62 @@ seat_joined(adjudicator_t *a, int k, const uint8_t *peer, size_t peer_len)
     wg_seats_took_over(a->seats, k, old->id, old->len);
 }
 
+/* The leaving Forfeit the adjudicator records for a role whose connection
+ * closed: as its worker would have sent it, with the adjudicator named as
+ * the source. 0, or a negative code. */
+static int
+pack_leaving(adjudicator_t *a, int key, uint8_t **buf, size_t *len)
+{
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__Forfeit f = WGPB__V1__FORFEIT__INIT;
+    Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
+    env.sender_role = key == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
+                               : WGPB__V1__ROLE__ROLE_CONTINGENT;
+    env.sender_nation =
+        key == 0 ? "" : (char *)wg_adjudicator_role_name(a->adjudicator, key);
+    prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_ADJUDICATOR;
+    prov.agent = "wg-adjudicator";
+    prov.reason = "connection closed";
+    env.provenance = &prov;
+    f.reason = "disconnected";
+    f.leaving = true;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+    env.forfeit = &f;
+    return wg_wire_pack(&env, buf, len);
+}
+
+/* A peer's connection closed: it stopped or died, or sent nothing, not
+ * even a heartbeat, for three --heartbeat intervals. Its role has left, as
+ * if its worker had sent its leaving Forfeit, which is recorded for it
+ * (docs/PROTOCOL.md, "Absent roles"); a new connection joins again (its
+ * seat's second-connection rule decides as for any restart). */
+static void
+bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
+{
+    (void)bus;
+    adjudicator_t *a = arg;
+    int key = key_of_peer(a, peer, peer_len);
+    uint8_t *buf;
+    size_t len;
+    if (a->closing || a->over || key < 0 || wg_adjudicator_done(a->adjudicator))
+        return;
+    if (wg_adjudicator_left(a->adjudicator, key))
+        return; /* it said so itself */
+    WG_DIAG_WARN("%s: its connection closed (stopped, or no heartbeat): it "
+                 "has left",
+                 wg_adjudicator_role_name(a->adjudicator, key));
+    if (pack_leaving(a, key, &buf, &len) != 0)
+        return;
+    a->cur_peer = NULL;
+    a->lim.input_recorded = false;
+    wg_adjudicator_receive(a->adjudicator, key, buf, len, NULL);
+    free(buf);
+    if (!a->lobby_open) {
+        arm_deadline(a);
+        update_clock(a);
+    }
+}
+
 /* A message the bus dropped unread: counted by the guard. */
 static void
 bus_drop_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
@@ -1063,7 +1119,8 @@ run_loop(adjudicator_t *a, const options_t *o)
                           .max_in = WG_ADJUDICATOR_MAX_IN,
                           .rcv_hwm = WG_ADJUDICATOR_RCV_HWM,
                           .drop = bus_drop_cb,
-                          .heartbeat_ms = o->heartbeat_ms};
+                          .heartbeat_ms = o->heartbeat_ms,
+                          .gone = o->heartbeat_ms > 0 ? bus_gone_cb : NULL};
     if (keyed) {
         bc.curve_secret_key = a->keys.secret_key;
         bc.auth = wg_seats_admit;
