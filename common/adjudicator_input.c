@@ -221,9 +221,12 @@ accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
     int rc = wg__adjudicator_take_order(self, key, env, why, sizeof why);
     if (rc < 0) {
         /* Recorded, so a replay refuses it too and the fallback that
-         * follows can say why: "invalid orders". */
+         * follows can say why: "invalid orders". The first of a phase
+         * only: that says it, and a role sending more could otherwise
+         * fill the log (docs/PROTOCOL.md, "Limits"). */
+        if (!self->invalid[key])
+            record_input(self, env);
         self->invalid[key] = true;
-        record_input(self, env);
         return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
             "%s: %s", wg_adjudicator_role_name(self, key), why);

@@ -193,6 +193,7 @@ ex_remove(ex_t *x)
 typedef struct {
     int invalid, crashed, disconnected, missed, absent;
     int joins, absent_errors;
+    int unreadable; /* its orders that could not be read, recorded */
 } fra_counts_t;
 
 static void
@@ -220,6 +221,10 @@ count_fra(const char *path, fra_counts_t *c)
         }
         c->joins +=
             fra && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        c->unreadable +=
+            fra && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE &&
+            env->response->n_answers == 1 &&
+            env->response->answers[0]->incident == 999999;
         c->absent_errors +=
             env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR &&
             env->error->code == WGPB__V1__ERROR_CODE__ERROR_ABSENT;
@@ -266,6 +271,7 @@ test_fallback_reasons(void **state)
             env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE;
             env.response = &resp;
             send(u, fra, &env);
+            send(u, fra, &env); /* refused again, not recorded again */
             skip = fra;
         } else if (turn == 4 && wg_adjudicator_owes(u, fra)) {
             Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
@@ -301,6 +307,7 @@ test_fallback_reasons(void **state)
     fra_counts_t c;
     count_fra(x.log, &c);
     assert_int_equal(c.invalid, 1);
+    assert_int_equal(c.unreadable, 1);
     assert_int_equal(c.crashed, 1);
     assert_true(c.disconnected >= 3); /* turns 5 to 8, every phase */
     assert_int_equal(c.joins, 2);
