@@ -188,11 +188,32 @@ test_loopback_without_keys(void **state)
     assert_int_equal(wg_exercise_load(f->file, &ex, NULL, &err), 0);
     assert_false(ex->has_keys);
     assert_int_equal(ex->second_connection, WG_SECOND_TAKEOVER);
+    assert_int_equal(ex->absent, WG_ABSENT_FALLBACK); /* the default */
     const wg_seat_t *o = wg_exercise_seat(ex, "observer:press");
     assert_non_null(o);
     assert_int_equal(o->kind, WG_SEAT_OBSERVER);
     assert_string_equal(o->name, "press");
     wg_exercise_destroy(&ex);
+}
+
+/* absent: fallback | wait (docs/PROTOCOL.md, "Absent roles"). */
+static void
+test_absent_key(void **state)
+{
+    fixture_t *f = *state;
+    char seats[2048], top[256];
+    wg_exercise_t *ex = NULL;
+    wg_config_error_t err;
+    all_seats(seats, sizeof seats, false);
+    snprintf(top, sizeof top, "%sabsent: wait\n", loopback_top);
+    write_exercise(f, top, seats);
+    assert_int_equal(wg_exercise_load(f->file, &ex, NULL, &err), 0);
+    assert_int_equal(ex->absent, WG_ABSENT_WAIT);
+    wg_exercise_destroy(&ex);
+    snprintf(top, sizeof top, "%sabsent: sometimes\n", loopback_top);
+    write_exercise(f, top, seats);
+    assert_int_not_equal(wg_exercise_load(f->file, &ex, NULL, &err), 0);
+    assert_null(ex);
 }
 
 static void
@@ -324,6 +345,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_keys_load, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loopback_without_keys, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_absent_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seat_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_key_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scenario_errors_pass_through,
