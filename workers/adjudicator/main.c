@@ -775,6 +775,80 @@ parse_limits(int c, const char *arg, options_t *o)
     return 0;
 }
 
+/* One option of parse_options(); 0, or 2 after saying what is wrong. */
+static int
+take_option(int c, const char *arg, options_t *o)
+{
+    switch (c) {
+    case 's':
+        o->scenario = arg;
+        break;
+    case 'r':
+        o->router = arg;
+        break;
+    case 'p':
+        o->pub = arg;
+        break;
+    case 'S':
+        if (parse_seed(arg, o) != 0)
+            return 2;
+        break;
+    case 'L':
+        o->log_path = arg;
+        break;
+    case 'f':
+        if (parse_fsync(arg, o) != 0)
+            return 2;
+        break;
+    case 'T':
+        if (parse_lobby(arg, o) != 0)
+            return 2;
+        break;
+    case 'l':
+        if (wg_diag_level_named(arg) < 0) {
+            fprintf(stderr,
+                    "wg-adjudicator: --log-level: err, warn, info or "
+                    "debug, not %s\n",
+                    arg);
+            return 2;
+        }
+        setenv("WG_LOG_LEVEL", arg, 1);
+        wg_diag_init_from_env();
+        break;
+    case 'N':
+        o->list_nations = true;
+        break;
+    case 'R':
+        o->resume = arg;
+        break;
+    case 'O':
+        if (o->n_overrides == N_KEYS || strchr(arg, '=') == NULL) {
+            fputs(usage, stderr);
+            return 2;
+        }
+        o->override_spec[o->n_overrides++] = arg;
+        break;
+    case 'E':
+        o->exercise = arg;
+        break;
+    case 'A':
+    case 'H':
+        if (parse_limits(c, arg, o) != 0)
+            return 2;
+        break;
+    case 'K':
+        o->key_path = arg;
+        break;
+    case 'h':
+        fputs(usage, stdout);
+        exit(0);
+    default:
+        fputs(usage, stderr);
+        return 2;
+    }
+    return 0;
+}
+
 static int
 parse_options(int argc, char **argv, options_t *o)
 {
@@ -803,76 +877,9 @@ parse_options(int argc, char **argv, options_t *o)
     o->absent = -1;
     o->heartbeat_ms = 1000;
     int c;
-    while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) !=
-           -1) {
-        switch (c) {
-        case 's':
-            o->scenario = optarg;
-            break;
-        case 'r':
-            o->router = optarg;
-            break;
-        case 'p':
-            o->pub = optarg;
-            break;
-        case 'S':
-            if (parse_seed(optarg, o) != 0)
-                return 2;
-            break;
-        case 'L':
-            o->log_path = optarg;
-            break;
-        case 'f':
-            if (parse_fsync(optarg, o) != 0)
-                return 2;
-            break;
-        case 'T':
-            if (parse_lobby(optarg, o) != 0)
-                return 2;
-            break;
-        case 'l':
-            if (wg_diag_level_named(optarg) < 0) {
-                fprintf(stderr,
-                        "wg-adjudicator: --log-level: err, warn, info or "
-                        "debug, not %s\n",
-                        optarg);
-                return 2;
-            }
-            setenv("WG_LOG_LEVEL", optarg, 1);
-            wg_diag_init_from_env();
-            break;
-        case 'N':
-            o->list_nations = true;
-            break;
-        case 'R':
-            o->resume = optarg;
-            break;
-        case 'O':
-            if (o->n_overrides == N_KEYS || strchr(optarg, '=') == NULL) {
-                fputs(usage, stderr);
-                return 2;
-            }
-            o->override_spec[o->n_overrides++] = optarg;
-            break;
-        case 'E':
-            o->exercise = optarg;
-            break;
-        case 'A':
-        case 'H':
-            if (parse_limits(c, optarg, o) != 0)
-                return 2;
-            break;
-        case 'K':
-            o->key_path = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            exit(0);
-        default:
-            fputs(usage, stderr);
+    while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) != -1)
+        if (take_option(c, optarg, o) != 0)
             return 2;
-        }
-    }
     if ((o->scenario == NULL && o->resume == NULL && o->exercise == NULL) ||
         optind != argc) {
         fputs(usage, stderr);
