@@ -28,6 +28,7 @@ typedef struct {
     uint64_t last_ms;
     bool clocked;     /* last_ms set */
     uint64_t in_full; /* refusals said in full */
+    unsigned joins;   /* Joins while bound, since the last phase start */
     uint64_t counts[WG_GUARD_N_CAUSES];
     bool pending; /* counts not yet flushed */
 } peer_t;
@@ -135,7 +136,20 @@ wg_guard_phase(wg_guard_t *self)
         p->tokens += self->cfg.per_phase;
         if (p->tokens > self->cfg.burst)
             p->tokens = self->cfg.burst;
+        p->joins = 0;
     }
+}
+
+bool
+wg_guard_join(wg_guard_t *self, const uint8_t *peer, size_t len)
+{
+    peer_t *p = find(self, peer, len);
+    if (p->joins < WG_GUARD_JOINS) {
+        p->joins++;
+        return true;
+    }
+    wg_guard_refused(self, peer, len, WG_CAUSE_RATE);
+    return false;
 }
 
 bool

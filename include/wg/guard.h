@@ -61,8 +61,16 @@ void wg_guard_destroy(wg_guard_t **self_p);
  * WG_CAUSE_RATE refusal and returns false. */
 bool wg_guard_admit(wg_guard_t *self, const uint8_t *peer, size_t len,
                     uint64_t now_ms);
+/* Joins a peer already bound to a role may send between two phase starts
+ * (a worker that lost its Welcome, or was told ERROR_ABSENT, sends one):
+ * each is answered with a Welcome of the whole scenario, recorded. */
+#define WG_GUARD_JOINS 2
+/* A Join from a peer already bound to a role: true if it may be read;
+ * past WG_GUARD_JOINS since the last phase start, counts a WG_CAUSE_RATE
+ * refusal and returns false. */
+bool wg_guard_join(wg_guard_t *self, const uint8_t *peer, size_t len);
 /* A phase started: every peer's bucket gets per_phase tokens (up to its
- * size). */
+ * size), and its Joins start again from zero. */
 void wg_guard_phase(wg_guard_t *self);
 /* Counts a refusal of `cause` from peer (NULL: no peer, always in full).
  * Returns true if it is one of the peer's first in_full: the caller

@@ -2,7 +2,8 @@
  * test_guard.c - unit tests of the per-peer guard (wg/guard.h): the token
  * bucket runs dry and refills with time and at phase starts, one peer's
  * flood never empties another's bucket, a peer's first refusals are in
- * full and the rest are counted for one summary per flush, the peers past
+ * full and the rest are counted for one summary per flush, a bound peer's
+ * Joins are bounded per phase, the peers past
  * the table share one entry, and every refusal is in the totals.
  */
 #include "wg_cmocka.h"
@@ -82,6 +83,24 @@ test_in_full_then_counted(void **state)
     wg_guard_destroy(&g);
 }
 
+/* A bound peer's Joins: WG_GUARD_JOINS between two phase starts. */
+static void
+test_joins(void **state)
+{
+    (void)state;
+    wg_guard_t *g = wg_guard_new(&cfg);
+    const uint8_t a[] = "A";
+    for (int i = 0; i < WG_GUARD_JOINS; i++)
+        assert_true(wg_guard_join(g, a, 1));
+    assert_false(wg_guard_join(g, a, 1));
+    wg_guard_phase(g);
+    assert_true(wg_guard_join(g, a, 1));
+    uint64_t t[WG_GUARD_N_CAUSES];
+    wg_guard_totals(g, t);
+    assert_int_equal(t[WG_CAUSE_RATE], 1);
+    wg_guard_destroy(&g);
+}
+
 /* More peers than the table holds: the rest share "other peers". */
 static void
 test_other_peers(void **state)
@@ -108,6 +127,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bucket),
         cmocka_unit_test(test_in_full_then_counted),
+        cmocka_unit_test(test_joins),
         cmocka_unit_test(test_other_peers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -571,6 +571,26 @@ bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
     }
 }
 
+/* Whether the bytes hold a Join (Envelope field 10), read without
+ * decoding them (the adjudicator decodes what it reads). */
+static bool
+is_join(const uint8_t *p, size_t n)
+{
+    const uint8_t *end = p + n;
+    bool join = false;
+    while (p < end) {
+        uint32_t num;
+        int wt;
+        uint64_t v;
+        const uint8_t *d;
+        size_t l;
+        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
+            return false;
+        join = join || num == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+    }
+    return join;
+}
+
 /* A message the bus dropped unread: counted by the guard. */
 static void
 bus_drop_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
@@ -599,6 +619,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     a->lim.input_recorded = false;
     int key = key_of_peer(a, peer, peer_len);
+    /* A bound peer's Joins cost a recorded Welcome each: a few a phase. */
+    if (key >= 0 && is_join(data, len) &&
+        !wg_guard_join(a->lim.guard, peer, peer_len))
+        return;
     if (a->seats != NULL && !judge_seat(a, peer, peer_len, data, len, &key))
         return;
     int joined = -1;
