@@ -461,31 +461,27 @@ open_socket(wg_bus_t *self, int idx, const wg_bus_config_t *cfg)
     return self->endpoint[idx] == NULL ? -ENOMEM : 0;
 }
 
-static wg_bus_t *
-bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
-        wg_bus_recv_cb cb, void *arg, int *err)
+/* What a config must hold before anything is opened; 0 or WG_ECONFIG. */
+static int
+check_config(const wg_bus_config_t *cfg, bool hub)
 {
-    wg_bus_t *self;
-    int rc = 0;
-
-    assert(loop != NULL && cfg != NULL && cb != NULL);
     if (cfg->router_endpoint == NULL || cfg->pub_endpoint == NULL ||
-        cfg->max_message < 0) {
-        rc = WG_ECONFIG;
-        goto fail;
-    }
+        cfg->max_message < 0)
+        return WG_ECONFIG;
     if (!hub && cfg->identity != NULL &&
         (cfg->identity[0] == '\0' || strlen(cfg->identity) > IDENTITY_MAX)) {
         /* ZeroMQ reserves ids starting with a zero byte; empty means none. */
         WG_DIAG_WARN("bus: identity must be 1 to %d bytes", IDENTITY_MAX);
-        rc = WG_ECONFIG;
-        goto fail;
+        return WG_ECONFIG;
     }
-    self = calloc(1, sizeof *self);
-    if (self == NULL) {
-        rc = -ENOMEM;
-        goto fail;
-    }
+    return 0;
+}
+
+/* The bus's own settings from the config, defaults for what it leaves 0. */
+static void
+take_settings(wg_bus_t *self, uv_loop_t *loop, const wg_bus_config_t *cfg,
+              bool hub, wg_bus_recv_cb cb, void *arg)
+{
     self->loop = loop;
     self->hub = hub;
     self->recv_cb = cb;
@@ -502,6 +498,49 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
     self->gone_cb = hub ? cfg->gone : NULL;
     for (size_t i = 0; i < sizeof self->conns / sizeof self->conns[0]; i++)
         self->conns[i].fd = -1;
+}
+
+/* One uv_poll per socket that receives, started; on failure the handles
+ * made so far are left for begin_close(). */
+static int
+watch_sockets(wg_bus_t *self, uv_loop_t *loop)
+{
+    uv_idle_init(loop, &self->idle);
+    self->idle.data = self;
+    self->idle_inited = true;
+    for (int i = 0; i < NSOCKS; i++) {
+        int fd, rc;
+        size_t sz = sizeof fd;
+        if (!receives(self, i))
+            continue;
+        if (zmq_getsockopt(self->sock[i], ZMQ_FD, &fd, &sz) == -1)
+            return -zmq_errno();
+        if ((rc = uv_poll_init(loop, &self->poll[i], fd)) < 0)
+            return rc;
+        self->poll[i].data = self;
+        self->poll_inited[i] = true;
+        if ((rc = uv_poll_start(&self->poll[i], UV_READABLE, poll_cb)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static wg_bus_t *
+bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
+        wg_bus_recv_cb cb, void *arg, int *err)
+{
+    wg_bus_t *self;
+    int rc = 0;
+
+    assert(loop != NULL && cfg != NULL && cb != NULL);
+    if ((rc = check_config(cfg, hub)) < 0)
+        goto fail;
+    self = calloc(1, sizeof *self);
+    if (self == NULL) {
+        rc = -ENOMEM;
+        goto fail;
+    }
+    take_settings(self, loop, cfg, hub, cb, arg);
     if ((rc = wg__bus_check_curve(self, cfg)) < 0)
         goto fail_free;
 
@@ -519,25 +558,8 @@ bus_new(uv_loop_t *loop, const wg_bus_config_t *cfg, bool hub,
 
     /* From here on uv handles exist: a failure must close them and let
      * their close callbacks free the bus. */
-    uv_idle_init(loop, &self->idle);
-    self->idle.data = self;
-    self->idle_inited = true;
-    for (int i = 0; i < NSOCKS; i++) {
-        int fd;
-        size_t sz = sizeof fd;
-        if (!receives(self, i))
-            continue;
-        if (zmq_getsockopt(self->sock[i], ZMQ_FD, &fd, &sz) == -1) {
-            rc = -zmq_errno();
-            goto fail_handles;
-        }
-        if ((rc = uv_poll_init(loop, &self->poll[i], fd)) < 0)
-            goto fail_handles;
-        self->poll[i].data = self;
-        self->poll_inited[i] = true;
-        if ((rc = uv_poll_start(&self->poll[i], UV_READABLE, poll_cb)) < 0)
-            goto fail_handles;
-    }
+    if ((rc = watch_sockets(self, loop)) < 0)
+        goto fail_handles;
     /* The edge may already have been consumed by the calls above: drain
      * once the loop runs (not now, the caller has no bus pointer yet). */
     uv_idle_start(&self->idle, idle_cb);
