@@ -271,6 +271,41 @@ handle_early_turn_start(worker_t *w)
     wg_wire_free(env);
 }
 
+/* An Error from the adjudicator: logged and counted; a Join it can never
+ * take stops the worker, a Join it lost (it restarted, or our role went to
+ * its fallback while we were away) is sent again. */
+static void
+handle_error(worker_t *w, const Wgpb__V1__Error *e)
+{
+    w->errors++;
+    WG_DIAG_WARN("adjudicator: %s", e->detail);
+    if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE && !w->welcomed) {
+        /* A nation the scenario lacks: no Join will ever be taken. */
+        WG_DIAG_ERR("the adjudicator's scenario has no role %s: %s",
+                    role_name(w), e->detail);
+        worker_close(w, WG_WORKER_NO_ROLE);
+        return;
+    }
+    if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED && !w->welcomed &&
+        ++w->join_refusals >= WG_WORKER_REFUSALS) {
+        /* Our Joins are refused: another connection holds the seat
+         * (or took it over from us). Repeating them changes nothing. */
+        WG_DIAG_ERR("the adjudicator refuses this seat: %s", e->detail);
+        worker_close(w, WG_WORKER_REFUSED);
+    }
+    if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED && w->welcomed) {
+        /* The adjudicator no longer knows this peer (it restarted). */
+        w->welcomed = false;
+        send_join(w);
+    }
+    if (e->code == WGPB__V1__ERROR_CODE__ERROR_ABSENT && w->welcomed) {
+        /* We missed a deadline (stopped, or slow) and the fallback
+         * plays for us: joining again takes the role back. */
+        w->welcomed = false;
+        send_join(w);
+    }
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -316,37 +351,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
             keep_early_turn_start(w, data, len);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
-        w->errors++;
-        WG_DIAG_WARN("adjudicator: %s", env->error->detail);
-        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE &&
-            !w->welcomed) {
-            /* A nation the scenario lacks: no Join will ever be taken. */
-            WG_DIAG_ERR("the adjudicator's scenario has no role %s: %s",
-                        role_name(w), env->error->detail);
-            worker_close(w, WG_WORKER_NO_ROLE);
-            break;
-        }
-        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
-            !w->welcomed && ++w->join_refusals >= WG_WORKER_REFUSALS) {
-            /* Our Joins are refused: another connection holds the seat
-             * (or took it over from us). Repeating them changes nothing. */
-            WG_DIAG_ERR("the adjudicator refuses this seat: %s",
-                        env->error->detail);
-            worker_close(w, WG_WORKER_REFUSED);
-        }
-        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
-            w->welcomed) {
-            /* The adjudicator no longer knows this peer (it restarted). */
-            w->welcomed = false;
-            send_join(w);
-        }
-        if (env->error->code == WGPB__V1__ERROR_CODE__ERROR_ABSENT &&
-            w->welcomed) {
-            /* We missed a deadline (stopped, or slow) and the fallback
-             * plays for us: joining again takes the role back. */
-            w->welcomed = false;
-            send_join(w);
-        }
+        handle_error(w, env->error);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
         /* Welcomed once is enough: an adjudicator resumed after the end
