@@ -87,4 +87,26 @@ expect_refusal overwrite_done nz 'exists' "$WG_BIN/wg-adjudicator" \
     --log "$log" --lobby-timeout 1000
 cmp -s "$log" "$GOLDEN" || fail "--log truncated the finished log"
 
+# An adjudicator that cannot bind leaves no log behind (only its header
+# would be there, and a retry with the same --log would be refused).
+PY=$(wg_python) || wg_abort "no python3"
+"$PY" - "$WG_BIN/wg-adjudicator" "$WG_SHORT" "$WG_TMP/unbound.wglog" \
+    >"$WG_TMP/unbound.out" 2>&1 <<'PYEOF'
+import socket, subprocess, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+port = s.getsockname()[1]
+r = subprocess.run([sys.argv[1], "--scenario", sys.argv[2],
+                    "--router", "tcp://127.0.0.1:%d" % port,
+                    "--pub", "tcp://127.0.0.1:%d" % (port + 1),
+                    "--log", sys.argv[3]], capture_output=True, text=True)
+print("rc", r.returncode)
+print(r.stderr)
+PYEOF
+grep -q '^rc 1$' "$WG_TMP/unbound.out" ||
+    fail "an adjudicator on a taken port did not exit 1: $(head -3 "$WG_TMP/unbound.out")"
+grep -q 'cannot bind' "$WG_TMP/unbound.out" || fail "no 'cannot bind' message"
+[ -e "$WG_TMP/unbound.wglog" ] && fail "an adjudicator that could not bind left its log"
+
 wg_done

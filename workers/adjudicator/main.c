@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 #define BEACON_MS 100
@@ -1164,6 +1165,13 @@ run_loop(adjudicator_t *a, const options_t *o)
                     wg_strerror(brc));
         uv_loop_close(&a->loop);
         wg_seats_destroy(&a->seats);
+        /* A new log that never got a record is only our header: remove it,
+         * so that a retry with the same --log is not refused as existing. */
+        if (o->resume == NULL && o->log_path != NULL && a->log != NULL &&
+            wg_log_writer_records(a->log) == 0) {
+            wg_log_writer_destroy(&a->log);
+            unlink(o->log_path);
+        }
         return 1;
     }
     if (limits_init(&a->lim, a->log) < 0)
