@@ -33,6 +33,19 @@ wg_diag_level_named(const char *name)
     return -1;
 }
 
+int
+wg_diag_set_level_option(const char *prog, const char *name)
+{
+    int level = wg_diag_level_named(name);
+    if (level < 0) {
+        fprintf(stderr, "%s: --log-level: err, warn, info or debug, not %s\n",
+                prog, name);
+        return -1;
+    }
+    wg_diag_level = level;
+    return 0;
+}
+
 void
 wg_diag_init_from_env(void)
 {

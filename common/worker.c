@@ -455,14 +455,8 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
             cfg->nation = optarg;
             break;
         case 'l':
-            if (wg_diag_level_named(optarg) < 0) {
-                fprintf(stderr,
-                        "--log-level: err, warn, info or debug, not %s\n",
-                        optarg);
+            if (wg_diag_set_level_option(argv[0], optarg) < 0)
                 return 2;
-            }
-            setenv("WG_LOG_LEVEL", optarg, 1);
-            wg_diag_init_from_env();
             break;
         case 'b':
             cfg->bot_path = optarg;

@@ -19,6 +19,9 @@ extern int wg_diag_level;
 
 /* Sets the role shown on each line ("adjudicator", "contingent/FRA"). */
 void wg_diag_set_role(const char *role);
+/* Sets the level from a --log-level option's value; -1, after saying on
+ * stderr what is allowed (prog first), if it names no level. */
+int wg_diag_set_level_option(const char *prog, const char *name);
 /* Reads WG_LOG_LEVEL (err, warn, info, debug) if set. */
 void wg_diag_init_from_env(void);
 /* The level named err, warn, info or debug; -1 for any other name. */

@@ -830,15 +830,8 @@ take_option(int c, const char *arg, options_t *o)
             return 2;
         break;
     case 'l':
-        if (wg_diag_level_named(arg) < 0) {
-            fprintf(stderr,
-                    "wg-adjudicator: --log-level: err, warn, info or "
-                    "debug, not %s\n",
-                    arg);
+        if (wg_diag_set_level_option("wg-adjudicator", arg) < 0)
             return 2;
-        }
-        setenv("WG_LOG_LEVEL", arg, 1);
-        wg_diag_init_from_env();
         break;
     case 'N':
         o->list_nations = true;
