@@ -118,8 +118,8 @@ summary_cb(const char *name, const uint64_t *counts, void *arg)
     if (wg_wire_pack(&env, &buf, &len) != 0)
         return;
     int rc = wg_log_writer_append(f->self->log, buf, len);
-    if (rc < 0)
-        WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
+    if (rc < 0 && f->self->log_rc == 0)
+        f->self->log_rc = rc; /* said and stopped on by the caller */
     free(buf);
 }
 

@@ -33,6 +33,9 @@ typedef struct {
      * read, say): its Error reply is then recorded in full, since a
      * replay makes that reply again itself. */
     bool input_recorded;
+    /* The first failed append of a Refusals record (0: none), for the
+     * caller to stop on, as on any other failed write of the log. */
+    int log_rc;
 } limits_t;
 
 /* 0, or -ENOMEM. */

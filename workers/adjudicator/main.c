@@ -12,7 +12,10 @@
  * One loop, one thread. Every handle is embedded in adjudicator_t, which
  * lives on main's stack until uv_loop_close() returned. SIGINT/SIGTERM close
  * every handle and flush the log; the exit code is then 1. A finished
- * exercise exits 0; a bad scenario or option exits 2.
+ * exercise exits 0; a bad scenario or option exits 2. A write or flush of
+ * the log that fails (a full disk) stops the exercise at once: the roles
+ * are sent an ExerciseEnd the log does not hold, so that they exit, and the
+ * exit code is 4 (EXIT_LOG); --resume carries on from what reached the file.
  */
 #include "wg/adjudicator.h"
 #include "wg/bus.h"
@@ -43,6 +46,8 @@
 #define N_KEYS (1 + WG_MAX_NATIONS)
 #define BEACON_MS 100
 #define OVER_GRACE_MS 3000 /* resumed after the end: how long to tell */
+#define END_DRAIN_MS 300   /* for the last broadcast to reach subscribers */
+#define EXIT_LOG 4         /* the exercise log could not be written */
 
 typedef struct {
     uint8_t id[256];
@@ -70,6 +75,10 @@ typedef struct {
     uint64_t armed_serial;
     bool closing;
     int exit_code;
+    /* The log could not be written: nothing more is played or sent but
+     * the unrecorded ExerciseEnd that tells the roles (log_failed()). */
+    const char *log_path;
+    bool log_failed;
     uint64_t instance; /* random per process; never in a decision */
     bool lobby_open;   /* waiting for roles to (re)join */
     /* --override: orders the adjudicator imposes on a role (they answer
@@ -129,7 +138,8 @@ close_all(adjudicator_t *a, int exit_code)
 static void
 end_timer_cb(uv_timer_t *t)
 {
-    close_all(t->data, 0);
+    adjudicator_t *a = t->data;
+    close_all(a, a->log_failed ? EXIT_LOG : 0);
 }
 
 static void
@@ -189,13 +199,70 @@ impose_overrides(adjudicator_t *a)
     }
 }
 
-/* Every envelope the adjudicator makes: into the log, then onto the wire. */
+static void end_timer_cb(uv_timer_t *t);
+
+/* Tells every role that the exercise is over, with an ExerciseEnd the log
+ * does not hold (it could not take it). A worker exits on an ExerciseEnd
+ * and on nothing else from the adjudicator: without it, each would wait
+ * for a phase that never comes. */
+static void
+publish_stop(adjudicator_t *a)
+{
+    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+    Wgpb__V1__ExerciseEnd end = WGPB__V1__EXERCISE_END__INIT;
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.turn = wg_adjudicator_turn(a->adjudicator);
+    env.phase = WGPB__V1__PHASE__PHASE_END;
+    end.turns = env.turn; /* the turn it stopped in */
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_END;
+    env.end = &end;
+    uint8_t *buf;
+    size_t len;
+    if (wg_wire_pack(&env, &buf, &len) != 0)
+        return;
+    int rc = wg_bus_publish(a->bus, buf, len);
+    if (rc < 0)
+        WG_DIAG_WARN("could not tell the roles to stop: %s", wg_strerror(rc));
+    free(buf);
+}
+
+/* A write or flush of the log failed (ENOSPC, EIO): the exercise stops at
+ * once, since a turn played but not recorded would be lost. The file keeps
+ * whole records only (the writer cuts a frame it could not finish), so
+ * --resume carries on from its last one once the log can be written. */
+static void
+log_failed(adjudicator_t *a, const char *what, int rc)
+{
+    if (a->log_failed)
+        return;
+    a->log_failed = true;
+    WG_DIAG_ERR("exercise log %s: %s failed: %s; stopping at turn %u "
+                "(exit %d), nothing more is played; once the log can be "
+                "written, wg-adjudicator --resume %s carries on from its last "
+                "whole record",
+                a->log_path, what, wg_strerror(rc),
+                a->adjudicator != NULL ? wg_adjudicator_turn(a->adjudicator)
+                                       : 0,
+                EXIT_LOG, a->log_path);
+    if (a->bus == NULL || a->closing)
+        return; /* not running yet (resume), or already stopping */
+    uv_timer_stop(&a->deadline_timer);
+    uv_timer_stop(&a->lobby_timer);
+    uv_timer_stop(&a->beacon_timer);
+    publish_stop(a);
+    uv_timer_start(&a->end_timer, end_timer_cb, END_DRAIN_MS, 0);
+}
+
+/* Every envelope the adjudicator makes: into the log, then onto the wire.
+ * Once the log has failed, nothing more: neither recorded nor sent. */
 static void
 adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
                    const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     (void)u;
     adjudicator_t *a = arg;
+    if (a->log_failed)
+        return;
     bool record = true;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
         record = limits_error(&a->lim, u, a->cur_peer, a->cur_peer_len, env);
@@ -203,12 +270,19 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
              env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR)
         a->lim.input_recorded = true;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
-        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
         limits_flush(&a->lim, env->turn, env->phase); /* before the result */
+        if (a->lim.log_rc < 0) {
+            log_failed(a, "append", a->lim.log_rc);
+            return;
+        }
+    }
     if (a->log != NULL && record) {
         int rc = wg_log_writer_append(a->log, bytes, len);
-        if (rc < 0)
-            WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
+        if (rc < 0) {
+            log_failed(a, "append", rc);
+            return;
+        }
     }
     int rc = 0;
     if (dest == WG_DEST_BROADCAST) {
@@ -227,15 +301,14 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
         env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
         print_result(a, env);
-        if (a->log != NULL) {
-            rc = wg_log_writer_flush(a->log);
-            if (rc < 0)
-                WG_DIAG_ERR("log flush failed: %s", wg_strerror(rc));
+        if (a->log != NULL && (rc = wg_log_writer_flush(a->log)) < 0) {
+            log_failed(a, "flush", rc);
+            return;
         }
     }
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
         /* Let the last broadcast drain to subscribers before closing. */
-        uv_timer_start(&a->end_timer, end_timer_cb, 300, 0);
+        uv_timer_start(&a->end_timer, end_timer_cb, END_DRAIN_MS, 0);
 }
 
 static void deadline_cb(uv_timer_t *t);
@@ -553,7 +626,8 @@ bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
     int key = key_of_peer(a, peer, peer_len);
     uint8_t *buf;
     size_t len;
-    if (a->closing || a->over || key < 0 || wg_adjudicator_done(a->adjudicator))
+    if (a->closing || a->log_failed || a->over || key < 0 ||
+        wg_adjudicator_done(a->adjudicator))
         return;
     if (wg_adjudicator_left(a->adjudicator, key))
         return; /* it said so itself */
@@ -609,7 +683,8 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     (void)bus;
     (void)broadcast;
     adjudicator_t *a = arg;
-    if (a->closing || peer == NULL || peer_len == 0 || peer_len > 255)
+    if (a->closing || a->log_failed || peer == NULL || peer_len == 0 ||
+        peer_len > 255)
         return;
     if (a->over) {
         tell_over(a, peer, peer_len, data, len);
@@ -711,7 +786,11 @@ static const char usage[] =
     "  --resume LOG        rebuild the state from LOG (cutting a torn tail),\n"
     "                      wait for the roles to join again, and play on,\n"
     "                      appending to LOG; if the exercise is over, tell\n"
-    "                      the roles that join again (up to 3 s) and exit\n";
+    "                      the roles that join again (up to 3 s) and exit\n"
+    "exit status: 0 the exercise ended; 1 stopped by a signal, or could\n"
+    "  not start; 2 a bad option, scenario, exercise or log; 4 the log could\n"
+    "  not be written (a full disk, say): the exercise stopped at once and\n"
+    "  the roles were told; --resume LOG carries on once it can be written\n";
 
 static int
 parse_seed(const char *arg, options_t *o)
@@ -1200,7 +1279,13 @@ run_loop(adjudicator_t *a, const options_t *o)
     uv_run(&a->loop, UV_RUN_DEFAULT);
     limits_fini(&a->lim, wg_adjudicator_turn(a->adjudicator),
                 wg_adjudicator_phase(a->adjudicator),
-                !wg_adjudicator_done(a->adjudicator));
+                !wg_adjudicator_done(a->adjudicator) && !a->log_failed);
+    int frc = a->lim.log_rc;
+    if (frc < 0)
+        log_failed(a, "append", frc);
+    else if (a->log != NULL && !a->log_failed &&
+             (frc = wg_log_writer_flush(a->log)) < 0)
+        log_failed(a, "flush", frc);
     wg_bus_stats_t bus_st;
     wg_bus_stats(a->bus, &bus_st);
     wg_bus_destroy(&a->bus);
@@ -1215,7 +1300,7 @@ run_loop(adjudicator_t *a, const options_t *o)
     if (a->seats != NULL)
         say_keys_end(a, &bus_st);
     wg_seats_destroy(&a->seats);
-    return a->exit_code;
+    return a->log_failed ? EXIT_LOG : a->exit_code;
 }
 
 /* Records the adjudicator made beyond the end of the log being resumed: the
@@ -1227,9 +1312,9 @@ static void
 resume_pending_cb(const uint8_t *bytes, size_t len, void *arg)
 {
     adjudicator_t *a = arg;
-    int rc = wg_log_writer_append(a->log, bytes, len);
+    int rc = a->log_failed ? 0 : wg_log_writer_append(a->log, bytes, len);
     if (rc < 0)
-        WG_DIAG_ERR("log append failed: %s", wg_strerror(rc));
+        log_failed(a, "append", rc);
 }
 
 /* The log's ExerciseEnd, kept to be sent again; printed as the summary. */
@@ -1280,6 +1365,7 @@ resume_main(adjudicator_t *a, const options_t *o)
                 wg_strerror(rc));
         return 2;
     }
+    a->log_path = o->resume;
     wg_log_header_clear(&hdr);
     if (cut > 0)
         WG_DIAG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
@@ -1309,9 +1395,14 @@ resume_main(adjudicator_t *a, const options_t *o)
         return 2;
     }
     uint64_t pending = wg_log_writer_records(a->log) - kept;
-    rc = wg_log_writer_flush(a->log);
-    if (rc < 0)
-        WG_DIAG_ERR("log flush failed: %s", wg_strerror(rc));
+    if (!a->log_failed && (rc = wg_log_writer_flush(a->log)) < 0)
+        log_failed(a, "flush", rc);
+    if (a->log_failed) {
+        wg_log_writer_destroy(&a->log);
+        wg_adjudicator_destroy(&a->adjudicator);
+        free(a->sc);
+        return EXIT_LOG;
+    }
     wg_adjudicator_set_output(a->adjudicator, adjudicator_out_cb, a);
     if (load_overrides(a, o, a->sc) != 0) {
         free_overrides(a);
@@ -1407,6 +1498,7 @@ main(int argc, char **argv)
         goto out_text;
     if (o.log_path != NULL && open_log(&a, &o, text, text_len) < 0)
         goto out_adjudicator;
+    a.log_path = o.log_path;
     rc = run_loop(&a, &o);
     wg_log_writer_destroy(&a.log);
 out_adjudicator:

@@ -20,7 +20,7 @@
 #include <string.h>
 
 static const char verify_usage[] =
-    "Usage: wg-log verify [--scenario PATH] [--seed N]\n"
+    "Usage: wg-log verify [--scenario PATH] [--seed N] [--allow-unfinished]\n"
     "                     [--signature LOG.sig --pubkey NAME.sign.pub] LOG\n"
     "\n"
     "Re-adjudicates the exercise from the scenario and seed in the log's\n"
@@ -36,15 +36,20 @@ static const char verify_usage[] =
     "  --scenario PATH  also check that the log was recorded with this\n"
     "                   scenario file (by its SHA-256)\n"
     "  --seed N         also check that the log was recorded with seed N\n"
+    "  --allow-unfinished  accept a log without an ExerciseEnd (an exercise\n"
+    "                   stopped early: a signal, a full disk) whose records\n"
+    "                   all verify\n"
     "\n"
     "Prints the records read, the turns and the records compared; at the\n"
     "first divergence, \"diverged at turn T, seq S, field F: detail\".\n"
     "\n"
-    "Exit status: 0 every record matches and the file ends cleanly (an\n"
-    "exercise stopped early is still 0, and says so); 1 diverged, another\n"
-    "scenario or seed, a corrupt record (with its offset), or a torn tail\n"
-    "(even when every whole record before it matches); 2 unreadable (not a\n"
-    "log, bad header, a scenario that does not load) or bad usage.\n";
+    "Exit status: 0 every record matches, the file ends cleanly and the\n"
+    "exercise ended (with --allow-unfinished, also an exercise stopped\n"
+    "early, which it says); 1 diverged, another scenario or seed, a corrupt\n"
+    "record (with its offset), a torn tail (even when every whole record\n"
+    "before it matches), or an exercise not finished without\n"
+    "--allow-unfinished; 2 unreadable (not a log, bad header, a scenario\n"
+    "that does not load) or bad usage.\n";
 
 static void
 print_verified(const char *path, const wg_replay_report_t *rep)
@@ -85,6 +90,7 @@ typedef struct {
     wg_replay_options_t opt;
     const char *sig_path, *pub_path; /* --signature, --pubkey */
     uint64_t repeat;                 /* --repeat (a benchmark aid) */
+    bool allow_unfinished;           /* no ExerciseEnd is not a failure */
 } verify_args_t;
 
 /* Reads verify's options into v; the log's path, or NULL after a usage
@@ -100,6 +106,7 @@ verify_options(int argc, char **argv, verify_args_t *v)
         {"in-line", no_argument, NULL, 'L'},
         {"signature", required_argument, NULL, 'g'},
         {"pubkey", required_argument, NULL, 'k'},
+        {"allow-unfinished", no_argument, NULL, 'U'},
         {NULL, 0, NULL, 0}};
     memset(v, 0, sizeof *v);
     v->repeat = 1;
@@ -118,6 +125,8 @@ verify_options(int argc, char **argv, verify_args_t *v)
             v->sig_path = optarg;
         } else if (c == 'k') {
             v->pub_path = optarg;
+        } else if (c == 'U') {
+            v->allow_unfinished = true;
         } else if (c == 'L') {
             v->opt.in_line = true; /* no reader thread */
         } else if (c == 'R') {
@@ -166,8 +175,9 @@ report_identical(const char *path, const verify_args_t *v,
     }
     if (!rep->finished)
         printf("exercise not finished: the log stops in turn %u (seq "
-               "%" PRIu64 ")\n",
-               rep->turn, rep->seq);
+               "%" PRIu64 ")%s\n",
+               rep->turn, rep->seq,
+               v->allow_unfinished ? "" : "; --allow-unfinished accepts it");
     else
         printf("identical: the exercise re-adjudicates to the same "
                "records\n");
@@ -179,7 +189,7 @@ report_identical(const char *path, const verify_args_t *v,
     if (v->sig_path != NULL &&
         !wg_log_check_signature(path, v->sig_path, v->pub_path))
         return EXIT_BAD;
-    return 0;
+    return rep->finished || v->allow_unfinished ? 0 : EXIT_BAD;
 }
 
 /* The first record that differs, and what it says of the hash chain. */
