@@ -33,7 +33,6 @@ typedef struct wg_adjudicator wg_adjudicator_t;
 
 #define WG_ROLE_COMMAND 0
 
-
 /* Where an envelope goes, besides into the log. */
 typedef enum {
     WG_DEST_RECORD = -3,    /* recorded only (orders received, defaults) */

@@ -71,13 +71,13 @@ gate_wait(uint32_t turn)
 }
 
 static int
-gate_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-            wg_orders_t *out, void *arg)
+gate_decide(const wg_scenario_t *sc, const wg_phase_view_t *v, wg_orders_t *out,
+            void *arg)
 {
     (void)arg;
     gate_wait(v->turn);
-    const wg_bot_t *inner = v->nation < 0 ? wg_bot_builtin_command()
-                                          : wg_bot_builtin_contingent();
+    const wg_bot_t *inner =
+        v->nation < 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
     return inner->decide(sc, v, out, inner->arg);
 }
 
