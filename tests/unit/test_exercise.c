@@ -11,6 +11,7 @@
 #include "wg/exercise.h"
 #include "wg/keys.h"
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,8 @@ static int
 setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/wg-test-exercise-XXXXXX");
-    if (f == NULL || mkdtemp(f->dir) == NULL)
-        return -1;
+    assert_non_null(f);
+    wg_test_mkdtemp(f->dir, sizeof f->dir, "exercise");
     snprintf(f->file, sizeof f->file, "%s/exercise.yaml", f->dir);
     *state = f;
     return 0;

@@ -12,6 +12,7 @@
  * (see the end of the file).
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "wg/error.h"
 #include "wg/log.h"
@@ -40,8 +41,7 @@ setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/wg-test-log-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    wg_test_mkdtemp(f->dir, sizeof f->dir, "log");
     snprintf(f->path, sizeof f->path, "%s/x.wglog", f->dir);
     *state = f;
     return 0;
@@ -65,15 +65,6 @@ rnd(uint64_t *s)
     *s ^= *s << 25;
     *s ^= *s >> 27;
     return *s * 0x2545F4914F6CDD1Dull;
-}
-
-static void
-put_file(const char *path, const void *data, size_t len)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
 }
 
 static uint8_t *
@@ -380,7 +371,7 @@ test_large_log(void **state)
     size_t size;
     uint8_t *whole = get_file(f->path, &size);
     whole[offs[N - 20] + 8 + lens[N - 20] / 2] ^= 0x10;
-    put_file(f->path, whole, size - 1);
+    wg_test_put_bytes(f->path, whole, size - 1);
     assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
     unsigned i = 0;
     int rc;
@@ -424,11 +415,11 @@ test_torn_every_offset(void **state)
     assert_int_equal(size, last + 8 + len_of(N - 1));
 
     /* Cut exactly at the last frame: a clean log of N-1 records. */
-    put_file(f->path, whole, last);
+    wg_test_put_bytes(f->path, whole, last);
     check_log(f->path, N - 1, 0, 0);
 
     for (size_t cut = last + 1; cut < size; cut++) {
-        put_file(f->path, whole, cut);
+        wg_test_put_bytes(f->path, whole, cut);
         check_log(f->path, N - 1, WG_ETORN, last);
 
         /* Reopen cuts the torn tail; appending goes on from there. */
@@ -455,7 +446,7 @@ test_torn_every_offset(void **state)
     }
 
     /* A clean log reopens with nothing cut. */
-    put_file(f->path, whole, size);
+    wg_test_put_bytes(f->path, whole, size);
     wg_log_header_t h;
     wg_log_writer_t *w;
     uint64_t cut_bytes = 99;
@@ -483,11 +474,11 @@ test_zero_tail_is_torn(void **state)
     uint8_t *grown = calloc(1, size + 4096);
     assert_non_null(grown);
     memcpy(grown, whole, size);
-    put_file(f->path, grown, size + 4096);
+    wg_test_put_bytes(f->path, grown, size + 4096);
     check_log(f->path, N, WG_ETORN, size);
     /* The last frame zeroed from its start. */
     memset(grown + offs[N - 1], 0, size - offs[N - 1]);
-    put_file(f->path, grown, size);
+    wg_test_put_bytes(f->path, grown, size);
     check_log(f->path, N - 1, WG_ETORN, offs[N - 1]);
     free(grown);
     free(whole);
@@ -511,7 +502,7 @@ test_flipped_byte_in_middle(void **state)
     for (size_t at = offs[BAD]; at < frame_end; at++) {
         for (int bit = 0; bit < 8; bit++) {
             whole[at] ^= (uint8_t)(1u << bit);
-            put_file(f->path, whole, size);
+            wg_test_put_bytes(f->path, whole, size);
             check_log(f->path, BAD, WG_ECORRUPT, offs[BAD]);
             whole[at] ^= (uint8_t)(1u << bit);
         }
@@ -519,7 +510,7 @@ test_flipped_byte_in_middle(void **state)
 
     /* Resync finds the next frame, so tools can report the rest. */
     whole[offs[BAD] + 10] ^= 0x40;
-    put_file(f->path, whole, size);
+    wg_test_put_bytes(f->path, whole, size);
     wg_log_reader_t *rd;
     const uint8_t *rec;
     size_t len;
@@ -542,7 +533,7 @@ test_flipped_byte_in_middle(void **state)
     /* A length field made huge: resync has to search for the next frame. */
     whole[offs[BAD] + 10] ^= 0x40;
     whole[offs[BAD] + 2] ^= 0x01; /* + 64 KiB, past the end of the file */
-    put_file(f->path, whole, size);
+    wg_test_put_bytes(f->path, whole, size);
     check_log(f->path, BAD, WG_ECORRUPT, offs[BAD]);
     assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
     for (unsigned i = 0; i < BAD; i++)
@@ -572,7 +563,7 @@ test_flipped_byte_in_middle(void **state)
      * file, is corruption too: the file does not end inside it. */
     whole[offs[BAD] + 2] ^= 0x01;
     whole[offs[N - 1] + 9] ^= 0x01;
-    put_file(f->path, whole, size);
+    wg_test_put_bytes(f->path, whole, size);
     check_log(f->path, N - 1, WG_ECORRUPT, offs[N - 1]);
     free(whole);
 }
@@ -599,7 +590,7 @@ test_random_damage(void **state)
             copy[at] ^= (uint8_t)(1 + rnd(&s) % 255);
         }
         size_t cut = t % 3 == 0 ? size - rnd(&s) % 200 : size;
-        put_file(f->path, copy, cut);
+        wg_test_put_bytes(f->path, copy, cut);
         wg_log_reader_t *rd;
         int rc = wg_log_reader_open(f->path, &rd);
         if (rc < 0)
@@ -663,18 +654,19 @@ test_bad_headers(void **state)
 
     assert_int_equal(open_rc("/nonexistent/x.wglog"), -ENOENT);
     assert_int_equal(open_rc(f->dir), -EISDIR);
-    put_file(f->path, "", 0);
+    wg_test_put_bytes(f->path, "", 0);
     assert_int_equal(open_rc(f->path), WG_ETORN);
-    put_file(f->path, "\x89WG", 3);
+    wg_test_put_bytes(f->path, "\x89WG", 3);
     assert_int_equal(open_rc(f->path), WG_ETORN);
-    put_file(f->path, "hello, world\n", 13);
+    wg_test_put_bytes(f->path, "hello, world\n", 13);
     assert_int_equal(open_rc(f->path), WG_ECORRUPT);
     /* What a text-mode transfer does to the magic: CRLF -> LF. */
-    put_file(f->path, "\x89WGL\n\x1a\n\x01\x00\x00\x00\x00\x00\x00\x00", 16);
+    wg_test_put_bytes(f->path,
+                      "\x89WGL\n\x1a\n\x01\x00\x00\x00\x00\x00\x00\x00", 16);
     assert_int_equal(open_rc(f->path), WG_ECORRUPT);
 
     size_t n = craft_header(buf, WG_LOG_FORMAT_VERSION, "ok");
-    put_file(f->path, buf, n); /* header only: a log with no records */
+    wg_test_put_bytes(f->path, buf, n); /* header only: a log with no records */
     wg_log_reader_t *rd;
     const uint8_t *rec;
     size_t len;
@@ -685,26 +677,26 @@ test_bad_headers(void **state)
     assert_int_equal(off, n);
     wg_log_reader_destroy(&rd);
     for (size_t cut = 0; cut < n; cut++) {
-        put_file(f->path, buf, cut);
+        wg_test_put_bytes(f->path, buf, cut);
         assert_int_equal(open_rc(f->path), WG_ETORN);
     }
     buf[n - 1] ^= 1; /* header bytes fail their CRC */
-    put_file(f->path, buf, n);
+    wg_test_put_bytes(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_ECORRUPT);
 
     n = craft_header(buf, WG_LOG_FORMAT_VERSION + 1, "future");
-    put_file(f->path, buf, n);
+    wg_test_put_bytes(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_EVERSION);
 
     n = craft_header(buf, WG_LOG_FORMAT_VERSION, "ok");
     memset(buf + 12, 0xff, 4); /* a header length of 4 GiB */
-    put_file(f->path, buf, n);
+    wg_test_put_bytes(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_ECORRUPT);
 
     memset(longname, 'n', sizeof longname - 1);
     longname[sizeof longname - 1] = '\0';
     n = craft_header(buf, WG_LOG_FORMAT_VERSION, longname);
-    put_file(f->path, buf, n);
+    wg_test_put_bytes(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_ELIMIT);
 
     /* Random bytes, with and without the magic in front. */
@@ -715,7 +707,7 @@ test_bad_headers(void **state)
             buf[i] = (uint8_t)rnd(&s);
         if (t % 2 && sz >= 8)
             memcpy(buf, "\x89WGL\r\n\x1a\n", 8);
-        put_file(f->path, buf, sz);
+        wg_test_put_bytes(f->path, buf, sz);
         assert_true(open_rc(f->path) < 0);
     }
 }
@@ -737,7 +729,7 @@ test_bad_frames(void **state)
         memset(buf + h, 0xab, 64);
         for (int b = 0; b < 4; b++)
             buf[h + b] = (uint8_t)(lens[i] >> (8 * b));
-        put_file(f->path, buf, h + 64);
+        wg_test_put_bytes(f->path, buf, h + 64);
         assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
         assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), WG_ECORRUPT);
         assert_int_equal(off, h);
@@ -748,7 +740,7 @@ test_bad_frames(void **state)
     uint32_t big = WG_LOG_MAX_RECORD;
     for (int b = 0; b < 4; b++)
         buf[h + b] = (uint8_t)(big >> (8 * b));
-    put_file(f->path, buf, h + 64);
+    wg_test_put_bytes(f->path, buf, h + 64);
     assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
     assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), WG_ETORN);
     assert_int_equal(off, h);
@@ -763,7 +755,7 @@ test_bad_frames(void **state)
     uint32_t crc = wg_crc32c(wg_crc32c(0, buf + h, 4), junk, sizeof junk);
     for (int b = 0; b < 4; b++)
         buf[h + 4 + b] = (uint8_t)(crc >> (8 * b));
-    put_file(f->path, buf, h + 8 + sizeof junk);
+    wg_test_put_bytes(f->path, buf, h + 8 + sizeof junk);
     assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
     assert_int_equal(wg_log_reader_next(rd, &rec, &len, &off), 1);
     assert_int_equal(len, sizeof junk);
@@ -780,7 +772,7 @@ test_bad_frames(void **state)
             buf[h + i] = (uint8_t)rnd(&s);
         if (t % 3 == 0 && sz >= 4) /* a plausible small length */
             buf[h + 1] = buf[h + 2] = buf[h + 3] = 0;
-        put_file(f->path, buf, h + sz);
+        wg_test_put_bytes(f->path, buf, h + sz);
         assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
         int rc;
         while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1)
@@ -806,7 +798,7 @@ test_reopen_errors(void **state)
     assert_int_equal(wg_log_writer_reopen("/nonexistent/x.wglog",
                                           WG_FSYNC_NEVER, &h, &cut, &w),
                      -ENOENT);
-    put_file(f->path, "\x89WGL\r\n", 6);
+    wg_test_put_bytes(f->path, "\x89WGL\r\n", 6);
     assert_int_equal(
         wg_log_writer_reopen(f->path, WG_FSYNC_NEVER, &h, &cut, &w), WG_ETORN);
     assert_null(w);
@@ -856,7 +848,7 @@ test_one_writer(void **state)
 
     /* An empty file (mktemp's, say) holds no record: it is taken. */
     assert_int_equal(unlink(f->path), 0);
-    put_file(f->path, "", 0);
+    wg_test_put_bytes(f->path, "", 0);
     assert_int_equal(wg_log_writer_create(f->path, &h, WG_FSYNC_NEVER, &w), 0);
     wg_log_writer_destroy(&w);
     check_log(f->path, 0, 0, 0);

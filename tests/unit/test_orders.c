@@ -12,6 +12,7 @@
  * through the tools themselves.
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "wg/bot.h"
 #include "wg/orders.h"
@@ -45,8 +46,7 @@ setup(void **state)
         free(f);
         return -1;
     }
-    snprintf(f->dir, sizeof f->dir, "/tmp/wg-test-orders-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    wg_test_mkdtemp(f->dir, sizeof f->dir, "orders");
     snprintf(f->path, sizeof f->path, "%s/orders.yaml", f->dir);
     *state = f;
     return 0;
@@ -63,19 +63,10 @@ teardown(void **state)
     return 0;
 }
 
-static void
-put_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
-}
-
 static wg_bot_t *
 load_ok(fixture_t *f, const char *text)
 {
-    put_file(f->path, text);
+    wg_test_put_file(f->path, text);
     wg_config_error_t err;
     wg_bot_t *bot = wg_orders_bot_load(f->path, f->sc, &err);
     if (bot == NULL)
@@ -91,7 +82,7 @@ static void
 load_bad(fixture_t *f, const char *text, unsigned line, unsigned column,
          const char *msg)
 {
-    put_file(f->path, text);
+    wg_test_put_file(f->path, text);
     wg_config_error_t err;
     wg_bot_t *bot = wg_orders_bot_load(f->path, f->sc, &err);
     assert_null(bot);

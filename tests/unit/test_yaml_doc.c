@@ -10,6 +10,7 @@
  * removes; WG_SOURCE_DIR (set by ctest) finds tests/data.
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "wg/error.h"
 #include "wg/exercise.h"
@@ -129,8 +130,7 @@ setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/wg-test-yaml-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    wg_test_mkdtemp(f->dir, sizeof f->dir, "yaml");
     snprintf(f->path, sizeof f->path, "%s/deep.yaml", f->dir);
     *state = f;
     return 0;
@@ -144,15 +144,6 @@ teardown(void **state)
     assert_int_equal(rmdir(f->dir), 0);
     free(f);
     return 0;
-}
-
-static void
-put_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
 }
 
 static wg_scenario_t *
@@ -174,7 +165,7 @@ test_deep_files(void **state)
     fixture_t *f = *state;
     wg_config_error_t err;
     char *s = nested(DEEP, "[", "]", "- turn: 1\n  pledge: ");
-    put_file(f->path, s);
+    wg_test_put_file(f->path, s);
     free(s);
 
     wg_scenario_t *sc = NULL;
