@@ -53,23 +53,11 @@ usage.
 import json
 import sys
 
-ORDER_KINDS = ("requirement", "pledge", "assignment", "rotation", "response",
-               "decision")
+from wg_dump import ORDER_KINDS, fail, failures, load, role_of, results, source  # noqa: E402
+
 HOLD_AGENT = "scenario default"
 REPEAT_AGENT = "scenario fallback: repeat"
 BOT_AGENT = "wg-contingent-bot/1"
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg)
-
-
-def load(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def payload_kind(rec):
@@ -80,20 +68,10 @@ def payload_kind(rec):
     return None
 
 
-def role_of(rec):
-    if rec.get("sender_role") == "ROLE_COMMAND":
-        return "command"
-    return rec.get("sender_nation", "")
-
-
 def orders(recs):
     """Order records (not the adjudicator's), in log order."""
     return [r for r in recs if payload_kind(r) in ORDER_KINDS and
             r.get("sender_role") != "ROLE_ADJUDICATOR"]
-
-
-def source(rec):
-    return rec.get("provenance", {}).get("source", "")
 
 
 def phase_starts(recs):
@@ -103,10 +81,6 @@ def phase_starts(recs):
         if "turn_start" in r and not r.get("recipient"):
             out[(r.get("turn", 0), r["phase"])] = r["turn_start"]
     return out
-
-
-def results(recs):
-    return {r.get("turn", 0): r["result"] for r in recs if "result" in r}
 
 
 def check_defaulted(recs):

@@ -38,35 +38,10 @@ Prints what it found; exit 0 if everything held, 1 if not, 2 on bad usage.
 import json
 import sys
 
-ORDER_KINDS = ("requirement", "pledge", "assignment", "rotation", "response",
-               "decision", "intention")
+from wg_dump import ORDER_KINDS, fail, failures, kind_of, load, role_of, results, source  # noqa: E402,F401
+
 BOT_AGENT = "wg-contingent-bot/1"
 NOT_ABSENCE = ("not joined", "invalid orders", "bot crashed")
-
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg)
-
-
-def load(path):
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def kind_of(rec):
-    for k in ORDER_KINDS:
-        if k in rec:
-            return k
-    return None
-
-
-def role_of(rec):
-    if rec.get("sender_role") == "ROLE_COMMAND":
-        return "command"
-    return rec.get("sender_nation", "")
 
 
 def orders(recs):
@@ -80,18 +55,10 @@ def orders(recs):
     return out
 
 
-def source(rec):
-    return rec.get("provenance", {}).get("source", "")
-
-
 def content(rec):
     k = kind_of(rec)
     return {k: rec[k],
             "rationale": rec.get("provenance", {}).get("rationale", "")}
-
-
-def results(recs):
-    return {r.get("turn", 0): r["result"] for r in recs if "result" in r}
 
 
 def expecting(recs, nation):
