@@ -142,7 +142,7 @@ handle_forfeit(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
     const Wgpb__V1__Forfeit *f = env->forfeit;
     bool leaving = f->leaving;
-    const char *reason = leaving ? "disconnected" : "bot crashed";
+    const char *reason = leaving ? WG_REASON_DISCONNECTED : "bot crashed";
     if (strcmp(f->reason, reason) != 0)
         return wg__adjudicator_reject(
             self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,

@@ -461,7 +461,7 @@ fallback_reason(const wg_adjudicator_t *self, int k)
     if (!self->joined[k])
         return "not joined";
     if (self->left[k])
-        return "disconnected";
+        return WG_REASON_DISCONNECTED;
     if (self->forfeit[k] != NULL)
         return self->forfeit[k];
     if (self->invalid[k])
@@ -557,8 +557,8 @@ wg_adjudicator_left(const wg_adjudicator_t *self, int key)
 bool
 wg_adjudicator_skip_reason(const char *reason)
 {
-    return reason != NULL && (strcmp(reason, "absent") == 0 ||
-                              strcmp(reason, "disconnected") == 0);
+    return reason != NULL && (strcmp(reason, WG_REASON_ABSENT) == 0 ||
+                              strcmp(reason, WG_REASON_DISCONNECTED) == 0);
 }
 
 int
@@ -572,7 +572,8 @@ wg_adjudicator_skip_absent(wg_adjudicator_t *self)
             !(self->left[k] || self->absent[k]))
             continue;
         /* The reason a replay knows this fallback by (move_on). */
-        self->skip_reason = self->left[k] ? "disconnected" : "absent";
+        self->skip_reason =
+            self->left[k] ? WG_REASON_DISCONNECTED : WG_REASON_ABSENT;
         wg__adjudicator_play_fallback(self, (int)k);
         self->skip_reason = NULL;
         self->received[k] = true;

@@ -172,6 +172,11 @@ void wg_adjudicator_refusal_unrecorded(wg_adjudicator_t *self, int code);
  * the phase has left. The reason recorded with those fallbacks is what
  * tells a replay which of the two happened: no clock, no policy needed.
  */
+/* The recorded reasons of the fallbacks wg_adjudicator_skip_absent()
+ * plays; "disconnected" is also a leaving Forfeit's reason (wg.proto). */
+#define WG_REASON_ABSENT "absent"
+#define WG_REASON_DISCONNECTED "disconnected"
+
 bool wg_adjudicator_absent(const wg_adjudicator_t *self, int key);
 bool wg_adjudicator_left(const wg_adjudicator_t *self, int key);
 /* Plays the fallback of every role that owes the current phase and is

@@ -606,7 +606,7 @@ pack_leaving(adjudicator_t *a, int key, uint8_t **buf, size_t *len)
     prov.agent = "wg-adjudicator";
     prov.reason = "connection closed";
     env.provenance = &prov;
-    f.reason = "disconnected";
+    f.reason = WG_REASON_DISCONNECTED;
     f.leaving = true;
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
     env.forfeit = &f;
