@@ -4,7 +4,7 @@
 
 WG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WG_PACKAGES="gcc libc6-dev make cmake pkg-config protobuf-c-compiler libprotobuf-c-dev
-libzmq3-dev libuv1-dev libcmocka-dev libyaml-dev libsodium-dev"
+libzmq3-dev libuv1-dev libcmocka-dev libyaml-dev libsodium-dev libncurses-dev"
 
 wg_install_packages() {
     local missing=() p
