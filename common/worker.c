@@ -25,11 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
+struct wg_worker {
     const wg_worker_config_t *cfg;
     uv_loop_t loop;
     wg_bus_t *bus;
-    uv_signal_t sigint, sigterm;
+    uv_signal_t sigint, sigterm, sighup; /* sighup: a console's only */
     uv_timer_t join_timer;
     wg_scenario_t *sc;
     int nation; /* index once the scenario is known */
@@ -48,7 +48,13 @@ typedef struct {
     uint64_t errors;
     unsigned join_refusals; /* in a row, since the last Welcome */
     unsigned silent_s;      /* seconds without a broadcast, before the first */
-} worker_t;
+    /* A console's: when a broadcast came last, whether the link is shown
+     * up, and whether phase starts before the next Welcome are dropped
+     * (wg_worker_rejoin). */
+    uint64_t heard_at;
+    bool link_up, drop_early;
+};
+typedef struct wg_worker worker_t;
 
 static void
 worker_close(worker_t *w, int exit_code)
@@ -57,9 +63,13 @@ worker_close(worker_t *w, int exit_code)
         return;
     w->closing = true;
     w->exit_code = exit_code;
+    if (w->cfg->console != NULL)
+        w->cfg->console->stop(w, exit_code, w->cfg->console_arg);
     uv_close((uv_handle_t *)&w->sigint, NULL);
     uv_close((uv_handle_t *)&w->sigterm, NULL);
     uv_close((uv_handle_t *)&w->join_timer, NULL);
+    if (w->cfg->console != NULL)
+        uv_close((uv_handle_t *)&w->sighup, NULL);
     wg_bus_close(w->bus, NULL, NULL);
 }
 
@@ -123,10 +133,29 @@ send_forfeit(worker_t *w, uint32_t turn, Wgpb__V1__Phase phase, bool leaving)
     send_envelope(w, &env);
 }
 
+/* A console shows the link: lost after WG_WORKER_SILENT_MS without a
+ * broadcast, back at the next one. */
+static void
+watch_link(worker_t *w, bool heard_now)
+{
+    const wg_worker_console_t *c = w->cfg->console;
+    if (c == NULL || !w->heard)
+        return;
+    uint64_t now = uv_now(&w->loop);
+    if (heard_now)
+        w->heard_at = now;
+    bool up = now - w->heard_at < WG_WORKER_SILENT_MS;
+    if (up != w->link_up) {
+        w->link_up = up;
+        c->link(w, up, w->cfg->console_arg);
+    }
+}
+
 static void
 join_timer_cb(uv_timer_t *t)
 {
     worker_t *w = t->data;
+    watch_link(w, false);
     /* A Join can be lost if the adjudicator was not up yet; repeat it until
      * the Welcome arrives. */
     if (w->heard && !w->welcomed)
@@ -148,6 +177,12 @@ static void
 signal_cb(uv_signal_t *s, int signum)
 {
     worker_t *w = s->data;
+    /* At a console, Ctrl-C (or a closed terminal) is the team's to
+     * answer: it asks before leaving. */
+    if (w->cfg->console != NULL && signum != SIGTERM) {
+        w->cfg->console->interrupt(w, signum, w->cfg->console_arg);
+        return;
+    }
     WG_DIAG_INFO("signal %d: stopping", signum);
     /* Say so, so the fallback plays at once instead of at each deadline
      * (the bus lingers long enough for this to go out). */
@@ -184,6 +219,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     ? wg_scenario_nation_index(sc, w->cfg->nation)
                     : -1;
     w->welcomed = true;
+    w->drop_early = false;
     w->join_refusals = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
@@ -216,6 +252,10 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
 
     w->answered_turn = env->turn;
     w->answered_phase = (int)env->phase;
+    if (w->cfg->console != NULL) {
+        w->cfg->console->message(w, env, true, w->cfg->console_arg);
+        return;
+    }
     wg_bot_t bot = {
         .abi_version = WG_BOT_ABI_VERSION,
         .name = w->cfg->agent,
@@ -306,6 +346,27 @@ handle_error(worker_t *w, const Wgpb__V1__Error *e)
     }
 }
 
+/* What a console shows besides the phases it owes (those went to it from
+ * handle_turn_start). */
+static void
+tell_console(worker_t *w, const Wgpb__V1__Envelope *env)
+{
+    const wg_worker_console_t *c = w->cfg->console;
+    if (c == NULL || w->sc == NULL || w->closing)
+        return;
+    switch (env->payload_case) {
+    case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
+    case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
+    case WGPB__V1__ENVELOPE__PAYLOAD_RESULT:
+    case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
+    case WGPB__V1__ENVELOPE__PAYLOAD_END:
+        c->message(w, env, false, w->cfg->console_arg);
+        break;
+    default:
+        break;
+    }
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -326,6 +387,8 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         w->heard = true;
         send_join(w);
     }
+    if (broadcast)
+        watch_link(w, true);
     if (env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR) {
         wg_wire_free(env);
         return;
@@ -341,13 +404,15 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
         handle_welcome(w, env->welcome);
+        if (w->welcomed)
+            tell_console(w, env);
         if (w->welcomed && w->early != NULL)
             handle_early_turn_start(w);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
         if (w->welcomed)
             handle_turn_start(w, env);
-        else
+        else if (!w->drop_early)
             keep_early_turn_start(w, data, len);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
@@ -358,12 +423,17 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
          * sends the end again to workers that are joining it anew. */
         if (w->welcomed || w->sc != NULL) {
             WG_DIAG_INFO("exercise over after %u turns", env->end->turns);
+            tell_console(w, env);
             worker_close(w, 0);
         }
         break;
     default:
         break;
     }
+    /* The Welcome and the end were told in their cases, in order. */
+    if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_WELCOME &&
+        env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_END)
+        tell_console(w, env);
     wg_wire_free(env);
 }
 
@@ -399,6 +469,13 @@ wg_worker_run(const wg_worker_config_t *cfg)
     uv_timer_init(&w.loop, &w.join_timer);
     w.join_timer.data = &w;
     uv_timer_start(&w.join_timer, join_timer_cb, 1000, 1000);
+    if (cfg->console != NULL) {
+        uv_signal_init(&w.loop, &w.sighup);
+        w.sighup.data = &w;
+        uv_signal_start(&w.sighup, signal_cb, SIGHUP);
+        if (cfg->console->start(&w, &w.loop, cfg->console_arg) < 0)
+            worker_close(&w, 2);
+    }
 
     uv_run(&w.loop, UV_RUN_DEFAULT);
     wg_bus_destroy(&w.bus);
@@ -415,6 +492,55 @@ out_free:
     return rc;
 }
 
+const wg_scenario_t *
+wg_worker_scenario(const wg_worker_t *w)
+{
+    return w->sc;
+}
+
+int
+wg_worker_role_key(const wg_worker_t *w)
+{
+    if (w->sc == NULL)
+        return -1;
+    return w->nation < 0 ? 0 : w->nation + 1;
+}
+
+int
+wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len)
+{
+    if (!w->welcomed || w->closing)
+        return WG_ESTATE;
+    int rc = wg_bus_send(w->bus, buf, len);
+    if (rc < 0)
+        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
+    return rc;
+}
+
+void
+wg_worker_rejoin(wg_worker_t *w)
+{
+    if (w->closing || !w->heard)
+        return;
+    w->welcomed = false;
+    w->drop_early = true;
+    free(w->early);
+    w->early = NULL;
+    w->early_len = 0;
+    send_join(w);
+}
+
+void
+wg_worker_leave(wg_worker_t *w)
+{
+    if (w->closing)
+        return;
+    WG_DIAG_INFO("the team leaves the exercise");
+    if (w->welcomed)
+        send_forfeit(w, 0, WGPB__V1__PHASE__PHASE_UNSPECIFIED, true);
+    worker_close(w, 0);
+}
+
 int
 wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                      const char *usage)
@@ -427,6 +553,9 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         {"bot", required_argument, NULL, 'b'},
         {"exercise", required_argument, NULL, 'E'},
         {"key", required_argument, NULL, 'K'},
+        {"human", no_argument, NULL, 'H'},
+        {"assist", required_argument, NULL, 'A'},
+        {"operator", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -461,6 +590,15 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         case 'b':
             cfg->bot_path = optarg;
             break;
+        case 'H':
+            cfg->human = true;
+            break;
+        case 'A':
+            cfg->assist = optarg;
+            break;
+        case 'O':
+            cfg->operator_name = optarg;
+            break;
         case 'h':
             fputs(usage, stdout);
             exit(0);
@@ -471,6 +609,18 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
     }
     if (optind != argc) {
         fputs(usage, stderr);
+        return 2;
+    }
+    if (!cfg->human && (cfg->assist != NULL || cfg->operator_name != NULL)) {
+        fprintf(stderr, "%s: --assist and --operator go with --human\n",
+                argv[0]);
+        return 2;
+    }
+    if (cfg->human && cfg->bot_path != NULL) {
+        fprintf(stderr,
+                "%s: --human and --bot exclude each other (a team's staff "
+                "assistant is --assist PATH.so)\n",
+                argv[0]);
         return 2;
     }
     if (!wg_endpoint_port_ok(cfg->router_endpoint) ||

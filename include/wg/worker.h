@@ -18,10 +18,45 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "wg.pb-c.h"
 #include "wg/bot.h"
 #include "wg/keys.h"
 #include "wg/scenario.h"
 #include "wg/state.h"
+
+typedef struct wg_worker wg_worker_t;
+
+/*
+ * A seat played by a team at a console (`--human`, workers/console/):
+ * instead of asking a bot at each phase start, the runtime hands the
+ * console what the adjudicator sends, and the console sends the team's
+ * orders when the team has confirmed them (wg_worker_send). All hooks run
+ * on the loop's thread; envelopes are borrowed for the call.
+ */
+typedef struct {
+    /* The loop runs and the bus is up: open the console's handles.
+     * < 0: the worker stops (exit 2). */
+    int (*start)(wg_worker_t *w, uv_loop_t *loop, void *arg);
+    /* A message from the adjudicator, after the runtime took it: Welcome
+     * (wg_worker_scenario() is its scenario), TurnStart, TurnResult,
+     * Error or ExerciseEnd. owed: a phase start this role must answer
+     * (what a bot would have been asked), at most once per phase. */
+    void (*message)(wg_worker_t *w, const Wgpb__V1__Envelope *env, bool owed,
+                    void *arg);
+    /* The adjudicator silent for WG_WORKER_SILENT_MS (up false), or heard
+     * again (up true). */
+    void (*link)(wg_worker_t *w, bool up, void *arg);
+    /* SIGINT or SIGHUP: the console asks the team, and calls
+     * wg_worker_leave() if it is to leave. */
+    void (*interrupt)(wg_worker_t *w, int signum, void *arg);
+    /* The runtime closes (the exercise is over, SIGTERM, a leave): close
+     * the console's handles. exit_code is wg_worker_run()'s. */
+    void (*stop)(wg_worker_t *w, int exit_code, void *arg);
+} wg_worker_console_t;
+
+/* How long the adjudicator may be silent (it sends a Beacon every 100 ms)
+ * before a console shows the link as lost. */
+#define WG_WORKER_SILENT_MS 3000
 
 /* Roles as numbered in proto/wg.proto (Role). */
 #define WG_WORKER_COMMAND 2
@@ -45,6 +80,14 @@ typedef struct {
     wg_keypair_t keys;
     uint8_t server_key[WG_KEY_LEN];
     char router_buf[256], pub_buf[256], nation_buf[8];
+    /* --human, --assist builtin|PATH.so, --operator NAME: a team at a
+     * console (wg_worker_parse_args sets these; the main attaches the
+     * console, which sets console and console_arg). */
+    bool human;
+    const char *assist;
+    const char *operator_name;
+    const wg_worker_console_t *console;
+    void *console_arg;
 } wg_worker_config_t;
 
 /* Runs the worker to the end of the exercise. Returns 0 when the exercise
@@ -62,12 +105,30 @@ int wg_worker_run(const wg_worker_config_t *cfg);
  * built-in bot. Returns 0, or 2 after saying why the plug-in won't load. */
 int wg_worker_use_bot(wg_worker_config_t *cfg, const wg_bot_t *builtin);
 
+/* For a console (wg_worker_console_t), on the loop's thread: */
+/* The scenario of the last Welcome, or NULL before the first. */
+const wg_scenario_t *wg_worker_scenario(const wg_worker_t *w);
+/* The role's key: 0 for the command, 1 + nation index for a contingent
+ * (-1 before the first Welcome). */
+int wg_worker_role_key(const wg_worker_t *w);
+/* Sends an order envelope (packed, as wg_play_phase makes it) on the
+ * DEALER. Returns 0, WG_ESTATE when the role is not joined now (say
+ * "reconnecting"), or the bus's error. */
+int wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len);
+/* Joins again now (after a missed deadline, or once the link is back):
+ * the phase starts that arrive before the Welcome are dropped, as the
+ * adjudicator sends the current one again to a joiner that owes it. */
+void wg_worker_rejoin(wg_worker_t *w);
+/* Leaves the exercise: a leaving Forfeit (the role's fallback plays from
+ * now on), then the runtime closes and wg_worker_run() returns 0. */
+void wg_worker_leave(wg_worker_t *w);
+
 /* Parses the common options --router, --pub, --nation, --bot, --log-level,
- * --exercise and --key; shared by the worker mains. With --exercise the
- * endpoints are the exercise's (--router/--pub override them) and, if it
- * has keys, --key must be the secret certificate of the worker's seat
- * (a contingent's --nation may then be left out: the key says it). Returns
- * 0, or 2 after printing usage or what is wrong. */
+ * --exercise, --key, --human, --assist and --operator; shared by the worker
+ * mains. With --exercise the endpoints are the exercise's (--router/--pub
+ * override them) and, if it has keys, --key must be the secret certificate of
+ * the worker's seat (a contingent's --nation may then be left out: the key says
+ * it). Returns 0, or 2 after printing usage or what is wrong. */
 int wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                          const char *usage);
 
