@@ -5,7 +5,7 @@
  * docs/LOG-FORMAT.md is the contract; in short, all integers little-endian:
  *
  *   0   magic "\x89WGL\r\n\x1a\n" (8 bytes)
- *   8   u32 format version (1)
+ *   8   u32 format version (3; 2 is still read)
  *   12  u32 H, length of the LogHeader protobuf
  *   16  u32 CRC-32C of the H header bytes
  *   20  LogHeader (proto/log.proto), H bytes
@@ -21,6 +21,7 @@
 #include "log_int.h"
 
 #include "wg/error.h"
+#include "wg/rules.h"
 
 #include "log.pb-c.h"
 
@@ -85,6 +86,8 @@ wg__log_header_encode(const wg_log_header_t *hdr, uint8_t **out,
     lh.seed = hdr->seed;
     lh.started = started;
     lh.writer = (char *)"wg " WG_VERSION;
+    lh.rules_version =
+        hdr->rules_version != 0 ? hdr->rules_version : WG_RULES_VERSION;
 
     size_t hlen = wgpb__v1__log_header__get_packed_size(&lh);
     uint8_t *buf = malloc(PREAMBLE_LEN + hlen);
@@ -127,7 +130,7 @@ wg__log_header_parse(const uint8_t *buf, size_t n, wg_log_header_t *hdr,
     if (n < PREAMBLE_LEN)
         return WG_ETORN;
     uint32_t version = rd32(buf + 8);
-    if (version != WG_LOG_FORMAT_VERSION)
+    if (version < WG_LOG_FORMAT_OLDEST || version > WG_LOG_FORMAT_VERSION)
         return WG_EVERSION;
     uint32_t hlen = rd32(buf + 12);
     if (hlen > MAX_HEADER)
@@ -144,6 +147,10 @@ wg__log_header_parse(const uint8_t *buf, size_t n, wg_log_header_t *hdr,
     int rc = WG_ECORRUPT;
     memset(hdr, 0, sizeof *hdr);
     if (lh->format_version != version)
+        goto out;
+    /* Format 2 had no rules version: its logs are of rules 1. */
+    hdr->rules_version = version == 2 ? 1 : lh->rules_version;
+    if (hdr->rules_version == 0)
         goto out;
     if (lh->scenario_hash.len != 0 &&
         lh->scenario_hash.len != sizeof hdr->scenario_hash)

@@ -226,6 +226,10 @@ wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
     int rc = lock_fd(fd);
     if (rc < 0 || (rc = wg__log_reader_from_fd(fd, &rd)) < 0)
         goto fail_fd;
+    if (rd->hdr.version != WG_LOG_FORMAT_VERSION) {
+        rc = WG_EVERSION; /* an older format is read, never continued */
+        goto fail_rd;
+    }
 
     uint64_t records = 0, end = rd->first, off;
     const uint8_t *rec;

@@ -270,6 +270,13 @@ walk_open(walk_t *w, const char *path, const wg_replay_options_t *opt,
                  wg_strerror(rc));
         return WG_REPLAY_UNREADABLE;
     }
+    const wg_log_header_t *hdr = wg_log_reader_header(w->r);
+    if (hdr->rules_version != WG_RULES_VERSION) {
+        wg_replay_rules_mismatch(hdr->rules_version, rep->detail,
+                                 sizeof rep->detail);
+        snprintf(rep->field, sizeof rep->field, "header.rules_version");
+        return WG_REPLAY_UNREADABLE;
+    }
     w->ahead_on = true;
     if (wg__ahead_start(&w->ahead, w->r, opt->in_line) < 0) {
         snprintf(rep->detail, sizeof rep->detail, "out of memory");
@@ -281,7 +288,6 @@ walk_open(walk_t *w, const char *path, const wg_replay_options_t *opt,
     wg_replay_status_t status = check_options(opt, w->sc, rep);
     if (status != WG_REPLAY_OK)
         return status;
-    const wg_log_header_t *hdr = wg_log_reader_header(w->r);
     w->u = wg_adjudicator_new(w->sc, hdr->scenario_text, hdr->scenario_len,
                               produced_cb, w);
     if (w->u == NULL) {
@@ -547,6 +553,16 @@ finish(wg_replay_report_t *rep, wg_replay_status_t st)
 {
     rep->status = st;
     return st;
+}
+
+void
+wg_replay_rules_mismatch(uint32_t log_rules, char *buf, size_t n)
+{
+    snprintf(buf, n,
+             "the log was recorded under rules version %" PRIu32
+             ", this build plays rules version %d: it cannot re-adjudicate "
+             "it (a build of rules version %" PRIu32 " can)",
+             log_rules, WG_RULES_VERSION, log_rules);
 }
 
 wg_replay_status_t

@@ -23,7 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WG_LOG_FORMAT_VERSION 2
+#define WG_LOG_FORMAT_VERSION 3
+/* The oldest format version the reader still reads (docs/LOG-FORMAT.md,
+ * "Versioning"): a format-2 log has no rules_version (rules 1). */
+#define WG_LOG_FORMAT_OLDEST 2
 #define WG_LOG_MAX_RECORD (1u << 20) /* larger length fields are corrupt */
 
 typedef struct {
@@ -35,6 +38,9 @@ typedef struct {
     size_t scenario_len;
     uint64_t seed;
     char started[40]; /* ISO 8601 UTC; metadata, never a decision */
+    /* WG_RULES_VERSION of the build that recorded it (1 for format 2);
+     * 0 when creating: the current build's. */
+    uint32_t rules_version;
 } wg_log_header_t;
 
 void wg_log_header_clear(wg_log_header_t *hdr); /* frees scenario_text */
@@ -55,6 +61,8 @@ int wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
                          wg_fsync_policy_t policy, wg_log_writer_t **out);
 /* Opens an existing log to append: the header is read into *hdr (caller
  * clears it), a torn tail is cut (*cut_bytes says how many bytes went).
+ * A log of an older format version (read, never continued) is refused
+ * with WG_EVERSION.
  * WG_ELOCKED, before anything is read or cut, while another writer holds
  * the log. */
 int wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,

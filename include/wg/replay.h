@@ -33,7 +33,9 @@ typedef enum {
     WG_REPLAY_OK = 0,         /* every record read matched */
     WG_REPLAY_DIVERGED = 1,   /* a record differs from the re-adjudication,
                                  or the log is of another scenario or seed */
-    WG_REPLAY_UNREADABLE = 2, /* not a log, bad header, scenario unusable */
+    WG_REPLAY_UNREADABLE = 2, /* not a log, bad header, scenario unusable,
+                                 another rules version (field
+                                 header.rules_version) */
     WG_REPLAY_CORRUPT = 3     /* a record fails its CRC or is not an
                                  Envelope (the walk stops there) */
 } wg_replay_status_t;
@@ -97,6 +99,10 @@ wg_replay_status_t wg_replay_log(const char *path,
                                  wg_replay_report_t *rep,
                                  wg_adjudicator_t **adjudicator_out,
                                  wg_scenario_t **sc_out);
+
+/* Says in buf that a log of rules version log_rules is not this build's
+ * (WG_RULES_VERSION): verify, --resume and fork refuse such a log. */
+void wg_replay_rules_mismatch(uint32_t log_rules, char *buf, size_t n);
 
 /*
  * Compares two encoded envelopes. Returns true when they are the same

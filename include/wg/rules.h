@@ -31,6 +31,16 @@
 #include "wg/scenario.h"
 #include "wg/state.h"
 
+/*
+ * The version of these rules, written into every new exercise log
+ * (LogHeader.rules_version, docs/LOG-FORMAT.md). A change to the rules
+ * that makes other results from the same recorded orders bumps it: verify,
+ * --resume and fork then refuse a log of another rules version by name
+ * instead of reporting a divergence. tests/data/golden/README.md says what
+ * else a bump takes (re-recording the golden log).
+ */
+#define WG_RULES_VERSION 1
+
 /* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
  * stability at their start values, managed regime, gates evaluated. */
 void wg_state_init(wg_state_t *st, const wg_scenario_t *sc);

@@ -134,6 +134,12 @@ wg_check_sanitizers() {
 # --resume), and those named with wg_chain_add, except those named with
 # wg_chain_skip (logs a test damages on purpose). wg_done runs it when
 # nothing failed before (a failed test may have left a writer running).
+# wg_rules_version: the build's WG_RULES_VERSION (include/wg/rules.h).
+wg_rules_version() {
+    sed -n 's/^#define WG_RULES_VERSION \([0-9]\{1,\}\).*/\1/p' \
+        "$WG_SOURCE_DIR/include/wg/rules.h"
+}
+
 wg_python() {
     if [ -x /usr/bin/python3 ]; then
         echo /usr/bin/python3

@@ -41,7 +41,7 @@ expect() {
 # ---- a clean synthetic log: 8 envelopes per turn, seq from 1 ----
 run 0 "$tmp/synth.out" "$LOG_TOOL" synth --seed 7 "$tmp/a.wglog" 100
 run 0 "$tmp/info" "$LOG_TOOL" info "$tmp/a.wglog"
-expect "$tmp/info" '^format_version: +2$'
+expect "$tmp/info" '^format_version: +3$'
 expect "$tmp/info" '^scenario_name: +synthetic$'
 expect "$tmp/info" '^scenario_hash: +[0-9a-f]{64}$'
 expect "$tmp/info" '^seed: +7$'

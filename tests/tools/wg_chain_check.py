@@ -37,7 +37,7 @@ import struct
 import sys
 
 MAGIC = b"\x89WGL\r\n\x1a\n"
-FORMAT_VERSION = 2
+FORMAT_VERSIONS = (2, 3)
 MAX_HEADER = 64 << 20
 MAX_RECORD = 1 << 20
 
@@ -149,9 +149,9 @@ def read_frames(data):
     if len(data) < 20:
         raise Bad("the file ends inside the preamble")
     version, hlen, hcrc = struct.unpack_from("<III", data, 8)
-    if version != FORMAT_VERSION:
-        raise Bad("format version %d, this checker reads %d"
-                  % (version, FORMAT_VERSION))
+    if version not in FORMAT_VERSIONS:
+        raise Bad("format version %d, this checker reads %s"
+                  % (version, FORMAT_VERSIONS))
     if hlen > MAX_HEADER:
         raise Bad("header length %d" % hlen)
     if len(data) < 20 + hlen:
@@ -189,10 +189,11 @@ def check_log(path, allow_unfinished):
         raise OSError("%s: %s" % (path, e.strerror))
     header, frames = read_frames(data)
 
+    version = struct.unpack_from("<I", data, 8)[0]
     hv = last_field(header, HDR_FORMAT_VERSION, 0)
-    if hv != FORMAT_VERSION:
+    if hv != version:
         raise Bad("header format_version %r, the preamble says %d"
-                  % (hv, FORMAT_VERSION))
+                  % (hv, version))
     scenario_hash = last_field(header, HDR_SCENARIO_HASH, 2)
     scenario_text = last_field(header, HDR_SCENARIO_TEXT, 2) or b""
     seed = last_field(header, HDR_SEED, 0) or 0

@@ -6,6 +6,7 @@
  *   wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT
  *   wg-tamper --strip-chain IN OUT
  *   wg-tamper --header IN OUT NEEDLE REPLACEMENT
+ *   wg-tamper --rules-version N IN OUT
  *
  * OFFSET is the file offset of the frame ("offset" in wg-log dump). The
  * first occurrence of NEEDLE inside the frame's payload is overwritten
@@ -23,7 +24,12 @@
  * length stays right) and makes the header CRC-32C at offset 16 good again
  * (docs/LOG-FORMAT.md, "Preamble and header"): a header whose scenario text
  * no longer matches its scenario_hash, which only that hash can tell.
+ *
+ * --rules-version rewrites the log with LogHeader.rules_version N and the
+ * same records: a log as a build of rules version N would have headed it
+ * (tests/integration/rules_version.sh).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,15 +85,42 @@ slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* One record, its TurnResult's chain left out if strip: 0, or 1 if it is
+ * not an Envelope, 2 if it cannot be written. */
 static int
-strip_chain(const char *in, const char *out)
+copy_record(wg_log_writer_t *w, const uint8_t *rec, size_t len, bool strip)
+{
+    if (!strip)
+        return wg_log_writer_append(w, rec, len) < 0 ? 2 : 0;
+    Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
+    if (env == NULL)
+        return 1;
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
+        env->result->chain.len = 0; /* not packed when empty */
+    uint8_t *buf;
+    size_t n;
+    int rc = 2;
+    if (wg_wire_pack(env, &buf, &n) == 0) {
+        rc = wg_log_writer_append(w, buf, n) < 0 ? 2 : 0;
+        free(buf);
+    }
+    wg_wire_free(env);
+    return rc;
+}
+
+/* The log again under a header of rules version `rules` (0: its own),
+ * every record copied, without its chain if strip. */
+static int
+rewrite(const char *in, const char *out, uint32_t rules, bool strip)
 {
     wg_log_reader_t *r;
     wg_log_writer_t *w;
     if (wg_log_reader_open(in, &r) < 0)
         return 2;
-    if (wg_log_writer_create(out, wg_log_reader_header(r), WG_FSYNC_NEVER, &w) <
-        0) {
+    wg_log_header_t hdr = *wg_log_reader_header(r);
+    if (rules != 0)
+        hdr.rules_version = rules;
+    if (wg_log_writer_create(out, &hdr, WG_FSYNC_NEVER, &w) < 0) {
         wg_log_reader_destroy(&r);
         return 2;
     }
@@ -95,28 +128,24 @@ strip_chain(const char *in, const char *out)
     size_t len;
     uint64_t off;
     int rc = 0;
-    while (rc == 0 && wg_log_reader_next(r, &rec, &len, &off) == 1) {
-        Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
-        if (env == NULL) {
-            rc = 1;
-            break;
-        }
-        if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT)
-            env->result->chain.len = 0; /* not packed when empty */
-        uint8_t *buf;
-        size_t n;
-        if (wg_wire_pack(env, &buf, &n) != 0) {
-            rc = 2;
-        } else {
-            if (wg_log_writer_append(w, buf, n) < 0)
-                rc = 2;
-            free(buf);
-        }
-        wg_wire_free(env);
-    }
+    while (rc == 0 && wg_log_reader_next(r, &rec, &len, &off) == 1)
+        rc = copy_record(w, rec, len, strip);
     wg_log_writer_destroy(&w);
     wg_log_reader_destroy(&r);
     return rc;
+}
+
+/* The log again, its header saying rules version `arg`. */
+static int
+set_rules_version(const char *arg, const char *in, const char *out)
+{
+    char *end;
+    unsigned long rules = strtoul(arg, &end, 10);
+    if (*arg == '\0' || *end != '\0' || rules == 0 || rules > UINT32_MAX) {
+        fprintf(stderr, "wg-tamper: bad rules version '%s'\n", arg);
+        return 2;
+    }
+    return rewrite(in, out, (uint32_t)rules, false);
 }
 
 /* Overwrites NEEDLE in the header and recomputes the header CRC. */
@@ -179,14 +208,17 @@ int
 main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--strip-chain") == 0)
-        return strip_chain(argv[2], argv[3]);
+        return rewrite(argv[2], argv[3], 0, true);
     if (argc == 6 && strcmp(argv[1], "--header") == 0)
         return tamper_header(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 5 && strcmp(argv[1], "--rules-version") == 0)
+        return set_rules_version(argv[2], argv[3], argv[4]);
     if (argc != 6) {
         fprintf(stderr, "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n"
                         "       wg-tamper --strip-chain IN OUT\n"
                         "       wg-tamper --header IN OUT NEEDLE "
-                        "REPLACEMENT\n");
+                        "REPLACEMENT\n"
+                        "       wg-tamper --rules-version N IN OUT\n");
         return 2;
     }
     const char *needle = argv[4], *repl = argv[5];

@@ -16,6 +16,7 @@
 
 #include "wg/error.h"
 #include "wg/log.h"
+#include "wg/rules.h"
 
 #include "crc32c_int.h"
 #include "log.pb-c.h"
@@ -264,6 +265,7 @@ test_round_trip(void **state)
     assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
     got = (wg_log_header_t *)wg_log_reader_header(rd);
     assert_int_equal(got->version, WG_LOG_FORMAT_VERSION);
+    assert_int_equal(got->rules_version, WG_RULES_VERSION); /* 0: the build's */
     assert_string_equal(got->scenario_name, h.scenario_name);
     assert_string_equal(got->scenario_path, h.scenario_path);
     assert_memory_equal(got->scenario_hash, h.scenario_hash, 32);
@@ -629,13 +631,16 @@ open_rc(const char *path)
     return rc;
 }
 
-/* A preamble and header as a foreign writer might make them. */
+/* A preamble and header as a foreign writer might make them: of rules 1,
+ * which a format-2 header does not say. */
 static size_t
-craft_header(uint8_t *out, uint32_t version, const char *name)
+craft_header_rules(uint8_t *out, uint32_t version, const char *name,
+                   uint32_t rules)
 {
     Wgpb__V1__LogHeader lh = WGPB__V1__LOG_HEADER__INIT;
     lh.format_version = version;
     lh.scenario_name = (char *)name;
+    lh.rules_version = rules;
     size_t n = wgpb__v1__log_header__pack(&lh, out + PREAMBLE_LEN);
     memcpy(out, "\x89WGL\r\n\x1a\n", 8);
     uint32_t v[3] = {version, (uint32_t)n, wg_crc32c(0, out + PREAMBLE_LEN, n)};
@@ -643,6 +648,12 @@ craft_header(uint8_t *out, uint32_t version, const char *name)
         for (int b = 0; b < 4; b++)
             out[8 + 4 * i + b] = (uint8_t)(v[i] >> (8 * b));
     return PREAMBLE_LEN + n;
+}
+
+static size_t
+craft_header(uint8_t *out, uint32_t version, const char *name)
+{
+    return craft_header_rules(out, version, name, version < 3 ? 0 : 1);
 }
 
 static void
@@ -687,6 +698,25 @@ test_bad_headers(void **state)
     n = craft_header(buf, WG_LOG_FORMAT_VERSION + 1, "future");
     wg_test_put_bytes(f->path, buf, n);
     assert_int_equal(open_rc(f->path), WG_EVERSION);
+    n = craft_header(buf, WG_LOG_FORMAT_OLDEST - 1, "past");
+    wg_test_put_bytes(f->path, buf, n);
+    assert_int_equal(open_rc(f->path), WG_EVERSION);
+
+    /* Format 2 has no rules version: rules 1. Format 3 must say one. */
+    n = craft_header(buf, 2, "two");
+    wg_test_put_bytes(f->path, buf, n);
+    assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
+    assert_int_equal(wg_log_reader_header(rd)->version, 2);
+    assert_int_equal(wg_log_reader_header(rd)->rules_version, 1);
+    wg_log_reader_destroy(&rd);
+    n = craft_header_rules(buf, 3, "seven", 7);
+    wg_test_put_bytes(f->path, buf, n);
+    assert_int_equal(wg_log_reader_open(f->path, &rd), 0);
+    assert_int_equal(wg_log_reader_header(rd)->rules_version, 7);
+    wg_log_reader_destroy(&rd);
+    n = craft_header_rules(buf, 3, "none", 0);
+    wg_test_put_bytes(f->path, buf, n);
+    assert_int_equal(open_rc(f->path), WG_ECORRUPT);
 
     n = craft_header(buf, WG_LOG_FORMAT_VERSION, "ok");
     memset(buf + 12, 0xff, 4); /* a header length of 4 GiB */

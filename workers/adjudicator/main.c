@@ -28,6 +28,7 @@
 #include "wg/play.h"
 #include "wg/replay.h"
 #include "wg/report.h"
+#include "wg/rules.h"
 #include "wg/scenario.h"
 #include "wg/seats.h"
 #include "wg/wire.h"
@@ -1120,6 +1121,7 @@ open_log(adjudicator_t *a, const options_t *o, const char *text, size_t len)
     wg_log_header_t hdr;
     memset(&hdr, 0, sizeof hdr);
     hdr.version = WG_LOG_FORMAT_VERSION;
+    hdr.rules_version = WG_RULES_VERSION;
     snprintf(hdr.scenario_name, sizeof hdr.scenario_name, "%s", a->sc->name);
     snprintf(hdr.scenario_path, sizeof hdr.scenario_path, "%s", o->scenario);
     memcpy(hdr.scenario_hash, a->sc->hash, sizeof hdr.scenario_hash);
@@ -1360,6 +1362,14 @@ resume_main(adjudicator_t *a, const options_t *o)
     wg_log_header_t hdr;
     uint64_t cut = 0;
     int rc = wg_log_writer_reopen(o->resume, o->fsync, &hdr, &cut, &a->log);
+    if (rc == WG_EVERSION) {
+        fprintf(stderr,
+                "wg-adjudicator: %s: cannot reopen: not a log of format "
+                "version %d (an older one is read by wg-log verify and "
+                "check, never continued)\n",
+                o->resume, WG_LOG_FORMAT_VERSION);
+        return 2;
+    }
     if (rc < 0) {
         fprintf(stderr, "wg-adjudicator: %s: cannot reopen: %s\n", o->resume,
                 wg_strerror(rc));

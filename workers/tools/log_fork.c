@@ -25,6 +25,7 @@
 #include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"
+#include "wg/rules.h"
 #include "wg/wire.h"
 
 #include <errno.h>
@@ -365,6 +366,13 @@ wg_log_cmd_fork(int argc, char **argv)
         return EXIT_USAGE;
     }
     const wg_log_header_t *hdr = wg_log_reader_header(r);
+    if (hdr->rules_version != WG_RULES_VERSION) {
+        char why[256];
+        wg_replay_rules_mismatch(hdr->rules_version, why, sizeof why);
+        fprintf(stderr, "wg-log fork: %s: %s\n", o.in, why);
+        wg_log_reader_destroy(&r);
+        return EXIT_USAGE;
+    }
     wg_scenario_t *sc = NULL;
     wg_config_error_t err;
     if (wg_scenario_parse(hdr->scenario_path, hdr->scenario_text,

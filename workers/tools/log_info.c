@@ -91,6 +91,8 @@ print_header(const char *path, const wg_log_reader_t *rd)
     printf("log:            %s\n", path);
     printf("size:           %" PRIu64 " bytes\n", wg_log_reader_size(rd));
     printf("format_version: %" PRIu32 "\n", h->version);
+    printf("rules_version:  %" PRIu32 "%s\n", h->rules_version,
+           h->version < 3 ? " (format 2 has none: rules 1)" : "");
     printf("writer:         %s\n", wg_log_reader_writer(rd));
     printf("scenario_name:  %s\n", h->scenario_name);
     printf("scenario_path:  %s\n", h->scenario_path);
