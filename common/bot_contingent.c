@@ -14,7 +14,9 @@
 
 #include "wg/rules.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static uint32_t
@@ -50,58 +52,151 @@ wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
              ns->cohesion);
 }
 
+/* The rotation turns ahead: weeks from now to each, and from each to the
+ * one after it (wg_rules_unit_due's interval there). */
+#define MAX_AHEAD 64
+
+typedef struct {
+    uint32_t at[MAX_AHEAD];
+    uint32_t next[MAX_AHEAD];
+    size_t n;
+} ahead_t;
+
+static void
+rotations_ahead(const wg_scenario_t *sc, uint32_t turn, ahead_t *a)
+{
+    uint32_t w = 0;
+    a->n = 0;
+    for (size_t t = (size_t)turn + 1; t <= sc->n_turns && a->n < MAX_AHEAD;
+         t++) {
+        if (sc->plan[t - 1] == WG_TURN_ROTATION) {
+            a->at[a->n] = w;
+            a->next[a->n] = wg_rules_weeks_to_next_rotation(sc, (uint32_t)t);
+            a->n++;
+        } else if (sc->plan[t - 1] == WG_TURN_INCIDENT) {
+            w += sc->turn_weeks;
+        }
+    }
+}
+
+/* Weeks from now to the rotation turn at which a unit with weeks_left
+ * of its tour now is due; -1 if the exercise ends first. */
+static int32_t
+due_in(const ahead_t *a, int64_t weeks_left)
+{
+    for (size_t j = 0; j < a->n; j++)
+        if ((weeks_left - (int64_t)a->at[j]) * 2 <= (int64_t)a->next[j])
+            return (int32_t)a->at[j];
+    return -1;
+}
+
+static int
+cmp_i32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Relieves due units while ready units last, oldest tours first (the
+ * array is in id order, which is deployment order), within a ceiling the
+ * nation lowered. Returns the ready units left. */
+static uint32_t
+relieve_due(const wg_scenario_t *sc, const wg_phase_view_t *v, wg_orders_t *out)
+{
+    size_t n = (size_t)v->nation;
+    const wg_state_t *st = v->st;
+    uint32_t ready = 0;
+    for (uint32_t i = 0; i < st->n_units; i++)
+        ready +=
+            st->units[i].nation == n && st->units[i].status == WG_UNIT_READY;
+    uint64_t room = wg_rules_relief_room(sc, st, n, v->weeks_to_rotation);
+    for (uint32_t i = 0; i < st->n_units && out->rotation.n_relieve < ready;
+         i++) {
+        const wg_unit_t *u = &st->units[i];
+        if (u->nation != n || !wg_rules_unit_due(sc, u, v->weeks_to_rotation) ||
+            out->rotation.n_relieve >= WG_MAX_ORDER_UNITS || u->troops > room)
+            continue;
+        out->rotation.relieve[out->rotation.n_relieve++] = u->id;
+        room -= u->troops;
+    }
+    return ready - out->rotation.n_relieve;
+}
+
+/*
+ * A relief plan, matched in time: every unit that stays in theatre (and
+ * each relieving unit, on its fresh tour) is due at a rotation turn ahead;
+ * every relief in the pipeline is ready by some week. Taking the units in
+ * the order they fall due, each gets the earliest relief ready in time.
+ * A unit left without one gets a relief prepared now if one prepared now
+ * is ready in time and one prepared at the next rotation turn would not
+ * be; one that not even a relief prepared now could reach will leave a
+ * gap whatever is done, and is not prepared for. Counting reliefs without
+ * their times (as this bot once did) left units unrelieved while their
+ * reliefs were a week from ready.
+ */
+static uint32_t
+reliefs_to_prepare(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                   uint32_t ready_left, uint32_t relieved)
+{
+    size_t n = (size_t)v->nation;
+    const wg_state_t *st = v->st;
+    const wg_nation_t *nat = &sc->nations[n];
+    int32_t due[WG_MAX_UNITS], supply[WG_MAX_UNITS];
+    size_t n_due = 0, n_supply = 0;
+    ahead_t a;
+    rotations_ahead(sc, v->turn, &a);
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        const wg_unit_t *u = &st->units[i];
+        if (u->nation != n)
+            continue;
+        int32_t d = -1;
+        if (u->status == WG_UNIT_DEPLOYED &&
+            !wg_rules_unit_due(sc, u, v->weeks_to_rotation))
+            d = due_in(&a, u->weeks_left);
+        else if (u->status == WG_UNIT_PREPARING && n_supply < WG_MAX_UNITS)
+            supply[n_supply++] = u->weeks_left > 0 ? u->weeks_left : 0;
+        if (d >= 0)
+            due[n_due++] = d;
+    }
+    for (uint32_t k = 0; k < ready_left && n_supply < WG_MAX_UNITS; k++)
+        supply[n_supply++] = 0;
+    int32_t fresh = due_in(&a, nat->tour_weeks);
+    for (uint32_t k = 0; fresh >= 0 && k < relieved && n_due < WG_MAX_UNITS;
+         k++)
+        due[n_due++] = fresh; /* the relieving units' fresh tours */
+    qsort(due, n_due, sizeof due[0], cmp_i32);
+    qsort(supply, n_supply, sizeof supply[0], cmp_i32);
+    uint32_t prepare = 0;
+    int64_t later = a.n > 0 ? (int64_t)a.at[0] + nat->prep_weeks : INT64_MAX;
+    size_t next = 0;
+    for (size_t k = 0; k < n_due; k++) {
+        if (next < n_supply && supply[next] <= due[k]) {
+            next++;
+            continue;
+        }
+        if ((int64_t)nat->prep_weeks <= due[k] && later > due[k])
+            prepare++;
+    }
+    return prepare;
+}
+
 void
 wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
                  wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
-    const wg_nation_t *nat = &sc->nations[n];
-    const wg_state_t *st = v->st;
-    uint32_t ready = 0, preparing = 0;
-    for (uint32_t i = 0; i < st->n_units; i++) {
-        const wg_unit_t *u = &st->units[i];
-        if (u->nation != n)
-            continue;
-        if (u->status == WG_UNIT_READY)
-            ready++;
-        else if (u->status == WG_UNIT_PREPARING)
-            preparing++;
-    }
-    if (st->nations[n].leaving || st->nations[n].withdrawn)
+    const wg_nation_state_t *ns = &v->st->nations[n];
+    if (ns->leaving || ns->withdrawn)
         return; /* a leaving nation relieves no one */
-
-    /* Relieve due units while ready units last, oldest tours first (the
-     * array is in id order, which is deployment order). */
-    uint32_t relieved = 0;
-    for (uint32_t i = 0; i < st->n_units && relieved < ready; i++) {
-        const wg_unit_t *u = &st->units[i];
-        if (u->nation == n && wg_rules_unit_due(sc, u, v->weeks_to_rotation) &&
-            out->rotation.n_relieve < WG_MAX_ORDER_UNITS) {
-            out->rotation.relieve[out->rotation.n_relieve++] = u->id;
-            relieved++;
-        }
-    }
-
-    /* Start preparing a relief for every unit that will be due before a
-     * relief started at the next rotation turn could be ready. */
-    uint32_t horizon =
-        nat->prep_weeks + v->weeks_to_rotation + v->weeks_to_rotation / 2;
-    uint32_t need = 0;
-    for (uint32_t i = 0; i < st->n_units; i++) {
-        const wg_unit_t *u = &st->units[i];
-        if (u->nation == n && u->status == WG_UNIT_DEPLOYED &&
-            !wg_rules_unit_due(sc, u, v->weeks_to_rotation) &&
-            u->weeks_left <= (int32_t)horizon)
-            need++;
-    }
-    uint32_t spare = ready - relieved + preparing;
-    out->rotation.prepare = need > spare ? need - spare : 0;
-    if (st->nations[n].cohesion < sc->cohesion.no_rotation_below)
-        out->rotation.prepare = 0;
+    uint32_t ready_left = relieve_due(sc, v, out);
+    out->rotation.prepare =
+        ns->cohesion < sc->cohesion.no_rotation_below
+            ? 0 /* its public no longer sends anyone */
+            : reliefs_to_prepare(sc, v, ready_left, out->rotation.n_relieve);
     snprintf(out->rationale, sizeof out->rationale,
-             "relieve %u of %u ready, prepare %u for %u due within %u weeks",
-             out->rotation.n_relieve, ready, out->rotation.prepare, need,
-             horizon);
+             "relieve %u (%u ready left), prepare %u so that every unit is "
+             "relieved in time",
+             out->rotation.n_relieve, ready_left, out->rotation.prepare);
 }
 
 /* Answers each incident that reached this contingent. A risk-tolerant

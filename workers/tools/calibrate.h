@@ -63,7 +63,8 @@ typedef struct {
     double coverage_sum;       /* line coverage, by km, per turn */
     uint32_t incident_turns;
     uint32_t last_escalation;
-    uint32_t gaps; /* units that left unrelieved */
+    uint32_t gaps;         /* units that left unrelieved */
+    uint32_t gaps_willing; /* ... by a nation rotating for long enough */
 } cal_seed_t;
 
 /* Plays one seed of sc (its seed replaced by `seed`) under `roe`, the

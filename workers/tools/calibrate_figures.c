@@ -137,6 +137,12 @@ f_gaps(const cal_seed_t *s)
     return ratio(s->gaps, years(s));
 }
 
+static double
+f_gaps_willing(const cal_seed_t *s)
+{
+    return ratio(s->gaps_willing, years(s));
+}
+
 /* The SMM's managed-truce band, 36-47 violations a day on a line of
  * ~470 km (brief §5, §4): 0.077-0.100 per km-day. */
 #define SMM_LO (36.0 / 470.0)
@@ -176,6 +182,9 @@ static const figure_t figures[] = {
      "acceptance: no seed more than 8 consecutive turns", f_bound_run},
     {"gaps", "units leaving unrelieved, a year", NAN, NAN, 0,
      "reported: rotation leaks (issue 17)", f_gaps},
+    {"gaps_willing", "... by a nation willing to relieve them", 0, 0, 0,
+     "issue 17: no unit unrelieved while the nation is willing",
+     f_gaps_willing},
 };
 #define N_FIGURES (sizeof figures / sizeof figures[0])
 

@@ -43,6 +43,11 @@ typedef struct {
     uint32_t draw_regime;      /* the regime they were drawn in */
     double draw_violations;    /* ceasefire violations among them */
     bool gone[WG_MAX_NATIONS]; /* leaving or withdrawn, seen */
+    /* The last week each nation did not rotate (leaving, or its cohesion
+     * below no_rotation_below), and how long a relief takes to arrange:
+     * its preparation and the longest interval between rotation turns. */
+    uint32_t unwilling_week[WG_MAX_NATIONS];
+    uint32_t lead_weeks[WG_MAX_NATIONS];
 } collector_t;
 
 /*
@@ -147,6 +152,11 @@ take_turn(collector_t *c, const wg_state_t *st, uint32_t deployed)
                 o->first_withdrawal_week = st->week;
         }
         o->gaps += c->res->nations[i].gaps;
+        if (ns->leaving || ns->withdrawn ||
+            ns->cohesion < sc->cohesion.no_rotation_below)
+            c->unwilling_week[i] = st->week;
+        else if (st->week >= c->unwilling_week[i] + c->lead_weeks[i])
+            o->gaps_willing += c->res->nations[i].gaps;
     }
     if (isnan(o->ratio_week20) && st->week >= RATIO_WEEK && deployed > 0)
         o->ratio_week20 = committed / (double)deployed;
@@ -287,6 +297,24 @@ play_phase(wg_adjudicator_t *u, const wg_scenario_t *sc,
     wg_adjudicator_deadline(u);
 }
 
+/* Weeks a nation needs to have a relief ready in time: its preparation,
+ * and the longest interval between two rotation turns of the plan. */
+static void
+lead_weeks(const wg_scenario_t *sc, uint32_t *lead)
+{
+    uint32_t interval = 0, w = 0;
+    for (size_t t = 0; t < sc->n_turns; t++) {
+        if (sc->plan[t] == WG_TURN_INCIDENT)
+            w += sc->turn_weeks;
+        else if (sc->plan[t] == WG_TURN_ROTATION)
+            w = 0;
+        if (w > interval)
+            interval = w;
+    }
+    for (size_t i = 0; i < sc->n_nations; i++)
+        lead[i] = sc->nations[i].prep_weeks + interval;
+}
+
 static void
 seed_init(cal_seed_t *o, const wg_scenario_t *sc, uint64_t seed)
 {
@@ -316,6 +344,7 @@ cal_play_seed(const wg_scenario_t *sc, const char *text, size_t text_len,
     memcpy(copy, sc, sizeof *copy);
     copy->seed = seed;
     seed_init(out, copy, seed);
+    lead_weeks(copy, c.lead_weeks);
     cal_roe_t policy = roe;
     const wg_bot_t command = {WG_BOT_ABI_VERSION, "wg-calibrate-command/1",
                               command_decide, &policy};
