@@ -5,9 +5,11 @@ and checks what its screen shows, as a person at it would see it.
     wg_pty_screen.py --rows R --cols C --script FILE [--dump FILE] -- CMD...
 
 The program runs under a pseudo-terminal (Debian's python3-pexpect) with
-TERM=xterm; everything it writes is fed to a terminal emulator (Debian's
+TERM=linux; everything it writes is fed to a terminal emulator (Debian's
 python3-pyte), so checks read the screen's cells, not the escape sequences
-that drew them. The script is one step a line ('#' starts a comment):
+that drew them. (Not TERM=xterm: ncurses then repeats characters with
+REP, CSI b, which pyte 0.8 does not know, and the screen it sees differs
+from a real terminal's.) The script is one step a line ('#' starts a comment):
 
     expect REGEX [SECONDS]     the screen (its lines joined with newlines)
                                matches REGEX (Python re, MULTILINE) within
@@ -21,6 +23,8 @@ that drew them. The script is one step a line ('#' starts a comment):
     touch FILE                 creates FILE (tells the test a step is done)
     wait-file FILE [SECONDS]   waits until FILE exists
     exit CODE [SECONDS]        the program exits with CODE within SECONDS
+    include FILE               runs the steps of FILE, read now (a test
+                               writes them once it knows what to expect)
     sleep SECONDS
 
 On a failed step it prints the step, the screen, and exits 1; --dump FILE
@@ -42,7 +46,7 @@ class Term:
     def __init__(self, cmd, rows, cols):
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.Stream(self.screen)
-        env = dict(os.environ, TERM="xterm")
+        env = dict(os.environ, TERM="linux")
         self.child = pexpect.spawn(cmd[0], cmd[1:], env=env, encoding="utf-8",
                                    codec_errors="replace",
                                    dimensions=(rows, cols))
@@ -137,8 +141,21 @@ def run_step(term, words, line, dump):
             fail(term, line, f"exited {code}, wanted {args[0]}", dump)
     elif op == "sleep":
         term.until(lambda: False, float(args[0]))
+    elif op == "include":
+        run_file(term, args[0], dump)
     else:
         fail(term, line, "unknown step", dump)
+
+
+def run_file(term, path, dump):
+    with open(path) as f:
+        steps = f.read().splitlines()
+    for raw in steps:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        run_step(term, shlex.split(line), line, dump)
+        print(f"ok: {line}", flush=True)
 
 
 def main():
@@ -151,13 +168,7 @@ def main():
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     term = Term(cmd, a.rows, a.cols)
-    with open(a.script) as f:
-        for raw in f:
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            run_step(term, shlex.split(line), line, a.dump)
-            print(f"ok: {line}")
+    run_file(term, a.script, a.dump)
     if a.dump:
         with open(a.dump, "w") as f:
             f.write(term.text() + "\n")

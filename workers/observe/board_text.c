@@ -93,7 +93,7 @@ title_lines(out_t *o, const board_t *b)
         snprintf(l, sizeof l, "%s | week %u | %s | phase %s%s%s%s%s", turn,
                  b->week, t != NULL ? t->name : "-",
                  b->ended ? "end (exercise over)" : phase_name(b->phase), left,
-                 exp[0] ? " | waiting for:" : "", exp, "");
+                 exp[0] ? " | expected:" : "", exp, "");
     put(o, BOARD_LINE_TEXT, l);
 }
 
