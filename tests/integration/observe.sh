@@ -1,7 +1,7 @@
 #!/bin/bash
 # observe.sh - the live board, wg-observe, driven through a pseudo-terminal
-# (tests/tools/wg_pty_screen.py: pexpect runs it, pyte reads its screen as
-# a person would), with real processes on loopback:
+# (tests/tools/wg_tty_steps.py on wg_tty.py: pexpect runs it, a VT100 model
+# reads its screen as a person would), with real processes on loopback:
 #
 #  1. live: an exercise on tests/data/short.yaml (a 30 s deadline; FRA
 #     plays wg-bot-gate.so, held at turn 5). The board (--sub, no scenario:
@@ -28,9 +28,9 @@ set -u
 wg_init observe
 
 PY=$(wg_python) || wg_abort "no python3"
-"$PY" -c 'import pexpect, pyte, zmq' 2>/dev/null ||
-    wg_abort "no python3-pexpect, python3-pyte or python3-zmq for $PY (scripts/test installs them)"
-DRIVER="$WG_SOURCE_DIR/tests/tools/wg_pty_screen.py"
+"$PY" -c 'import pexpect, zmq' 2>/dev/null ||
+    wg_abort "no python3-pexpect or python3-zmq for $PY (scripts/test installs them)"
+DRIVER="$WG_SOURCE_DIR/tests/tools/wg_tty_steps.py"
 OBSERVE="$WG_BIN/wg-observe"
 LOG_TOOL="$WG_BIN/wg-log"
 T="$WG_TMP"
@@ -111,7 +111,7 @@ lines ^FRA ^GBR ^DEU ^ITA ^POL ^TUR ^ESP ^NLD ^SECTOR
 resize 45 150
 include $T/live-figures.steps
 send \x03
-expect "Leave the board\? y: leave"
+expect "Leave the board\?"
 send n
 absent "Leave the board"
 expect "^keys: q or Ctrl-C leave"
@@ -218,7 +218,7 @@ wg_wait "$replay" 30
     echo 'expect "^turn 1 of 14 \| week" 20'
     echo 'send G'
     echo 'expect "turn 14 of 14 recorded, ended"'
-    echo 'send \x1b[D'
+    echo 'send \x1bOD'
     echo 'expect "^turn 13 of 14 \| week [0-9]+ \| rotation \| phase result"'
     figures "$LIVE_OUT" 13
     echo 'resize 24 80'

@@ -15,24 +15,26 @@
  * keys; no DEALER: an observer gives no orders). Receives Beacon,
  * TurnStart, TurnResult, ExerciseEnd; sends nothing.
  *
- * One libuv loop: the SUB (sub.c), the keyboard (uv_poll on stdin),
- * SIGINT/SIGTERM/SIGWINCH, and a tick that redraws the time left and
- * follows a log. Nothing received can stop it: bytes that are not an
- * envelope are counted on screen (board.c). Exit: 0 left (after the
- * question Ctrl-C asks), or --plain/--once done; 1 a signal (SIGTERM, or
+ * One libuv loop: the SUB (sub.c), the screen and keyboard (the
+ * consoles' terminal UI, workers/tui), SIGINT/SIGTERM, and a tick that
+ * redraws the time left and follows a log. Nothing received can stop it: bytes
+ * that are not an envelope are counted on screen (board.c). Exit: 0 left (after
+ * the question Ctrl-C asks), or --plain/--once done; 1 a signal (SIGTERM, or
  * SIGINT without a screen); 2 a bad command line, exercise file or key.
  */
 #include "board.h"
 #include "board_text.h"
 #include "logsrc.h"
-#include "screen.h"
 #include "sub.h"
+#include "tui.h"
 
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/exercise.h"
 #include "wg/keys.h"
 
+#include <curses.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -99,8 +101,8 @@ typedef struct {
     sub_t *sub;
     logsrc_t *log;
     bool screen;
-    uv_poll_t input;
-    uv_signal_t sig_int, sig_term, sig_winch;
+    wg_tui_t *tui;
+    uv_signal_t sig_int, sig_term;
     uv_timer_t tick;
     unsigned ticks;
     char endpoint[256];
@@ -109,7 +111,6 @@ typedef struct {
     bool alert;
     bool connected;
     uint64_t last_msg_ms;
-    bool asking; /* "leave?" is on screen */
     uint32_t pos;
     bool follow;
     uint32_t printed_turn;
@@ -315,11 +316,21 @@ print_line(int row, board_line_kind_t kind, const char *text, void *arg)
     printf("%s\n", text);
 }
 
+static void
+tui_line(int row, board_line_kind_t kind, const char *text, void *arg)
+{
+    static const int attrs[] = {
+        [BOARD_LINE_TITLE] = WG_TUI_BOLD,
+        [BOARD_LINE_HEAD] = WG_TUI_BOLD,
+        [BOARD_LINE_TEXT] = WG_TUI_PLAIN,
+        [BOARD_LINE_ALERT] = WG_TUI_ALERT | WG_TUI_REVERSE,
+    };
+    wg_tui_print(arg, row, 0, attrs[kind], "%s", text);
+}
+
 static const char *
 keys_line(const app_t *a)
 {
-    if (a->asking)
-        return "Leave the board? y: leave, any other key: stay";
     if (a->log != NULL)
         return "keys: right/n next turn | left/p previous | g first | G "
                "last | f follow | q leave";
@@ -338,35 +349,50 @@ log_status(app_t *a)
     a->alert = problem != NULL;
 }
 
-static void
-draw(app_t *a)
+/* The picture's frame, but for its size. status is the caller's room. */
+static board_frame_t
+frame(app_t *a, char *status, size_t n)
 {
     if (a->log != NULL)
         log_status(a);
-    char status[200];
     uint64_t now = uv_now(a->loop);
-    snprintf(status, sizeof status, "%s", a->status);
+    snprintf(status, n, "%s", a->status);
     if (a->log == NULL && a->connected && a->last_msg_ms > 0 &&
         now - a->last_msg_ms > SILENT_MS && !a->board.ended)
-        snprintf(status, sizeof status, "%s, nothing heard for %llu s",
-                 a->status,
+        snprintf(status, n, "%s, nothing heard for %llu s", a->status,
                  (unsigned long long)((now - a->last_msg_ms) / 1000));
-    board_frame_t f = {
+    return (board_frame_t){
         .source = a->source,
         .status = status,
         .alert = a->alert,
         .clock = a->log == NULL,
         .now_ms = now,
         .plain_feed = 12,
-        .bottom = keys_line(a),
-        .bottom_alert = a->asking,
     };
+}
+
+/* The screen's body (wg_tui_draw_cb). */
+static void
+draw_cb(wg_tui_t *tui, int rows, int cols, void *arg)
+{
+    char status[200];
+    board_frame_t f = frame(arg, status, sizeof status);
+    f.rows = rows;
+    f.cols = cols;
+    board_lines(&((app_t *)arg)->board, &f, tui_line, tui);
+}
+
+static void
+draw(app_t *a)
+{
     if (a->screen) {
-        screen_draw(&a->board, &f);
+        if (a->tui != NULL)
+            wg_tui_redraw(a->tui);
         return;
     }
+    char status[200];
+    board_frame_t f = frame(a, status, sizeof status);
     f.cols = 400;
-    f.bottom = NULL;
     board_lines(&a->board, &f, print_line, NULL);
     printf("\n");
     fflush(stdout);
@@ -389,21 +415,29 @@ leave(app_t *a, int code)
     a->exit_code = code;
     sub_close(a->sub);
     a->sub = NULL;
+    wg_tui_close(a->tui);
+    a->tui = NULL;
     uv_handle_t *hs[] = {(uv_handle_t *)&a->sig_int,
-                         (uv_handle_t *)&a->sig_term,
-                         (uv_handle_t *)&a->sig_winch, (uv_handle_t *)&a->tick};
+                         (uv_handle_t *)&a->sig_term, (uv_handle_t *)&a->tick};
     for (size_t i = 0; i < sizeof hs / sizeof hs[0]; i++)
-        if (!uv_is_closing(hs[i]))
+        if (uv_is_active(hs[i]) && !uv_is_closing(hs[i]))
             uv_close(hs[i], close_cb);
-    if (a->screen && !uv_is_closing((uv_handle_t *)&a->input))
-        uv_close((uv_handle_t *)&a->input, close_cb);
 }
 
 static void
+confirm_cb(wg_tui_t *tui, bool yes, void *arg)
+{
+    (void)tui;
+    if (yes)
+        leave(arg, EXIT_LEFT);
+}
+
+/* Ctrl-C or q: a wall screen is not left by a stray key. */
+static void
 ask(app_t *a)
 {
-    a->asking = true;
-    draw(a);
+    if (a->tui != NULL && !wg_tui_dialog_open(a->tui))
+        wg_tui_confirm(a->tui, "Leave the board?", confirm_cb, a);
 }
 
 /* ---- the log ------------------------------------------------------------ */
@@ -419,17 +453,19 @@ log_key(app_t *a, int k)
 {
     uint32_t last = logsrc_turns(a->log);
     bool was = a->follow;
-    if (k == SCREEN_KEY_RIGHT || k == 'n' || k == ' ' || k == 'l') {
+    if (k == KEY_RIGHT || k == KEY_DOWN || k == KEY_NPAGE || k == 'n' ||
+        k == ' ' || k == 'l') {
         a->follow = false;
         a->pos = was ? last : a->pos < last ? a->pos + 1 : last;
-    } else if (k == SCREEN_KEY_LEFT || k == 'p' || k == 'b' || k == 'h') {
+    } else if (k == KEY_LEFT || k == KEY_UP || k == KEY_PPAGE || k == 'p' ||
+               k == 'b' || k == 'h') {
         a->follow = false;
         uint32_t from = was ? a->board.turn : a->pos;
         a->pos = from > 0 ? from - 1 : 0;
-    } else if (k == SCREEN_KEY_HOME || k == 'g') {
+    } else if (k == KEY_HOME || k == 'g') {
         a->follow = false;
         a->pos = last > 0 ? 1 : 0;
-    } else if (k == SCREEN_KEY_END || k == 'G') {
+    } else if (k == KEY_END || k == 'G') {
         a->follow = false;
         a->pos = last;
     } else if (k == 'f') {
@@ -461,48 +497,33 @@ print_log(app_t *a)
 
 /* ---- input -------------------------------------------------------------- */
 
+/* A key the screen did not take (wg_tui_key_cb). */
 static void
-on_key(app_t *a, int k)
+key_cb(wg_tui_t *tui, int k, void *arg)
 {
-    if (a->asking) {
-        a->asking = false;
-        if (k == 'y' || k == 'Y') {
-            leave(a, EXIT_LEFT);
-            return;
-        }
-    } else if (k == 'q' || k == 'Q' || k == SCREEN_KEY_CTRL_C) {
+    (void)tui;
+    app_t *a = arg;
+    if (k == WG_TUI_KEY_HANGUP) { /* the terminal went away */
+        leave(a, EXIT_SIGNAL);
+        return;
+    }
+    if (k == 'q' || k == 'Q') {
         ask(a);
         return;
-    } else if (a->log != NULL) {
-        log_key(a, k);
     }
+    if (a->log != NULL)
+        log_key(a, k);
     draw(a);
-}
-
-static void
-input_cb(uv_poll_t *h, int status, int events)
-{
-    (void)events;
-    app_t *a = h->data;
-    if (status < 0)
-        return;
-    int k;
-    while (!a->leaving && (k = screen_key()) != SCREEN_KEY_NONE)
-        on_key(a, k);
 }
 
 static void
 signal_cb(uv_signal_t *h, int signum)
 {
     app_t *a = h->data;
-    if (signum == SIGWINCH) {
-        screen_resize();
-        draw(a);
-    } else if (signum == SIGINT && a->screen) {
+    if (signum == SIGINT && a->screen)
         ask(a);
-    } else {
+    else
         leave(a, EXIT_SIGNAL);
-    }
 }
 
 static void
@@ -621,9 +642,9 @@ start_source(app_t *a)
 static int
 start_handles(app_t *a)
 {
-    uv_signal_t *sigs[] = {&a->sig_int, &a->sig_term, &a->sig_winch};
-    int nums[] = {SIGINT, SIGTERM, SIGWINCH};
-    for (int i = 0; i < 3; i++) {
+    uv_signal_t *sigs[] = {&a->sig_int, &a->sig_term};
+    int nums[] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; i++) {
         uv_signal_init(a->loop, sigs[i]);
         sigs[i]->data = a;
         uv_signal_start(sigs[i], signal_cb, nums[i]);
@@ -633,14 +654,17 @@ start_handles(app_t *a)
     uv_timer_start(&a->tick, tick_cb, TICK_MS, TICK_MS);
     if (!a->screen)
         return 0;
-    int rc = uv_poll_init(a->loop, &a->input, 0);
-    if (rc < 0) {
-        fprintf(stderr, "wg-observe: cannot watch the keyboard: %s\n",
-                uv_strerror(rc));
-        return rc;
+    int err = 0;
+    a->tui = wg_tui_new(a->loop, draw_cb, key_cb, a, &err);
+    if (a->tui == NULL) {
+        fprintf(stderr, "wg-observe: %s\n",
+                err == -ENOTTY ? "not a terminal: use --plain or --once for "
+                                 "text lines"
+                               : uv_strerror(err));
+        return err;
     }
-    a->input.data = a;
-    return uv_poll_start(&a->input, UV_READABLE, input_cb);
+    wg_tui_status(a->tui, WG_TUI_DIM, "%s", keys_line(a));
+    return 0;
 }
 
 static int
@@ -659,8 +683,6 @@ run(app_t *a)
     }
     if (start_handles(a) < 0)
         leave(a, EXIT_USAGE);
-    if (a->screen)
-        draw(a);
     uv_run(a->loop, UV_RUN_DEFAULT);
     return a->exit_code;
 }
@@ -679,9 +701,8 @@ main(int argc, char **argv)
                a->opt.umpire ? BOARD_VIEW_UMPIRE : BOARD_VIEW_PUBLIC);
     a->screen = !a->opt.plain && !a->opt.once;
     int code = EXIT_USAGE;
-    if (start_source(a) == 0 && (!a->screen || screen_open() == 0)) {
+    if (start_source(a) == 0) {
         code = run(a);
-        screen_close();
     } else {
         sub_close(a->sub);
         a->sub = NULL;
