@@ -10,6 +10,8 @@
 #     theatre as the adjudicator's own turn line has them; a resize to 80x24
 #     and back keeps turn and nations on screen; Ctrl-C asks and 'n' stays;
 #     let go, it shows the exercise's end; Ctrl-C and 'y' leave (exit 0).
+#     Meanwhile the umpire's board follows the log being written (--log
+#     --umpire): turn 4 while turn 5 is held, with the orders, then the end.
 #  2. replay: on another port a publisher sends bytes that are not an
 #     envelope and a two-frame message (counted on screen, the board goes
 #     on), then goes away (the board says it is reconnecting); `wg-log
@@ -132,6 +134,24 @@ WG_PIDS+=($!)
 WG_WORKER_PIDS+=($!)
 WG_WORKER_NAMES+=(contingent-FRA)
 wait_file "$gate/at-5" 30
+LIVE_PID=$BOARD_PID
+# The umpire's board on the log being written: it follows it, a turn at a
+# time (the log is flushed at each turn's result).
+cat >"$T/follow.steps" <<EOF
+expect "turn 4 of 4 recorded \| following" 30
+expect "^view: ground truth from the log"
+lines "^T4 (FRA|GBR|DEU|ITA|POL|TUR|ESP|NLD|command): "
+touch $T/follow-seen
+expect "turn 14 of 14 recorded, ended \| following" 60
+send q
+expect "Leave the board\?"
+send y
+exit 0
+EOF
+board follow 45 150 "$T/follow.steps" --log "$T/live.wglog" --umpire
+FOLLOW_PID=$BOARD_PID
+wait_file "$T/follow-seen" 30
+BOARD_PID=$LIVE_PID
 {
     echo 'expect "^turn 5 \| week 3 \| incident \| phase respond"'
     figures "$WG_RUN_DIR/adjudicator.out" 4
@@ -143,6 +163,8 @@ wg_wait "$WG_ADJ_PID" 60
 [ "$WG_RC" -eq 0 ] || fail "live: wg-adjudicator exited $WG_RC"
 wg_wait_workers 10
 board_done live 60
+BOARD_PID=$FOLLOW_PID
+board_done follow 30
 LIVE_OUT="$WG_RUN_DIR/adjudicator.out"
 
 # ---- 2. replay, after garbage and with a disconnect -------------------------

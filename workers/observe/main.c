@@ -106,7 +106,7 @@ typedef struct {
     uv_timer_t tick;
     unsigned ticks;
     char endpoint[256];
-    char source[320];
+    char source[400];
     char status[160];
     bool alert;
     bool connected;
