@@ -207,6 +207,10 @@ provenance(rd_t *r, const fld_t *f)
         case 4:
             ok = get_str(r, &g, &m->rationale);
             break;
+        case 5:
+            ok = get_enum(&g, &e);
+            m->assistance = (Wgpb__V1__Assistance)e;
+            break;
         default:
             ok = false;
         }

@@ -377,6 +377,7 @@ test_fast_decoder(void **state)
     pv.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_BOT;
     pv.agent = "wg-contingent-bot/1";
     pv.rationale = "hold the line";
+    pv.assistance = WGPB__V1__ASSISTANCE__ASSISTANCE_EDITED;
     Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
     join.agent = "team-red";
     Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# console.sh - a team plays FRA at the team console (wg-contingent
+# --human) through a pseudo-terminal (python3-pexpect), against bots, on
+# tests/data/console.yaml: a pledge, a rotation and incident responses over
+# several turns, an entry the console cannot read and one the rules refuse
+# (refused on screen, nothing sent), a link that goes silent (the
+# adjudicator stopped for 4 s: RECONNECTING, then back), a resize, Ctrl-C
+# answered no, and a turn with nothing entered (the fallback at the
+# deadline). The log shows the orders with source HUMAN, the operator and
+# the rationales (tests/tools/console_check.py, console_log_check.py).
+# console.sh assist: the same exercise with a staff assistant
+# (console_assist.sh).
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+mode=${1:-human}
+case "$mode" in
+human) wg_init console ;;
+assist) wg_init console_assist ;;
+*) echo "console.sh: human or assist, not $mode" >&2; exit 2 ;;
+esac
+
+py=$(wg_python) || wg_abort "no python3"
+"$py" -c 'import pexpect' 2>/dev/null ||
+    wg_abort "python3-pexpect is missing (scripts/test installs it)"
+log="$WG_TMP/exercise.wglog"
+# --heartbeat 0: stopping the adjudicator is silence on the link, not a
+# closed connection.
+wg_start_exercise run "$WG_SOURCE_DIR/tests/data/console.yaml" --skip FRA \
+    --heartbeat 0 --log "$log"
+PYTHONPATH="$WG_SOURCE_DIR/tests/tools" "$py" \
+    "$WG_SOURCE_DIR/tests/tools/console_check.py" "$mode" "$WG_BIN" "$WG_ROUTER" \
+    "$WG_PUB" "$WG_RUN_DIR/contingent-FRA.err" "$WG_ADJ_PID" ||
+    fail "console_check.py $mode failed"
+wg_wait "$WG_ADJ_PID" 90
+[ "$WG_RC" -eq 0 ] || fail "wg-adjudicator exited $WG_RC, wanted 0"
+wg_wait_workers 10
+"$WG_BIN/wg-log" dump "$log" >"$WG_TMP/dump" 2>"$WG_TMP/dump.err" ||
+    fail "wg-log dump failed"
+PYTHONPATH="$WG_SOURCE_DIR/tests/tools" "$py" \
+    "$WG_SOURCE_DIR/tests/tools/console_log_check.py" "$mode" "$WG_TMP/dump" ||
+    fail "the log does not show the team's orders as it gave them"
+"$WG_BIN/wg-log" verify "$log" >"$WG_TMP/verify" 2>&1 ||
+    fail "wg-log verify: $(tail -2 "$WG_TMP/verify")"
+wg_done

@@ -1,0 +1,216 @@
+"""console_check - a team at the team console, through a pseudo-terminal.
+
+    console_check.py human|assist BIN_DIR ROUTER PUB STDERR [ADJ_PID]
+
+Plays FRA at `wg-contingent --human` (with `--assist builtin` in assist
+mode) against an exercise of tests/data/console.yaml that the calling
+test started without FRA (tests/integration/console.sh,
+console_assist.sh), reading the screen with wg_tty's VT100 model.
+
+human: turn 1 pledge: a word that is no number and a pledge above the
+ceiling are refused on screen with the reason (nothing is sent), then
+4000 troops to E1 S1 with a rationale, confirmed; turn 2 rotation: the
+adjudicator is stopped for 4 s (the console shows RECONNECTING, then the
+link back), the terminal is resized, then 2 units prepared; turn 3
+respond: Ctrl-C asks and 'n' stays, then every incident answered; turn
+4: nothing typed, so the fallback plays at the deadline (and at turn 5,
+which starts with it, while FRA is absent) and the console joins again;
+turn 6: answered. The console exits 0 at the end.
+
+assist: turn 1: the assistant's pledge accepted unchanged; turn 2: its
+rotation edited (one more unit prepared, or one fewer); turn 3: Ctrl-C
+and 'y': the team leaves (a leaving Forfeit) and the console exits 0.
+
+The log checks are the calling test's (wg-log dump).
+"""
+import os
+import re
+import signal
+import sys
+import time
+
+from wg_tty import Tty
+
+mode, bin_dir, router, pub, errfile = sys.argv[1:6]
+adj_pid = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+
+ROWS, COLS = 40, 130
+cmd = "exec %s/wg-contingent --nation FRA --router %s --pub %s --human " \
+    "--operator alice %s 2>%s" % (bin_dir, router, pub,
+                                  "--assist builtin" if mode == "assist"
+                                  else "", errfile)
+t = Tty(["/bin/sh", "-c", cmd], rows=ROWS, cols=COLS,
+        log=open(errfile + ".screen", "w"))
+
+
+def field():
+    """The open field's label and text (the line above the status)."""
+    line = t.screen.row(t.screen.rows - 2)
+    m = re.match(r"([a-z0-9 ]+): ?(.*)$", line)
+    return (m.group(1), m.group(2)) if m else (None, None)
+
+
+def wait_field(label, timeout=30):
+    t.wait_for(r"(?m)^%s:( |$)" % re.escape(label), timeout)
+    t.settle(0.2)
+
+
+def enter(text):
+    """Replaces the open field's text and enters it."""
+    t.type("\x15" + text + "\r")
+
+
+def confirm_and_send(turn, kind):
+    t.wait_for(r"Send these orders for turn %d\?" % turn)
+    t.type("y")
+    t.wait_for(r"Sent turn %d %s" % (turn, kind))
+    print("turn %d %s: sent" % (turn, kind))
+
+
+def answer_incidents(turn, rationale):
+    """Answers each incident field in turn, then the rationale."""
+    actions = ["return-fire", "de-escalate", "w", "hold"]
+    n = 0
+    while True:
+        t.settle(0.2)
+        label, _ = field()
+        if label is None:
+            t.wait_for(r"(?m)^(incident \d+|rationale):( |$)")
+            continue
+        if label == "rationale":
+            break
+        if not label.startswith("incident "):
+            t.fail("unexpected field %r at turn %d" % (label, turn))
+        enter(actions[n % len(actions)])
+        n += 1
+        t.wait_for(r"Field %d of" % (n + 1))
+    enter(rationale)
+    print("turn %d respond: %d incidents answered" % (turn, n))
+    return n
+
+
+def human():
+    # Turn 1, pledge: what cannot be read, then what the rules refuse.
+    wait_field("pledge troops")
+    t.wait_for(r"DUE NOW: turn 1 pledge: .* Time left: \d+ s")
+    t.wait_for(r"Room now 12000 \(ceiling 12000, deployed 0\)")
+    enter("lots")
+    t.wait_for(r"REFUSED pledge troops: 'lots' is not a number\. "
+               r"Nothing was sent\.")
+    enter("99999")
+    wait_field("pledge sectors")
+    enter("E1 S1")
+    wait_field("rationale")
+    enter("more than we have")
+    t.wait_for(r"REFUSED by the rules: FRA: pledge 99999 over room 12000")
+    t.wait_for(r"Nothing was sent\.")
+    wait_field("pledge troops")
+    print("turn 1 pledge: 'lots' and 99999 refused on screen")
+    enter("4000")
+    wait_field("pledge sectors")
+    if field()[1] != "E1 S1":
+        t.fail("the sectors typed before the refusal were lost: %r"
+               % field()[1])
+    enter("E1 S1")
+    wait_field("rationale")
+    enter("lead nation holds E1 and S1")
+    t.wait_for(r"pledge: pledge troops \[4000\] pledge sectors \[E1 S1\]")
+    confirm_and_send(1, "pledge")
+
+    # Turn 2, rotation: a link that goes silent and comes back, a resize.
+    wait_field("relieve units")
+    if adj_pid:
+        os.kill(adj_pid, signal.SIGSTOP)
+        try:
+            t.wait_for(r"RECONNECTING", 10)
+        finally:
+            os.kill(adj_pid, signal.SIGCONT)
+        t.wait_for(r"The link is back: joined again\.", 10)
+        t.wait_for(r"link up")
+        print("turn 2: RECONNECTING shown while the adjudicator was "
+              "stopped, then the link back")
+    t.resize(30, 100)
+    t.wait_for(r"DUE NOW: turn 2 rotate")
+    t.settle()
+    if "wg team console" not in t.screen.row(0):
+        t.fail("no header after the resize")
+    t.resize(ROWS, COLS)
+    wait_field("relieve units")
+    enter("")
+    wait_field("prepare units")
+    enter("2")
+    wait_field("recall units")
+    enter("")
+    wait_field("rationale")
+    enter("start preparing two units")
+    confirm_and_send(2, "rotation")
+
+    # Turn 3, respond: Ctrl-C asks; no stays.
+    t.wait_for(r"DUE NOW: turn 3 respond")
+    t.settle()
+    t.type("\x03")
+    t.wait_for(r"Leave the exercise\?")
+    t.type("n")
+    t.wait_for(r"Staying in the exercise\.")
+    print("turn 3: Ctrl-C asked, and the team stayed")
+    answer_incidents(3, "turn 3: answer the fire")
+    confirm_and_send(3, "response")
+
+    # Turn 4: nothing typed: the fallback plays at the deadline.
+    t.wait_for(r"DUE NOW: turn 4 respond")
+    start = time.monotonic()
+    t.wait_for(r"Turn 4 respond: the deadline passed and your fallback "
+               r"played", 40)
+    print("turn 4: nothing entered; the fallback played after %.1f s"
+          % (time.monotonic() - start))
+
+    # Turn 5 started with the deadline of turn 4: FRA was absent then, so
+    # its fallback played at once (docs/PROTOCOL.md, "Absent roles"); the
+    # console joined again, and the team plays turn 6.
+    t.wait_for(r"DUE NOW: turn 6 respond", 30)
+    answer_incidents(6, "turn 6: back at the table")
+    confirm_and_send(6, "response")
+    t.wait_for(r"The exercise is over after 6 turns", 30)
+    code, sig = t.wait_exit(30)
+    if code != 0:
+        t.fail("the console exited %r (signal %r), wanted 0" % (code, sig))
+    print("the console exited 0 at the end of the exercise")
+
+
+def assist():
+    # Turn 1: the proposal as it is.
+    t.wait_for(r"Assistant [^ ]+ proposes pledge: pledge troops \[(\d+)\]")
+    t.wait_for(r"\[a\] accept the proposal")
+    t.type("a")
+    wait_field("rationale")
+    enter("the staff's pledge")
+    confirm_and_send(1, "pledge")
+    # Turn 2: the proposal edited: one unit more to prepare (or fewer).
+    m = t.wait_for(r"Assistant [^ ]+ proposes rotation: .*prepare units "
+                   r"\[(\d+)\]")
+    proposed = int(m.group(1))
+    t.type("e")
+    wait_field("relieve units")
+    enter(field()[1])
+    wait_field("prepare units")
+    edited = proposed - 1 if proposed > 0 else proposed + 1
+    enter(str(edited))
+    wait_field("recall units")
+    enter(field()[1])
+    wait_field("rationale")
+    enter("prepare %d, not %d" % (edited, proposed))
+    t.wait_for(r"the assistant's proposal edited")
+    confirm_and_send(2, "rotation")
+    print("turn 2: prepare %d edited to %d" % (proposed, edited))
+    # Turn 3: the team leaves.
+    t.wait_for(r"DUE NOW: turn 3 respond")
+    t.type("\x03")
+    t.wait_for(r"Leave the exercise\?")
+    t.type("y")
+    code, sig = t.wait_exit(30)
+    if code != 0:
+        t.fail("the console left with %r (signal %r), wanted 0" % (code, sig))
+    print("turn 3: the team left (Ctrl-C, y); the console exited 0")
+
+
+human() if mode == "human" else assist()

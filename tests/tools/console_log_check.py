@@ -1,0 +1,99 @@
+"""console_log_check - what the log says of FRA's orders after a team
+played it at the console (tests/integration/console.sh,
+console_assist.sh).
+
+    console_log_check.py human|assist DUMP
+
+human: the pledge (turn 1: 4000 troops, E1 S1), the rotation (turn 2:
+prepare 2) and the responses of turns 3 and 6 are FRA's, with source
+ORDER_SOURCE_HUMAN, agent "alice", the team's rationale and assistance
+ASSISTANCE_OWN; turn 4's response is a default one ("deadline missed"),
+and turn 5's too ("absent": it started with that deadline);
+no other FRA order is in the log (what the console refused was never
+sent: one pledge, and no 99999 anywhere).
+
+assist: turn 1's pledge is ASSISTANCE_PROPOSAL and turn 2's rotation
+ASSISTANCE_EDITED (both HUMAN, alice); FRA then left: its leaving
+Forfeit is recorded, and turns 3 to 6 are played by its fallback
+("disconnected").
+"""
+import sys
+
+import wg_dump as d
+
+mode, path = sys.argv[1:3]
+recs = d.load(path)
+fra = [r for r in recs if d.role_of(r) == "FRA" and d.kind_of(r)]
+by_turn = {}
+for r in fra:
+    by_turn.setdefault((r.get("turn", 0), d.kind_of(r)), []).append(r)
+
+
+def one(turn, kind):
+    got = by_turn.get((turn, kind), [])
+    if len(got) != 1:
+        d.fail("turn %d: %d FRA %s orders, wanted 1" % (turn, len(got), kind))
+        return {}
+    return got[0]
+
+
+def human_order(turn, kind, rationale, assistance):
+    r = one(turn, kind)
+    p = r.get("provenance", {})
+    want = {"source": "ORDER_SOURCE_HUMAN", "agent": "alice",
+            "rationale": rationale, "assistance": assistance}
+    for k, v in want.items():
+        if rationale is None and k == "rationale":
+            continue
+        if p.get(k) != v:
+            d.fail("turn %d %s: provenance %s is %r, wanted %r"
+                   % (turn, kind, k, p.get(k), v))
+    return r
+
+
+if mode == "human":
+    pl = human_order(1, "pledge", "lead nation holds E1 and S1",
+                     "ASSISTANCE_OWN").get("pledge", {})
+    if pl.get("troops") != 4000 or sorted(pl.get("sectors", [])) != ["E1",
+                                                                     "S1"]:
+        d.fail("turn 1 pledge is %r, wanted 4000 troops to E1 S1" % pl)
+    rot = human_order(2, "rotation", "start preparing two units",
+                      "ASSISTANCE_OWN").get("rotation", {})
+    if rot.get("prepare") != 2:
+        d.fail("turn 2 rotation is %r, wanted prepare 2" % rot)
+    human_order(3, "response", "turn 3: answer the fire", "ASSISTANCE_OWN")
+    human_order(6, "response", "turn 6: back at the table", "ASSISTANCE_OWN")
+    for turn, reason in ((4, "deadline missed"), (5, "absent")):
+        p = one(turn, "response").get("provenance", {})
+        if p.get("source") != "ORDER_SOURCE_DEFAULT" or \
+                p.get("reason") != reason:
+            d.fail("turn %d: FRA's response is %r, wanted its fallback (%s)"
+                   % (turn, p, reason))
+    if len(fra) != 6:
+        d.fail("%d FRA orders in the log, wanted 6" % len(fra))
+    if any("99999" in str(r.get("pledge", {})) for r in recs):
+        d.fail("a pledge of 99999 reached the log")
+    answers = sum(len(r.get("response", {}).get("answers", []))
+                  for r in fra if d.source(r) == "ORDER_SOURCE_HUMAN")
+    print("FRA: pledge, rotation, responses at turns 3 and 6 HUMAN (alice) "
+          "with their rationales, %d incident answers; turn 4 its fallback "
+          "at the deadline, turn 5 absent" % answers)
+else:
+    human_order(1, "pledge", None, "ASSISTANCE_PROPOSAL")
+    human_order(2, "rotation", None, "ASSISTANCE_EDITED")
+    forfeits = [r for r in recs if d.role_of(r) == "FRA" and "forfeit" in r]
+    if not any(f["forfeit"].get("leaving") for f in forfeits):
+        d.fail("no leaving Forfeit from FRA in the log")
+    for turn in (3, 4, 5, 6):
+        p = one(turn, "response").get("provenance", {})
+        if p.get("source") != "ORDER_SOURCE_DEFAULT" or \
+                p.get("reason") != "disconnected":
+            d.fail("turn %d: FRA's response is %r, wanted its fallback "
+                   "(disconnected)" % (turn, p))
+    others = [r for r in recs if d.kind_of(r) and d.role_of(r) != "FRA" and
+              r.get("provenance", {}).get("assistance")]
+    if others:
+        d.fail("%d orders of other roles carry an assistance" % len(others))
+    print("FRA: turn 1 the proposal unchanged, turn 2 edited; then it left "
+          "and its fallback played (disconnected)")
+sys.exit(1 if d.failures else 0)
