@@ -10,10 +10,10 @@ console_assist.sh), reading the screen with wg_tty's VT100 model.
 human: turn 1 pledge: a word that is no number and a pledge above the
 ceiling are refused on screen with the reason (nothing is sent), then
 4000 troops to E1 S1 with a rationale, confirmed; turn 2 rotation: the
-adjudicator is stopped for 4 s (the console shows RECONNECTING, then the
-link back), the terminal is resized, then 2 units prepared; turn 3
-respond: Ctrl-C asks and 'n' stays, then every incident answered; turn
-4: nothing typed, so the fallback plays at the deadline (and at turn 5,
+terminal is resized, then 2 units prepared; turn 3 respond: Ctrl-C asks
+and 'n' stays, then every incident answered; turn 4: the adjudicator is
+stopped for a few seconds (the console shows RECONNECTING, then the link
+back), and nothing is typed, so the fallback plays at the deadline (and at turn 5,
 which starts with it, while FRA is absent) and the console joins again;
 turn 6: answered. The console exits 0 at the end.
 
@@ -117,18 +117,8 @@ def human():
     t.wait_for(r"pledge: pledge troops \[4000\] pledge sectors \[E1 S1\]")
     confirm_and_send(1, "pledge")
 
-    # Turn 2, rotation: a link that goes silent and comes back, a resize.
+    # Turn 2, rotation: a resize first.
     wait_field("relieve units")
-    if adj_pid:
-        os.kill(adj_pid, signal.SIGSTOP)
-        try:
-            t.wait_for(r"RECONNECTING", 10)
-        finally:
-            os.kill(adj_pid, signal.SIGCONT)
-        t.wait_for(r"The link is back: joined again\.", 10)
-        t.wait_for(r"link up")
-        print("turn 2: RECONNECTING shown while the adjudicator was "
-              "stopped, then the link back")
     t.resize(30, 100)
     t.wait_for(r"DUE NOW: turn 2 rotate")
     t.settle()
@@ -156,9 +146,20 @@ def human():
     answer_incidents(3, "turn 3: answer the fire")
     confirm_and_send(3, "response")
 
-    # Turn 4: nothing typed: the fallback plays at the deadline.
+    # Turn 4: nothing typed: the fallback plays at the deadline. Meanwhile
+    # the link goes silent and comes back.
     t.wait_for(r"DUE NOW: turn 4 respond")
     start = time.monotonic()
+    if adj_pid:
+        os.kill(adj_pid, signal.SIGSTOP)
+        try:
+            t.wait_for(r"RECONNECTING", 10)
+        finally:
+            os.kill(adj_pid, signal.SIGCONT)
+        t.wait_for(r"The link is back: joined again\.", 10)
+        t.wait_for(r"\| link up")
+        print("turn 4: RECONNECTING shown while the adjudicator was "
+              "stopped, then the link back")
     t.wait_for(r"Turn 4 respond: the deadline passed and your fallback "
                r"played", 40)
     print("turn 4: nothing entered; the fallback played after %.1f s"

@@ -52,6 +52,12 @@ say(console_t *c, int attr, const char *fmt, ...)
     vsnprintf(c->notice, sizeof c->notice, fmt, ap);
     va_end(ap);
     WG_DIAG_INFO("%s", c->notice);
+    if (c->n_recent == CONSOLE_RECENT) {
+        memmove(c->recent[0], c->recent[1],
+                (CONSOLE_RECENT - 1) * sizeof c->recent[0]);
+        c->n_recent--;
+    }
+    memcpy(c->recent[c->n_recent++], c->notice, sizeof c->notice);
     if (c->tui != NULL)
         wg_tui_status(c->tui, attr, "%s", c->notice);
 }

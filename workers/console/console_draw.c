@@ -268,11 +268,11 @@ console_draw_cb(wg_tui_t *tui, int rows, int cols, void *arg)
         return;
     }
     draw_due(c, tui);
-    if (c->notice[0] != '\0')
-        wg_tui_print(tui, 4, 0, WG_TUI_PLAIN, "%s", c->notice);
+    for (int i = 0; i < c->n_recent; i++)
+        wg_tui_print(tui, 4 + i, 0, WG_TUI_DIM, "> %s", c->recent[i]);
     if (!c->have_picture)
         return;
-    int row = 6;
+    int row = 5 + CONSOLE_RECENT;
     draw_figures(c, tui, row++);
     row = draw_sectors(c, tui, row + 1);
     row = c->command ? draw_nations(c, tui, row + 1)

@@ -18,6 +18,7 @@
 
 #define CONSOLE_MAX_FIELDS (WG_MAX_SECTORS + WG_MAX_NATIONS + 8)
 #define CONSOLE_LINE 512
+#define CONSOLE_RECENT 4
 
 /* Where the team is with the phase it owes. */
 typedef enum {
@@ -93,7 +94,11 @@ struct console {
     char summary[CONSOLE_LINE]; /* of the orders being confirmed */
 
     char notice[CONSOLE_LINE]; /* a line about the last thing that happened */
-    char stderr_path[512];     /* where diagnostics go, if moved */
+    /* The last few of them, oldest first: what happened in a burst (a
+     * deadline, the fallback, joining again) stays on the screen. */
+    char recent[CONSOLE_RECENT][CONSOLE_LINE];
+    int n_recent;
+    char stderr_path[512]; /* where diagnostics go, if moved */
     unsigned sent, missed, refused;
 };
 
