@@ -9,15 +9,19 @@
 # deadline). The log shows the orders with source HUMAN, the operator and
 # the rationales (tests/tools/console_check.py, console_log_check.py).
 # console.sh assist: the same exercise with a staff assistant
-# (console_assist.sh).
+# (console_assist.sh); console.sh command: the coalition command at the
+# console (console_command.sh).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 mode=${1:-human}
 case "$mode" in
 human) wg_init console ;;
 assist) wg_init console_assist ;;
-*) echo "console.sh: human or assist, not $mode" >&2; exit 2 ;;
+command) wg_init console_command ;;
+*) echo "console.sh: human, assist or command, not $mode" >&2; exit 2 ;;
 esac
+seat=FRA
+[ "$mode" = command ] && seat=command
 
 py=$(wg_python) || wg_abort "no python3"
 "$py" -c 'import pexpect' 2>/dev/null ||
@@ -25,11 +29,11 @@ py=$(wg_python) || wg_abort "no python3"
 log="$WG_TMP/exercise.wglog"
 # --heartbeat 0: stopping the adjudicator is silence on the link, not a
 # closed connection.
-wg_start_exercise run "$WG_SOURCE_DIR/tests/data/console.yaml" --skip FRA \
+wg_start_exercise run "$WG_SOURCE_DIR/tests/data/console.yaml" --skip "$seat" \
     --heartbeat 0 --log "$log"
 PYTHONPATH="$WG_SOURCE_DIR/tests/tools" "$py" \
     "$WG_SOURCE_DIR/tests/tools/console_check.py" "$mode" "$WG_BIN" "$WG_ROUTER" \
-    "$WG_PUB" "$WG_RUN_DIR/contingent-FRA.err" "$WG_ADJ_PID" ||
+    "$WG_PUB" "$WG_RUN_DIR/console-$seat.err" "$WG_ADJ_PID" ||
     fail "console_check.py $mode failed"
 wg_wait "$WG_ADJ_PID" 90
 [ "$WG_RC" -eq 0 ] || fail "wg-adjudicator exited $WG_RC, wanted 0"

@@ -35,10 +35,10 @@ mode, bin_dir, router, pub, errfile = sys.argv[1:6]
 adj_pid = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 
 ROWS, COLS = 40, 130
-cmd = "exec %s/wg-contingent --nation FRA --router %s --pub %s --human " \
-    "--operator alice %s 2>%s" % (bin_dir, router, pub,
-                                  "--assist builtin" if mode == "assist"
-                                  else "", errfile)
+seat = "wg-command" if mode == "command" else "wg-contingent --nation FRA"
+cmd = "exec %s/%s --router %s --pub %s --human --operator alice %s 2>%s" % (
+    bin_dir, seat, router, pub, "--assist builtin" if mode == "assist" else "",
+    errfile)
 t = Tty(["/bin/sh", "-c", cmd], rows=ROWS, cols=COLS,
         log=open(errfile + ".screen", "w"))
 
@@ -46,7 +46,7 @@ t = Tty(["/bin/sh", "-c", cmd], rows=ROWS, cols=COLS,
 def field():
     """The open field's label and text (the line above the status)."""
     line = t.screen.row(t.screen.rows - 2)
-    m = re.match(r"([a-z0-9 ]+): ?(.*)$", line)
+    m = re.match(r"([A-Za-z0-9 ]+): ?(.*)$", line)
     return (m.group(1), m.group(2)) if m else (None, None)
 
 
@@ -214,4 +214,63 @@ def assist():
     print("turn 3: the team left (Ctrl-C, y); the console exited 0")
 
 
-human() if mode == "human" else assist()
+def command():
+    # Turn 1, requirement: one field per sector.
+    wait_field("require N")
+    for code, troops in (("N", 500), ("E1", 4000), ("E2", 9000),
+                         ("E3", 9000), ("S1", 4000), ("S2", 3000),
+                         ("R", 4000)):
+        wait_field("require " + code)
+        enter(str(troops))
+    wait_field("rationale")
+    enter("hold the line, weight on E2 and E3")
+    confirm_and_send(1, "requirement")
+    # Assign: FRA's pledge to E1 in whole units; the others nothing.
+    m = t.wait_for(r"FRA pledged (\d+) troops for ([A-Z0-9 ]+):")
+    wait_field("assign FRA")
+    if "E1" not in m.group(2).split() or int(m.group(1)) < 1000:
+        t.fail("FRA's pledge %r has no 1000 for E1" % m.group(0))
+    enter("E1=1000")
+    while True:
+        t.settle(0.2)
+        label, _ = field()
+        if label == "rationale":
+            break
+        if label is None or not label.startswith("assign "):
+            t.wait_for(r"(?m)^(assign [A-Z]+|rationale):( |$)")
+            continue
+        n = int(re.search(r"Field (\d+) of", t.screen.text()).group(1))
+        enter("")
+        t.wait_for(r"Field %d of" % (n + 1))
+    enter("FRA leads in E1")
+    confirm_and_send(1, "assignment")
+    # Turn 2, rotate: no moves.
+    wait_field("moves")
+    enter("")
+    wait_field("rationale")
+    enter("no moves yet")
+    confirm_and_send(2, "moves")
+    # Turn 3, respond: reinforce E2, robust ROE, no recommitment.
+    wait_field("reinforce")
+    enter("E2")
+    wait_field("robust ROE")
+    enter("maybe")
+    t.wait_for(r"REFUSED robust ROE: yes or no, not 'maybe'")
+    enter("yes")
+    wait_field("recommit")
+    enter("no")
+    wait_field("rationale")
+    enter("the spike: answer robustly")
+    confirm_and_send(3, "decision")
+    # Then the staff leaves.
+    t.wait_for(r"DUE NOW: turn 4 respond")
+    t.type("\x03")
+    t.wait_for(r"Leave the exercise\?")
+    t.type("y")
+    code, sig = t.wait_exit(30)
+    if code != 0:
+        t.fail("the console left with %r (signal %r), wanted 0" % (code, sig))
+    print("turn 4: the command's staff left; the console exited 0")
+
+
+{"human": human, "assist": assist, "command": command}[mode]()

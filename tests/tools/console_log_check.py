@@ -23,7 +23,8 @@ import wg_dump as d
 
 mode, path = sys.argv[1:3]
 recs = d.load(path)
-fra = [r for r in recs if d.role_of(r) == "FRA" and d.kind_of(r)]
+seat = "command" if mode == "command" else "FRA"
+fra = [r for r in recs if d.role_of(r) == seat and d.kind_of(r)]
 by_turn = {}
 for r in fra:
     by_turn.setdefault((r.get("turn", 0), d.kind_of(r)), []).append(r)
@@ -32,7 +33,8 @@ for r in fra:
 def one(turn, kind):
     got = by_turn.get((turn, kind), [])
     if len(got) != 1:
-        d.fail("turn %d: %d FRA %s orders, wanted 1" % (turn, len(got), kind))
+        d.fail("turn %d: %d %s %s orders, wanted 1" % (turn, len(got), seat,
+                                                         kind))
         return {}
     return got[0]
 
@@ -78,6 +80,30 @@ if mode == "human":
     print("FRA: pledge, rotation, responses at turns 3 and 6 HUMAN (alice) "
           "with their rationales, %d incident answers; turn 4 its fallback "
           "at the deadline, turn 5 absent" % answers)
+elif mode == "command":
+    req = human_order(1, "requirement", "hold the line, weight on E2 and E3",
+                      "ASSISTANCE_OWN").get("requirement", {})
+    got = {x["sector"]: x.get("troops", 0) for x in req.get("sectors", [])}
+    if got.get("E2") != 9000 or got.get("N") != 500 or got.get("R") != 4000:
+        d.fail("turn 1 requirement is %r" % got)
+    asg = human_order(1, "assignment", "FRA leads in E1",
+                      "ASSISTANCE_OWN").get("assignment", {})
+    if asg.get("assignments") != [{"nation": "FRA", "sector": "E1",
+                                   "troops": 1000}]:
+        d.fail("turn 1 assignment is %r, wanted FRA E1 1000" % asg)
+    human_order(2, "rotation", "no moves yet", "ASSISTANCE_OWN")
+    dec = human_order(3, "decision", "the spike: answer robustly",
+                      "ASSISTANCE_OWN").get("decision", {})
+    if dec.get("reinforce") != ["E2"] or not dec.get("robust_roe") or \
+            dec.get("recommit"):
+        d.fail("turn 3 decision is %r, wanted reinforce E2, robust ROE" % dec)
+    for turn in (4, 5, 6):
+        p = one(turn, "decision").get("provenance", {})
+        if p.get("source") != "ORDER_SOURCE_DEFAULT":
+            d.fail("turn %d: the command's decision is %r, wanted its "
+                   "fallback" % (turn, p))
+    print("command: requirement, assignment, moves and decision HUMAN "
+          "(alice) with their rationales; then it left")
 else:
     human_order(1, "pledge", None, "ASSISTANCE_PROPOSAL")
     human_order(2, "rotation", None, "ASSISTANCE_EDITED")

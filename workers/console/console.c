@@ -516,6 +516,7 @@ leave_cb(wg_tui_t *tui, bool yes, void *arg)
     (void)tui;
     console_t *c = arg;
     if (yes) {
+        say(c, WG_TUI_BOLD, "Left the exercise: the fallback plays from now on.");
         wg_worker_leave(c->w);
         return;
     }
@@ -613,8 +614,8 @@ stop_hook(wg_worker_t *w, int exit_code, void *arg)
     wg_tui_close(c->tui);
     c->tui = NULL;
     /* The terminal is the shell's again: one line of what happened. */
-    printf("%s: %s; orders sent %u, deadlines missed %u, entries refused "
-           "%u\n",
+    printf("%s: %s Orders sent %u, deadlines missed %u, entries refused "
+           "%u.\n",
            c->role, exit_code == 0 ? c->notice : "stopped", c->sent, c->missed,
            c->refused);
     fflush(stdout);
