@@ -89,6 +89,18 @@ def answer_incidents(turn, rationale):
     return n
 
 
+def leave(turn):
+    """At turn's phase, Ctrl-C and 'y': the team leaves; exit 0."""
+    t.wait_for(r"DUE NOW: turn %d respond" % turn)
+    t.type("\x03")
+    t.wait_for(r"Leave the exercise\?")
+    t.type("y")
+    code, sig = t.wait_exit(30)
+    if code != 0:
+        t.fail("the console left with %r (signal %r), wanted 0" % (code, sig))
+    print("turn %d: the team left (Ctrl-C, y); the console exited 0" % turn)
+
+
 def human():
     # Turn 1, pledge: what cannot be read, then what the rules refuse.
     wait_field("pledge troops")
@@ -203,15 +215,7 @@ def assist():
     t.wait_for(r"the assistant's proposal edited")
     confirm_and_send(2, "rotation")
     print("turn 2: prepare %d edited to %d" % (proposed, edited))
-    # Turn 3: the team leaves.
-    t.wait_for(r"DUE NOW: turn 3 respond")
-    t.type("\x03")
-    t.wait_for(r"Leave the exercise\?")
-    t.type("y")
-    code, sig = t.wait_exit(30)
-    if code != 0:
-        t.fail("the console left with %r (signal %r), wanted 0" % (code, sig))
-    print("turn 3: the team left (Ctrl-C, y); the console exited 0")
+    leave(3)
 
 
 def command():
@@ -262,15 +266,7 @@ def command():
     wait_field("rationale")
     enter("the spike: answer robustly")
     confirm_and_send(3, "decision")
-    # Then the staff leaves.
-    t.wait_for(r"DUE NOW: turn 4 respond")
-    t.type("\x03")
-    t.wait_for(r"Leave the exercise\?")
-    t.type("y")
-    code, sig = t.wait_exit(30)
-    if code != 0:
-        t.fail("the console left with %r (signal %r), wanted 0" % (code, sig))
-    print("turn 4: the command's staff left; the console exited 0")
+    leave(4)
 
 
 {"human": human, "assist": assist, "command": command}[mode]()
