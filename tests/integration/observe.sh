@@ -23,8 +23,9 @@
 #  4. keys and sharing national: an exercise with keys; the board with the
 #     observer's key shows the public picture and says so, with cohesion
 #     and committed force hidden ('-'), to the end; --plain prints every
-#     turn's picture and exits 0 at the end; the adjudicator's own key and
-#     a stranger's are refused (exit 2) with the reason.
+#     turn's picture and exits 0 at the end; the adjudicator's own key, a
+#     stranger's, no key, and a pub that binds every address are refused
+#     (exit 2) with the reason.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init observe
@@ -352,5 +353,11 @@ grep -q "no seat of .* has this key" "$T/stranger.out.err" ||
 wg_expect_exit 2 "$T/nokey.out" "$OBSERVE" --exercise "$T/lan.yaml" --once
 grep -q "has keys: give --key" "$T/nokey.out.err" ||
     fail "keys: a missing key is not named"
+# An exercise that binds every address names no address to connect to.
+sed 's|^pub: tcp://127.0.0.1:|pub: tcp://0.0.0.0:|' "$T/lan.yaml" >"$T/wild.yaml"
+wg_expect_exit 2 "$T/wild.out" "$OBSERVE" --exercise "$T/wild.yaml" \
+    --key "$T/keys/press.key" --once
+grep -q "the adjudicator binds tcp://0.0.0.0:.*: give --sub" "$T/wild.out.err" ||
+    fail "keys: a wildcard pub is not explained: $(cat "$T/wild.out.err")"
 
 wg_done

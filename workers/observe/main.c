@@ -264,6 +264,15 @@ take_key(const options_t *o, const wg_exercise_t *ex, sub_config_t *cfg,
     return 0;
 }
 
+/* An endpoint that binds every address: where to bind, not where to
+ * connect from another machine. */
+static bool
+wildcard(const char *ep)
+{
+    return strstr(ep, "://0.0.0.0:") != NULL || strstr(ep, "://*:") != NULL ||
+           strstr(ep, "://[::]:") != NULL;
+}
+
 /* Endpoint, keys and scenario of a live board. */
 static int
 live_config(app_t *a, sub_config_t *cfg)
@@ -287,6 +296,14 @@ live_config(app_t *a, sub_config_t *cfg)
         if (!ex->has_keys && o->key != NULL)
             fprintf(stderr, "wg-observe: %s has no keys: --key not used\n",
                     ex->path);
+        if (o->sub == NULL && wildcard(ex->pub)) {
+            fprintf(stderr,
+                    "wg-observe: %s: the adjudicator binds %s: give --sub "
+                    "with its address (tcp://HOST:PORT)\n",
+                    ex->path, ex->pub);
+            wg_exercise_destroy(&ex);
+            return -1;
+        }
         snprintf(a->endpoint, sizeof a->endpoint, "%s",
                  o->sub != NULL ? o->sub : ex->pub);
         snprintf(a->source, sizeof a->source, "live %s%s", a->endpoint, seat);
