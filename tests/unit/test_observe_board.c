@@ -205,6 +205,34 @@ test_result_unknown_values(void **state)
     assert_true(b.feed_len > 0);
 }
 
+/* The umpire sees the refusals a log recorded; a public board does not. */
+static void
+test_umpire_refusals(void **state)
+{
+    (void)state;
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Error err;
+    wgpb__v1__envelope__init(&env);
+    wgpb__v1__error__init(&err);
+    err.code = WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN;
+    err.detail = "turn 3 is over";
+    env.sender_role = WGPB__V1__ROLE__ROLE_ADJUDICATOR;
+    env.recipient = "FRA";
+    env.turn = 4;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
+    env.error = &err;
+    board_t b;
+    board_init(&b, BOARD_VIEW_UMPIRE);
+    feed(&b, &env);
+    assert_int_equal(b.feed_len, 1);
+    assert_string_equal(board_feed_line(&b, 0),
+                        "T4 refused (FRA): ERROR_WRONG_TURN turn 3 is over");
+    board_init(&b, BOARD_VIEW_PUBLIC);
+    feed(&b, &env);
+    assert_int_equal(b.feed_len, 0);
+    assert_int_equal(b.ignored, 1);
+}
+
 /* A small seeded generator: the same bytes every run. */
 static uint32_t
 next_rand(uint32_t *x)
@@ -258,6 +286,7 @@ main(void)
         cmocka_unit_test(test_national_hides),
         cmocka_unit_test(test_hostile_strings_and_counts),
         cmocka_unit_test(test_result_unknown_values),
+        cmocka_unit_test(test_umpire_refusals),
         cmocka_unit_test(test_random_and_damaged_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

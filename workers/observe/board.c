@@ -494,6 +494,20 @@ note_order(board_t *b, const Wgpb__V1__Envelope *env)
     board_note(b, "T%u %s: %s%s", env->turn, who, what, src);
 }
 
+/* A refusal the log recorded (an Error reply): the umpire sees who was
+ * refused what. */
+static void
+note_refusal(board_t *b, const Wgpb__V1__Envelope *env)
+{
+    char who[16], detail[96];
+    copy_text(who, sizeof who, env->recipient);
+    copy_text(detail, sizeof detail, env->error->detail);
+    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
+        &wgpb__v1__error_code__descriptor, (int)env->error->code);
+    board_note(b, "T%u refused (%s): %s %s", env->turn, who[0] ? who : "?",
+               v != NULL ? v->name : "?", detail);
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static bool
@@ -537,6 +551,12 @@ apply(board_t *b, const Wgpb__V1__Envelope *env, uint64_t now_ms)
         break;
     case PAYLOAD(BEACON):
         apply_beacon(b, env->beacon);
+        break;
+    case PAYLOAD(ERROR):
+        if (umpire)
+            note_refusal(b, env);
+        else
+            b->ignored++;
         break;
     default:
         if (!umpire)
