@@ -32,10 +32,6 @@
 #include "scenario_int.h"
 #include "sha256_int.h"
 
-/* A scenario is a few kilobytes of text; anything far larger is a mistake
- * (a log or a binary passed by accident), not a scenario. */
-#define MAX_FILE_BYTES ((size_t)4 * 1024 * 1024)
-
 static const enum_name_t mandate_names[] = {
     {"peacekeeping", WG_MANDATE_PEACEKEEPING},
     {"deterrence", WG_MANDATE_DETERRENCE},
@@ -333,6 +329,12 @@ wg_scenario_parse(const char *name, const char *text, size_t len,
                  "libsodium failed to start");
         return WG_ECONFIG;
     }
+    if (len > WG_SCENARIO_MAX_BYTES) {
+        snprintf(err->message, sizeof err->message,
+                 "larger than %zu bytes; not a scenario",
+                 WG_SCENARIO_MAX_BYTES);
+        return WG_ECONFIG;
+    }
     if (!(sc = calloc(1, sizeof *sc)))
         return -ENOMEM;
     if ((rc = wg__yaml_load_document(&c, text, len, &root))) {
@@ -359,8 +361,8 @@ wg_scenario_load(const char *path, wg_scenario_t **out, wg_config_error_t *err)
     int rc;
 
     *out = NULL;
-    if ((rc = wg__yaml_read_file(path, MAX_FILE_BYTES, "a scenario", &text,
-                                 &len, err)) < 0)
+    if ((rc = wg__yaml_read_file(path, WG_SCENARIO_MAX_BYTES, "a scenario",
+                                 &text, &len, err)) < 0)
         return rc;
     rc = wg_scenario_parse(path, text, len, out, err);
     free(text);

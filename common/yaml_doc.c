@@ -489,6 +489,14 @@ no_second_document(ctx_t *c, yaml_parser_t *parser, const char *text,
     return rc;
 }
 
+static int
+too_many(ctx_t *c, const yaml_event_t *ev)
+{
+    return fail_at(c, &ev->start_mark,
+                   "more than %d values (scalars, lists and mappings)",
+                   WG_YAML_MAX_NODES);
+}
+
 int
 wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err)
 {
@@ -496,6 +504,7 @@ wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err)
     yaml_parser_t parser;
     yaml_event_t ev;
     unsigned depth = 0;
+    size_t nodes = 0;
     int rc = 0;
 
     if (!yaml_parser_initialize(&parser))
@@ -507,9 +516,16 @@ wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err)
             break;
         }
         switch (ev.type) {
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+            if (++nodes > WG_YAML_MAX_NODES)
+                rc = too_many(&c, &ev);
+            break;
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
-            if (++depth > WG_YAML_MAX_DEPTH)
+            if (++nodes > WG_YAML_MAX_NODES)
+                rc = too_many(&c, &ev);
+            else if (++depth > WG_YAML_MAX_DEPTH)
                 rc = fail_at(&c, &ev.start_mark,
                              "nested deeper than %d lists and mappings",
                              WG_YAML_MAX_DEPTH);

@@ -143,10 +143,17 @@ int wg__yaml_read_file(const char *path, size_t max, const char *what,
  * before it is loaded. */
 #define WG_YAML_MAX_DEPTH 64
 
+/* Most values (scalars, aliases, lists and mappings) a file may hold: a
+ * scenario has about 700 and 512 written orders about 5,000, while libyaml
+ * takes 2 s and 350 MB to load the 2 million of a 4 MB flow list, so more
+ * are refused before it loads them. */
+#define WG_YAML_MAX_NODES 65536
+
 /* Reads text's parser events, in time linear in what it reads, and stops
- * at the first collection nested deeper than WG_YAML_MAX_DEPTH or the
- * first syntax error: WG_ECONFIG with err's line, column and message (its
- * file is left as it is), or -ENOMEM. 0 when every document is shallow. */
+ * at the first collection nested deeper than WG_YAML_MAX_DEPTH, the value
+ * past WG_YAML_MAX_NODES or the first syntax error: WG_ECONFIG with err's
+ * line, column and message (its file is left as it is), or -ENOMEM. 0
+ * when every document is shallow and small enough. */
 int wg__yaml_check_depth(const char *text, size_t len, wg_config_error_t *err);
 
 /* Parses text as exactly one YAML document into c->doc and sets *root

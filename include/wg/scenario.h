@@ -247,6 +247,10 @@ typedef struct {
 int wg_scenario_load(const char *path, wg_scenario_t **out,
                      wg_config_error_t *err);
 
+/* Largest scenario file: a scenario is about 17 KB, and a larger file is
+ * refused before it is parsed (so a log header's cannot stall a reader). */
+#define WG_SCENARIO_MAX_BYTES ((size_t)1 << 20)
+
 /* The same, from bytes in memory; `name` stands for the file in errors. */
 int wg_scenario_parse(const char *name, const char *text, size_t len,
                       wg_scenario_t **out, wg_config_error_t *err);

@@ -120,6 +120,71 @@ test_depth_boundary(void **state)
     assert_non_null(strstr(err.message, "YAML syntax error"));
 }
 
+/* A flow list of n scalars: n + 1 values. */
+static char *
+flat_list(size_t n)
+{
+    char *s = malloc(2 * n + 2);
+    assert_non_null(s);
+    s[0] = '[';
+    for (size_t i = 0; i < n; i++) {
+        s[1 + 2 * i] = 'a';
+        s[2 + 2 * i] = i + 1 < n ? ',' : ']';
+    }
+    s[2 * n + 1] = '\0';
+    return s;
+}
+
+/* WG_YAML_MAX_NODES values are read; the one past them is refused where
+ * it stands, before libyaml loads anything, in every reader. */
+static void
+test_too_many_values(void **state)
+{
+    (void)state;
+    wg_config_error_t err;
+    memset(&err, 0, sizeof err);
+    char *s = flat_list(WG_YAML_MAX_NODES - 1);
+    assert_int_equal(wg__yaml_check_depth(s, strlen(s), &err), 0);
+    free(s);
+    s = flat_list(WG_YAML_MAX_NODES);
+    assert_int_equal(wg__yaml_check_depth(s, strlen(s), &err), WG_ECONFIG);
+    assert_int_equal(err.line, 1);
+    assert_int_equal(err.column, 2 * WG_YAML_MAX_NODES);
+    assert_non_null(strstr(err.message, "more than 65536 values"));
+
+    wg_scenario_t *sc = NULL;
+    assert_int_equal(wg_scenario_parse("many.yaml", s, strlen(s), &sc, &err),
+                     WG_ECONFIG);
+    assert_null(sc);
+    assert_non_null(strstr(err.message, "more than 65536 values"));
+    free(s);
+}
+
+/* Scenario text larger than WG_SCENARIO_MAX_BYTES is refused unread,
+ * from memory (a log header's) as from a file. */
+static void
+test_scenario_size(void **state)
+{
+    (void)state;
+    size_t n = WG_SCENARIO_MAX_BYTES + 1;
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, '#', n); /* one comment: cheap for libyaml, were it read */
+    s[n] = '\0';
+    wg_scenario_t *sc = NULL;
+    wg_config_error_t err;
+    assert_int_equal(wg_scenario_parse("big.yaml", s, n, &sc, &err),
+                     WG_ECONFIG);
+    assert_null(sc);
+    assert_string_equal(err.file, "big.yaml");
+    assert_non_null(strstr(err.message, "larger than 1048576 bytes"));
+    /* One byte less is read: a comment is no scenario. */
+    assert_int_equal(wg_scenario_parse("big.yaml", s, n - 1, &sc, &err),
+                     WG_ECONFIG);
+    assert_null(strstr(err.message, "larger than"));
+    free(s);
+}
+
 typedef struct {
     char dir[64];
     char path[128];
@@ -223,6 +288,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deep_scenario),
         cmocka_unit_test(test_depth_boundary),
+        cmocka_unit_test(test_too_many_values),
+        cmocka_unit_test(test_scenario_size),
         cmocka_unit_test_setup_teardown(test_deep_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_log_header, setup, teardown),
     };
