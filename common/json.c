@@ -310,8 +310,8 @@ append_value(wg_json_buf_t *buf, const ProtobufCFieldDescriptor *f,
     }
 }
 
-static size_t
-elem_size(ProtobufCType t)
+size_t
+wg_json_value_size(ProtobufCType t)
 {
     switch (t) {
     case PROTOBUF_C_TYPE_INT64:
@@ -379,7 +379,7 @@ present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
     case PROTOBUF_C_TYPE_ENUM:
         return *(const int *)p != 0;
     default: {
-        size_t n = elem_size(f->type);
+        size_t n = wg_json_value_size(f->type);
         return n == 8 ? *(const uint64_t *)p != 0 : *(const uint32_t *)p != 0;
     }
     }
@@ -403,7 +403,7 @@ append_members(wg_json_buf_t *buf, const ProtobufCMessage *msg, int depth)
                 append_c(buf, ',');
             wg_json_append_str(buf, f->name, strlen(f->name));
             append_lit(buf, ":[");
-            size_t es = elem_size(f->type);
+            size_t es = wg_json_value_size(f->type);
             for (size_t k = 0; k < n; k++) {
                 if (k > 0)
                     append_c(buf, ',');

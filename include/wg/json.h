@@ -49,4 +49,8 @@ size_t wg_json_append_members(wg_json_buf_t *buf, const ProtobufCMessage *msg);
 /* msg as one JSON object. */
 void wg_json_append_message(wg_json_buf_t *buf, const ProtobufCMessage *msg);
 
+/* Bytes one value of type t takes in a protobuf-c message struct (the
+ * stride of a repeated field's array); for walkers over descriptors. */
+size_t wg_json_value_size(ProtobufCType t);
+
 #endif
