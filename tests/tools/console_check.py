@@ -24,6 +24,7 @@ and 'y': the team leaves (a leaving Forfeit) and the console exits 0.
 The log checks are the calling test's (wg-log dump).
 """
 import os
+import random
 import re
 import signal
 import sys
@@ -87,6 +88,27 @@ def answer_incidents(turn, rationale):
     enter(rationale)
     print("turn %d respond: %d incidents answered" % (turn, n))
     return n
+
+
+def garbage():
+    """Types what a team might into a field: a long paste, control keys,
+    arrows, Home/End, function keys, bytes of UTF-8; never Enter, Esc
+    alone, y, or a key that sends a signal. The console must take it all
+    and send nothing."""
+    rnd = random.Random(16)
+    keys = [chr(c) for c in range(32, 127) if chr(c) not in "yY"]
+    keys += ["\x01", "\x02", "\x05", "\x06", "\x08", "\x7f", "\x15", "\t",
+             "\x1b[A", "\x1b[B", "\x1b[C", "\x1b[D", "\x1bOH", "\x1bOF",
+             "\x1b[2~", "\x1b[3~", "\x1bOP", "\x1b[15~", "\u00e9", "\u20ac"]
+    t.type("9" * 3000)
+    for _ in range(20):
+        t.type("".join(rnd.choice(keys) for _ in range(100)))
+        time.sleep(0.02)
+    t.settle(0.3)
+    if not t.child.isalive():
+        t.fail("the console died of what was typed")
+    print("turn 4: 5000 keys of garbage typed into a field; the console "
+          "is alive")
 
 
 def leave(turn):
@@ -162,6 +184,7 @@ def human():
     # the link goes silent and comes back.
     t.wait_for(r"DUE NOW: turn 4 respond")
     start = time.monotonic()
+    garbage()
     if adj_pid:
         os.kill(adj_pid, signal.SIGSTOP)
         try:
