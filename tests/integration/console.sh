@@ -8,8 +8,8 @@
 # answered no, and a turn with nothing entered (the fallback at the
 # deadline). The log shows the orders with source HUMAN, the operator and
 # the rationales (tests/tools/console_check.py, console_log_check.py).
-# console.sh assist: the same exercise with a staff assistant
-# (console_assist.sh); console.sh command: the coalition command at the
+# console.sh assist: the same exercise with a staff assistant, as on a LAN
+# (an exercise file and keys: console_assist.sh); console.sh command: the coalition command at the
 # console (console_command.sh).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -27,14 +27,67 @@ py=$(wg_python) || wg_abort "no python3"
 "$py" -c 'import pexpect' 2>/dev/null ||
     wg_abort "python3-pexpect is missing (scripts/test installs it)"
 log="$WG_TMP/exercise.wglog"
-# --heartbeat 0: stopping the adjudicator is silence on the link, not a
-# closed connection.
-wg_start_exercise run "$WG_SOURCE_DIR/tests/data/console.yaml" --skip "$seat" \
-    --heartbeat 0 --log "$log"
+scen="$WG_SOURCE_DIR/tests/data/console.yaml"
+console=("$WG_BIN/wg-contingent" --nation FRA)
+[ "$mode" = command ] && console=("$WG_BIN/wg-command")
+
+# assist: as on a LAN, with an exercise file and a key per seat (CURVE on
+# loopback); the team's console takes its seat with its key alone.
+start_keyed() {
+    ex="$WG_TMP/exercise.yaml"
+    {
+        echo "scenario: $scen"
+        echo "router: $WG_ROUTER"
+        echo "pub: $WG_PUB"
+        echo "adjudicator_key: keys/adjudicator.pub"
+        echo "seats:"
+        echo "  - {role: command, player: bot, key: keys/command.pub}"
+        for n in $nations; do
+            player=bot
+            [ "$n" = FRA ] && player=human
+            echo "  - {role: $n, player: $player, key: keys/$n.pub}"
+        done
+    } >"$ex"
+    rm -f "$log" # a try that could not bind made it
+    "$WG_BIN/wg-adjudicator" --exercise "$ex" --key "$WG_TMP/keys/adjudicator.key" \
+        --heartbeat 0 --log "$log" --log-level info \
+        >"$WG_RUN_DIR/adjudicator.out" 2>"$WG_RUN_DIR/adjudicator.err" &
+    WG_ADJ_PID=$!
+    WG_PIDS+=("$WG_ADJ_PID")
+}
+
+if [ "$mode" = assist ]; then
+    WG_RUN_DIR="$WG_TMP/run"
+    mkdir -p "$WG_RUN_DIR" "$WG_TMP/keys"
+    nations=$("$WG_BIN/wg-adjudicator" --scenario "$scen" --list-nations) ||
+        wg_abort "--list-nations failed"
+    # shellcheck disable=SC2086
+    "$WG_BIN/wg-keygen" --dir "$WG_TMP/keys" adjudicator command $nations \
+        >/dev/null 2>"$WG_TMP/keygen.err" || wg_abort "wg-keygen failed"
+    wg_chain_add "$log"
+    wg_bind start_keyed
+    for n in command $nations; do
+        [ "$n" = FRA ] && continue
+        worker=wg-contingent
+        [ "$n" = command ] && worker=wg-command
+        "$WG_BIN/$worker" --exercise "$ex" --key "$WG_TMP/keys/$n.key" \
+            2>"$WG_RUN_DIR/$n.err" &
+        WG_PIDS+=($!)
+        WG_WORKER_PIDS+=($!)
+        WG_WORKER_NAMES+=("$n")
+    done
+    console=("$WG_BIN/wg-contingent" --exercise "$ex" --key "$WG_TMP/keys/FRA.key"
+        --assist builtin)
+else
+    # --heartbeat 0: stopping the adjudicator is silence on the link, not
+    # a closed connection.
+    wg_start_exercise run "$scen" --skip "$seat" --heartbeat 0 --log "$log"
+    console+=(--router "$WG_ROUTER" --pub "$WG_PUB")
+fi
 PYTHONPATH="$WG_SOURCE_DIR/tests/tools" "$py" \
-    "$WG_SOURCE_DIR/tests/tools/console_check.py" "$mode" "$WG_BIN" "$WG_ROUTER" \
-    "$WG_PUB" "$WG_RUN_DIR/console-$seat.err" "$WG_ADJ_PID" ||
-    fail "console_check.py $mode failed"
+    "$WG_SOURCE_DIR/tests/tools/console_check.py" "$mode" \
+    "$WG_RUN_DIR/console-$seat.err" "$WG_ADJ_PID" -- "${console[@]}" --human \
+    --operator alice || fail "console_check.py $mode failed"
 wg_wait "$WG_ADJ_PID" 90
 [ "$WG_RC" -eq 0 ] || fail "wg-adjudicator exited $WG_RC, wanted 0"
 wg_wait_workers 10

@@ -1,11 +1,14 @@
 """console_check - a team at the team console, through a pseudo-terminal.
 
-    console_check.py human|assist BIN_DIR ROUTER PUB STDERR [ADJ_PID]
+    console_check.py human|assist|command STDERR ADJ_PID -- CONSOLE...
 
-Plays FRA at `wg-contingent --human` (with `--assist builtin` in assist
-mode) against an exercise of tests/data/console.yaml that the calling
-test started without FRA (tests/integration/console.sh,
-console_assist.sh), reading the screen with wg_tty's VT100 model.
+Plays a seat at the console the command line CONSOLE starts (FRA's
+`wg-contingent --human`, with `--assist builtin` in assist mode, or
+`wg-command --human`) against an exercise of tests/data/console.yaml
+that the calling test started without that seat
+(tests/integration/console.sh), reading the screen with wg_tty's VT100
+model; STDERR gets the console's stderr, ADJ_PID is the adjudicator
+(stopped for a while in human mode).
 
 human: turn 1 pledge: a word that is no number and a pledge above the
 ceiling are refused on screen with the reason (nothing is sent), then
@@ -32,14 +35,12 @@ import time
 
 from wg_tty import Tty
 
-mode, bin_dir, router, pub, errfile = sys.argv[1:6]
-adj_pid = int(sys.argv[6]) if len(sys.argv) > 6 else 0
+mode, errfile, adj_pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+argv = sys.argv[sys.argv.index("--") + 1:]
 
 ROWS, COLS = 40, 130
-seat = "wg-command" if mode == "command" else "wg-contingent --nation FRA"
-cmd = "exec %s/%s --router %s --pub %s --human --operator alice %s 2>%s" % (
-    bin_dir, seat, router, pub, "--assist builtin" if mode == "assist" else "",
-    errfile)
+# The console's stderr to a file, as a team would redirect it.
+cmd = "exec %s 2>%s" % (" ".join("'%s'" % a for a in argv), errfile)
 t = Tty(["/bin/sh", "-c", cmd], rows=ROWS, cols=COLS,
         log=open(errfile + ".screen", "w"))
 
