@@ -72,8 +72,10 @@ wg__adjudicator_envelope_init(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
 void
 wg__adjudicator_stamp(wg_adjudicator_t *self, Wgpb__V1__Envelope *env, int dest)
 {
+    /* A copy sent before its record is made carries no place in the log
+     * yet: its record, made when the phase closes, does. */
     bool is_error = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
-    env->seq = is_error ? 0 : self->next_seq++;
+    env->seq = is_error || self->out_what == WG_OUT_SEND ? 0 : self->next_seq++;
     if (dest >= 0)
         env->recipient = (char *)wg_adjudicator_role_name(self, dest);
     else if (dest == WG_DEST_SENDER && self->reply_key >= 0)
@@ -96,13 +98,14 @@ grow(uint8_t **buf, size_t *cap, size_t need)
     *cap = c;
 }
 
-/* Every record of the total order (seq != 0) before a turn's result goes
- * into that turn's link of the hash chain. */
+/* Format 2: every record of the total order (seq != 0) before a turn's
+ * result goes into that turn's link of the hash chain. (Format 3 chains
+ * the log's records: its recorder does.) */
 static void
 take_record(wg_adjudicator_t *self, const Wgpb__V1__Envelope *env,
             const uint8_t *bytes, size_t len)
 {
-    if (env->seq != 0 &&
+    if (self->format == 2 && env->seq != 0 &&
         env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
         grow(&self->turn_digests, &self->turn_digests_cap,
              self->turn_digests_len + 32);
@@ -166,9 +169,15 @@ wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
 
-    self->stats.rejected++;
-    if ((size_t)code < sizeof self->stats.by_code / sizeof(uint64_t))
-        self->stats.by_code[code]++;
+    /* Counted once: when sent (the book's record of it is not another
+     * rejection). After the ExerciseEnd, which closes the log, a refusal
+     * is sent, neither recorded nor counted: ExerciseEnd.rejected is the
+     * count the adjudicator says at its end. */
+    wg_out_what_t what = self->out_what;
+    if (self->done)
+        self->out_what = WG_OUT_SEND;
+    else if (what != WG_OUT_RECORD)
+        wg_adjudicator_count_rejected(self, (int)code);
     const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
         &wgpb__v1__error_code__descriptor, code);
     /* Said at DEBUG: the adjudicator's process says a peer's first few
@@ -184,6 +193,7 @@ wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_ERROR;
     env.error = &err;
     wg__adjudicator_emit(self, &env, dest);
+    self->out_what = what;
     return rc;
 }
 
@@ -233,8 +243,10 @@ wg_adjudicator_new(const wg_scenario_t *sc, const char *scenario_text,
     self->scenario_text = malloc(text_len + 1);
     self->arena = wg_arena_new();
     self->in_arena = wg_arena_new();
+    self->book.arena = wg_arena_new();
     if (self->st == NULL || self->t == NULL || self->last == NULL ||
-        self->scenario_text == NULL) {
+        self->scenario_text == NULL || self->arena == NULL ||
+        self->in_arena == NULL || self->book.arena == NULL) {
         wg_adjudicator_destroy(&self);
         return NULL;
     }
@@ -244,6 +256,7 @@ wg_adjudicator_new(const wg_scenario_t *sc, const char *scenario_text,
     self->cb = cb;
     self->arg = arg;
     self->next_seq = 1;
+    self->format = 3;
     self->reply_key = -1;
     self->phase = WGPB__V1__PHASE__PHASE_LOBBY;
     wg_state_init(self->st, &self->sc);
@@ -259,6 +272,7 @@ wg_adjudicator_destroy(wg_adjudicator_t **self_p)
         return;
     wg_arena_destroy(&self->arena);
     wg_arena_destroy(&self->in_arena);
+    wg__book_free(&self->book);
     free(self->out_buf);
     wg_wire_buf_free(&self->fields);
     wg_wire_buf_free(&self->packed);
@@ -288,6 +302,30 @@ wg_adjudicator_set_state_digest(wg_adjudicator_t *self,
 {
     self->state_digest_cb = cb;
     self->state_digest_arg = arg;
+}
+
+wg_out_what_t
+wg_adjudicator_out_what(const wg_adjudicator_t *self)
+{
+    return self->out_what;
+}
+
+void
+wg_adjudicator_set_replay(wg_adjudicator_t *self, bool on)
+{
+    bool was = self->replay;
+    self->replay = on;
+    /* Live again: a phase the log holds every order of closes now, as the
+     * live run closed it when its last order came. */
+    if (was && !on && self->started && !self->done &&
+        wg__adjudicator_all_in(self))
+        wg__adjudicator_close_phase(self);
+}
+
+void
+wg_adjudicator_set_format(wg_adjudicator_t *self, uint32_t version)
+{
+    self->format = version;
 }
 
 void

@@ -92,6 +92,10 @@ handle_join(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env,
             WG_EUNAUTHORISED, "peer joined as %s cannot join as %s",
             wg_adjudicator_role_name(self, key),
             wg_adjudicator_role_name(self, k));
+    if (self->done)
+        return wg__adjudicator_reject(self, WG_DEST_SENDER,
+                                      WGPB__V1__ERROR_CODE__ERROR_WRONG_TURN,
+                                      WG_ESTATE, "the exercise is over");
     if (self->joined[k])
         WG_DIAG_WARN("%s joins again: the new peer takes the role over",
                      wg_adjudicator_role_name(self, k));
@@ -99,18 +103,75 @@ handle_join(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env,
     self->left[k] = false;
     self->absent[k] = false; /* back: waited for again */
     self->stats.accepted++;
-    record_input(self, env);
-    /* The transport binds the peer to k only after this call, so replies
-     * go to "the sender", addressed to k. */
-    self->reply_key = k;
-    emit_welcome(self);
     /* A late joiner owes the current phase: it gets the phase's start. */
-    if (self->started && !self->done && self->expected[k] && !self->received[k])
-        wg__adjudicator_emit_turn_start(self, WG_DEST_SENDER);
-    self->reply_key = -1;
+    wg_book_entry_t e = {.kind = WG_BOOK_JOIN,
+                         .key = k,
+                         .flag = self->started && self->expected[k] &&
+                                 !self->received[k]};
+    wg__book(self, &e, env, NULL);
     if (joined_key != NULL)
         *joined_key = k;
     return 0;
+}
+
+/* An Error about role k's order that goes with its record (a correction,
+ * an order that could not be read): counted once, when it is sent. */
+static void
+tell(wg_adjudicator_t *self, int k, Wgpb__V1__ErrorCode code,
+     const char *detail)
+{
+    wg__adjudicator_reject(self, k, code, 0, "%s", detail);
+}
+
+void
+wg__adjudicator_make(wg_adjudicator_t *self, const wg_book_entry_t *e,
+                     Wgpb__V1__Envelope *env, const char *detail,
+                     wg_out_what_t what)
+{
+    bool record = what != WG_OUT_SEND;
+    int k = e->key;
+    self->out_what = what;
+    switch (e->kind) {
+    case WG_BOOK_JOIN:
+        if (record)
+            record_input(self, env);
+        /* The transport binds the peer to k only after the call that
+         * takes the Join, so replies go to "the sender", addressed to k. */
+        self->reply_key = k;
+        emit_welcome(self);
+        if (e->flag)
+            wg__adjudicator_emit_turn_start(self, WG_DEST_SENDER);
+        self->reply_key = -1;
+        break;
+    case WG_BOOK_ORDER:
+        if (record) {
+            wg__adjudicator_note_control(self, k, false, NULL);
+            record_input(self, env);
+        }
+        if (detail != NULL) /* accepted as corrected: what changed */
+            tell(self, k, WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER, detail);
+        break;
+    case WG_BOOK_UNREAD:
+        if (record)
+            record_input(self, env);
+        tell(self, k, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, detail);
+        break;
+    case WG_BOOK_FORFEIT:
+        if (record)
+            record_input(self, env);
+        if (record && e->flag)
+            wg__adjudicator_play_fallback(
+                self, k, WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_FORFEIT,
+                e->reason);
+        break;
+    case WG_BOOK_SKIP:
+        if (record)
+            wg__adjudicator_play_fallback(
+                self, k, WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_SKIP,
+                e->reason);
+        break;
+    }
+    self->out_what = WG_OUT_BOTH;
 }
 
 /* Is pc the payload the current phase asks of role k? */
@@ -136,7 +197,7 @@ wg__adjudicator_take_order(wg_adjudicator_t *self, int k,
 }
 
 /* A role gives up this phase's order (its bot failed) or leaves: its
- * fallback plays at once, with the reason it gave. */
+ * fallback plays, with the reason it gave. */
 static int
 handle_forfeit(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
@@ -160,16 +221,17 @@ handle_forfeit(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
             wg_adjudicator_role_name(self, key), env->turn,
             wg_wire_phase_name(env->phase));
     self->stats.accepted++;
-    record_input(self, env);
     if (leaving)
         self->left[key] = true;
     else
         self->forfeit[key] = "bot crashed";
-    if (!owes)
-        return 0;
-    wg__adjudicator_play_fallback(self, key);
-    self->received[key] = true;
-    if (wg__adjudicator_all_in(self))
+    wg_book_entry_t e = {.kind = WG_BOOK_FORFEIT, .key = key, .flag = owes};
+    if (owes) {
+        e.reason = wg__adjudicator_fallback_reason(self, key);
+        self->received[key] = true;
+    }
+    wg__book(self, &e, env, NULL);
+    if (owes && !self->replay && wg__adjudicator_all_in(self))
         wg__adjudicator_close_phase(self);
     return 0;
 }
@@ -212,8 +274,8 @@ check_order(wg_adjudicator_t *self, int key, const Wgpb__V1__Envelope *env)
     return 0;
 }
 
-/* The order is the phase's: read, validate, record, and close the phase
- * if it was the last one owed. */
+/* The order is the phase's: read, validate, book, and close the phase if
+ * it was the last one owed. */
 static int
 accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
@@ -224,12 +286,17 @@ accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
          * follows can say why: "invalid orders". The first of a phase
          * only: that says it, and a role sending more could otherwise
          * fill the log (docs/PROTOCOL.md, "Limits"). */
-        if (!self->invalid[key])
-            record_input(self, env);
+        char detail[256];
+        snprintf(detail, sizeof detail, "%s: %s",
+                 wg_adjudicator_role_name(self, key), why);
+        if (self->invalid[key])
+            return wg__adjudicator_reject(self, key,
+                                          WGPB__V1__ERROR_CODE__ERROR_MALFORMED,
+                                          WG_EMALFORMED, "%s", detail);
         self->invalid[key] = true;
-        return wg__adjudicator_reject(
-            self, key, WGPB__V1__ERROR_CODE__ERROR_MALFORMED, WG_EMALFORMED,
-            "%s: %s", wg_adjudicator_role_name(self, key), why);
+        wg_book_entry_t e = {.kind = WG_BOOK_UNREAD, .key = key};
+        wg__book(self, &e, env, detail);
+        return WG_EMALFORMED;
     }
     const wg_order_kind_t *kind = wg_phase_order(self->cur, key);
     if (key != WG_ROLE_COMMAND && kind->repeat != NULL) {
@@ -238,17 +305,16 @@ accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
                wg_order_slot(kind, self->t, key), kind->size);
         self->have_last[key] = true;
     }
-    wg__adjudicator_note_control(self, key, false, NULL);
     self->absent[key] = false;
     self->received[key] = true;
     self->stats.accepted++;
-    record_input(self, env);
-    if (rc > 0) /* accepted as corrected: tell the sender what changed */
-        wg__adjudicator_reject(self, key,
-                               WGPB__V1__ERROR_CODE__ERROR_INVALID_ORDER, 0,
-                               "%s: order corrected: %s",
-                               wg_adjudicator_role_name(self, key), why);
-    if (wg__adjudicator_all_in(self))
+    char detail[256];
+    if (rc > 0)
+        snprintf(detail, sizeof detail, "%s: order corrected: %s",
+                 wg_adjudicator_role_name(self, key), why);
+    wg_book_entry_t e = {.kind = WG_BOOK_ORDER, .key = key};
+    wg__book(self, &e, env, rc > 0 ? detail : NULL);
+    if (!self->replay && wg__adjudicator_all_in(self))
         wg__adjudicator_close_phase(self);
     return 0;
 }

@@ -6,7 +6,8 @@
  *                   chain, rejections) and accessors;
  *   adjudicator_turn.c   the turn flow: phase starts, the fallbacks of roles
  *                   that owe an order, closing a phase, the turn's result;
- *   adjudicator_input.c  joins, orders and forfeits coming in.
+ *   adjudicator_input.c  joins, orders and forfeits coming in;
+ *   adjudicator_book.c   the book: a phase's records in slot order (below).
  *
  * What each phase is (who owes what, how it is read, held and applied)
  * is the phase table's (wg/phases.h), not the adjudicator's.
@@ -19,6 +20,69 @@
 #include "wg/share.h"
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
+
+/*
+ * The book: the order of a phase's records (docs/LOG-FORMAT.md, "The
+ * order of records"). What comes in during a phase is handled when it
+ * comes (validated, answered, taken into the turn's tables), but what it
+ * puts in the log is recorded when the phase closes, slot by slot: the
+ * command's slot, then each nation's in the scenario's order, then the
+ * director's (WG_BOOK_DIRECTOR, after the roles), each slot's entries in
+ * the order they came from its one sender. So the log of a phase is the
+ * same bytes whatever order the roles' messages arrived in. The lobby is
+ * a phase in this sense: its joins are recorded when it ends.
+ *
+ * An entry is booked with wg__book(): the input's bytes, and what the
+ * adjudicator made of it that goes into the log with it (a Welcome, a
+ * phase start, an Error's detail, a fallback's reason). Live, booking
+ * sends at once what the sender must have at once (a Welcome, a phase
+ * start, the Error about its order: sent with seq 0, WG_OUT_SEND) and
+ * keeps the entry; wg__book_flush() at the close makes the records
+ * (WG_OUT_RECORD), with their sequence numbers. In a replay
+ * (wg_adjudicator_set_replay) the log is read in that order already, so
+ * an entry is made at once, in full (WG_OUT_BOTH). Whatever a record
+ * notes in the turn's result (its events, `defaulted`) is noted when the
+ * record is made, so it is in book order too.
+ *
+ * A new kind of recorded input (a director's action, say) is one more
+ * wg_book_kind_t: its entry says what to record and what to send, in
+ * wg__adjudicator_make(); its effect on the exercise must not depend on
+ * where in the phase it came among other slots' inputs (it may be applied
+ * when it comes to what only it touches, or when the phase closes).
+ * Error replies to refused input are no entries: they are recorded when
+ * they are sent, with seq 0.
+ */
+#define WG_BOOK_DIRECTOR N_KEYS /* the director's slot, after every role */
+
+typedef enum {
+    WG_BOOK_JOIN,    /* a Join: its record, the Welcome, and the phase start
+                        when it owed the phase (flag) */
+    WG_BOOK_ORDER,   /* an accepted order: its record, and the Error that
+                        tells a correction (detail) */
+    WG_BOOK_UNREAD,  /* the phase's first order of the role that could not
+                        be read: its record and its Error (detail) */
+    WG_BOOK_FORFEIT, /* a Forfeit: its record, and the fallback it played
+                        when the role owed the phase (flag, reason) */
+    WG_BOOK_SKIP,    /* an absent role skipped at the phase start: its
+                        fallback (reason) */
+} wg_book_kind_t;
+
+typedef struct {
+    wg_book_kind_t kind;
+    int key;            /* the slot: a role key, or WG_BOOK_DIRECTOR */
+    bool flag;          /* see the kinds */
+    const char *reason; /* a fallback's reason: a static string */
+    size_t off, len;    /* the input's bytes, in the book's buffer */
+    size_t detail_off, detail_len; /* an Error's detail, ditto */
+} wg_book_entry_t;
+
+typedef struct {
+    wg_book_entry_t *v;
+    size_t n, cap;
+    uint8_t *bytes;
+    size_t used, bcap;
+    wg_arena_t *arena; /* inputs decoded again when recorded */
+} wg_book_t;
 
 struct wg_adjudicator {
     wg_scenario_t sc;
@@ -35,6 +99,11 @@ struct wg_adjudicator {
     size_t out_cap;
     wg_wire_buf_t fields; /* payload fields encoded from the state */
     wg_wire_buf_t packed; /* an envelope packed with them */
+
+    wg_book_t book;
+    bool replay;            /* records made at once; no close by itself */
+    wg_out_what_t out_what; /* of the envelope being handed out */
+    uint32_t format;        /* the log format its records are for */
 
     uint64_t next_seq;
     uint64_t phase_serial;
@@ -67,7 +136,6 @@ struct wg_adjudicator {
     bool on_fallback[N_KEYS];
     bool left[N_KEYS];           /* left the exercise (Forfeit, leaving) */
     bool absent[N_KEYS];         /* missed a deadline, not back since */
-    const char *skip_reason;     /* while skipping absent roles */
     bool invalid[N_KEYS];        /* its order this phase could not be read */
     const char *forfeit[N_KEYS]; /* its Forfeit reason this phase */
     bool have_last[N_KEYS];
@@ -108,6 +176,21 @@ int wg__adjudicator_reject(wg_adjudicator_t *self, int dest,
 void wg__adjudicator_chain_link(wg_adjudicator_t *self,
                                 const uint8_t digest[32]);
 
+/* adjudicator_book.c: the book (above). */
+/* Books e, with the input's bytes and an Error's detail (NULL: none);
+ * env is the input being handled (a replay makes the entry at once). */
+void wg__book(wg_adjudicator_t *self, const wg_book_entry_t *e,
+              Wgpb__V1__Envelope *env, const char *detail);
+/* Makes every booked record, slot by slot, and empties the book. */
+void wg__book_flush(wg_adjudicator_t *self);
+void wg__book_free(wg_book_t *b);
+
+/* adjudicator_input.c: what an entry sends (WG_OUT_SEND), records
+ * (WG_OUT_RECORD) or both; env is its input, decoded. */
+void wg__adjudicator_make(wg_adjudicator_t *self, const wg_book_entry_t *e,
+                          Wgpb__V1__Envelope *env, const char *detail,
+                          wg_out_what_t what);
+
 /* adjudicator_turn.c: the turn flow. */
 /* The sharing policy's view for viewer (a role key or WG_VIEWER_PUBLIC) in
  * *v, or NULL under `sharing: full` (everything, the encoders' one path). */
@@ -117,7 +200,12 @@ void wg__adjudicator_emit_turn_start(wg_adjudicator_t *self, int dest);
 bool wg__adjudicator_all_in(const wg_adjudicator_t *self);
 void wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
                                   const char *reason);
-void wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k);
+void wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k,
+                                   Wgpb__V1__FallbackKind kind,
+                                   const char *reason);
+/* Why role k's fallback plays now, at the phase's close or a forfeit. */
+const char *wg__adjudicator_fallback_reason(const wg_adjudicator_t *self,
+                                            int k);
 void wg__adjudicator_close_phase(wg_adjudicator_t *self);
 
 /* adjudicator_input.c: reads and validates an order into the turn's tables;

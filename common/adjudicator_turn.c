@@ -239,6 +239,7 @@ wg_adjudicator_start(wg_adjudicator_t *self)
 {
     if (self->started)
         return;
+    wg__book_flush(self); /* the lobby's joins */
     self->started = true;
     begin_turn(self);
 }
@@ -356,8 +357,11 @@ finish_turn(wg_adjudicator_t *self)
     hide_results(self, r);
     r->state_digest.data = digest;
     r->state_digest.len = sizeof digest;
-    wg__adjudicator_chain_link(self, digest);
-    r->chain.data = self->chain;
+    /* Format 3: the recorder writes in the link over the log so far. */
+    static const uint8_t unlinked[32];
+    if (self->format == 2)
+        wg__adjudicator_chain_link(self, digest);
+    r->chain.data = self->format == 2 ? self->chain : (uint8_t *)unlinked;
     r->chain.len = sizeof self->chain;
     char *names[N_KEYS];
     for (size_t i = 0; i < self->n_defaulted; i++)
@@ -381,7 +385,8 @@ finish_turn(wg_adjudicator_t *self)
  * the role missed, and its order is validated like any other. Returns
  * false if the bot had nothing to say (hold then plays). */
 static bool
-fallback_bot(wg_adjudicator_t *self, int k, const char *reason)
+fallback_bot(wg_adjudicator_t *self, int k, Wgpb__V1__FallbackKind kind,
+             const char *reason)
 {
     size_t ts_len;
     const uint8_t *ts_bytes = wg_adjudicator_phase_start(self, k, &ts_len);
@@ -408,6 +413,8 @@ fallback_bot(wg_adjudicator_t *self, int k, const char *reason)
         wg_wire_free(env);
         return false;
     }
+    if (env->provenance != NULL)
+        env->provenance->fallback = kind;
     wg__adjudicator_emit(self, env, WG_DEST_RECORD);
     wg_wire_free(env);
     return true;
@@ -453,11 +460,9 @@ wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
 }
 
 /* Why role k gets its fallback's orders, as recorded in provenance. */
-static const char *
-fallback_reason(const wg_adjudicator_t *self, int k)
+const char *
+wg__adjudicator_fallback_reason(const wg_adjudicator_t *self, int k)
 {
-    if (self->skip_reason != NULL)
-        return self->skip_reason;
     if (!self->joined[k])
         return "not joined";
     if (self->left[k])
@@ -472,20 +477,22 @@ fallback_reason(const wg_adjudicator_t *self, int k)
 /* Plays the fallback of role k for its missing order: the scenario's
  * fallback for it (the built-in bot, its last order again, or hold; the
  * command always holds), recorded as a default order from that role with
- * the reason. */
+ * why (kind, reason). */
 void
-wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k)
+wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k,
+                              Wgpb__V1__FallbackKind why, const char *reason)
 {
     wg_arena_t *a = self->arena;
     const wg_scenario_t *sc = &self->sc;
     const wg_order_kind_t *kind = wg_phase_order(self->cur, k);
     Wgpb__V1__Envelope env;
     Wgpb__V1__Provenance prov = WGPB__V1__PROVENANCE__INIT;
-    const char *reason = fallback_reason(self, k);
     wg_fallback_t fb =
         k == WG_ROLE_COMMAND ? WG_FALLBACK_HOLD : sc->nations[k - 1].fallback;
+    if (self->format == 2)
+        why = WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_UNSPECIFIED; /* none */
     wg__adjudicator_note_control(self, k, true, reason);
-    if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, reason))
+    if (fb == WG_FALLBACK_BOT && fallback_bot(self, k, why, reason))
         goto done;
     wg__adjudicator_envelope_init(self, &env);
     env.sender_role = k == WG_ROLE_COMMAND ? WGPB__V1__ROLE__ROLE_COMMAND
@@ -495,6 +502,7 @@ wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k)
     prov.source = WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
     prov.agent = "scenario default";
     prov.reason = (char *)reason;
+    prov.fallback = why;
     env.provenance = &prov;
     if (fb == WG_FALLBACK_REPEAT && fallback_repeat(self, k, kind))
         prov.agent = "scenario fallback: repeat";
@@ -515,11 +523,15 @@ done:
 void
 wg__adjudicator_close_phase(wg_adjudicator_t *self)
 {
-    /* A role still owing missed the deadline: absent until it is back (an
-     * unreadable order is no absence: the role is there). */
+    /* The phase's records, slot by slot; then the fallbacks of the roles
+     * still owing, which missed the deadline: absent until they are back
+     * (an unreadable order is no absence: the role is there). */
+    wg__book_flush(self);
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->expected[k] && !self->received[k]) {
-            wg__adjudicator_play_fallback(self, (int)k);
+            wg__adjudicator_play_fallback(
+                self, (int)k, WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_DEADLINE,
+                wg__adjudicator_fallback_reason(self, (int)k));
             self->absent[k] = self->absent[k] || !self->invalid[k];
         }
 
@@ -561,34 +573,56 @@ wg_adjudicator_skip_reason(const char *reason)
                               strcmp(reason, WG_REASON_DISCONNECTED) == 0);
 }
 
+bool
+wg_adjudicator_skipped(const Wgpb__V1__Provenance *prov)
+{
+    if (prov == NULL ||
+        prov->source != WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT)
+        return false;
+    if (prov->fallback != WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_UNSPECIFIED)
+        return prov->fallback == WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_SKIP;
+    return wg_adjudicator_skip_reason(prov->reason);
+}
+
+/* Skips role k at the phase start if it owes the phase and is away: its
+ * fallback is booked (played when the phase's records are made). */
+static bool
+skip_role(wg_adjudicator_t *self, int k)
+{
+    if (!self->expected[k] || self->received[k] ||
+        !(self->left[k] || self->absent[k]))
+        return false;
+    /* The reason says which; the kind is what a replay reads. */
+    wg_book_entry_t e = {.kind = WG_BOOK_SKIP,
+                         .key = k,
+                         .reason = self->left[k] ? WG_REASON_DISCONNECTED
+                                                 : WG_REASON_ABSENT};
+    self->received[k] = true;
+    wg__book(self, &e, NULL, NULL);
+    return true;
+}
+
 int
 wg_adjudicator_skip_absent(wg_adjudicator_t *self)
 {
     int n = 0;
     if (!self->started || self->done)
         return 0;
-    for (size_t k = 0; k < n_keys(self); k++) {
-        if (!self->expected[k] || self->received[k] ||
-            !(self->left[k] || self->absent[k]))
-            continue;
-        /* The reason a replay knows this fallback by (move_on). */
-        self->skip_reason =
-            self->left[k] ? WG_REASON_DISCONNECTED : WG_REASON_ABSENT;
-        wg__adjudicator_play_fallback(self, (int)k);
-        self->skip_reason = NULL;
-        self->received[k] = true;
-        n++;
-    }
-    if (n > 0 && wg__adjudicator_all_in(self))
+    for (size_t k = 0; k < n_keys(self); k++)
+        n += skip_role(self, (int)k);
+    if (n > 0 && !self->replay && wg__adjudicator_all_in(self))
         wg__adjudicator_close_phase(self);
     return n;
 }
 
 void
-wg_adjudicator_move_on(wg_adjudicator_t *self, bool skipped)
+wg_adjudicator_move_on(wg_adjudicator_t *self, int skipped_key)
 {
     if (!self->started)
         wg_adjudicator_start(self);
-    else if (!skipped || wg_adjudicator_skip_absent(self) == 0)
-        wg_adjudicator_deadline(self);
+    else if (self->done)
+        return;
+    else if (skipped_key < 0 || (size_t)skipped_key >= n_keys(self) ||
+             !skip_role(self, skipped_key))
+        wg__adjudicator_close_phase(self);
 }

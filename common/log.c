@@ -76,7 +76,11 @@ wg__log_header_encode(const wg_log_header_t *hdr, uint8_t **out,
         gmtime_r(&now, &tm);
         strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
     }
-    lh.format_version = WG_LOG_FORMAT_VERSION;
+    /* A format-2 header is written again only as format 2 (a fork of a
+     * format-2 log is one, docs/LOG-FORMAT.md "Versioning"); anything
+     * else is the current format. */
+    uint32_t version = hdr->version == 2 ? 2 : WG_LOG_FORMAT_VERSION;
+    lh.format_version = version;
     lh.scenario_name = (char *)hdr->scenario_name;
     lh.scenario_path = (char *)hdr->scenario_path;
     lh.scenario_hash.data = (uint8_t *)hdr->scenario_hash;
@@ -86,15 +90,16 @@ wg__log_header_encode(const wg_log_header_t *hdr, uint8_t **out,
     lh.seed = hdr->seed;
     lh.started = started;
     lh.writer = (char *)"wg " WG_VERSION;
-    lh.rules_version =
-        hdr->rules_version != 0 ? hdr->rules_version : WG_RULES_VERSION;
+    if (version >= 3) /* format 2 has none: rules 1 */
+        lh.rules_version =
+            hdr->rules_version != 0 ? hdr->rules_version : WG_RULES_VERSION;
 
     size_t hlen = wgpb__v1__log_header__get_packed_size(&lh);
     uint8_t *buf = malloc(PREAMBLE_LEN + hlen);
     if (buf == NULL)
         return -ENOMEM;
     memcpy(buf, MAGIC, MAGIC_LEN);
-    wr32(buf + 8, WG_LOG_FORMAT_VERSION);
+    wr32(buf + 8, version);
     wr32(buf + 12, (uint32_t)hlen);
     wgpb__v1__log_header__pack(&lh, buf + PREAMBLE_LEN);
     wr32(buf + 16, wg_crc32c(0, buf + PREAMBLE_LEN, hlen));

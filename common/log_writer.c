@@ -41,6 +41,10 @@ struct wg_log_writer {
     uint64_t file_off; /* end of the last whole frame on file */
     uint64_t records;  /* in the file and the buffer */
     int sticky;        /* a failed fsync: nothing is durable any more */
+    uint8_t link[32];  /* the hash chain over every record appended */
+    bool chained;      /* format 3: results carry the link before them */
+    uint8_t *made;     /* a result with its link written in */
+    size_t made_cap;
 };
 
 /* Writes all of buf at off, through short writes and EINTR. */
@@ -198,6 +202,8 @@ wg_log_writer_create(const char *path, const wg_log_header_t *hdr,
     }
     if ((rc = writer_new(fd, policy, head_len, 0, out)) < 0)
         goto fail_fd;
+    wg_log_chain_genesis(hdr, (*out)->link);
+    (*out)->chained = hdr->version != 2; /* as wg__log_header_encode */
     free(head);
     return 0;
 
@@ -234,9 +240,12 @@ wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
     uint64_t records = 0, end = rd->first, off;
     const uint8_t *rec;
     size_t len;
+    uint8_t link[32];
+    wg_log_chain_genesis(&rd->hdr, link);
     while ((rc = wg_log_reader_next(rd, &rec, &len, &off)) == 1) {
         records++;
         end = off + FRAME_HDR_LEN + len;
+        wg_log_chain_next(link, rec, len);
     }
     if (rc == WG_ECORRUPT)
         goto fail_rd; /* not ours to cut: the caller must look at it */
@@ -257,7 +266,9 @@ wg_log_writer_reopen(const char *path, wg_fsync_policy_t policy,
     }
     if ((rc = writer_new(fd, policy, end, records, out)) < 0)
         goto fail_rd;
-    *hdr = rd->hdr; /* hand the header (and its scenario text) over */
+    memcpy((*out)->link, link, sizeof link);
+    (*out)->chained = true; /* only the current format is continued */
+    *hdr = rd->hdr;         /* hand the header (and its scenario text) over */
     memset(&rd->hdr, 0, sizeof rd->hdr);
     wg_log_reader_destroy(&rd);
     return 0;
@@ -297,7 +308,33 @@ wg_log_writer_append(wg_log_writer_t *self, const void *rec, size_t len)
     wr32(f + 4, frame_crc(f, len));
     self->len += need;
     self->records++;
+    wg_log_chain_next(self->link, rec, len);
     return 0;
+}
+
+void
+wg_log_writer_link(const wg_log_writer_t *self, uint8_t out[32])
+{
+    memcpy(out, self->link, 32);
+}
+
+int
+wg_log_writer_append_made(wg_log_writer_t *self, const uint8_t **rec,
+                          size_t len)
+{
+    if (self->chained && wg_log_chain_offset(*rec, len) >= 0) {
+        if (len > self->made_cap) {
+            uint8_t *nb = realloc(self->made, len);
+            if (nb == NULL)
+                return -ENOMEM;
+            self->made = nb;
+            self->made_cap = len;
+        }
+        memcpy(self->made, *rec, len);
+        wg_log_chain_patch(self->made, len, self->link);
+        *rec = self->made;
+    }
+    return wg_log_writer_append(self, *rec, len);
 }
 
 int
@@ -334,6 +371,7 @@ wg_log_writer_destroy(wg_log_writer_t **self_p)
     if (close(self->fd) < 0 && rc == 0)
         WG_DIAG_ERR("exercise log: close: %s", strerror(errno));
     free(self->buf);
+    free(self->made);
     free(self);
     *self_p = NULL;
 }

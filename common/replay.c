@@ -47,6 +47,7 @@ typedef struct {
     uint64_t seq;
     uint32_t turn;
     bool matched; /* found equal to its record when it was made */
+    bool linked;  /* a TurnResult whose chain the record's place gives */
 } item_t;
 
 /* The adjudicator's output waiting to be matched with records. It empties at
@@ -77,7 +78,7 @@ grow(void *p, size_t *cap, size_t need, size_t elem, size_t first)
 
 static void
 queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
-           size_t len, bool matched)
+           size_t len, bool matched, bool linked)
 {
     if (q->head == q->tail) {
         q->head = q->tail = 0;
@@ -86,7 +87,7 @@ queue_push(queue_t *q, const Wgpb__V1__Envelope *env, const uint8_t *bytes,
     if (q->tail == q->cap)
         q->items = grow(q->items, &q->cap, q->tail + 1, sizeof(item_t), 16);
     item_t *it = &q->items[q->tail++];
-    *it = (item_t){q->used, len, env->seq, env->turn, matched};
+    *it = (item_t){q->used, len, env->seq, env->turn, matched, linked};
     if (!matched) {
         if (q->used + len > q->bcap)
             q->buf = grow(q->buf, &q->bcap, q->used + len, 1, 64 * 1024);
@@ -123,6 +124,9 @@ typedef struct {
     uint64_t looked_k;
     const wg__slot_t *match;
     wg_wire_buf_t state_bytes; /* a state digest computed in the walk */
+    bool chained;              /* format 3: results carry the log's chain */
+    uint8_t *linked;           /* a result with its record's link */
+    size_t linked_cap;
 } walk_t;
 
 /* The record the envelope the adjudicator is making will be compared with (the
@@ -136,6 +140,20 @@ match_record(walk_t *w, const uint8_t *bytes, size_t len)
     if (w->looked && w->looked_k == k)
         return w->match;
     const wg__slot_t *s = wg__ahead_find(&w->ahead, w->slot, k);
+    if (s != NULL && s->len == len && w->chained &&
+        wg_log_chain_offset(bytes, len) >= 0) {
+        /* A format-3 result carries the link before its record's place:
+         * written in as the recorder does. */
+        if (len > w->linked_cap) {
+            w->linked = realloc(w->linked, len);
+            if (w->linked == NULL)
+                abort();
+            w->linked_cap = len;
+        }
+        memcpy(w->linked, bytes, len);
+        wg_log_chain_patch(w->linked, len, s->link);
+        bytes = w->linked;
+    }
     if (s != NULL && (s->len != len || memcmp(s->rec, bytes, len) != 0))
         s = NULL;
     w->looked = true;
@@ -148,14 +166,18 @@ static void
 produced_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
             const uint8_t *bytes, size_t len, int dest, void *arg)
 {
-    (void)u;
     (void)dest;
     walk_t *w = arg;
+    if (wg_adjudicator_out_what(u) == WG_OUT_SEND)
+        return; /* not a record */
     if (env->seq == 0) {
         w->q.produced_errors++; /* outside the total order: not compared */
         return;
     }
-    queue_push(&w->q, env, bytes, len, match_record(w, bytes, len) != NULL);
+    bool linked =
+        w->chained && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT;
+    queue_push(&w->q, env, bytes, len, match_record(w, bytes, len) != NULL,
+               linked);
 }
 
 /* The adjudicator's digest callback: the reader's digest of the record, when
@@ -294,6 +316,9 @@ walk_open(walk_t *w, const char *path, const wg_replay_options_t *opt,
         snprintf(rep->detail, sizeof rep->detail, "out of memory");
         return WG_REPLAY_UNREADABLE;
     }
+    wg_adjudicator_set_replay(w->u, true);
+    wg_adjudicator_set_format(w->u, hdr->version);
+    w->chained = hdr->version >= 3;
     wg_adjudicator_set_digest(w->u, digest_from_log, w);
     wg_adjudicator_set_state_digest(w->u, state_digest_from_log, w);
     return WG_REPLAY_OK;
@@ -401,14 +426,16 @@ advance_adjudicator(walk_t *w, const wg__slot_t *sl)
         wg_adjudicator_receive_decoded(w->u, key, sl->rec, sl->len, sl->env,
                                        NULL);
     }
-    if (w->q.head == w->q.tail)
+    if (w->q.head == w->q.tail) {
         /* The live run moved on without input here: the lobby ended, a
-         * phase start skipped absent roles (the record's reason says
-         * so), or a deadline passed. */
-        wg_adjudicator_move_on(
-            w->u,
-            s->skipped &&
-                s->source == WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT);
+         * phase start skipped an absent role (the record, its fallback,
+         * says so), or the phase closed. */
+        bool skip = s->skipped &&
+                    s->source == WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT;
+        wg_adjudicator_move_on(w->u, skip ? wg_adjudicator_role_key(
+                                                w->u, s->sender_role, s->nation)
+                                          : -1);
+    }
 }
 
 /* Compares the record with the next envelope the adjudicator made (found equal
@@ -425,6 +452,8 @@ match_next(walk_t *w, const wg__slot_t *sl, wg_replay_report_t *rep)
         return WG_REPLAY_DIVERGED;
     }
     const item_t *it = &q->items[q->head];
+    if (!it->matched && it->linked)
+        wg_log_chain_patch(q->buf + it->off, it->len, sl->link);
     if (!it->matched && (it->len != sl->len ||
                          memcmp(q->buf + it->off, sl->rec, sl->len) != 0)) {
         wg_envelope_diff(sl->rec, sl->len, q->buf + it->off, it->len,
@@ -477,6 +506,10 @@ walk_records(walk_t *w, wg_replay_report_t *rep)
             break;
         status = take_record(w, sl, rep);
     }
+    /* Live from here (a resume): a phase whose every order the log holds
+     * closes now, making what the dead run made after them. */
+    if (status == WG_REPLAY_OK && !rep->finished)
+        wg_adjudicator_set_replay(w->u, false);
     wg_diag_level = saved_level;
     return status;
 }
@@ -542,6 +575,8 @@ walk_close(walk_t *w)
     w->ahead_on = false;
     queue_clear(&w->q);
     wg_wire_buf_free(&w->state_bytes);
+    free(w->linked);
+    w->linked = NULL;
     wg_adjudicator_destroy(&w->u);
     free(w->sc);
     w->sc = NULL;

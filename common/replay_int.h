@@ -44,6 +44,7 @@
     X(ENVELOPE_PROVENANCE, envelope, provenance, 7, false)                     \
     X(PROVENANCE_SOURCE, provenance, source, 1, true)                          \
     X(PROVENANCE_REASON, provenance, reason, 3, false)                         \
+    X(PROVENANCE_FALLBACK, provenance, fallback, 6, true)                      \
     X(ERROR_CODE, error, code, 1, true)                                        \
     X(RESULT_STATE_DIGEST, turn_result, state_digest, 14, false)
 
@@ -59,8 +60,9 @@ typedef struct {
     int source;     /* provenance.source; 0 when there is none */
     int payload;    /* the oneof's field number (= payload_case); 0: none */
     int error_code; /* Error.code, for an Error payload */
-    /* provenance.reason is one a fallback played at a phase start gives
-     * (wg_adjudicator_skip_reason()): "absent" or "disconnected". */
+    /* A fallback a phase start played for an absent role: provenance
+     * fallback FALLBACK_KIND_SKIP, or in a format-2 log (no kind) a
+     * reason wg_adjudicator_skip_reason() knows. */
     bool skipped;
 } wg__scan_t;
 
@@ -98,15 +100,18 @@ typedef struct {
     Wgpb__V1__Envelope *env; /* a recorded input, decoded; else NULL */
     bool has_state_digest;   /* a TurnResult's, in state_digest */
     uint8_t state_digest[32];
+    uint8_t link[32]; /* format 3: the chain over the records before it */
 } wg__slot_t;
 
 /* Reads the next frame of r into s and scans it; *ord numbers the records
- * that are not Errors. ahead (the reader thread's work) also decodes a
- * recorded input into arena, takes a TurnResult's state digest and hashes
- * the record for the chain; in line the walk leaves all three to the
+ * that are not Errors; link (NULL for a format-2 log) is the hash chain
+ * over the records before it, which s->link takes and the record then
+ * extends (s->digest is then its SHA-256). ahead (the reader thread's work)
+ * also decodes a recorded input into arena, takes a TurnResult's state digest
+ * and hashes the record for the chain; in line the walk leaves all three to the
  * adjudicator, and arena only holds what the scanner refused, for this slot. */
 void wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
-                     bool ahead, wg__slot_t *s);
+                     uint8_t *link, bool ahead, wg__slot_t *s);
 
 /* ---- replay_thread.c: the reader, ahead of the walk --------------------- */
 
@@ -125,6 +130,8 @@ typedef struct {
                                        walk (in line: what the scanner
                                        refuses, for one slot) */
     uint64_t ord;                   /* the next record's ordinal */
+    uint8_t link[32];               /* the chain so far (format 3) */
+    bool chained;                   /* the log is of format 3 */
     _Atomic bool reading;           /* not at the end of the records */
     /* The thread's own. The scenario: it loads it from the header while
      * the walk reads the first records (the walk reads sc and sc_rep once

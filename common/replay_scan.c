@@ -21,6 +21,7 @@
  * Pure functions of the bytes, safe in any thread; what does not read is
  * reported in the slot (rc, envelope), never asserted: a log is input.
  */
+#include "log_int.h"
 #include "replay_int.h"
 
 #include "sha256_int.h"
@@ -172,10 +173,16 @@ wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s)
         case WG__ENVELOPE_SEQ:
             s->seq = v;
             break;
-        case WG__ENVELOPE_PROVENANCE:
+        case WG__ENVELOPE_PROVENANCE: {
             s->source = (int)sub_varint(d, l, WG__PROVENANCE_SOURCE);
-            s->skipped = sub_skipped(d, l, WG__PROVENANCE_REASON);
+            /* Format 3 says why a fallback played; format 2 only in the
+             * reason's words. */
+            uint64_t why = sub_varint(d, l, WG__PROVENANCE_FALLBACK);
+            s->skipped =
+                why != 0 ? why == WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_SKIP
+                         : sub_skipped(d, l, WG__PROVENANCE_REASON);
             break;
+        }
         default:
             if (is_payload(payloads, num)) {
                 s->payload = (int)num;
@@ -199,48 +206,23 @@ scan_decoded(const Wgpb__V1__Envelope *env, wg__scan_t *s)
     s->turn = env->turn;
     s->seq = env->seq;
     s->source = env->provenance ? (int)env->provenance->source : 0;
-    s->skipped = env->provenance != NULL &&
-                 wg_adjudicator_skip_reason(env->provenance->reason);
+    s->skipped = wg_adjudicator_skipped(env->provenance);
     s->payload = (int)env->payload_case;
     if (s->payload == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
         s->error_code = (int)env->error->code;
-}
-
-/* The bytes of the last occurrence of length-delimited field num in a
- * message (as protobuf reads it); false if there is none or the bytes do
- * not read. */
-static bool
-bytes_field(const uint8_t *p, size_t n, uint32_t num, const uint8_t **out,
-            size_t *out_len)
-{
-    const uint8_t *end = p + n;
-    bool found = false;
-    while (p < end) {
-        uint32_t f;
-        int wt;
-        uint64_t v;
-        const uint8_t *d = NULL;
-        size_t l = 0;
-        if (wg_wire_next_field(&p, end, &f, &wt, &v, &d, &l) < 0)
-            return false;
-        if (f == num && wt == 2) {
-            *out = d;
-            *out_len = l;
-            found = true;
-        }
-    }
-    return found;
 }
 
 /* The state_digest a TurnResult record holds. */
 static bool
 recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 {
-    const uint8_t *res = NULL, *d = NULL;
+    const uint8_t *res, *d = NULL;
     size_t res_len = 0, l = 0;
-    if (!bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res,
-                     &res_len) ||
-        !bytes_field(res, res_len, WG__RESULT_STATE_DIGEST, &d, &l) || l != 32)
+    res = wg__last_bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT,
+                               &res_len);
+    if (res != NULL)
+        d = wg__last_bytes_field(res, res_len, WG__RESULT_STATE_DIGEST, &l);
+    if (d == NULL || l != 32)
         return false;
     memcpy(out, d, 32);
     return true;
@@ -248,7 +230,7 @@ recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 
 void
 wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
-                bool ahead, wg__slot_t *s)
+                uint8_t *link, bool ahead, wg__slot_t *s)
 {
     s->rc = wg_log_reader_next(r, &s->rec, &s->len, &s->off);
     s->index = wg_log_reader_index(r);
@@ -259,6 +241,12 @@ wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
     s->ord = UINT64_MAX;
     if (s->rc != 1)
         return;
+    if (link != NULL) { /* format 3: every record's bytes into the chain */
+        memcpy(s->link, link, 32);
+        wg__sha256(s->rec, s->len, s->digest);
+        s->hashed = true;
+        wg_log_chain_next_digest(link, s->digest);
+    }
     if (!ahead)
         wg_arena_reset(arena);
     if (wg__scan_envelope(s->rec, s->len, &s->s) < 0) {
@@ -284,7 +272,8 @@ wg__scan_record(wg_log_reader_t *r, wg_arena_t *arena, uint64_t *ord,
             recorded_state_digest(s->rec, s->len, s->state_digest);
     /* What the adjudicator hashes for the chain: records of the total order
      * but the results (see take_record in adjudicator.c). */
-    if (s->s.seq != 0 && s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
+    if (!s->hashed && s->s.seq != 0 &&
+        s->s.payload != WGPB__V1__ENVELOPE__PAYLOAD_RESULT) {
         wg__sha256(s->rec, s->len, s->digest);
         s->hashed = true;
     }

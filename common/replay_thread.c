@@ -66,7 +66,8 @@ fill_next(wg__ahead_t *a)
                i - atomic_load(&a->consumed) < RING;
     if (did) {
         wg__slot_t *s = &a->ring[i % RING];
-        wg__scan_record(a->r, a->arena, &a->ord, true, s);
+        wg__scan_record(a->r, a->arena, &a->ord, a->chained ? a->link : NULL,
+                        true, s);
         /* The walk stops at the end or at a bad record. */
         atomic_store_explicit(&a->reading, s->rc == 1 && s->envelope,
                               memory_order_relaxed);
@@ -375,6 +376,8 @@ wg__ahead_start(wg__ahead_t *a, wg_log_reader_t *r, bool in_line)
     memset(a, 0, sizeof *a);
     a->r = r;
     a->hdr = wg_log_reader_header(r);
+    a->chained = a->hdr->version >= 3;
+    wg_log_chain_genesis(a->hdr, a->link);
     atomic_store(&a->reading, true);
     a->threaded = !in_line && wg_log_reader_whole(r) && reader_thread_take(a);
     if (a->threaded)
@@ -411,7 +414,8 @@ const wg__slot_t *
 wg__ahead_slot(wg__ahead_t *a, uint64_t i)
 {
     if (!a->threaded) {
-        wg__scan_record(a->r, a->arena, &a->ord, false, &a->ring[0]);
+        wg__scan_record(a->r, a->arena, &a->ord, a->chained ? a->link : NULL,
+                        false, &a->ring[0]);
         return &a->ring[0];
     }
     /* The thread sleeps when the ring is full: a wake a quarter of the

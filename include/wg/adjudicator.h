@@ -41,6 +41,17 @@ typedef enum {
     /* >= 0: directed to that role key */
 } wg_dest_t;
 
+/* What the output callback is to do with the envelope it is handed
+ * (wg_adjudicator_out_what): a phase's records are made when it closes
+ * (docs/LOG-FORMAT.md, "The order of records"), so what a sender must
+ * have at once (a Welcome, a phase start, an Error about its order) is
+ * sent then, with seq 0, and recorded at the close. */
+typedef enum {
+    WG_OUT_BOTH = 0,   /* record it, and send it to dest */
+    WG_OUT_SEND = 1,   /* send it to dest only: its record comes later */
+    WG_OUT_RECORD = 2, /* record it only: it was sent when its input came */
+} wg_out_what_t;
+
 /* An envelope to record and route. bytes/env live only during the call.
  * The Situation of a TurnStart or Welcome, and a TurnStart's incidents,
  * are encoded straight from the state into the bytes: in env those fields
@@ -62,13 +73,36 @@ wg_adjudicator_t *wg_adjudicator_new(const wg_scenario_t *sc,
                                      const char *scenario_text, size_t text_len,
                                      wg_adjudicator_out_cb cb, void *arg);
 void wg_adjudicator_destroy(wg_adjudicator_t **self_p);
+/* During the output callback: what to do with the envelope. */
+wg_out_what_t wg_adjudicator_out_what(const wg_adjudicator_t *self);
+/*
+ * A replay (verify, --resume, fork following a log) reads a phase's
+ * records in the order the live run made them: on, every record is made
+ * at once (WG_OUT_BOTH) and a phase closes only when the caller says the
+ * live run moved on (wg_adjudicator_move_on, _deadline), never because
+ * its last owed order came (more of the phase's records may follow it in
+ * the log). Off (the default), the live adjudicator: a phase's records
+ * are booked and made when it closes. Turning it off closes a phase that
+ * has every order it waits for, as the live run would have.
+ */
+void wg_adjudicator_set_replay(wg_adjudicator_t *self, bool on);
+/* The log format version the records are made for: 3 (the default), or 2
+ * to re-adjudicate a format-2 log (its hash chain, no fallback kind). */
+void wg_adjudicator_set_format(wg_adjudicator_t *self, uint32_t version);
 /* Replaces the output callback (a replayed adjudicator going live). */
 void wg_adjudicator_set_output(wg_adjudicator_t *self, wg_adjudicator_out_cb cb,
                                void *arg);
 
 /*
- * Who computes the SHA-256 of each record the adjudicator makes, for the hash
- * chain: cb(bytes, len, out, arg) must write SHA-256(bytes) to out. NULL
+ * A TurnResult's `chain` is the link over every record of the log before
+ * it (format 3, docs/LOG-FORMAT.md), which only the one who writes the
+ * log knows: the adjudicator makes it 32 zero bytes, and the recorder
+ * writes the link in before recording and sending it
+ * (wg_log_chain_patch, wg/log.h).
+ *
+ * Format 2: who computes the SHA-256 of each record the adjudicator makes,
+ * for its hash chain: cb(bytes, len, out, arg) must write SHA-256(bytes)
+ * to out. NULL
  * (the default) computes it in the call. A replay sets one that takes the
  * digest a reader thread already computed of the record those bytes must
  * equal; the replay compares the two records, so a digest taken from a
@@ -180,16 +214,22 @@ void wg_adjudicator_refusal_unrecorded(wg_adjudicator_t *self, int code);
 bool wg_adjudicator_absent(const wg_adjudicator_t *self, int key);
 bool wg_adjudicator_left(const wg_adjudicator_t *self, int key);
 /* Plays the fallback of every role that owes the current phase and is
- * absent or has left, and closes the phase if that was all it waited for.
- * Returns how many it played. */
+ * absent or has left (FALLBACK_KIND_SKIP), and closes the phase if that
+ * was all it waited for. Returns how many it played. */
 int wg_adjudicator_skip_absent(wg_adjudicator_t *self);
-/* Whether reason is one wg_adjudicator_skip_absent() records. */
+/* Whether reason is one wg_adjudicator_skip_absent() records (what tells
+ * a skip in a format-2 log, which has no FallbackKind). */
 bool wg_adjudicator_skip_reason(const char *reason);
+/* Whether a record's provenance is that of a default order a phase start
+ * played for an absent role: FALLBACK_KIND_SKIP, or in a format-2 log (no
+ * kind) a skip reason. */
+bool wg_adjudicator_skipped(const Wgpb__V1__Provenance *prov);
 /* A replay or a fork: the live run moved on here without input. Before
- * the start, the lobby ended; after, absent roles were skipped if the
- * record that shows it is a fallback with a skip reason (skipped), else a
- * deadline passed. */
-void wg_adjudicator_move_on(wg_adjudicator_t *self, bool skipped);
+ * the start, the lobby ended; after, the phase start skipped role
+ * skipped_key if it is >= 0 (the record that shows it is that role's
+ * fallback of kind FALLBACK_KIND_SKIP), else the phase closed (every
+ * order in, or its deadline). */
+void wg_adjudicator_move_on(wg_adjudicator_t *self, int skipped_key);
 /* Next sequence number to be assigned. */
 uint64_t wg_adjudicator_next_seq(const wg_adjudicator_t *self);
 

@@ -117,6 +117,32 @@ const char *wg_log_reader_writer(const wg_log_reader_t *self);
 int wg_log_reader_resync(wg_log_reader_t *self, uint64_t *offset);
 void wg_log_reader_destroy(wg_log_reader_t **self_p);
 
+/*
+ * The hash chain of a format-3 log (docs/LOG-FORMAT.md, "The seal"):
+ * link_0 from the header (scenario hash, seed, rules version), then one
+ * link per record: link = SHA-256(link || SHA-256(record)), over every
+ * record's full bytes. A TurnResult's `chain` is the link before it; the
+ * link after the last record seals the log.
+ */
+void wg_log_chain_genesis(const wg_log_header_t *hdr, uint8_t link[32]);
+void wg_log_chain_next(uint8_t link[32], const uint8_t *rec, size_t len);
+void wg_log_chain_next_digest(uint8_t link[32], const uint8_t digest[32]);
+/* The offset in rec of a TurnResult's 32-byte chain, or -1 if rec holds
+ * none (not a TurnResult, or no 32-byte chain). */
+long wg_log_chain_offset(const uint8_t *rec, size_t len);
+/* Writes link into the TurnResult record rec (the caller's copy): 0, or -1
+ * if it holds no 32-byte chain. */
+int wg_log_chain_patch(uint8_t *rec, size_t len, const uint8_t link[32]);
+/* The link over every record appended so far (format 3): what the next
+ * TurnResult appended must carry. */
+void wg_log_writer_link(const wg_log_writer_t *self, uint8_t out[32]);
+/* Appends a record as the adjudicator made it: in a format-3 log a
+ * TurnResult gets the link over the log so far written into its chain
+ * first (the adjudicator leaves it zero), in a copy the writer keeps until
+ * the next call; *rec then points at it, the bytes as recorded. */
+int wg_log_writer_append_made(wg_log_writer_t *self, const uint8_t **rec,
+                              size_t len);
+
 /* CRC-32C (Castagnoli), hardware where the CPU has it, else slice-by-8. */
 uint32_t wg_crc32c(uint32_t crc, const void *data, size_t len);
 

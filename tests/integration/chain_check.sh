@@ -10,9 +10,9 @@
 #   (tests/tools/wg_tamper.c): the check exits 1 with "hash chain breaks at
 #   turn T", T the turn whose result follows the record (turn 1 for the
 #   lobby's records);
-#   a TurnResult's own fields other than state_digest are outside the chain
-#   (docs/LOG-FORMAT.md): a changed regime name passes the check, and only
-#   wg-log verify's re-adjudication catches it;
+#   a TurnResult is in the chain whole (format 3, docs/LOG-FORMAT.md): a
+#   changed regime name breaks the next turn's link, and wg-log verify's
+#   re-adjudication names the field;
 #   a torn tail, a bad frame CRC, a log cut after a turn's result (no
 #   ExerciseEnd) are refused; the last with --allow-unfinished passes.
 set -u
@@ -103,13 +103,16 @@ else
     fail "the last record of turn 5 has no provenance agent"
 fi
 
-# A TurnResult's own fields are outside the chain: only verify sees them.
+# A TurnResult is in the chain too, whole (format 3): the link of the next
+# result breaks, and verify names the field.
 at=$(pick "a result" '"turn":6,.*"result":' '"regime":"managed"')
 off=${at% *}
 [ -n "$at" ] || wg_abort "no turn-6 result with regime managed"
 wg_expect_exit 0 "$WG_TMP/res.tamper" "$TAMPER" "$log" "$WG_TMP/res.wglog" "$off" managed mAnaged
-"$PY" "$CHECK" "$WG_TMP/res.wglog" >"$WG_TMP/res" 2>&1 ||
-    fail "a changed TurnResult regime broke the chain check: $(cat "$WG_TMP/res")"
+"$PY" "$CHECK" "$WG_TMP/res.wglog" >"$WG_TMP/res" 2>&1
+st=$?
+[ $st -eq 1 ] && grep -q "hash chain breaks at turn 7 " "$WG_TMP/res" ||
+    fail "a changed TurnResult regime of turn 6 does not break the chain at turn 7 (exit $st): $(cat "$WG_TMP/res")"
 wg_expect_exit 1 "$WG_TMP/res.verify" "$WG_BIN/wg-log" verify "$WG_TMP/res.wglog"
 grep -q '^diverged at turn 6, .*field result\.regime' "$WG_TMP/res.verify" ||
     fail "verify does not name turn 6's result.regime: $(head -2 "$WG_TMP/res.verify")"

@@ -10,16 +10,24 @@ CRC-32C, and a hand-written reader of the protobuf wire format, so no
 generated classes and no protoc are needed).
 
 For each LOG it checks:
-  * the preamble (magic, format version 2, header length, header CRC-32C);
+  * the preamble (magic, format version 3 or 2, header length, header
+    CRC-32C);
   * the LogHeader: scenario_hash is 32 bytes and is the SHA-256 of
-    scenario_text;
+    scenario_text; a format-3 header says its rules_version (not 0);
   * every frame: length in 1..1 MiB, CRC-32C over the length field and the
     payload, and the file ends on a frame boundary (no torn tail);
   * every payload is a well-formed protobuf message (an Envelope);
   * seq: 0 exactly on Error replies and Refusals records, and on every
     other record one more than on the record before it, from 1;
-  * the hash chain: link_0 from "wg chain v1", the header's scenario hash
-    and seed; at each TurnResult, link_t = SHA-256(link_{t-1} ||
+  * nothing follows the ExerciseEnd;
+  * the hash chain. Format 3 ("The seal"): link_0 = SHA-256("wg chain v3"
+    || scenario_hash || seed (u64 LE) || rules_version (u32 LE)), then
+    link_i = SHA-256(link_{i-1} || SHA-256(r_i)) over every record r_i
+    with its full bytes, Error replies and Refusals records too; each
+    TurnResult's `chain` must equal the link over the records before it.
+    The last link (printed) is what `wg-log sign` signs.
+    Format 2: link_0 from "wg chain v1", the header's scenario hash and
+    seed; at each TurnResult, link_t = SHA-256(link_{t-1} ||
     SHA-256(SHA-256(r_1) || ... || SHA-256(r_k)) || state_digest_t), over
     the payloads r_i of the records with seq != 0 since the previous
     TurnResult, must equal the TurnResult's `chain`;
@@ -43,6 +51,7 @@ MAX_RECORD = 1 << 20
 
 # Field numbers (proto/wg.proto, proto/log.proto).
 HDR_FORMAT_VERSION, HDR_SCENARIO_HASH, HDR_SCENARIO_TEXT, HDR_SEED = 1, 4, 5, 6
+HDR_RULES_VERSION = 9
 ENV_TURN, ENV_SEQ = 3, 5
 ENV_PAYLOADS = {10: "join", 11: "welcome", 12: "turn_start",
                 13: "requirement", 14: "pledge", 15: "assignment",
@@ -203,9 +212,17 @@ def check_log(path, allow_unfinished):
         raise Bad("header scenario_hash is not the SHA-256 of its "
                   "scenario_text")
 
-    link = hashlib.sha256(b"wg chain v1" + scenario_hash +
-                          seed.to_bytes(8, "little")).digest()
-    digests = []            # SHA-256 of each chained record since the last result
+    if version >= 3:
+        rules = last_field(header, HDR_RULES_VERSION, 0) or 0
+        if rules == 0:
+            raise Bad("a format-3 header without its rules_version")
+        link = hashlib.sha256(b"wg chain v3" + scenario_hash +
+                              seed.to_bytes(8, "little") +
+                              rules.to_bytes(4, "little")).digest()
+    else:
+        link = hashlib.sha256(b"wg chain v1" + scenario_hash +
+                              seed.to_bytes(8, "little")).digest()
+    digests = []            # format 2: of each chained record since the last result
     expect_seq = 1
     turns = errors = 0
     ended = False
@@ -230,51 +247,58 @@ def check_log(path, allow_unfinished):
             raise Bad("%s: a %s after the ExerciseEnd" % (where, kind))
         if kind == "beacon":
             raise Bad("%s: a Beacon (never recorded)" % where)
+        before = link       # format 3: the link over the records before it
+        if version >= 3:
+            link = hashlib.sha256(link +
+                                  hashlib.sha256(payload).digest()).digest()
         if kind in ("error", "refusals"):
             if seq != 0:
                 raise Bad("%s: an %s record with seq %d, wanted 0"
                           % (where, kind, seq))
             errors += 1
-            continue        # outside the total order and the chain
+            continue        # outside the total order (and format 2's chain)
         if seq != expect_seq:
             raise Bad("%s (%s): seq %d, wanted %d"
                       % (where, kind, seq, expect_seq))
         expect_seq += 1
-        if kind == "result":
-            try:
-                state_digest = last_field(body, RESULT_STATE_DIGEST, 2)
-                chain = last_field(body, RESULT_CHAIN, 2)
-            except Bad as e:
-                raise Bad("%s: TurnResult: %s" % (where, e))
-            turns += 1
-            if turn != turns:
-                raise Bad("%s: TurnResult for turn %d, wanted turn %d"
-                          % (where, turn, turns))
-            if state_digest is None or len(state_digest) != 32:
-                raise Bad("turn %d: state_digest is not 32 bytes" % turn)
-            if chain is None or len(chain) != 32:
-                raise Bad("turn %d: no 32-byte chain link" % turn)
-            link = hashlib.sha256(
+        if kind == "end":
+            ended = True
+        if kind != "result":
+            digests.append(hashlib.sha256(payload).digest())
+            continue
+        try:
+            state_digest = last_field(body, RESULT_STATE_DIGEST, 2)
+            chain = last_field(body, RESULT_CHAIN, 2)
+        except Bad as e:
+            raise Bad("%s: TurnResult: %s" % (where, e))
+        turns += 1
+        if turn != turns:
+            raise Bad("%s: TurnResult for turn %d, wanted turn %d"
+                      % (where, turn, turns))
+        if state_digest is None or len(state_digest) != 32:
+            raise Bad("turn %d: state_digest is not 32 bytes" % turn)
+        if chain is None or len(chain) != 32:
+            raise Bad("turn %d: no 32-byte chain link" % turn)
+        if version >= 3:
+            want = before
+        else:
+            link = want = hashlib.sha256(
                 link + hashlib.sha256(b"".join(digests)).digest() +
                 state_digest).digest()
-            if link != chain:
-                raise Bad("hash chain breaks at turn %d (%s): recorded %s, "
-                          "recomputed %s" % (turn, where, chain.hex(),
-                                             link.hex()))
             digests = []
-        else:
-            digests.append(hashlib.sha256(payload).digest())
-            if kind == "end":
-                ended = True
+        if want != chain:
+            raise Bad("hash chain breaks at turn %d (%s): recorded %s, "
+                      "recomputed %s" % (turn, where, chain.hex(),
+                                         want.hex()))
     if not ended and not allow_unfinished:
         raise Bad("no ExerciseEnd: the exercise did not finish (%d turns)"
                   % turns)
     if turns == 0:
         raise Bad("no TurnResult: no chain link to check")
-    return ("%d records (%d error replies and refusals), %d turns, "
+    return ("format %d, %d records (%d error replies and refusals), %d turns, "
             "chain ok%s; last link %s"
-            % (len(frames), errors, turns, "" if ended else ", unfinished",
-               link.hex()))
+            % (version, len(frames), errors, turns,
+               "" if ended else ", unfinished", link.hex()))
 
 
 def main(argv):

@@ -118,8 +118,10 @@ rewrite(const char *in, const char *out, uint32_t rules, bool strip)
     if (wg_log_reader_open(in, &r) < 0)
         return 2;
     wg_log_header_t hdr = *wg_log_reader_header(r);
-    if (rules != 0)
+    if (rules != 0) { /* which only a format-3 header says */
+        hdr.version = WG_LOG_FORMAT_VERSION;
         hdr.rules_version = rules;
+    }
     if (wg_log_writer_create(out, &hdr, WG_FSYNC_NEVER, &w) < 0) {
         wg_log_reader_destroy(&r);
         return 2;

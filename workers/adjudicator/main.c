@@ -254,37 +254,24 @@ log_failed(adjudicator_t *a, const char *what, int rc)
     uv_timer_start(&a->end_timer, end_timer_cb, END_DRAIN_MS, 0);
 }
 
-/* Every envelope the adjudicator makes: into the log, then onto the wire.
- * Once the log has failed, nothing more: neither recorded nor sent. */
-static void
-adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
-                   const uint8_t *bytes, size_t len, int dest, void *arg)
+/* Appends a record to the log (a TurnResult with the log's link written
+ * in: *bytes then points at the bytes recorded). false if the append
+ * failed (said, and the exercise stopped). */
+static bool
+record(adjudicator_t *a, const uint8_t **bytes, size_t len)
 {
-    (void)u;
-    adjudicator_t *a = arg;
-    if (a->log_failed)
-        return;
-    bool record = true;
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
-        record = limits_error(&a->lim, u, a->cur_peer, a->cur_peer_len, env);
-    else if (env->seq != 0 &&
-             env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR)
-        a->lim.input_recorded = true;
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
-        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
-        limits_flush(&a->lim, env->turn, env->phase); /* before the result */
-        if (a->lim.log_rc < 0) {
-            log_failed(a, "append", a->lim.log_rc);
-            return;
-        }
+    int rc = a->log != NULL ? wg_log_writer_append_made(a->log, bytes, len) : 0;
+    if (rc < 0) {
+        log_failed(a, "append", rc);
+        return false;
     }
-    if (a->log != NULL && record) {
-        int rc = wg_log_writer_append(a->log, bytes, len);
-        if (rc < 0) {
-            log_failed(a, "append", rc);
-            return;
-        }
-    }
+    return true;
+}
+
+/* Sends what the adjudicator made to where dest says. */
+static void
+route(adjudicator_t *a, const uint8_t *bytes, size_t len, int dest)
+{
     int rc = 0;
     if (dest == WG_DEST_BROADCAST) {
         rc = wg_bus_publish(a->bus, bytes, len);
@@ -298,10 +285,43 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
     }
     if (rc < 0)
         WG_DIAG_DEBUG("send to %d failed: %s", dest, wg_strerror(rc));
+}
 
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
-        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END) {
+/* Every envelope the adjudicator makes: into the log, then onto the wire
+ * (a phase's records are made when it closes: what a sender must have at
+ * once is only sent then, and its record only recorded later,
+ * wg_adjudicator_out_what). Once the log has failed, nothing more:
+ * neither recorded nor sent. */
+static void
+adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
+                   const uint8_t *bytes, size_t len, int dest, void *arg)
+{
+    adjudicator_t *a = arg;
+    if (a->log_failed)
+        return;
+    wg_out_what_t what = wg_adjudicator_out_what(u);
+    bool end = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT ||
+               env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END;
+    bool keep = what != WG_OUT_SEND;
+    if (keep && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+        keep = limits_error(&a->lim, u, a->cur_peer, a->cur_peer_len, env);
+    else if (keep && env->seq != 0 &&
+             env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR)
+        a->lim.input_recorded = true;
+    if (end) {
+        limits_flush(&a->lim, env->turn, env->phase); /* before the result */
+        if (a->lim.log_rc < 0) {
+            log_failed(a, "append", a->lim.log_rc);
+            return;
+        }
+    }
+    if (keep && !record(a, &bytes, len))
+        return;
+    if (what != WG_OUT_RECORD)
+        route(a, bytes, len, dest);
+    if (end) {
         print_result(a, env);
+        int rc;
         if (a->log != NULL && (rc = wg_log_writer_flush(a->log)) < 0) {
             log_failed(a, "flush", rc);
             return;
@@ -1314,9 +1334,8 @@ static void
 resume_pending_cb(const uint8_t *bytes, size_t len, void *arg)
 {
     adjudicator_t *a = arg;
-    int rc = a->log_failed ? 0 : wg_log_writer_append(a->log, bytes, len);
-    if (rc < 0)
-        log_failed(a, "append", rc);
+    if (!a->log_failed)
+        record(a, &bytes, len);
 }
 
 /* The log's ExerciseEnd, kept to be sent again; printed as the summary. */

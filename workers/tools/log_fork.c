@@ -96,10 +96,11 @@ static void
 made_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
         const uint8_t *bytes, size_t len, int dest, void *arg)
 {
-    (void)u;
     (void)dest;
     fork_t *f = arg;
-    int rc = wg_log_writer_append(f->w, bytes, len);
+    if (wg_adjudicator_out_what(u) == WG_OUT_SEND)
+        return; /* sent, not recorded (there is no one to send to) */
+    int rc = wg_log_writer_append_made(f->w, &bytes, len);
     if (rc < 0)
         f->write_rc = rc;
     if (env->seq == 0)
@@ -324,10 +325,10 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
                         : -1;
         bool join = env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
         /* A fallback a phase start played for an absent role. */
-        bool skipped = env->provenance != NULL &&
-                       env->provenance->source ==
-                           WGPB__V1__ORDER_SOURCE__ORDER_SOURCE_DEFAULT &&
-                       wg_adjudicator_skip_reason(env->provenance->reason);
+        int skipped = wg_adjudicator_skipped(env->provenance)
+                          ? wg_adjudicator_role_key(u, env->sender_role,
+                                                    env->sender_nation)
+                          : -1;
         wg_wire_free(env);
         bool empty;
         if (error) {
@@ -420,7 +421,16 @@ wg_log_cmd_fork(int argc, char **argv)
         wg_diag_level = WG_DIAG_LEVEL_WARN;
     u = wg_adjudicator_new(sc, hdr->scenario_text, hdr->scenario_len, made_cb,
                            &f);
+    if (u == NULL) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    /* Following the log: its records in its order (a format-2 log's, in
+     * its own format); then live, every role played in role order. */
+    wg_adjudicator_set_format(u, hdr->version);
+    wg_adjudicator_set_replay(u, true);
     uint32_t parted = follow(r, u, &f, sc, &o, swaps);
+    wg_adjudicator_set_replay(u, false);
     if (!wg_adjudicator_done(u))
         play_out(u, &f, sc, swaps);
     if (f.write_rc < 0) {
