@@ -95,7 +95,9 @@ test_turn_start_shown(void **state)
     assert_int_equal(b.week, 3);
     assert_int_equal(b.phase, PHASE(RESPOND));
     assert_int_equal(b.deadline_ms, 30000);
-    assert_int_equal(b.phase_at_ms, 1000);
+    assert_int_equal(board_time_left(&b, 1000), 30000);
+    assert_int_equal(board_time_left(&b, 2500), 28500);
+    assert_int_equal(board_time_left(&b, 99000), 0);
     assert_int_equal(b.n_nations, 2);
     assert_string_equal(b.nations[1].code, "GBR");
     assert_int_equal(b.nations[1].deployed, 2000);

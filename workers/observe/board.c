@@ -189,6 +189,15 @@ board_view_label(const board_t *b, char *buf, size_t n)
         snprintf(buf, n, "view: what the PUB carries (sharing %s)", pol);
 }
 
+uint64_t
+board_time_left(const board_t *b, uint64_t now_ms)
+{
+    if (b->paused)
+        return b->clock_left_ms;
+    uint64_t gone = now_ms > b->clock_at_ms ? now_ms - b->clock_at_ms : 0;
+    return gone < b->clock_left_ms ? b->clock_left_ms - gone : 0;
+}
+
 /* ---- phase starts ------------------------------------------------------- */
 
 static void
@@ -277,8 +286,11 @@ apply_turn_start(board_t *b, const Wgpb__V1__Envelope *env, bool to_command,
     b->seen_start = true;
     b->type = (int)ts->type;
     if (b->phase != (int)env->phase || b->deadline_ms != ts->deadline_ms ||
-        !to_command)
-        b->phase_at_ms = now_ms;
+        !to_command) { /* a new phase: its clock runs from its deadline */
+        b->clock_at_ms = now_ms;
+        b->clock_left_ms = ts->deadline_ms;
+        b->paused = false;
+    }
     b->phase = (int)env->phase;
     b->deadline_ms = ts->deadline_ms;
     b->n_expected = 0;

@@ -79,10 +79,12 @@ typedef struct {
 
     /* Where the exercise is. */
     uint32_t turn, week;
-    int type;  /* TurnType of the turn, 0 before any */
-    int phase; /* Phase of the last phase start or result */
-    uint32_t deadline_ms;
-    uint64_t phase_at_ms; /* the caller's clock when the phase started */
+    int type;               /* TurnType of the turn, 0 before any */
+    int phase;              /* Phase of the last phase start or result */
+    uint32_t deadline_ms;   /* the phase's, as its start said */
+    uint64_t clock_at_ms;   /* the caller's clock when ... */
+    uint64_t clock_left_ms; /* ... this much of the deadline was left */
+    bool paused;            /* the director stopped the clock */
     char expected[BOARD_ROLES][8];
     size_t n_expected;
     uint32_t escalation;
@@ -129,6 +131,8 @@ void board_note(board_t *b, const char *fmt, ...)
 /* The i-th line of the feed, oldest first (i < b->feed_len). */
 const char *board_feed_line(const board_t *b, size_t i);
 
+/* What is left of the phase's deadline at the caller's now_ms. */
+uint64_t board_time_left(const board_t *b, uint64_t now_ms);
 /* Whether nation n's private figures (cohesion, committed) can be shown. */
 bool board_nation_private_shown(const board_t *b, const board_nation_t *n);
 /* One line saying which view the board holds and what it leaves out. */

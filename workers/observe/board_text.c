@@ -64,7 +64,7 @@ title_lines(out_t *o, const board_t *b)
              o->f->status);
     put(o, o->f->alert ? BOARD_LINE_ALERT : BOARD_LINE_TITLE, l);
 
-    char turn[32], left[48] = "";
+    char turn[32], left[96] = "";
     if (b->total_turns > 0)
         snprintf(turn, sizeof turn, "turn %u of %u", b->turn, b->total_turns);
     else
@@ -72,10 +72,10 @@ title_lines(out_t *o, const board_t *b)
     const wg_turn_info_t *t = wg_turn_info(b->type);
     bool asking = wg_phase_info(b->phase) != NULL && !b->ended;
     if (asking && o->f->clock && b->deadline_ms > 0) {
-        uint64_t gone =
-            o->f->now_ms > b->phase_at_ms ? o->f->now_ms - b->phase_at_ms : 0;
-        uint64_t rest = gone < b->deadline_ms ? b->deadline_ms - gone : 0;
-        snprintf(left, sizeof left, " | time left %llu.%llu s",
+        uint64_t rest = board_time_left(b, o->f->now_ms);
+        snprintf(left, sizeof left, " | %s %llu.%llu s",
+                 b->paused ? "clock stopped by the director, left"
+                           : "time left",
                  (unsigned long long)(rest / 1000),
                  (unsigned long long)(rest % 1000 / 100));
     } else if (asking && b->deadline_ms > 0) {
