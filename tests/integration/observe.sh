@@ -127,6 +127,19 @@ send y
 exit 0
 EOF
 board live 45 150 "$T/live.steps" --sub "$WG_PUB"
+# Beside it, the same exercise through an exercise file without keys, as
+# text (--plain): a picture at each turn's result, and the end.
+{
+    echo "scenario: $SCEN"
+    echo "router: $WG_ROUTER"
+    echo "pub: $WG_PUB"
+    echo "seats:"
+    for n in command $nations; do echo "  - {role: $n}"; done
+} >"$T/live-ex.yaml"
+"$OBSERVE" --exercise "$T/live-ex.yaml" --plain >"$T/live-plain.out" \
+    2>"$T/live-plain.err" &
+live_plain=$!
+WG_PIDS+=("$live_plain")
 wait_file "$T/live-board" 30
 WG_GATE_DIR=$gate "$WG_BIN/wg-contingent" --nation FRA --router "$WG_ROUTER" \
     --pub "$WG_PUB" --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" \
@@ -166,6 +179,12 @@ wg_wait_workers 10
 board_done live 60
 BOARD_PID=$FOLLOW_PID
 board_done follow 30
+wg_wait "$live_plain" 20
+[ "$WG_RC" -eq 0 ] || fail "live: --plain exited $WG_RC at the end, wanted 0"
+got=$(grep -c '^turn [0-9]* of 14 | week .* | phase result' "$T/live-plain.out")
+[ "$got" -eq 14 ] || fail "live: --plain printed $got turn pictures, wanted 14"
+grep -q "^wg-observe | Test: short exercise on the default tables | live $WG_PUB | connected" \
+    "$T/live-plain.out" || fail "live: --plain does not name the scenario and the PUB"
 LIVE_OUT="$WG_RUN_DIR/adjudicator.out"
 
 # ---- 2. replay, after garbage and with a disconnect -------------------------
