@@ -183,7 +183,7 @@ wg_wait "$live_plain" 20
 [ "$WG_RC" -eq 0 ] || fail "live: --plain exited $WG_RC at the end, wanted 0"
 got=$(grep -c '^turn [0-9]* of 14 | week .* | phase result' "$T/live-plain.out")
 [ "$got" -eq 14 ] || fail "live: --plain printed $got turn pictures, wanted 14"
-grep -q "^wg-observe | Test: short exercise on the default tables | live $WG_PUB | connected" \
+grep -q "^wg-observe | connected | live $WG_PUB | Test: short exercise on the default tables" \
     "$T/live-plain.out" || fail "live: --plain does not name the scenario and the PUB"
 LIVE_OUT="$WG_RUN_DIR/adjudicator.out"
 
@@ -324,7 +324,7 @@ wg_bind start_keyed
 hidden=""
 for n in $nations; do hidden="$hidden \"^$n +[a-z ]+ +[0-9]+ +- +- \""; done
 cat >"$T/keyed.steps" <<EOF
-expect "^wg-observe \| Test: short exercise .*\| live $WG_PUB as observer:press \| connected" 30
+expect "^wg-observe \| connected \| live $WG_PUB as observer:press \| Test: short exercise" 30
 expect "^lobby: 0 of 9 roles joined"
 touch $T/k-board
 expect "exercise over after 14 turns" 60

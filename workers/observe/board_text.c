@@ -59,9 +59,10 @@ static void
 title_lines(out_t *o, const board_t *b)
 {
     char l[512];
-    snprintf(l, sizeof l, "wg-observe | %s | %s | %s",
-             b->scenario[0] ? b->scenario : "scenario not known", o->f->source,
-             o->f->status);
+    /* What a wall screen must not hide comes first: a narrow screen cuts
+     * the end of a line. */
+    snprintf(l, sizeof l, "wg-observe | %s | %s | %s", o->f->status,
+             o->f->source, b->scenario[0] ? b->scenario : "scenario not known");
     put(o, o->f->alert ? BOARD_LINE_ALERT : BOARD_LINE_TITLE, l);
 
     char turn[32], left[96] = "";
@@ -117,11 +118,11 @@ force_lines(out_t *o, const board_t *b)
                                       "truce collapse"};
     char l[512];
     snprintf(l, sizeof l,
-             "escalation %u (%s) | stability %.1f | regime %s | theatre %u "
-             "| committed %s | killed %u wounded %u",
-             b->escalation, b->escalation < 5 ? esc[b->escalation] : "?",
-             b->stability, b->regime[0] ? b->regime : "-", theatre, com, kia,
-             wia);
+             "theatre %u | committed %s | escalation %u (%s) | stability "
+             "%.1f | killed %u wounded %u | regime %s",
+             theatre, com, b->escalation,
+             b->escalation < 5 ? esc[b->escalation] : "?", b->stability, kia,
+             wia, b->regime[0] ? b->regime : "-");
     put(o, BOARD_LINE_TEXT, l);
     board_view_label(b, l, sizeof l);
     put(o, BOARD_LINE_TEXT, l);
