@@ -246,16 +246,17 @@ wg_adjudicator_start(wg_adjudicator_t *self)
 
 /* ---- results ------------------------------------------------------------- */
 
-/* SHA-256 over the public picture plus what it leaves out (the generator
- * and the counters), so two states with equal digests play on alike: the
- * encoded Situation followed by eight little-endian uint64. */
+/* SHA-256 over the public picture plus what it leaves out (the generator,
+ * the counters and the truce's hidden state), so two states with equal
+ * digests play on alike: the encoded Situation followed by ten
+ * little-endian uint64 and the sectors' held shares (IEEE doubles). */
 void
 wg_adjudicator_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
                            wg_wire_buf_t *b)
 {
     b->len = 0;
     wg_wire_put_situation(b, 0, sc, st);
-    uint64_t extra[8] = {
+    uint64_t extra[10 + WG_MAX_SECTORS] = {
         st->rng.s[0],
         st->rng.s[1],
         st->rng.s[2],
@@ -263,7 +264,11 @@ wg_adjudicator_state_bytes(const wg_scenario_t *sc, const wg_state_t *st,
         st->truce_turns,
         st->regime_turns_left,
         st->next_unit_id,
-        (uint64_t)st->recommitted << 1 | (uint64_t)st->robust_roe};
+        (uint64_t)st->recommitted << 1 | (uint64_t)st->robust_roe,
+        st->regime_sectors,
+        st->fragile_turns};
+    for (size_t s = 0; s < WG_MAX_SECTORS; s++)
+        memcpy(&extra[10 + s], &st->held[s], sizeof extra[0]);
     size_t n = b->len;
     if (n + sizeof extra > b->cap) {
         uint8_t *nb = realloc(b->data, n + sizeof extra);
@@ -513,8 +518,16 @@ wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k,
     wg_arena_reset(a);
 done:
     self->stats.defaulted++;
-    snprintf(self->defaulted[self->n_defaulted++], sizeof self->defaulted[0],
-             "%s", wg_adjudicator_role_name(self, k));
+    /* A role is named once a turn, however many of its phases defaulted
+     * (a deployment turn asks the command twice): the table has a row per
+     * role, and a scenario of WG_MAX_NATIONS nations fills it. */
+    const char *name = wg_adjudicator_role_name(self, k);
+    bool listed = false;
+    for (size_t i = 0; i < self->n_defaulted && !listed; i++)
+        listed = strcmp(self->defaulted[i], name) == 0;
+    if (!listed && self->n_defaulted < N_KEYS)
+        snprintf(self->defaulted[self->n_defaulted++],
+                 sizeof self->defaulted[0], "%s", name);
     /* "default orders": the protocol's name for a fallback's orders. */
     WG_DIAG_INFO("turn %u: %s gets default orders (%s)", self->st->turn,
                  wg_adjudicator_role_name(self, k), reason);

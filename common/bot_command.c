@@ -29,6 +29,15 @@ sector_deployed(const wg_state_t *st, size_t s)
     return sum;
 }
 
+/* Troops deployed in a sector or on their way there (an entry force
+ * preparing, rules version 2): what an assignment finds in place. */
+static bool
+bound_for(const wg_unit_t *u, size_t s)
+{
+    return (u->status == WG_UNIT_DEPLOYED || u->status == WG_UNIT_ENTERING) &&
+           u->sector == (int)s;
+}
+
 /* Line sectors get troops in proportion to length × threat: density
  * follows danger (brief §8's sector multipliers), the doctrine of a
  * deterrence force. Rear hubs share the reserve. */
@@ -72,13 +81,15 @@ wg__bot_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
     int64_t gap[WG_MAX_SECTORS];
     uint32_t left[WG_MAX_NATIONS];
     for (size_t s = 0; s < sc->n_sectors; s++)
-        gap[s] = (int64_t)v->req->troops[s] - sector_deployed(v->st, s);
+        gap[s] = v->req->troops[s];
     for (size_t n = 0; n < sc->n_nations; n++)
         left[n] = v->pledges[n].troops;
     for (uint32_t i = 0; i < v->st->n_units; i++) {
         const wg_unit_t *u = &v->st->units[i];
-        if (u->status == WG_UNIT_DEPLOYED && u->sector >= 0)
+        if (u->sector >= 0 && bound_for(u, (size_t)u->sector)) {
             out->assignment.troops[u->nation][u->sector] += u->troops;
+            gap[u->sector] -= u->troops;
+        }
     }
 
     uint32_t assigned = 0;

@@ -153,6 +153,8 @@ reliefs_to_prepare(const wg_scenario_t *sc, const wg_phase_view_t *v,
         if (u->status == WG_UNIT_DEPLOYED &&
             !wg_rules_unit_due(sc, u, v->weeks_to_rotation))
             d = due_in(&a, u->weeks_left);
+        else if (u->status == WG_UNIT_ENTERING) /* rules version 2 */
+            d = due_in(&a, u->weeks_left + (int32_t)u->first_tour);
         else if (u->status == WG_UNIT_PREPARING && n_supply < WG_MAX_UNITS)
             supply[n_supply++] = u->weeks_left > 0 ? u->weeks_left : 0;
         if (d >= 0)

@@ -27,12 +27,17 @@ wg_format_turn_line(uint32_t turn, const Wgpb__V1__TurnResult *r, char *buf,
                                 : nr->leaving ? "-"
                                               : " ");
     }
+    /* The incidents split as a reader compares them with the record:
+     * ceasefire violations a day (the SMM's count), drone and jamming
+     * events, and the events that reached the force; and the regime. */
     if (off < n)
         snprintf(buf + off, n - off,
-                 "| theatre %5u committed %6u | incidents %5u kia %2u wia %3u "
+                 "| theatre %5u committed %6u | %-7s viol/day %6.1f "
+                 "drone/jam %5u on force %3u | kia %2u wia %3u "
                  "| stability %5.1f escalation %u",
-                 deployed, committed, r->incidents, r->kia, r->wia,
-                 r->stability, r->escalation);
+                 deployed, committed, r->regime ? r->regime : "",
+                 r->violations_per_day, r->drone_activity, r->force_events,
+                 r->kia, r->wia, r->stability, r->escalation);
 }
 
 void

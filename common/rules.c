@@ -159,6 +159,20 @@ wg__rules_deployed_table(const wg_state_t *st,
     }
 }
 
+void
+wg__rules_bound_table(const wg_state_t *st,
+                      uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS])
+{
+    memset(tab, 0, sizeof(uint32_t) * WG_MAX_NATIONS * WG_MAX_SECTORS);
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        const wg_unit_t *u = &st->units[i];
+        if ((u->status == WG_UNIT_DEPLOYED || u->status == WG_UNIT_ENTERING) &&
+            u->nation < WG_MAX_NATIONS && u->sector >= 0 &&
+            u->sector < WG_MAX_SECTORS)
+            tab[u->nation][u->sector] += u->troops;
+    }
+}
+
 /* Troops committed (every unit in the array) and deployed, by nation, in
  * one pass: the per-nation loops below asked wg_state_committed() and
  * wg_state_deployed() once per nation, each a pass over every unit. */
@@ -181,11 +195,11 @@ wg__rules_nation_totals(const wg_state_t *st,
 
 /* Units of one nation by status (index = wg_unit_status_t). */
 void
-wg__rules_count_units(const wg_state_t *st, size_t nation, uint32_t counts[5])
+wg__rules_count_units(const wg_state_t *st, size_t nation, uint32_t counts[6])
 {
-    memset(counts, 0, 5 * sizeof counts[0]);
+    memset(counts, 0, 6 * sizeof counts[0]);
     for (uint32_t i = 0; i < st->n_units; i++)
-        if (st->units[i].nation == nation && st->units[i].status <= 4)
+        if (st->units[i].nation == nation && st->units[i].status <= 5)
             counts[st->units[i].status]++;
 }
 
@@ -227,7 +241,9 @@ wg_rules_gate_open(const wg_scenario_t *sc, const wg_state_t *st, size_t nation)
     if (nation >= sc->n_nations || st->nations[nation].withdrawn)
         return false;
     const wg_gate_t *g = &sc->nations[nation].gate;
-    if (g->closed)
+    /* A closed gate opens only by an open_gate event (a government that
+     * declined changes its mind), and not before its turn. */
+    if (g->closed && !(g->opens_turn > 0 && g->opens_turn <= st->turn))
         return false;
     if (g->needs_un && sc->auspices != WG_AUSPICES_UN)
         return false;
@@ -315,20 +331,33 @@ wg_state_init(wg_state_t *st, const wg_scenario_t *sc)
     st->regime = sc->threat.managed_regime;
     st->robust_roe = sc->command.robust_roe;
     st->next_unit_id = 1;
+    for (size_t s = 0; s < WG_MAX_SECTORS; s++)
+        st->held[s] = 1.0;
     for (size_t i = 0; i < sc->n_nations; i++) {
         st->nations[i].cohesion = sc->nations[i].cohesion_start;
         st->nations[i].gate_open = wg_rules_gate_open(sc, st, i);
     }
 }
 
-/* Ages every unit by `weeks`: preparation and recovery end. */
+/* Ages every unit by `weeks`: preparation and recovery end, and entry
+ * forces that are ready deploy to their sectors for their first tour. */
 static void
-age_units(const wg_scenario_t *sc, wg_state_t *st, uint32_t weeks)
+age_units(const wg_scenario_t *sc, wg_state_t *st, uint32_t weeks,
+          wg_turn_result_t *res)
 {
-    (void)sc;
+    uint32_t arrived[WG_MAX_NATIONS] = {0};
     for (uint32_t i = 0; i < st->n_units; i++) {
         wg_unit_t *u = &st->units[i];
         switch (u->status) {
+        case WG_UNIT_ENTERING:
+            u->weeks_left -= (int32_t)weeks;
+            if (u->weeks_left <= 0) {
+                u->status = WG_UNIT_DEPLOYED;
+                u->weeks_left = (int32_t)u->first_tour;
+                u->first_tour = 0;
+                arrived[u->nation] += u->troops;
+            }
+            break;
         case WG_UNIT_PREPARING:
             u->weeks_left -= (int32_t)weeks;
             if (u->weeks_left <= 0) {
@@ -349,23 +378,10 @@ age_units(const wg_scenario_t *sc, wg_state_t *st, uint32_t weeks)
         }
     }
     wg__rules_compact_units(st);
-}
-
-static void
-force_regime(const wg_scenario_t *sc, wg_state_t *st, uint32_t r)
-{
-    const wg_regime_t *rg = wg__rules_regime_of(sc, r);
-    if (rg == NULL)
-        return;
-    st->regime = r;
-    st->recommitted = false;
-    st->regime_turns_left = 0;
-    if (rg->max_turns > 0) {
-        uint32_t lo = rg->min_turns > 0 ? rg->min_turns : 1;
-        uint32_t hi = rg->max_turns >= lo ? rg->max_turns : lo;
-        st->regime_turns_left =
-            lo + (uint32_t)wg_rng_below(&st->rng, hi - lo + 1);
-    }
+    for (size_t n = 0; n < sc->n_nations; n++)
+        if (arrived[n] > 0)
+            wg__rules_add_event(res, "%s: %u troops arrive in theatre",
+                                sc->nations[n].code, arrived[n]);
 }
 
 void
@@ -377,7 +393,7 @@ wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
     wg_turn_type_t type = turn_type(sc, st->turn);
     if (type == WG_TURN_INCIDENT) {
         st->week += sc->turn_weeks;
-        age_units(sc, st, sc->turn_weeks);
+        age_units(sc, st, sc->turn_weeks, res);
     }
     res->type = type;
     res->week = st->week;
@@ -387,7 +403,7 @@ wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
         if (e->turn != st->turn)
             continue;
         if (e->kind == WG_EVENT_REGIME)
-            force_regime(sc, st, e->regime);
+            wg__rules_force_regime(sc, st, e->regime, e->sectors);
         if (e->text[0] != '\0')
             wg__rules_add_event(res, "%s", e->text);
     }
@@ -406,9 +422,27 @@ wg_rules_begin_turn(const wg_scenario_t *sc, wg_state_t *st,
 /* ---- end of turn ----------------------------------------------------------
  */
 
-/* Cohesion thresholds. A withdrawal costs the allies cohesion, which may
- * take another nation over its threshold, so this runs until nothing
- * changes (at most once per nation). */
+/* Does the nation's mandate come up for renewal this turn? Every turn for a
+ * nation without mandate_weeks; else on the incident turn that ends each
+ * mandate_weeks of the exercise (a parliament votes on a mission, brief
+ * §7: Commons, Bundestag, French vote past 4 months). */
+static bool
+renewal_due(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
+            const wg_turn_result_t *res)
+{
+    uint32_t m = sc->nations[i].mandate_weeks;
+    if (m == 0)
+        return true;
+    return res->type == WG_TURN_INCIDENT && st->week > 0 && st->week % m == 0;
+}
+
+/* Cohesion thresholds. Below leave_now_below a nation leaves at once;
+ * below leave_at_tour_end_below its mandate is not renewed at the next
+ * renewal and it leaves as its tours end (NLD 2010), so a bad day alone
+ * does not take a nation out (Uzbin 2008: Paris stayed). A withdrawal
+ * costs the allies cohesion, which may take another nation over its
+ * threshold, so this runs until nothing changes (at most once per
+ * nation). */
 static void
 apply_thresholds(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
 {
@@ -428,10 +462,12 @@ apply_thresholds(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
                 wg__rules_nation_totals(st, committed, deployed);
                 changed = true;
             } else if (ns->cohesion < co->leave_at_tour_end_below &&
-                       !ns->leaving) {
+                       !ns->leaving && renewal_due(sc, st, i, res)) {
                 ns->leaving = true;
-                wg__rules_add_event(res, "%s will leave as its tours end",
-                                    sc->nations[i].code);
+                wg__rules_add_event(res,
+                                    "%s will leave as its tours end (mandate "
+                                    "not renewed, cohesion %.0f)",
+                                    sc->nations[i].code, ns->cohesion);
             }
             if (!ns->withdrawn && ns->leaving && deployed[i] == 0) {
                 wg__rules_withdraw_nation(sc, st, i, res);
@@ -491,6 +527,19 @@ wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
     res->escalation = st->escalation;
     res->stability = st->stability;
     res->regime = st->regime;
+}
+
+uint32_t
+wg_rules_manpower_left(const wg_scenario_t *sc, const wg_state_t *st,
+                       size_t nation)
+{
+    if (nation >= sc->n_nations || sc->nations[nation].manpower == 0)
+        return UINT32_MAX;
+    const wg_nation_state_t *ns = &st->nations[nation];
+    uint64_t used =
+        (uint64_t)wg_state_committed(st, (int)nation) + ns->kia + ns->wia;
+    uint64_t pool = sc->nations[nation].manpower;
+    return pool > used ? (uint32_t)(pool - used) : 0;
 }
 
 uint32_t

@@ -19,6 +19,33 @@
 /* Sanity bound on one sector's requirement: keeps sums far from overflow. */
 #define REQ_MAX 10000000u
 
+/* Troops a nation has in theatre or on their way there (an entry force
+ * preparing): what its ceiling is measured against at a deployment. */
+static uint32_t
+bound_for_theatre(const wg_state_t *st, size_t nation)
+{
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < st->n_units; k++) {
+        const wg_unit_t *u = &st->units[k];
+        if (u->nation == nation &&
+            (u->status == WG_UNIT_DEPLOYED || u->status == WG_UNIT_ENTERING))
+            sum += u->troops;
+    }
+    return sum;
+}
+
+/* New troops a nation may send: its ceiling less what is there or on the
+ * way, and no more than its manpower has left. */
+static uint32_t
+deploy_room(const wg_scenario_t *sc, const wg_state_t *st, size_t nation)
+{
+    uint32_t ceiling = wg_rules_ceiling(sc, st, nation);
+    uint32_t bound = bound_for_theatre(st, nation);
+    uint32_t room = ceiling > bound ? ceiling - bound : 0;
+    uint32_t left = wg_rules_manpower_left(sc, st, nation);
+    return room < left ? room : left;
+}
+
 int
 wg_rules_validate_requirement(const wg_scenario_t *sc, const wg_state_t *st,
                               wg_requirement_t *req, char *why, size_t why_len)
@@ -55,15 +82,17 @@ wg_rules_validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
     /* A pledge is of new troops, so the room is the ceiling less what is
      * already in theatre; a leaving nation pledges nothing. */
     uint32_t ceiling = wg_rules_ceiling(sc, st, nation);
-    uint32_t deployed = wg_state_deployed(st, (int)nation);
-    uint32_t room = ceiling > deployed ? ceiling - deployed : 0;
+    uint32_t room = deploy_room(sc, st, nation);
     if (ns->leaving || ns->withdrawn)
         room = 0;
     room -= room % wg__rules_unit_size(nat);
     if (pledge->troops > room) {
         wg__rules_correct(&n, why, why_len, "%s: pledge %u over room %u (%s)",
                           nat->code, pledge->troops, room,
-                          ceiling == 0 ? "gate closed" : "ceiling");
+                          ceiling == 0 ? "gate closed"
+                          : wg_rules_manpower_left(sc, st, nation) < ceiling
+                              ? "ceiling or manpower"
+                              : "ceiling");
         pledge->troops = room;
     }
     if (pledge->troops % wg__rules_unit_size(nat) != 0) {
@@ -149,7 +178,7 @@ wg_rules_validate_assignment(const wg_scenario_t *sc, const wg_state_t *st,
     int n = 0;
     wg__rules_why_clear(why, why_len);
     uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
-    wg__rules_deployed_table(st, tab);
+    wg__rules_bound_table(st, tab);
     for (size_t i = 0; i < WG_MAX_NATIONS; i++) {
         for (size_t s = 0; s < WG_MAX_SECTORS; s++) {
             if ((i >= sc->n_nations || s >= sc->n_sectors) &&
@@ -224,7 +253,7 @@ wg_rules_hold_assignment(const wg_scenario_t *sc, const wg_state_t *st,
     memset(asg, 0, sizeof *asg);
     uint32_t left[WG_MAX_NATIONS] = {0};
     uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
-    wg__rules_deployed_table(st, tab);
+    wg__rules_bound_table(st, tab);
     for (size_t i = 0; i < sc->n_nations; i++) {
         left[i] = pledges[i].troops;
         for (size_t s = 0; s < sc->n_sectors; s++)
@@ -280,6 +309,44 @@ first_tour_lead(const wg_scenario_t *sc, uint32_t turn, const wg_nation_t *n)
     return lead;
 }
 
+/* Creates one nation's batch, round-robin over sectors so that each
+ * sector's units, not just the nation's, have their reliefs spread over
+ * the tour. With entry_prep_weeks the batch first prepares at home
+ * (ENTERING) and its staggered tours start when it arrives; without, it
+ * deploys at once. Returns false when the unit array is full. */
+static bool
+deploy_batch(const wg_scenario_t *sc, wg_state_t *st, size_t i,
+             uint32_t add[WG_MAX_SECTORS], uint32_t batch)
+{
+    const wg_nation_t *nat = &sc->nations[i];
+    uint32_t unit = wg__rules_unit_size(nat);
+    /* Reliefs may prepare while the entry force does, from the first
+     * rotation turn after this one: the first tours end when they can be
+     * there, counted from the deployment, so the first of an entry force
+     * that prepared serve shorter tours (at least one week). */
+    uint32_t entry = nat->entry_prep_weeks;
+    uint32_t lead = first_tour_lead(sc, st->turn, nat);
+    lead = lead > entry ? lead - entry : 1;
+    uint32_t k = 0;
+    while (k < batch) {
+        for (size_t s = 0; s < sc->n_sectors; s++) {
+            if (add[s] == 0)
+                continue;
+            add[s]--;
+            uint32_t tour =
+                (uint32_t)(lead + (uint64_t)k * nat->tour_weeks / batch);
+            wg_unit_t *u = wg__rules_new_unit(
+                st, i, (int)s, entry > 0 ? WG_UNIT_ENTERING : WG_UNIT_DEPLOYED,
+                (int32_t)(entry > 0 ? entry : tour), unit);
+            if (u == NULL)
+                return false;
+            u->first_tour = entry > 0 ? tour : 0;
+            k++;
+        }
+    }
+    return true;
+}
+
 void
 wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
                 const wg_requirement_t *req, const wg_assignment_t *asg,
@@ -291,13 +358,11 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
 
     /* Nation i's units are added only after its row is read. */
     uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
-    wg__rules_deployed_table(st, tab);
+    wg__rules_bound_table(st, tab);
     for (size_t i = 0; i < sc->n_nations; i++) {
         const wg_nation_t *nat = &sc->nations[i];
         uint32_t unit = wg__rules_unit_size(nat);
-        uint32_t ceiling = wg_rules_ceiling(sc, st, i);
-        uint32_t deployed = wg_state_deployed(st, (int)i);
-        uint32_t room = ceiling > deployed ? (ceiling - deployed) / unit : 0;
+        uint32_t room = deploy_room(sc, st, i) / unit;
         uint32_t add[WG_MAX_SECTORS] = {0};
         uint32_t batch = 0;
         for (size_t s = 0; s < sc->n_sectors; s++) {
@@ -312,27 +377,17 @@ wg_rules_deploy(const wg_scenario_t *sc, wg_state_t *st,
         }
         if (batch == 0)
             continue;
-        /* Round-robin over sectors, so that each sector's units, not just
-         * the nation's, have their reliefs spread over the tour. */
-        uint32_t lead = first_tour_lead(sc, st->turn, nat);
-        uint32_t k = 0;
-        while (k < batch) {
-            for (size_t s = 0; s < sc->n_sectors; s++) {
-                if (add[s] == 0)
-                    continue;
-                add[s]--;
-                int32_t tour =
-                    (int32_t)(lead + (uint64_t)k * nat->tour_weeks / batch);
-                if (wg__rules_new_unit(st, i, (int)s, WG_UNIT_DEPLOYED, tour,
-                                       unit) == NULL) {
-                    wg__rules_add_event(res, "unit limit %d reached",
-                                        WG_MAX_UNITS);
-                    return;
-                }
-                k++;
-            }
+        if (!deploy_batch(sc, st, i, add, batch)) {
+            wg__rules_add_event(res, "unit limit %d reached", WG_MAX_UNITS);
+            return;
         }
-        wg__rules_add_event(res, "%s deploys %u troops", nat->code,
-                            batch * unit);
+        if (nat->entry_prep_weeks > 0)
+            wg__rules_add_event(res,
+                                "%s commits %u troops (in theatre in %u "
+                                "weeks)",
+                                nat->code, batch * unit, nat->entry_prep_weeks);
+        else
+            wg__rules_add_event(res, "%s deploys %u troops", nat->code,
+                                batch * unit);
     }
 }

@@ -18,41 +18,43 @@
  */
 
 /*
- * Mean count of one incident type in one sector this turn, in regime r.
- * Raw violations (shelling, small arms, drones, jamming) take the regime's
- * multiplier in full: they are what the regimes are measured in. Direct
- * events against the force take the regime's direct_multiplier (0 = 1), as
- * a patrol is not fired on 25 times as often when the artillery duel is 25
- * times as loud. Per-km and per-sector rates scale with the sector's
- * threat; per-1,000-troop rates (mines, UXO) do not, because the troops
- * already stand where the threat is and the brief's figure is force-wide.
+ * Mean count of one incident type in one sector this turn, in the regime
+ * in force there. Raw violations (shelling, small arms, drones, jamming)
+ * take the regime's multiplier in full, and the deterrence factor of the
+ * sector: fewer where it is held, more where it is thin (probing). Direct
+ * events against the force take the regime's direct_multiplier (0 = 1) and
+ * scale with the troops there: per-sector events (patrols fired on,
+ * unrest) with the sector's density over the reference density, as more
+ * troops patrol more; per-1,000-troop events (mines, UXO) with the troops,
+ * without the sector's threat, as the brief's figure is force-wide.
  */
 static double
-expected_count(const wg_scenario_t *sc, size_t s, size_t t, uint32_t r,
-               uint32_t troops)
+expected_count(const wg_scenario_t *sc, const wg_state_t *st, size_t s,
+               size_t t, uint32_t troops)
 {
     const wg_sector_t *sec = &sc->sectors[s];
     const wg_incident_type_t *it = &sc->incident_types[t];
-    const wg_regime_t *rg = wg__rules_regime_of(sc, r);
-    double basis = 0, threat = sec->threat;
-    switch (it->basis) {
-    case WG_RATE_PER_100KM:
-        basis = sec->length_km / 100.0;
-        break;
-    case WG_RATE_PER_SECTOR:
-        basis = 1.0;
-        break;
-    case WG_RATE_PER_1000_TROOPS:
-        basis = troops / 1000.0;
-        threat = 1.0;
-        break;
-    }
+    const wg_regime_t *rg =
+        wg__rules_regime_of(sc, wg__rules_sector_regime(sc, st, s));
     double mult = 1.0;
     if (rg != NULL)
         mult = it->raw                       ? rg->multiplier
                : rg->direct_multiplier > 0.0 ? rg->direct_multiplier
                                              : 1.0;
-    return it->rate * basis * threat * mult;
+    switch (it->basis) {
+    case WG_RATE_PER_100KM:
+        return it->rate * sec->length_km / 100.0 * sec->threat * mult *
+               (it->raw ? wg__rules_deterrence(sc, st, s, troops) : 1.0);
+    case WG_RATE_PER_SECTOR:
+        /* Fire on the force is deterred and probes as raw fire does;
+         * unrest and blockades (unarmed) are not. */
+        return it->rate * sec->threat * mult *
+               wg__rules_density(sc, s, troops) *
+               (it->armed ? wg__rules_deterrence(sc, st, s, troops) : 1.0);
+    case WG_RATE_PER_1000_TROOPS:
+        return it->rate * troops / 1000.0 * mult;
+    }
+    return 0;
 }
 
 static void
@@ -95,8 +97,6 @@ wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
                         wg_incident_list_t *out)
 {
     out->n = 0;
-    const wg_regime_t *rg = wg__rules_regime_of(sc, st->regime);
-    double exp_factor = rg != NULL ? rg->exposure_factor : 1.0;
     uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
     wg__rules_deployed_table(st, tab);
     for (size_t s = 0; s < sc->n_sectors; s++) {
@@ -106,17 +106,22 @@ wg_rules_draw_incidents(const wg_scenario_t *sc, wg_state_t *st,
             troops[i] = tab[i][s];
             total += troops[i];
         }
+        /* The share of raw events reaching troops: the brief's share at
+         * the reference density, more where more troops stand. */
+        const wg_regime_t *rg =
+            wg__rules_regime_of(sc, wg__rules_sector_regime(sc, st, s));
         double share = (sc->sectors[s].rear ? sc->threat.exposure_rear
                                             : sc->threat.exposure_line) *
-                       exp_factor;
+                       (rg != NULL ? rg->exposure_factor : 1.0) *
+                       wg__rules_density(sc, s, total);
         for (size_t t = 0; t < sc->n_incident_types; t++) {
             const wg_incident_type_t *it = &sc->incident_types[t];
             /* Direct events are events against the force: none where it
              * is not. Raw violations happen all along the line. */
             if (!it->raw && total == 0)
                 continue;
-            uint32_t count = wg_rng_poisson(
-                &st->rng, expected_count(sc, s, t, st->regime, total));
+            uint32_t count =
+                wg_rng_poisson(&st->rng, expected_count(sc, st, s, t, total));
             if (count == 0)
                 continue;
             uint32_t exposed = 0;
@@ -176,6 +181,14 @@ wg_rules_validate_response(const wg_scenario_t *sc, const wg_state_t *st,
                               "%s: incident %u: action %u -> hold", code, k + 1,
                               a);
             resp->action[k] = WG_ROE_HOLD;
+        } else if (a == WG_ROE_RETURN_FIRE &&
+                   inc->items[k].type < sc->n_incident_types &&
+                   !sc->incident_types[inc->items[k].type].armed) {
+            /* Unrest, a mine, jamming: there is no fire to return. */
+            wg__rules_correct(
+                &n, why, why_len, "%s: incident %u (%s): no fire to return",
+                code, k + 1, sc->incident_types[inc->items[k].type].name);
+            resp->action[k] = WG_ROE_HOLD;
         }
     }
     return n;
@@ -221,7 +234,8 @@ wg_rules_hold_decision(const wg_scenario_t *sc, const wg_state_t *st,
     dec->robust_roe = st->robust_roe;
     uint32_t lvl = sc->command.recommit_escalation;
     dec->recommit = lvl > 0 && st->escalation >= lvl &&
-                    st->regime != sc->threat.managed_regime;
+                    st->regime != sc->threat.managed_regime &&
+                    st->recommit_cooldown == 0;
 }
 
 /* ---- resolution -----------------------------------------------------------
@@ -304,74 +318,6 @@ resolve_exposed(const wg_scenario_t *sc, wg_state_t *st,
     return quiet;
 }
 
-/* Ceasefire stability against the managed truce's expected violations,
- * then the regime of the next turn. */
-static void
-resolve_stability(const wg_scenario_t *sc, wg_state_t *st,
-                  const wg_incident_list_t *inc, bool recommit,
-                  wg_turn_result_t *res)
-{
-    const wg_stability_t *sb = &sc->stability;
-    double expected = 0, observed = 0;
-    uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS];
-    wg__rules_deployed_table(st, tab);
-    for (size_t s = 0; s < sc->n_sectors; s++) {
-        uint32_t troops = 0;
-        for (size_t i = 0; i < sc->n_nations; i++)
-            troops += tab[i][s];
-        for (size_t t = 0; t < sc->n_incident_types; t++)
-            if (sc->incident_types[t].raw)
-                expected +=
-                    expected_count(sc, s, t, sc->threat.managed_regime, troops);
-    }
-    for (uint32_t k = 0; k < inc->n; k++)
-        if (inc->items[k].type < sc->n_incident_types &&
-            sc->incident_types[inc->items[k].type].raw)
-            observed += inc->items[k].count;
-    res->incidents = (uint32_t)observed;
-
-    /* Violations above the managed truce's expectation cost per_excess for
-     * every doubling: the hot regime (x25) costs ~4.6 times per_excess a
-     * turn, not 24 times, so a bad month hurts and a bad week does not
-     * end the index. */
-    if (observed <= expected)
-        st->stability += sb->quiet_gain;
-    else if (expected > 0)
-        st->stability -= sb->per_excess * log2(observed / expected);
-    st->stability -= sb->escalation_loss * st->escalation;
-
-    uint32_t managed = sc->threat.managed_regime;
-    uint32_t hot = sc->threat.hot_regime;
-    if (recommit) {
-        st->stability += sb->recommit_gain;
-        st->regime = managed;
-        st->regime_turns_left = 0;
-        st->recommitted = true;
-        wg__rules_add_event(res, "the parties recommit to the truce");
-    } else if (st->regime_turns_left > 0) {
-        if (--st->regime_turns_left == 0) {
-            st->regime = hot;
-            wg__rules_add_event(res, "the spike subsides; the truce stays hot");
-        }
-    } else if (st->regime == managed) {
-        /* Recommitted truces held about two weeks (brief §5); an ordinary
-         * one slides more easily the higher the escalation, by a factor
-         * of 1 + level. */
-        double p = st->recommitted
-                       ? sc->threat.p_hot_after_recommit
-                       : sc->threat.p_hot_from_managed * (1.0 + st->escalation);
-        if (wg_rng_bernoulli(&st->rng, p)) {
-            st->regime = hot;
-            st->recommitted = false;
-            wg__rules_add_event(res, "the truce breaks down");
-        }
-    }
-    if (st->stability < 0)
-        st->stability = 0;
-    if (st->stability > 100)
-        st->stability = 100;
-}
-
 /* Sector coverage: troops held in place over the requirement, less what
  * withdrawals under fire and jamming take away. */
 static void
@@ -390,8 +336,9 @@ resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
             const wg_incident_t *it = &inc->items[k];
             if (it->sector != s || it->type >= sc->n_incident_types)
                 continue;
+            /* Jamming blinds the troops it reaches, not the line. */
             double loss = sc->incident_types[it->type].coverage_loss;
-            if (loss > 0)
+            if (loss > 0 && it->nation >= 0)
                 jam *= pow(1.0 - (loss < 1 ? loss : 1), it->count);
             if (it->nation >= 0 && (size_t)it->nation < sc->n_nations) {
                 double f = sc->roe[action_of(resp, it, k)].coverage_factor;
@@ -399,12 +346,16 @@ resolve_coverage(const wg_scenario_t *sc, wg_state_t *st,
                     factor[it->nation] = f;
             }
         }
-        double held = 0;
-        for (size_t i = 0; i < sc->n_nations; i++)
+        double held = 0, troops = 0;
+        for (size_t i = 0; i < sc->n_nations; i++) {
             held += tab[i][s] * factor[i];
+            troops += tab[i][s];
+        }
         double base = st->required[s] > 0 ? held / st->required[s]
                                           : (held > 0 ? 1.0 : 0.0);
         st->coverage[s] = (base < 1.0 ? base : 1.0) * jam;
+        /* What deters next turn: the share that held, after jamming. */
+        st->held[s] = (troops > 0 ? held / troops : 1.0) * jam;
     }
 }
 
@@ -438,6 +389,59 @@ resolve_cohesion(const wg_scenario_t *sc, wg_state_t *st, wg_turn_result_t *res)
     }
 }
 
+/*
+ * Reinforcement moves reserve troops: for each reinforced line sector, in
+ * sector order, up to reinforce_units deployed units from the rear
+ * sectors (lowest id first) whose nation may serve there and is staying.
+ * Returns the sectors that received troops: only those count as
+ * reinforced for escalation.
+ */
+static uint32_t
+reinforce(const wg_scenario_t *sc, wg_state_t *st, uint32_t mask,
+          wg_turn_result_t *res)
+{
+    uint32_t done = 0;
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        if (!(mask & (1u << s)) || sc->sectors[s].rear)
+            continue;
+        uint32_t moved = 0, troops = 0;
+        for (uint32_t k = 0;
+             k < st->n_units && moved < sc->escalation.reinforce_units; k++) {
+            wg_unit_t *u = &st->units[k];
+            if (u->status != WG_UNIT_DEPLOYED || u->sector < 0 ||
+                (size_t)u->sector >= sc->n_sectors ||
+                !sc->sectors[u->sector].rear ||
+                st->nations[u->nation].leaving ||
+                !wg_rules_sector_allowed(sc, u->nation, s))
+                continue;
+            u->sector = (int8_t)s;
+            moved++;
+            troops += u->troops;
+        }
+        if (moved > 0) {
+            done |= 1u << s;
+            wg__rules_add_event(res,
+                                "%s reinforced: %u troops from the reserve",
+                                sc->sectors[s].code, troops);
+        }
+    }
+    return done;
+}
+
+/* The adversary's fire climbs the ladder by itself in a broken truce:
+ * one chance a turn, the regime's escalation_push. */
+static bool
+adversary_push(const wg_scenario_t *sc, wg_state_t *st)
+{
+    const wg_regime_t *rg = wg__rules_regime_of(sc, st->regime);
+    if (rg == NULL || rg->escalation_push <= 0 ||
+        !wg_rng_bernoulli(&st->rng, rg->escalation_push))
+        return false;
+    if (st->escalation < sc->escalation.max_level)
+        st->escalation++;
+    return true;
+}
+
 void
 wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
                            const wg_incident_list_t *inc,
@@ -450,22 +454,23 @@ wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
     else
         d = *dec;
     st->robust_roe = d.robust_roe;
-    st->reinforced_mask = d.reinforce_mask;
+    st->reinforced_mask = reinforce(sc, st, d.reinforce_mask, res);
 
     uint32_t before = st->escalation;
     bool quiet = resolve_exposed(sc, st, inc, resp, res);
+    if (adversary_push(sc, st))
+        quiet = false;
     if (quiet && st->escalation > 0 &&
         wg_rng_bernoulli(&st->rng, sc->escalation.p_down_quiet))
         st->escalation--;
-    /* A recommitment of the parties takes the ladder down one step: it is
-     * what the joint commission is for (brief §5: 12 recommitments). */
-    if (d.recommit && st->escalation > 0)
-        st->escalation--;
     if (st->escalation != before)
         wg__rules_add_event(res, "escalation %u -> %u", before, st->escalation);
-    st->truce_turns = st->escalation <= 1 ? st->truce_turns + 1 : 0;
 
-    resolve_stability(sc, st, inc, d.recommit, res);
     resolve_coverage(sc, st, inc, resp);
+    wg__rules_resolve_truce(sc, st, inc, d.recommit, res);
+    st->truce_turns =
+        st->escalation <= 1 && st->regime == sc->threat.managed_regime
+            ? st->truce_turns + 1
+            : 0;
     resolve_cohesion(sc, st, res);
 }

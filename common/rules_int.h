@@ -38,7 +38,7 @@ void wg__rules_nation_totals(const wg_state_t *st,
                              uint32_t deployed[WG_MAX_NATIONS]);
 
 void wg__rules_count_units(const wg_state_t *st, size_t nation,
-                           uint32_t counts[5]);
+                           uint32_t counts[6]);
 
 const wg_regime_t *wg__rules_regime_of(const wg_scenario_t *sc, uint32_t r);
 
@@ -47,5 +47,27 @@ uint32_t wg__rules_rotation_after(const wg_scenario_t *sc, uint32_t turn,
 
 void wg__rules_withdraw_nation(const wg_scenario_t *sc, wg_state_t *st,
                                size_t i, wg_turn_result_t *res);
+
+/* Troops deployed or entering (bound for a sector), by nation and sector:
+ * what a deployment turn finds in place. */
+void wg__rules_bound_table(const wg_state_t *st,
+                           uint32_t tab[WG_MAX_NATIONS][WG_MAX_SECTORS]);
+
+/* rules_truce.c: the regime in force in sector s (a spike may name its
+ * sectors); how thinly the sector is held, as a factor on raw violations;
+ * how exposed its troops are, as a factor on what reaches them. */
+uint32_t wg__rules_sector_regime(const wg_scenario_t *sc, const wg_state_t *st,
+                                 size_t s);
+double wg__rules_deterrence(const wg_scenario_t *sc, const wg_state_t *st,
+                            size_t s, uint32_t troops);
+double wg__rules_density(const wg_scenario_t *sc, size_t s, uint32_t troops);
+/* Sets a regime (an event's, or a spike's end), with the sectors it hits. */
+void wg__rules_force_regime(const wg_scenario_t *sc, wg_state_t *st, uint32_t r,
+                            uint32_t sectors);
+/* The counts of res (violations, drones, events on the force), stability,
+ * then the regime of the next turn (recommitment, spike, breakdown). */
+void wg__rules_resolve_truce(const wg_scenario_t *sc, wg_state_t *st,
+                             const wg_incident_list_t *inc, bool recommit,
+                             wg_turn_result_t *res);
 
 #endif

@@ -23,6 +23,15 @@ rotation_blocked(const wg_scenario_t *sc, const wg_nation_state_t *ns)
            ns->cohesion < sc->cohesion.no_rotation_below;
 }
 
+/* New units the nation's manpower still allows. */
+static uint32_t
+manpower_units(const wg_scenario_t *sc, const wg_state_t *st, size_t i)
+{
+    uint32_t left = wg_rules_manpower_left(sc, st, i);
+    return left == UINT32_MAX ? UINT32_MAX
+                              : left / wg__rules_unit_size(&sc->nations[i]);
+}
+
 static bool
 id_listed(const uint32_t *ids, uint32_t n, uint32_t id)
 {
@@ -69,7 +78,7 @@ validate_command_rotation(const wg_scenario_t *sc, const wg_state_t *st,
  * within a ceiling it lowered at a force review. */
 static void
 validate_relief(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
-                uint32_t w, const uint32_t c[5], wg_rotation_t *rot, int *n,
+                uint32_t w, const uint32_t c[6], wg_rotation_t *rot, int *n,
                 char *why, size_t why_len)
 {
     const char *code = sc->nations[i].code;
@@ -130,7 +139,7 @@ validate_recall(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
  * still be deployed after this rotation. */
 static void
 validate_prepare(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
-                 uint32_t w, const uint32_t c[5], wg_rotation_t *rot, int *n,
+                 uint32_t w, const uint32_t c[6], wg_rotation_t *rot, int *n,
                  char *why, size_t why_len)
 {
     const wg_nation_state_t *ns = &st->nations[i];
@@ -142,15 +151,23 @@ validate_prepare(const wg_scenario_t *sc, const wg_state_t *st, size_t i,
             !id_listed(rot->recall, rot->n_recall, u->id))
             gaps++;
     }
-    uint32_t stay = c[WG_UNIT_DEPLOYED] - gaps - rot->n_recall;
+    /* An entry force on its way needs its reliefs as much as a unit there
+     * does: they may prepare while it does. */
+    uint32_t stay =
+        c[WG_UNIT_DEPLOYED] + c[WG_UNIT_ENTERING] - gaps - rot->n_recall;
     uint32_t pipe = c[WG_UNIT_PREPARING] + c[WG_UNIT_READY] - rot->n_relieve;
     uint32_t max_prepare = rotation_blocked(sc, ns) ? 0
                            : stay > pipe            ? stay - pipe
                                                     : 0;
+    uint32_t pool = manpower_units(sc, st, i);
+    bool short_of_men = pool < max_prepare;
+    if (short_of_men)
+        max_prepare = pool;
     if (rot->prepare > max_prepare) {
         wg__rules_correct(n, why, why_len, "%s: prepare %u over %u (%s)",
                           sc->nations[i].code, rot->prepare, max_prepare,
                           rotation_blocked(sc, ns) ? "cohesion"
+                          : short_of_men           ? "manpower"
                                                    : "one per unit");
         rot->prepare = max_prepare;
     }
@@ -169,7 +186,7 @@ wg_rules_validate_rotation(const wg_scenario_t *sc, const wg_state_t *st,
     if (i >= sc->n_nations)
         return 0;
     uint32_t w = wg_rules_weeks_to_next_rotation(sc, st->turn);
-    uint32_t c[5];
+    uint32_t c[6];
     wg__rules_count_units(st, i, c);
 
     if (rot->n_moves) {
@@ -203,7 +220,7 @@ wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
     if (ns->withdrawn || ns->leaving)
         return;
     uint32_t w = wg_rules_weeks_to_next_rotation(sc, st->turn);
-    uint32_t c[5];
+    uint32_t c[6];
     wg__rules_count_units(st, i, c);
 
     uint32_t d, wd = 0;
@@ -215,6 +232,12 @@ wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
     uint64_t room = wg_rules_relief_room(sc, st, i, w), relieved = 0;
     for (uint32_t k = 0; k < st->n_units; k++) {
         const wg_unit_t *u = &st->units[k];
+        if (u->nation == i && u->status == WG_UNIT_ENTERING && r != 0 &&
+            ((int64_t)u->weeks_left + u->first_tour - (int64_t)d) * 2 <=
+                (int64_t)wd) {
+            need++; /* its first tour ends by then */
+            continue;
+        }
         if (u->nation != i || u->status != WG_UNIT_DEPLOYED)
             continue;
         if (wg_rules_unit_due(sc, u, w)) {
@@ -236,6 +259,9 @@ wg_rules_hold_rotation(const wg_scenario_t *sc, const wg_state_t *st,
         need += rot->n_relieve;
     uint32_t pipe = c[WG_UNIT_PREPARING] + c[WG_UNIT_READY] - rot->n_relieve;
     rot->prepare = need > pipe ? need - pipe : 0;
+    uint32_t pool = manpower_units(sc, st, i);
+    if (rot->prepare > pool)
+        rot->prepare = pool;
     if (rotation_blocked(sc, ns))
         rot->prepare = 0;
 }
@@ -258,7 +284,8 @@ wg__rules_withdraw_nation(const wg_scenario_t *sc, wg_state_t *st, size_t i,
             u->sector = -1;
             u->weeks_left = (int32_t)sc->nations[i].recovery_weeks;
         } else if (u->status == WG_UNIT_PREPARING ||
-                   u->status == WG_UNIT_READY) {
+                   u->status == WG_UNIT_READY ||
+                   u->status == WG_UNIT_ENTERING) {
             u->status = 0;
         }
     }
@@ -327,13 +354,17 @@ rotate_nation(const wg_scenario_t *sc, wg_state_t *st, size_t i,
             gaps++;
         }
     }
-    uint32_t c[5];
+    uint32_t c[6];
     wg__rules_count_units(st, i, c);
     uint32_t pipe = c[WG_UNIT_PREPARING] + c[WG_UNIT_READY];
-    uint32_t max_prepare = rotation_blocked(sc, ns) ? 0
-                           : c[WG_UNIT_DEPLOYED] > pipe
-                               ? c[WG_UNIT_DEPLOYED] - pipe
-                               : 0;
+    uint32_t max_prepare =
+        rotation_blocked(sc, ns) ? 0
+        : c[WG_UNIT_DEPLOYED] + c[WG_UNIT_ENTERING] > pipe
+            ? c[WG_UNIT_DEPLOYED] + c[WG_UNIT_ENTERING] - pipe
+            : 0;
+    uint32_t pool = manpower_units(sc, st, i);
+    if (max_prepare > pool)
+        max_prepare = pool;
     uint32_t prepare = rot->prepare < max_prepare ? rot->prepare : max_prepare;
     for (uint32_t k = 0; k < prepare; k++)
         if (wg__rules_new_unit(st, i, -1, WG_UNIT_PREPARING,

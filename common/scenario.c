@@ -66,6 +66,14 @@ static const field_t threat_fields[] = {
     FIELD(wg_threat_t, exposure_rear, F_F64, false, 0, 1),
     FIELD(wg_threat_t, p_hot_after_recommit, F_F64, false, 0, 1),
     FIELD(wg_threat_t, p_hot_from_managed, F_F64, false, 0, 1),
+    FIELD(wg_threat_t, reference_density, F_F64, false, 0, BIG_TROOPS),
+    FIELD(wg_threat_t, density_cap, F_F64, false, 0, 1000),
+};
+
+static const field_t deterrence_fields[] = {
+    FIELD(wg_deterrence_t, probe_factor, F_F64, false, 0, 100),
+    FIELD(wg_deterrence_t, held_factor_robust, F_F64, false, 0, 100),
+    FIELD(wg_deterrence_t, held_factor_restrictive, F_F64, false, 0, 100),
 };
 
 enum { ESC_MAX };
@@ -76,6 +84,7 @@ static const field_t escalation_fields[] = {
     FIELD(wg_escalation_t, us_enabler_factor, F_F64, false, 0, 10),
     FIELD(wg_escalation_t, reinforce_delta, F_F64, false, -1, 1),
     FIELD(wg_escalation_t, p_down_quiet, F_F64, false, 0, 1),
+    FIELD(wg_escalation_t, reinforce_units, F_U32, false, 0, 1000),
 };
 
 enum { COH_LEVEL, COH_NOROT, COH_TOUREND, COH_NOW };
@@ -100,6 +109,14 @@ static const field_t stability_fields[] = {
     FIELD(wg_stability_t, per_excess, F_F64, false, 0, 100),
     FIELD(wg_stability_t, escalation_loss, F_F64, false, 0, 100),
     FIELD(wg_stability_t, recommit_gain, F_F64, false, 0, 100),
+    FIELD(wg_stability_t, baseline, F_F64, false, 0, 100),
+    FIELD(wg_stability_t, reversion, F_F64, false, 0, 1),
+    FIELD(wg_stability_t, gap_loss, F_F64, false, 0, 100),
+    FIELD(wg_stability_t, p_break_at_zero, F_F64, false, 0, 1),
+    FIELD(wg_stability_t, break_exponent, F_F64, false, 0, 20),
+    FIELD(wg_stability_t, p_recommit, F_F64, false, 0, 1),
+    FIELD(wg_stability_t, recommit_cooldown, F_U32, false, 0, WG_MAX_TURNS),
+    FIELD(wg_stability_t, fragile_turns, F_U32, false, 0, WG_MAX_TURNS),
 };
 
 static const field_t roe_fields[] = {
@@ -125,6 +142,7 @@ enum {
     TOP_REGIMES,
     TOP_THREAT,
     TOP_ESCALATION,
+    TOP_DETERRENCE,
     TOP_COHESION,
     TOP_STABILITY,
     TOP_ROE,
@@ -140,6 +158,7 @@ static const field_t top_fields[] = {
     [TOP_REGIMES] = FNODE("regimes", false),
     [TOP_THREAT] = FNODE("threat", false),
     [TOP_ESCALATION] = FNODE("escalation", false),
+    [TOP_DETERRENCE] = FNODE("deterrence", false),
     [TOP_COHESION] = FNODE("cohesion", false),
     [TOP_STABILITY] = FNODE("stability", false),
     [TOP_ROE] = FNODE("roe", false),
@@ -278,6 +297,11 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
         (rc = wg__yaml_read_table(c, top[TOP_ESCALATION], "escalation",
                                   escalation_fields, NFIELDS(escalation_fields),
                                   &sc->escalation, NULL)))
+        return rc;
+    if (top[TOP_DETERRENCE] &&
+        (rc = wg__yaml_read_table(c, top[TOP_DETERRENCE], "deterrence",
+                                  deterrence_fields, NFIELDS(deterrence_fields),
+                                  &sc->deterrence, NULL)))
         return rc;
     if (top[TOP_COHESION] &&
         (rc = wg__yaml_read_table(c, top[TOP_COHESION], "cohesion",

@@ -28,19 +28,28 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
     sc->regimes[1] = (wg_regime_t){.name = "hot",
                                    .multiplier = 25.0,
                                    .exposure_factor = 0.5,
-                                   .direct_multiplier = 2.0};
+                                   .direct_multiplier = 2.0,
+                                   .escalation_push = 0.05};
     sc->regimes[2] = (wg_regime_t){.name = "spike",
                                    .multiplier = 40.0,
                                    .exposure_factor = 0.5,
                                    .min_turns = 1,
                                    .max_turns = 3,
-                                   .direct_multiplier = 3.0};
+                                   .direct_multiplier = 3.0,
+                                   .escalation_push = 0.2};
 
     sc->threat = (wg_threat_t){
         .exposure_line = 0.01,
         .exposure_rear = 0.0005,
         .p_hot_after_recommit = 0.3,
         .p_hot_from_managed = 0.02,
+        .reference_density = 38,
+        .density_cap = 1.2,
+    };
+    sc->deterrence = (wg_deterrence_t){
+        .probe_factor = 1.5,
+        .held_factor_robust = 0.5,
+        .held_factor_restrictive = 0.7,
     };
     sc->escalation = (wg_escalation_t){
         .p_up_restrictive = 0.03,
@@ -49,6 +58,7 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
         .reinforce_delta = -0.05,
         .p_down_quiet = 0.2,
         .max_level = 4,
+        .reinforce_units = 2,
     };
     sc->cohesion = (wg_cohesion_t){
         .per_kia = 1.5,
@@ -64,11 +74,19 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
         .leave_now_below = 15,
     };
     sc->stability = (wg_stability_t){
-        .start = 60,
+        .start = 70,
         .quiet_gain = 1,
-        .per_excess = 5,
-        .escalation_loss = 2,
+        .per_excess = 0.75,
+        .escalation_loss = 1.5,
         .recommit_gain = 10,
+        .baseline = 65,
+        .reversion = 0.2,
+        .gap_loss = 2,
+        .p_break_at_zero = 0.5,
+        .break_exponent = 4,
+        .p_recommit = 0.6,
+        .recommit_cooldown = 2,
+        .fragile_turns = 4,
     };
     sc->roe[WG_ROE_HOLD] = (wg_roe_effect_t){.casualty_factor = 1.0,
                                              .escalation_factor = 1.0,

@@ -44,6 +44,10 @@ int wg__scenario_read_casualties(ctx_t *c, const yaml_node_t *map,
                                  wg_scenario_t *sc);
 int wg__scenario_read_nations(ctx_t *c, const yaml_node_t *list,
                               wg_scenario_t *sc);
+/* A list of sector codes (avoid_sectors, an event's sectors) as a mask. */
+int wg__scenario_read_sector_mask(ctx_t *c, const yaml_node_t *list,
+                                  const char *path, const wg_scenario_t *sc,
+                                  uint32_t *mask);
 /* A regime named at n; dflt when n is NULL (the error then points at
  * where). */
 int wg__scenario_regime_ref(ctx_t *c, const yaml_node_t *n,

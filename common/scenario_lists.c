@@ -58,6 +58,9 @@ static const field_t nation_fields[] = {
     FIELD(wg_nation_t, risk_tolerance, F_F64, false, 0, 1),
     FIELD(wg_nation_t, max_threat, F_F64, false, 0, NO_THREAT_CAVEAT),
     FENUM(wg_nation_t, fallback, false, fallback_names),
+    FIELD(wg_nation_t, manpower, F_U32, false, 0, BIG_TROOPS),
+    FIELD(wg_nation_t, entry_prep_weeks, F_U32, false, 0, BIG_WEEKS),
+    FIELD(wg_nation_t, mandate_weeks, F_U32, false, 0, BIG_WEEKS),
 };
 
 enum { SEC_CODE, SEC_LEN };
@@ -69,9 +72,11 @@ static const field_t sector_fields[] = {
     FIELD(wg_sector_t, rear, F_BOOL, false, 0, 0),
 };
 
-enum { INC_NAME };
+enum { INC_NAME, INC_VIOLATION };
 static const field_t incident_fields[] = {
     [INC_NAME] = FIELD(wg_incident_type_t, name, F_STR, true, 0, 0),
+    [INC_VIOLATION] = FIELD(wg_incident_type_t, violation, F_BOOL, false, 0, 0),
+    FIELD(wg_incident_type_t, armed, F_BOOL, false, 0, 0),
     FENUM(wg_incident_type_t, basis, true, basis_names),
     FIELD(wg_incident_type_t, rate, F_F64, true, 0, BIG_RATE),
     FIELD(wg_incident_type_t, raw, F_BOOL, false, 0, 0),
@@ -94,6 +99,7 @@ static const field_t regime_fields[] = {
     FIELD(wg_regime_t, multiplier, F_F64, true, 0, 1000),
     FIELD(wg_regime_t, exposure_factor, F_F64, false, 0, 100),
     FIELD(wg_regime_t, direct_multiplier, F_F64, false, 0, 1000),
+    FIELD(wg_regime_t, escalation_push, F_F64, false, 0, 1),
 };
 
 static bool
@@ -246,10 +252,14 @@ wg__scenario_read_incidents(ctx_t *c, const yaml_node_t *list,
         char path[PATH_MAX_LEN], sub[PATH_MAX_LEN];
 
         item_path(path, "incident_types", i);
+        t->armed = true; /* fire to return, unless the file says not */
         if ((rc = wg__yaml_read_table(c, list_item(c, list, i), path,
                                       incident_fields, NFIELDS(incident_fields),
                                       t, found)))
             return rc;
+        /* Left out: raw fire is a violation, jamming is not. */
+        if (!found[INC_VIOLATION])
+            t->violation = t->raw && t->coverage_loss <= 0.0;
         names[i] = found[INC_NAME];
         child_path(sub, path, "name");
         if (!valid_ident(t->name))
@@ -331,9 +341,10 @@ find_sector(const wg_scenario_t *sc, const char *code)
     return -1;
 }
 
-static int
-read_avoid(ctx_t *c, const yaml_node_t *list, const char *path,
-           const wg_scenario_t *sc, uint32_t *mask)
+int
+wg__scenario_read_sector_mask(ctx_t *c, const yaml_node_t *list,
+                              const char *path, const wg_scenario_t *sc,
+                              uint32_t *mask)
 {
     size_t n = 0;
     int rc;
@@ -414,8 +425,8 @@ wg__scenario_read_nations(ctx_t *c, const yaml_node_t *list, wg_scenario_t *sc)
         }
         if (found[NAT_AVOID]) {
             child_path(sub, path, "avoid_sectors");
-            if ((rc = read_avoid(c, found[NAT_AVOID], sub, sc,
-                                 &nat->avoid_sectors)))
+            if ((rc = wg__scenario_read_sector_mask(c, found[NAT_AVOID], sub,
+                                                    sc, &nat->avoid_sectors)))
                 return rc;
         }
         sc->n_nations = i + 1;

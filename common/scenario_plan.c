@@ -28,13 +28,14 @@ static const enum_name_t event_names[] = {
     {"note", WG_EVENT_NOTE},
     {NULL, 0},
 };
-enum { EV_TURN, EV_KIND, EV_NATION, EV_REGIME, EV_TEXT };
+enum { EV_TURN, EV_KIND, EV_NATION, EV_REGIME, EV_TEXT, EV_SECTORS };
 static const field_t event_fields[] = {
     [EV_TURN] = FIELD(wg_event_t, turn, F_U32, true, 1, WG_MAX_TURNS),
     [EV_KIND] = FENUM(wg_event_t, kind, true, event_names),
     [EV_NATION] = FNODE("nation", false),
     [EV_REGIME] = FNODE("regime", false),
     [EV_TEXT] = FIELD(wg_event_t, text, F_STR, false, 0, 0),
+    [EV_SECTORS] = FNODE("sectors", false),
 };
 
 static int
@@ -225,6 +226,11 @@ read_regime_event(ctx_t *c, const yaml_node_t *item, const char *path,
     if ((rc = wg__scenario_regime_ref(c, found[EV_REGIME], item, sub, NULL, sc,
                                       &ev->regime)))
         return rc;
+    /* The sectors it hits; left out, the whole theatre. */
+    child_path(sub, path, "sectors");
+    if (found[EV_SECTORS] && (rc = wg__scenario_read_sector_mask(
+                                  c, found[EV_SECTORS], sub, sc, &ev->sectors)))
+        return rc;
     if (!ev->text[0])
         snprintf(ev->text, sizeof ev->text, "regime: %s",
                  sc->regimes[ev->regime].name);
@@ -248,6 +254,11 @@ check_event_refs(ctx_t *c, const char *path, const yaml_node_t *const *found,
         child_path(sub, path, "regime");
         return wg__yaml_fail(c, found[EV_REGIME], sub,
                              "only a regime event names a regime");
+    }
+    if (ev->kind != WG_EVENT_REGIME && found[EV_SECTORS]) {
+        child_path(sub, path, "sectors");
+        return wg__yaml_fail(c, found[EV_SECTORS], sub,
+                             "only a regime event names sectors");
     }
     return 0;
 }

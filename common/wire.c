@@ -207,6 +207,7 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
     m->regime =
         (char *)(st->regime < sc->n_regimes ? sc->regimes[st->regime].name
                                             : "");
+    m->recommit_cooldown = st->recommit_cooldown;
 
     uint32_t sector_troops[WG_MAX_SECTORS];
     uint32_t nation_troops[WG_MAX_NATIONS][WG__UNIT_STATUSES];
@@ -231,7 +232,8 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
         n->cohesion = ns->cohesion;
         const uint32_t *t = nation_troops[i];
         n->deployed = t[WG_UNIT_DEPLOYED];
-        n->preparing = t[WG_UNIT_PREPARING] + t[WG_UNIT_READY];
+        n->preparing =
+            t[WG_UNIT_PREPARING] + t[WG_UNIT_READY] + t[WG_UNIT_ENTERING];
         n->recovering = t[WG_UNIT_RECOVERING];
         n->kia = ns->kia;
         n->wia = ns->wia;
@@ -252,6 +254,7 @@ wg_wire_situation(wg_arena_t *a, const wg_scenario_t *sc, const wg_state_t *st)
             (char *)(su->sector >= 0 ? sc->sectors[su->sector].code : "");
         u->troops = su->troops;
         u->weeks_left = su->weeks_left;
+        u->first_tour = su->first_tour;
         m->units[i] = u;
     }
     return m;
@@ -268,6 +271,7 @@ wg_wire_read_situation(const wg_scenario_t *sc, const Wgpb__V1__Situation *m,
     st->week = m->week;
     st->escalation = m->escalation;
     st->stability = m->stability;
+    st->recommit_cooldown = m->recommit_cooldown;
     for (size_t i = 0; i < sc->n_regimes; i++)
         if (m->regime && strcmp(m->regime, sc->regimes[i].name) == 0)
             st->regime = (uint32_t)i;
@@ -299,7 +303,7 @@ wg_wire_read_situation(const wg_scenario_t *sc, const Wgpb__V1__Situation *m,
     for (size_t i = 0; i < m->n_units; i++) {
         const Wgpb__V1__UnitState *u = m->units[i];
         int n = nation_of(sc, u->nation);
-        if (n < 0 || u->status < 1 || u->status > 4)
+        if (n < 0 || (int)u->status < 1 || (int)u->status > WG_UNIT_ENTERING)
             return WG_EMALFORMED;
         wg_unit_t *su = &st->units[st->n_units++];
         su->id = u->id;
@@ -307,6 +311,7 @@ wg_wire_read_situation(const wg_scenario_t *sc, const Wgpb__V1__Situation *m,
         su->sector = (int8_t)sector_of(sc, u->sector);
         su->status = (uint8_t)u->status;
         su->weeks_left = u->weeks_left;
+        su->first_tour = u->first_tour;
         su->troops = u->troops;
         if (u->id >= st->next_unit_id)
             st->next_unit_id = u->id + 1;
@@ -633,6 +638,29 @@ wg_wire_read_intention(const wg_scenario_t *sc,
 
 /* ---- results ------------------------------------------------------------ */
 
+/* The counts a reader compares with the record: violations per day and per
+ * km of the line (rear sectors left out) and per day, drone activity and
+ * the events that reached the force. Incident turns only: the others draw
+ * nothing and span no days of their own. */
+static void
+put_counts(const wg_scenario_t *sc, const wg_turn_result_t *r,
+           Wgpb__V1__TurnResult *m)
+{
+    m->violations = r->violations;
+    m->drone_activity = r->drones;
+    m->force_events = r->force_events;
+    m->recommitted = r->recommitted;
+    if (r->type != WG_TURN_INCIDENT)
+        return;
+    double days = 7.0 * (sc->turn_weeks > 0 ? sc->turn_weeks : 1);
+    double km = 0;
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        if (!sc->sectors[s].rear)
+            km += sc->sectors[s].length_km;
+    m->violations_per_day = r->violations / days;
+    m->violations_per_km_day = km > 0 ? r->violations / days / km : 0;
+}
+
 Wgpb__V1__TurnResult *
 wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,
                const wg_turn_result_t *r)
@@ -671,6 +699,7 @@ wg_wire_result(wg_arena_t *a, const wg_scenario_t *sc,
     m->stability = r->stability;
     m->regime =
         (char *)(r->regime < sc->n_regimes ? sc->regimes[r->regime].name : "");
+    put_counts(sc, r, m);
     m->n_outcomes = 0;
     m->outcomes = AARRAY(a, Wgpb__V1__IncidentOutcome *, r->n_outcomes);
     for (uint32_t i = 0; i < r->n_outcomes; i++) {
@@ -723,6 +752,10 @@ wg_wire_read_result(const wg_scenario_t *sc, const Wgpb__V1__TurnResult *m,
         r->coverage[s] = m->sectors[i]->coverage;
     }
     r->incidents = m->incidents;
+    r->violations = m->violations;
+    r->drones = m->drone_activity;
+    r->force_events = m->force_events;
+    r->recommitted = m->recommitted;
     r->kia = m->kia;
     r->wia = m->wia;
     r->escalation = m->escalation;

@@ -57,7 +57,7 @@ put_u64(uint8_t *p, unsigned field, uint64_t v)
 {
     if (v == 0)
         return p;
-    *p++ = (uint8_t)(field << 3);
+    p = put_varint(p, field << 3); /* fields past 15 take a 2-byte key */
     return put_varint(p, v);
 }
 
@@ -79,7 +79,7 @@ put_bool(uint8_t *p, unsigned field, bool v)
 {
     if (!v)
         return p;
-    *p++ = (uint8_t)(field << 3);
+    p = put_varint(p, field << 3);
     *p++ = 1;
     return p;
 }
@@ -89,7 +89,7 @@ put_double(uint8_t *p, unsigned field, double v)
 {
     if (v == 0)
         return p;
-    *p++ = (uint8_t)(field << 3 | 1);
+    p = put_varint(p, field << 3 | 1);
     uint64_t bits;
     memcpy(&bits, &v, 8);
     for (int i = 0; i < 8; i++)
@@ -252,7 +252,10 @@ put_nation_state(uint8_t *p, const wg_scenario_t *sc, size_t i,
     p = put_bool(p, 4, ns->leaving);
     p = put_double(p, 5, detail ? ns->cohesion : 0.0);
     p = put_u32(p, 6, t[WG_UNIT_DEPLOYED]);
-    p = put_u32(p, 7, detail ? t[WG_UNIT_PREPARING] + t[WG_UNIT_READY] : 0);
+    p = put_u32(p, 7,
+                detail ? t[WG_UNIT_PREPARING] + t[WG_UNIT_READY] +
+                             t[WG_UNIT_ENTERING]
+                       : 0);
     p = put_u32(p, 8, detail ? t[WG_UNIT_RECOVERING] : 0);
     p = put_u32(p, 9, ns->kia);
     p = put_u32(p, 10, ns->wia);
@@ -277,6 +280,7 @@ put_unit_state(uint8_t *p, const wg_unit_t *su, const codes_t *c)
     }
     p = put_u32(p, 5, su->troops);
     p = put_i32(p, 6, su->weeks_left);
+    p = put_u32(p, 7, su->first_tour);
     return close_sub(start, p);
 }
 
@@ -320,6 +324,7 @@ wg_wire_put_situation_as(wg_wire_buf_t *b, unsigned field,
     for (uint32_t i = 0; i < st->n_units; i++)
         if (v == NULL || wg_share_unit(v, &st->units[i]))
             p = put_unit_state(p, &st->units[i], &c);
+    p = put_u32(p, 9, st->recommit_cooldown);
     return close_field(b, at, field, p);
 }
 
@@ -390,7 +395,7 @@ or_empty(const char *s)
 static size_t
 result_bound(const Wgpb__V1__TurnResult *m)
 {
-    size_t n = PREFIX_MAX + 96 + strlen(or_empty(m->regime)) +
+    size_t n = PREFIX_MAX + 144 + strlen(or_empty(m->regime)) +
                m->state_digest.len + m->chain.len + m->n_outcomes * 40;
     for (size_t i = 0; i < m->n_nations; i++)
         n += 96 + strlen(or_empty(m->nations[i]->code));
@@ -454,6 +459,12 @@ wg_wire_put_result(wg_wire_buf_t *b, unsigned field,
         p = put_str_elem(p, 13, or_empty(m->defaulted[i]));
     p = put_bytes(p, 14, m->state_digest);
     p = put_bytes(p, 15, m->chain);
+    p = put_u32(p, 16, m->violations);
+    p = put_double(p, 17, m->violations_per_day);
+    p = put_double(p, 18, m->violations_per_km_day);
+    p = put_u32(p, 19, m->drone_activity);
+    p = put_u32(p, 20, m->force_events);
+    p = put_bool(p, 21, m->recommitted);
     return close_field(b, at, field, p);
 }
 

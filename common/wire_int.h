@@ -24,7 +24,7 @@ wg__varint_size(uint64_t v)
 }
 
 /* Statuses a unit can have, so the size of a count by status. */
-#define WG__UNIT_STATUSES (WG_UNIT_RECOVERING + 1)
+#define WG__UNIT_STATUSES (WG_UNIT_ENTERING + 1)
 
 /* Troops deployed by sector, and troops by nation and status, as a
  * Situation reports them (wg_wire_situation(), wg_wire_put_situation()). */

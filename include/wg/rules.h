@@ -37,9 +37,11 @@
  * that makes other results from the same recorded orders bumps it: verify,
  * --resume and fork then refuse a log of another rules version by name
  * instead of reporting a divergence. tests/data/golden/README.md says what
- * else a bump takes (re-recording the golden log).
+ * else a bump takes (re-recording the golden log). Version 2 (issue 17):
+ * deterrence and probing, stability that sets breakdowns, recommitment
+ * with a cooldown, entry forces, manpower, mandate renewals, the counts.
  */
-#define WG_RULES_VERSION 1
+#define WG_RULES_VERSION 2
 
 /* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
  * stability at their start values, managed regime, gates evaluated. */
@@ -168,6 +170,11 @@ uint32_t wg_rules_relief_room(const wg_scenario_t *sc, const wg_state_t *st,
  * into res. */
 void wg_rules_end_turn(const wg_scenario_t *sc, wg_state_t *st,
                        wg_turn_result_t *res);
+
+/* Troops the nation may still commit (manpower less what it has committed
+ * and its killed and wounded); UINT32_MAX when its manpower is unlimited. */
+uint32_t wg_rules_manpower_left(const wg_scenario_t *sc, const wg_state_t *st,
+                                size_t nation);
 
 /* Totals over the state now. */
 uint32_t wg_state_deployed(const wg_state_t *st, int nation);  /* -1: all */

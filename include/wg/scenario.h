@@ -91,6 +91,15 @@ typedef struct {
     double max_threat;     /* caveat: no sector above this threat */
     wg_fallback_t fallback;
     uint32_t avoid_sectors; /* caveat: bit i set, never in sector i */
+    /* Troops the nation can commit in all (deployed, preparing, ready,
+     * recovering), less its killed and wounded; 0 = no limit. */
+    uint32_t manpower;
+    /* Weeks an entry force prepares before it deploys; 0 = prep_weeks. */
+    uint32_t entry_prep_weeks;
+    /* Weeks between renewals of the national mandate: a nation decides
+     * whether to stay (cohesion against leave_at_tour_end_below) only at
+     * a renewal; 0 = every turn. */
+    uint32_t mandate_weeks;
 } wg_nation_t;
 
 typedef struct {
@@ -111,6 +120,8 @@ typedef struct {
     double wia_mean;
     double p_strike;      /* drone overflight turning into a strike */
     double coverage_loss; /* per event, for jamming; no casualties */
+    bool violation;       /* a ceasefire violation the SMM would count (fire) */
+    bool armed; /* there is fire to return (not unrest, mines, jamming) */
 } wg_incident_type_t;
 
 typedef struct {
@@ -120,6 +131,7 @@ typedef struct {
     uint32_t min_turns;     /* spike regimes last 1..max_turns */
     uint32_t max_turns;
     double direct_multiplier; /* on direct (non-raw) event rates; 0 = 1 */
+    double escalation_push;   /* P(one step up) per turn: the adversary */
 } wg_regime_t;
 
 typedef struct {
@@ -128,8 +140,17 @@ typedef struct {
     uint32_t managed_regime; /* index of the managed-truce regime */
     uint32_t hot_regime;
     double p_hot_after_recommit; /* per turn, hot returns after recommitment */
-    double p_hot_from_managed;   /* per turn, the truce slides into hot */
+    double p_hot_from_managed;   /* unused since rules 2 (stability sets it) */
+    double reference_density;    /* troops per km at which exposure is 1 */
+    double density_cap;          /* exposure factor at most */
 } wg_threat_t;
+
+/* How presence deters and thinness invites probing (raw violations). */
+typedef struct {
+    double probe_factor;            /* on raw rates where nothing is held */
+    double held_factor_robust;      /* where fully held, under robust ROE */
+    double held_factor_restrictive; /* where fully held, restrictive ROE */
+} wg_deterrence_t;
 
 typedef struct {
     double p_up_restrictive; /* per exposed incident */
@@ -138,6 +159,7 @@ typedef struct {
     double reinforce_delta;   /* added to P(step up) in reinforced sectors */
     double p_down_quiet;      /* per quiet turn */
     uint32_t max_level;       /* 4: truce collapse */
+    uint32_t reinforce_units; /* reserve units moved per reinforced sector */
 } wg_escalation_t;
 
 typedef struct {
@@ -175,6 +197,14 @@ typedef struct {
     double per_excess;      /* per 100% of violations above expected */
     double escalation_loss; /* per escalation level, per turn */
     double recommit_gain;
+    double baseline;            /* what it reverts to */
+    double reversion;           /* share of the way back per turn */
+    double gap_loss;            /* per turn, times the line's uncovered share */
+    double p_break_at_zero;     /* P(breakdown) per managed turn at 0 */
+    double break_exponent;      /* P = p_break_at_zero x (1 - s/100)^this */
+    double p_recommit;          /* P(a called recommitment takes) */
+    uint32_t recommit_cooldown; /* incident turns between two calls */
+    uint32_t fragile_turns;     /* turns a recommitted truce is fragile */
 } wg_stability_t;
 
 typedef struct {
@@ -193,8 +223,10 @@ typedef enum {
 typedef struct {
     uint32_t turn;
     wg_event_kind_t kind;
-    uint32_t regime; /* for WG_EVENT_REGIME */
-    int32_t nation;  /* for WG_EVENT_OPEN_GATE; else -1 */
+    uint32_t regime;  /* for WG_EVENT_REGIME */
+    int32_t nation;   /* for WG_EVENT_OPEN_GATE; else -1 */
+    uint32_t sectors; /* WG_EVENT_REGIME: bit i, the regime hits sector i;
+                         0 = every sector */
     char text[WG_NAME_MAX * 2];
 } wg_event_t;
 
@@ -220,6 +252,7 @@ typedef struct {
     size_t n_regimes;
     wg_threat_t threat;
     wg_escalation_t escalation;
+    wg_deterrence_t deterrence;
     wg_cohesion_t cohesion;
     wg_stability_t stability;
     wg_roe_effect_t roe[WG_ROE_COUNT];

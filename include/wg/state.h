@@ -26,6 +26,7 @@ typedef enum {
     WG_UNIT_READY = 2,
     WG_UNIT_DEPLOYED = 3,
     WG_UNIT_RECOVERING = 4,
+    WG_UNIT_ENTERING = 5, /* entry force preparing, bound for its sector */
 } wg_unit_status_t;
 
 typedef struct {
@@ -35,6 +36,7 @@ typedef struct {
     uint8_t status;     /* wg_unit_status_t */
     int32_t weeks_left; /* in the current status; may go negative */
     uint32_t troops;
+    uint32_t first_tour; /* ENTERING: the tour it serves once deployed */
 } wg_unit_t;
 
 typedef struct {
@@ -59,6 +61,13 @@ typedef struct {
     uint32_t required[WG_MAX_SECTORS]; /* the command's last requirement */
     uint32_t reinforced_mask;          /* sectors reinforced this turn */
     double coverage[WG_MAX_SECTORS];   /* 0..1, last incident turn */
+    /* Share of each sector's troops that held their ground at the last
+     * incident turn (withdrawals under fire, jamming): 1 = all. */
+    double held[WG_MAX_SECTORS];
+    uint32_t regime_sectors;    /* sectors a spike hits; 0 = all */
+    uint32_t recommit_cooldown; /* incident turns before another call */
+    uint32_t fragile_turns;     /* turns left of a recommitted truce's
+                                   fragility */
     wg_nation_state_t nations[WG_MAX_NATIONS];
     wg_unit_t units[WG_MAX_UNITS];
     uint32_t n_units;
@@ -153,7 +162,11 @@ typedef struct {
     wg_nation_result_t nations[WG_MAX_NATIONS];
     uint32_t sector_deployed[WG_MAX_SECTORS];
     double coverage[WG_MAX_SECTORS];
-    uint32_t incidents; /* raw events drawn */
+    uint32_t incidents;    /* raw events drawn */
+    uint32_t violations;   /* ceasefire violations (SMM-comparable) */
+    uint32_t drones;       /* drone overflights and jamming */
+    uint32_t force_events; /* events that reached the force */
+    bool recommitted;      /* a recommitment called this turn took */
     uint32_t kia, wia;
     uint32_t escalation;
     double stability;

@@ -5,20 +5,20 @@
 # (peak_theatre, peak_committed) do not apply to this smaller UN force and
 # are never asserted here; the rest do.
 ASSERTED=(
-    ratio_week20   # median 2.09 committed per deployed at week 20, >= 2
-    kia_hot        # median 12.8 killed per 1,000 troop-years, >= 3
-    withdrawals    # a nation leaves in 18 of 20 seeds (>= 1 in 10)
-    bound_run      # every seed <= 8 turns at a stability bound (max 7;
-                   # 92 of 100 seeds: the next seeds would not all pass)
-    gaps_willing   # no unit left unrelieved by a nation willing to relieve
-                   # it (3.3 a year before the contingent bot's fix)
+    ratio_week20      # median 2.05 committed per deployed at week 20, >= 2
+    ratio_steady      # median 2.35 in 2-3
+    kia_managed       # median 0.81 killed per 1,000 troop-years in 0.2-1
+    kia_hot           # median 6.0, >= 3
+    violations_km_day # median 0.095 per km-day in the SMM's 0.077-0.100
+    withdrawals       # a nation leaves in 3 of 20 seeds (>= 1 in 10)
+    end_share         # 19 of 20 seeds hold half the peak at week 52
+    bound_run         # no seed at a stability bound
+    gaps_willing      # no unit left unrelieved by a nation willing to relieve
 )
-# Not asserted yet: the model misses them (20 seeds, ROE bot, at landing):
-#   ratio_steady       3.6 > 3
-#   kia_managed        1.44 > 1
-#   violations_km_day  0.198 > 0.100
-#   recommits          7.4 > 5 a year
-#   end_share          7 of 20 seeds hold half the peak (needs 15)
+# Not asserted (20 seeds, ROE bot, rules version 2):
+#   recommits          0 a year (median): restrictive peacekeepers rarely see
+#                      the truce break (hot weeks: median 0), so there is
+#                      nothing to recommit to; the record's 1-5 is of a war
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

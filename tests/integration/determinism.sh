@@ -22,8 +22,12 @@ fi
 grep -q '^summary: .*, seed 4242, 14 turns$' "$a" || fail "run a: seed 4242 not in the summary"
 grep -q '^summary: .*, seed 4243, 14 turns$' "$c" || fail "run c: seed 4243 not in the summary"
 
-# The incident counts, turn by turn.
-incidents() { sed -n 's/.*| incidents \{1,\}\([0-9]\{1,\}\) .*/\1/p' "$1" | tr '\n' ' '; }
+# The incident counts, turn by turn: violations a day and drone and
+# jamming events.
+incidents() {
+    sed -n 's/.* viol\/day \{1,\}\([0-9.]\{1,\}\) drone\/jam \{1,\}\([0-9]\{1,\}\) .*/\1:\2/p' "$1" |
+        tr '\n' ' '
+}
 ia=$(incidents "$a") ic=$(incidents "$c")
 echo "seed 4242 incidents: $ia"
 echo "seed 4243 incidents: $ic"

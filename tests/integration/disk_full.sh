@@ -3,8 +3,8 @@
 # loses nothing (issue 18, "Fail loudly, lose nothing").
 #
 # The test runs in a private mount namespace of its own (unshare -m: it
-# re-runs itself there), with a 200 KiB tmpfs mounted on a directory of
-# its temp dir, too small for tests/data/short.yaml's log (~220 KB). The
+# re-runs itself there), with a 150 KiB tmpfs mounted on a directory of
+# its temp dir, too small for tests/data/short.yaml's log (~210 KB). The
 # namespace, and the mount with it, goes when the test exits.
 #
 #   1. short.yaml is played with --log on the tmpfs: the adjudicator exits
@@ -39,7 +39,7 @@ EXIT_LOG=4 # wg-adjudicator's exit code: the log could not be written
 
 disk="$WG_TMP/disk"
 mkdir -p "$disk" || wg_abort "mkdir $disk"
-if ! mount -t tmpfs -o size=200k tmpfs "$disk" 2>"$WG_TMP/mount.err"; then
+if ! mount -t tmpfs -o size=150k tmpfs "$disk" 2>"$WG_TMP/mount.err"; then
     echo "SKIPPED: cannot mount a tmpfs: $(cat "$WG_TMP/mount.err")"
     rm -rf "$WG_TMP"
     exit 77

@@ -31,12 +31,17 @@ rejected=$(wg_summary "$out" "rejected messages")
 [ -n "$committed" ] && [ "$committed" -ge "${peak:-0}" ] ||
     fail "peak committed force ${committed:-none} below the peak in theatre"
 [ "$rejected" = 0 ] || fail "rejected messages: ${rejected:-none}, wanted 0"
-# Incident turns draw incidents; the others draw none.
-grep -E '^turn +[0-9]+ incident ' "$out" | grep -q 'incidents +0 ' &&
+# Incident turns draw incidents (violations a day, drones and jamming);
+# the others draw none and nothing reaches the force.
+grep -E '^turn +[0-9]+ incident ' "$out" |
+    grep -Eq 'viol/day +0\.0 drone/jam +0 ' &&
     fail "an incident turn without incidents"
 grep -E '^turn +[0-9]+ (deployment|rotation) ' "$out" |
-    grep -Evq 'incidents +0 ' &&
+    grep -Evq 'viol/day +0\.0 drone/jam +0 on force +0 ' &&
     fail "a deployment or rotation turn with incidents"
+# Every turn line shows the regime.
+grep -E '^turn ' "$out" | grep -Evq '\| (managed|hot|spike) +viol/day' &&
+    fail "a turn line without its regime"
 # Every bot answered every phase: nobody got default orders.
 grep -q 'defaulted 0$' "$WG_RUN_DIR/adjudicator.err" ||
     fail "default orders: $(grep defaulted "$WG_RUN_DIR/adjudicator.err")"

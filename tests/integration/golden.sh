@@ -49,4 +49,26 @@ else
     grep -q "rules version 1, this build plays rules version $build_rules" "$WG_TMP/verify.err" ||
         fail "wg-log verify does not name both rules versions: $(head -2 "$WG_TMP/verify.err")"
 fi
+
+# The golden log of the build's rules (format 3, tests/data/golden/README.md):
+# read, dumped and verified identical. Rules 2 (issue 17) re-recorded it as
+# short-v3-r2.wglog: 179 records, 14 turn results.
+current=$(wg_golden)
+if [ "$build_rules" != 1 ]; then
+    [ -s "$current" ] || fail "no golden log of rules $build_rules: $current"
+    timeout 60 "$LOG_TOOL" info "$current" >"$WG_TMP/info" 2>"$WG_TMP/info.err" ||
+        fail "wg-log info $current: $(head -2 "$WG_TMP/info.err")"
+    [ "$(field format_version)" = 3 ] || fail "$current: format_version $(field format_version), wanted 3"
+    [ "$(field rules_version | cut -d' ' -f1)" = "$build_rules" ] ||
+        fail "$current: rules_version $(field rules_version), wanted $build_rules"
+    [ "$(field records)" = 179 ] || fail "$current: records $(field records), wanted 179"
+    [ "$(field turn_results)" = 14 ] || fail "$current: turn_results $(field turn_results), wanted 14"
+    [ "$(field tail)" = clean ] || fail "$current: tail $(field tail), wanted clean"
+    timeout 60 "$LOG_TOOL" dump "$current" >"$WG_TMP/dump" 2>"$WG_TMP/dump.err" ||
+        fail "wg-log dump $current exited non-zero"
+    grep -q '"error":' "$WG_TMP/dump" && fail "$current: records that do not decode"
+    timeout 60 "$LOG_TOOL" verify "$current" >"$WG_TMP/verify" 2>"$WG_TMP/verify.err" ||
+        fail "wg-log verify $current: $(head -2 "$WG_TMP/verify.err")"
+    grep -q '^identical' "$WG_TMP/verify" || fail "$current: verify does not say identical"
+fi
 wg_done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # header_tamper.sh - a log whose header's scenario text does not match the
 # scenario_hash it records is refused, never re-adjudicated under the text
-# it carries. A copy of tests/data/golden/short-v2.wglog has one number of
+# it carries. A copy of the golden log of the build's rules (wg_golden) has one number of
 # its header's scenario text changed (FRA's "max_troops: 12000" becomes
 # 99000: other rules) and the header CRC-32C made good again
 # (tests/tools/wg_tamper.c --header), so only the hash can tell. Checks:
@@ -22,7 +22,7 @@ TAMPER="$WG_BUILD_DIR/tests/wg-tamper"
 PY=$(wg_python) || wg_abort "no python3"
 
 good="$WG_TMP/good.wglog"
-cp "$WG_SOURCE_DIR/tests/data/golden/short-v2.wglog" "$good" || wg_abort "no golden log"
+cp "$(wg_golden)" "$good" || wg_abort "no golden log"
 wg_chain_add "$good"
 wg_expect_exit 0 "$WG_TMP/v0" "$LOG_TOOL" verify "$good"
 

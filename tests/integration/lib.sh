@@ -140,6 +140,12 @@ wg_rules_version() {
         "$WG_SOURCE_DIR/include/wg/rules.h"
 }
 
+# wg_golden: the golden log of the build's rules version and the current
+# log format (tests/data/golden/README.md), the one that verifies.
+wg_golden() {
+    echo "$WG_SOURCE_DIR/tests/data/golden/short-v3-r$(wg_rules_version).wglog"
+}
+
 wg_python() {
     if [ -x /usr/bin/python3 ]; then
         echo /usr/bin/python3

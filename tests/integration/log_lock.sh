@@ -15,7 +15,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init log_lock
 LOG_TOOL="$WG_BIN/wg-log"
-GOLDEN="$WG_SOURCE_DIR/tests/data/golden/short-v2.wglog"
+GOLDEN=$(wg_golden)
 [ -f "$GOLDEN" ] || wg_abort "no $GOLDEN"
 
 log="$WG_TMP/live.wglog"

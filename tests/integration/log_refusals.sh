@@ -18,7 +18,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init log_refusals
 LOG_TOOL="$WG_BIN/wg-log"
-golden="$WG_SOURCE_DIR/tests/data/golden/short-v2.wglog"
+golden=$(wg_golden)
 [ -f "$golden" ] || wg_abort "no $golden"
 cd "$WG_TMP" || wg_abort "cd failed"
 size=$(stat -c %s "$golden")

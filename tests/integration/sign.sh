@@ -9,7 +9,7 @@ set -u
 wg_init sign
 
 LOG_TOOL="$WG_BIN/wg-log"
-golden="$WG_SOURCE_DIR/tests/data/golden/short-v2.wglog"
+golden=$(wg_golden)
 log="$WG_TMP/ex.wglog"
 cp "$golden" "$log" || wg_abort "cp failed"
 cd "$WG_TMP" || wg_abort "cd failed"

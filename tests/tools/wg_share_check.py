@@ -139,13 +139,14 @@ class Checker:
 
 
 def read_capture(path):
+    # Every record is tagged: 'd' (the DEALER) or 's' (the SUB), then a
+    # 4-byte length. (An optional tag was ambiguous: a length whose low
+    # byte is 'd' or 's' read as a tag.)
     data = open(path, "rb").read()
     pos, out = 0, []
     while pos < len(data):
-        tag = None
-        if data[pos:pos + 1] in (b"d", b"s"):
-            tag = data[pos:pos + 1].decode()
-            pos += 1
+        tag = data[pos:pos + 1].decode()
+        pos += 1
         n = struct.unpack_from("<I", data, pos)[0]
         out.append((tag, data[pos + 4:pos + 4 + n]))
         pos += 4 + n
@@ -174,7 +175,7 @@ def cmd_capture(pub, out, seconds):
                 open(out + ".ready", "w").close()   # the SUB is live
             if one(m, 22) is not None:   # Beacons are not recorded
                 continue
-            f.write(struct.pack("<I", len(m)) + m)
+            f.write(b"s" + struct.pack("<I", len(m)) + m)
             f.flush()
             if is_end(m):
                 break

@@ -61,22 +61,41 @@ make_scenario(wg_scenario_t *sc)
 
     sc->n_incident_types = 4;
     sc->incident_types[T_SHELL] = (wg_incident_type_t){
-        "shelling", WG_RATE_PER_100KM, 25, true, 0.04, 0.5, 2, 0, 0};
-    sc->incident_types[T_PATROL] = (wg_incident_type_t){
-        "patrol fired on", WG_RATE_PER_SECTOR, 0.2, false, 0.15, 0.3, 1, 0, 0};
+        "shelling", WG_RATE_PER_100KM, 25, true, 0.04, 0.5, 2, 0, 0, true,
+        true};
+    sc->incident_types[T_PATROL] = (wg_incident_type_t){"patrol fired on",
+                                                        WG_RATE_PER_SECTOR,
+                                                        0.2,
+                                                        false,
+                                                        0.15,
+                                                        0.3,
+                                                        1,
+                                                        0,
+                                                        0,
+                                                        false,
+                                                        true};
     sc->incident_types[T_JAM] = (wg_incident_type_t){
-        "jamming", WG_RATE_PER_100KM, 5, true, 0, 0, 0, 0, 0.01};
+        "jamming", WG_RATE_PER_100KM, 5, true, 0, 0, 0, 0, 0.01, false, false};
     sc->incident_types[T_MINE] = (wg_incident_type_t){
-        "mine", WG_RATE_PER_1000_TROOPS, 0.02, false, 1.0, 0.25, 1, 0, 0};
+        "mine", WG_RATE_PER_1000_TROOPS, 0.02, false, 1.0, 0.25, 1, 0, 0, false,
+        false};
 
     sc->n_regimes = 3;
-    sc->regimes[0] = (wg_regime_t){"managed", 1.0, 1.0, 0, 0, 0};
-    sc->regimes[1] = (wg_regime_t){"hot", 25.0, 0.5, 0, 0, 0};
-    sc->regimes[2] = (wg_regime_t){"spike", 40.0, 0.5, 1, 3, 0};
-    sc->threat = (wg_threat_t){0.01, 0.0005, 0, 1, 0.3, 0.02};
-    sc->escalation = (wg_escalation_t){0.03, 0.10, 0.5, -0.05, 0.2, 4};
+    sc->regimes[0] = (wg_regime_t){"managed", 1.0, 1.0, 0, 0, 0, 0};
+    sc->regimes[1] = (wg_regime_t){"hot", 25.0, 0.5, 0, 0, 0, 0};
+    sc->regimes[2] = (wg_regime_t){"spike", 40.0, 0.5, 1, 3, 0, 0};
+    /* No reference density: exposure as the brief gives it; no deterrence
+     * or probing (factors of 1): the rates as written. */
+    sc->threat = (wg_threat_t){0.01, 0.0005, 0, 1, 0.3, 0.02, 0, 0};
+    sc->deterrence = (wg_deterrence_t){1.0, 1.0, 1.0};
+    sc->escalation = (wg_escalation_t){0.03, 0.10, 0.5, -0.05, 0.2, 4, 1};
     sc->cohesion = (wg_cohesion_t){1.5, 5, 10, 0.25, 10, 3, 3, 5, 35, 25, 15};
-    sc->stability = (wg_stability_t){60, 1, 5, 2, 10};
+    /* Stability: start 60, +1 quiet, 5 a doubling, 2 a level, +10 on a
+     * recommitment; back to 60 by a tenth a turn; no cost of gaps; a
+     * truce at 0 breaks with P 0.5, cubed; calls always take, 4 turns
+     * apart, fragile for 4. */
+    sc->stability =
+        (wg_stability_t){60, 1, 5, 2, 10, 60, 0.1, 0, 0.5, 3, 1.0, 4, 4};
     sc->roe[WG_ROE_HOLD] = (wg_roe_effect_t){1.0, 1.0, 1.0};
     sc->roe[WG_ROE_RETURN_FIRE] = (wg_roe_effect_t){0.8, 2.0, 1.0};
     sc->roe[WG_ROE_DE_ESCALATE] = (wg_roe_effect_t){1.2, 0.5, 0.9};
@@ -1050,6 +1069,276 @@ whole_exercise_deterministic(void **state)
     free(other);
 }
 
+/* ---- rules version 2: deterrence, the truce, entry, manpower ----------- */
+
+/* Raw violations of sector E over many draws, its requirement met or not. */
+static uint64_t
+raw_in_e(fx_t *fx, uint32_t required)
+{
+    wg_state_t *st = &fx->st;
+    st->required[SE] = required;
+    uint64_t sum = 0;
+    for (int turn = 0; turn < 50; turn++) {
+        wg_rules_draw_incidents(&fx->sc, st, &fx->inc);
+        for (uint32_t k = 0; k < fx->inc.n; k++)
+            if (fx->inc.items[k].sector == SE &&
+                fx->inc.items[k].type == T_SHELL)
+                sum += fx->inc.items[k].count;
+    }
+    return sum;
+}
+
+static void
+deterrence_and_probing(void **state)
+{
+    fx_t *fx = *state;
+    fx->sc.deterrence = (wg_deterrence_t){2.0, 0.5, 0.8};
+    for (int i = 0; i < 10; i++)
+        put_unit(&fx->st, AAA, SE, WG_UNIT_DEPLOYED, 8);
+    /* 1,000 troops: held (required 1,000), thin (4,000), nobody asked. */
+    fx->st.robust_roe = true;
+    uint64_t held = raw_in_e(fx, 1000);
+    uint64_t thin = raw_in_e(fx, 4000);
+    fx->st.robust_roe = false;
+    uint64_t restrictive = raw_in_e(fx, 1000);
+    /* Expected 25 x 2 x 4 = 200 a turn: x0.5 held robust, x1.625 at a
+     * quarter, x0.8 held restrictive; 50 turns. */
+    assert_true(held > 4500 && held < 5500);
+    assert_true(thin > 15000 && thin < 17500);
+    assert_true(restrictive > 7400 && restrictive < 8600);
+    /* A withdrawal under fire last turn leaves the sector thin. */
+    fx->st.held[SE] = 0.0;
+    assert_true(raw_in_e(fx, 1000) > 19000);
+}
+
+/* Stability sets the chance of a breakdown: none at 100, p_break_at_zero
+ * at 0; it reverts toward the baseline. */
+static void
+stability_sets_breakdown(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    sc->stability.reversion = 0;
+    sc->stability.quiet_gain = 0;
+    sc->stability.p_break_at_zero = 1.0;
+    fx->inc.n = 0;
+    st->stability = 100;
+    for (int t = 0; t < 200; t++) {
+        memset(&fx->res, 0, sizeof fx->res);
+        wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, NULL, &fx->res);
+        assert_int_equal(st->regime, sc->threat.managed_regime);
+    }
+    assert_true(st->stability == 100);
+    st->stability = 0;
+    memset(&fx->res, 0, sizeof fx->res);
+    wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, NULL, &fx->res);
+    assert_int_equal(st->regime, sc->threat.hot_regime);
+    assert_true(has_event(&fx->res, "the truce breaks down (stability 0)"));
+    /* Back toward the baseline (60) by a tenth of the way a turn. */
+    sc->stability.reversion = 0.1;
+    st->stability = 0;
+    memset(&fx->res, 0, sizeof fx->res);
+    wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, NULL, &fx->res);
+    assert_true(fabs(st->stability - 6.0) < 1e-9);
+}
+
+static void
+recommit_uncertain_with_cooldown(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    wg_decision_t call = {0, false, true};
+    fx->inc.n = 0;
+    st->regime = sc->threat.hot_regime;
+    sc->stability.p_recommit = 0.0; /* the parties refuse */
+    memset(&fx->res, 0, sizeof fx->res);
+    wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, &call, &fx->res);
+    assert_int_equal(st->regime, sc->threat.hot_regime);
+    assert_false(fx->res.recommitted);
+    assert_int_equal(st->recommit_cooldown, 4);
+    sc->stability.p_recommit = 1.0;
+    for (int t = 0; t < 4; t++) { /* not heard again before it has run */
+        memset(&fx->res, 0, sizeof fx->res);
+        wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, &call, &fx->res);
+        assert_int_equal(st->regime, sc->threat.hot_regime);
+        assert_false(fx->res.recommitted);
+    }
+    assert_int_equal(st->recommit_cooldown, 0);
+    memset(&fx->res, 0, sizeof fx->res);
+    wg_rules_resolve_incidents(sc, st, &fx->inc, fx->resp, &call, &fx->res);
+    assert_int_equal(st->regime, sc->threat.managed_regime);
+    assert_true(fx->res.recommitted);
+    assert_int_equal(st->fragile_turns, 4);
+}
+
+static void
+unrest_is_not_fired_on(void **state)
+{
+    fx_t *fx = *state;
+    fx->inc.n = 2;
+    fx->inc.items[0] = (wg_incident_t){1, SE, T_MINE, AAA, 1};
+    fx->inc.items[1] = (wg_incident_t){2, SE, T_PATROL, AAA, 1};
+    memset(&fx->resp[AAA], 0, sizeof fx->resp[AAA]);
+    fx->resp[AAA].action[0] = WG_ROE_RETURN_FIRE;
+    fx->resp[AAA].action[1] = WG_ROE_RETURN_FIRE;
+    assert_int_equal(wg_rules_validate_response(&fx->sc, &fx->st, &fx->inc, AAA,
+                                                &fx->resp[AAA], fx->why,
+                                                sizeof fx->why),
+                     1);
+    assert_int_equal(fx->resp[AAA].action[0], WG_ROE_HOLD);
+    assert_int_equal(fx->resp[AAA].action[1], WG_ROE_RETURN_FIRE);
+    assert_non_null(strstr(fx->why, "no fire to return"));
+}
+
+static void
+reinforcement_moves_reserve(void **state)
+{
+    fx_t *fx = *state;
+    wg_state_t *st = &fx->st;
+    uint32_t a1 = put_unit(st, AAA, SR, WG_UNIT_DEPLOYED, 8);
+    uint32_t c1 = put_unit(st, CCC, SR, WG_UNIT_DEPLOYED, 8); /* rear only */
+    uint32_t a2 = put_unit(st, AAA, SR, WG_UNIT_DEPLOYED, 8);
+    fx->inc.n = 0;
+    wg_decision_t dec = {1u << SE, false, false};
+    wg_rules_resolve_incidents(&fx->sc, st, &fx->inc, fx->resp, &dec, &fx->res);
+    /* One unit a sector (reinforce_units 1), the first that may serve. */
+    assert_int_equal(unit_by_id(st, a1)->sector, SE);
+    assert_int_equal(unit_by_id(st, c1)->sector, SR);
+    assert_int_equal(unit_by_id(st, a2)->sector, SR);
+    assert_int_equal(st->reinforced_mask, 1u << SE);
+    assert_true(
+        has_event(&fx->res, "E reinforced: 100 troops from the reserve"));
+}
+
+static void
+entry_force_prepares(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    sc->nations[AAA].entry_prep_weeks = 3;
+    begin(fx); /* turn 1: deployment */
+    wg_rules_hold_requirement(sc, st, &fx->req);
+    wg_pledge_t pledges[WG_MAX_NATIONS] = {{0}};
+    pledges[AAA] = (wg_pledge_t){500, 1u << SN | 1u << SE};
+    wg_rules_hold_assignment(sc, st, &fx->req, pledges, &fx->asg);
+    wg_rules_deploy(sc, st, &fx->req, &fx->asg, &fx->res);
+    assert_int_equal(wg_state_deployed(st, AAA), 0);
+    assert_int_equal(wg_state_committed(st, AAA), 500);
+    for (uint32_t i = 0; i < st->n_units; i++) {
+        assert_int_equal(st->units[i].status, WG_UNIT_ENTERING);
+        assert_true(st->units[i].sector >= 0 && st->units[i].first_tour > 0);
+    }
+    /* What is on its way counts against the ceiling. */
+    wg_pledge_t more = {2000, 1u << SN};
+    wg_rules_validate_pledge(sc, st, AAA, &more, fx->why, sizeof fx->why);
+    assert_int_equal(more.troops, 1500);
+    wg_rules_end_turn(sc, st, &fx->res);
+    int incident_weeks = 0;
+    while (wg_state_deployed(st, AAA) == 0 && st->turn < 10) {
+        begin(fx);
+        incident_weeks += fx->res.type == WG_TURN_INCIDENT;
+        wg_rules_end_turn(sc, st, &fx->res);
+    }
+    assert_int_equal(incident_weeks, 3);
+    assert_int_equal(wg_state_deployed(st, AAA), 500);
+}
+
+static void
+manpower_is_finite(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    for (int i = 0; i < 5; i++)
+        put_unit(st, AAA, SE, WG_UNIT_DEPLOYED, 20);
+    sc->nations[AAA].manpower = 800; /* 500 committed, 100 lost */
+    st->nations[AAA].kia = 40;
+    st->nations[AAA].wia = 60;
+    assert_int_equal(wg_rules_manpower_left(sc, st, AAA), 200);
+    wg_rotation_t rot = {.prepare = 5};
+    assert_true(wg_rules_validate_rotation(sc, st, AAA, &rot, fx->why,
+                                           sizeof fx->why) > 0);
+    assert_int_equal(rot.prepare, 2);
+    assert_non_null(strstr(fx->why, "manpower"));
+    wg_pledge_t p = {2000, 1u << SE};
+    wg_rules_validate_pledge(sc, st, AAA, &p, fx->why, sizeof fx->why);
+    assert_int_equal(p.troops, 200);
+    sc->nations[AAA].manpower = 0; /* no limit */
+    assert_int_equal(wg_rules_manpower_left(sc, st, AAA), UINT32_MAX);
+}
+
+/* Below leave_at_tour_end_below a nation leaves only when its mandate
+ * comes up for renewal; below leave_now_below at once. */
+static void
+withdrawal_at_mandate_renewal(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    sc->nations[AAA].mandate_weeks = 4;
+    put_unit(st, AAA, SE, WG_UNIT_DEPLOYED, 30);
+    st->nations[AAA].cohesion = 20;
+    uint32_t leaving_week = 0;
+    while (st->turn < 20 && leaving_week == 0) {
+        begin(fx);
+        wg_rules_end_turn(sc, st, &fx->res);
+        if (st->nations[AAA].leaving)
+            leaving_week = st->week;
+    }
+    assert_int_equal(leaving_week, 4);
+    assert_false(st->nations[AAA].withdrawn);
+}
+
+static void
+spike_hits_named_sectors(void **state)
+{
+    fx_t *fx = *state;
+    wg_scenario_t *sc = &fx->sc;
+    wg_state_t *st = &fx->st;
+    sc->n_events = 1;
+    sc->events[0] = (wg_event_t){.turn = 1,
+                                 .kind = WG_EVENT_REGIME,
+                                 .regime = 2,
+                                 .nation = -1,
+                                 .sectors = 1u << SE,
+                                 .text = "spike in E"};
+    begin(fx);
+    assert_int_equal(st->regime, 2);
+    assert_int_equal(st->regime_sectors, 1u << SE);
+    uint64_t n = 0, e = 0;
+    for (int t = 0; t < 20; t++) {
+        wg_rules_draw_incidents(sc, st, &fx->inc);
+        for (uint32_t k = 0; k < fx->inc.n; k++)
+            if (fx->inc.items[k].type == T_SHELL)
+                *(fx->inc.items[k].sector == SN ? &n : &e) +=
+                    fx->inc.items[k].count;
+    }
+    /* N (100 km, threat 1) at hot x25: 625 a turn; E (200 km, threat 4)
+     * at spike x40: 8,000. */
+    assert_true(n > 11000 && n < 14000);
+    assert_true(e > 150000 && e < 170000);
+}
+
+static void
+turn_counts(void **state)
+{
+    fx_t *fx = *state;
+    fx->inc.n = 3;
+    fx->inc.items[0] = (wg_incident_t){1, SE, T_SHELL, -1, 30};
+    fx->inc.items[1] = (wg_incident_t){2, SE, T_SHELL, AAA, 2};
+    fx->inc.items[2] = (wg_incident_t){3, SN, T_JAM, AAA, 5};
+    memset(fx->resp, 0, sizeof fx->resp);
+    wg_rules_resolve_incidents(&fx->sc, &fx->st, &fx->inc, fx->resp, NULL,
+                               &fx->res);
+    assert_int_equal(fx->res.incidents, 37);
+    assert_int_equal(fx->res.violations, 32);
+    assert_int_equal(fx->res.drones, 5);
+    assert_int_equal(fx->res.force_events, 7);
+}
+
 int
 main(void)
 {
@@ -1073,6 +1362,16 @@ main(void)
         T(whole_exercise_deterministic),
         T(review_validation),
         T(review_applied),
+        T(deterrence_and_probing),
+        T(stability_sets_breakdown),
+        T(recommit_uncertain_with_cooldown),
+        T(unrest_is_not_fired_on),
+        T(reinforcement_moves_reserve),
+        T(entry_force_prepares),
+        T(manpower_is_finite),
+        T(withdrawal_at_mandate_renewal),
+        T(spike_hits_named_sectors),
+        T(turn_counts),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

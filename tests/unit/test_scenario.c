@@ -87,11 +87,11 @@ test_default_loads(void **state)
     (void)state;
     wg_scenario_t *sc = load_ok("configs/scenarios/default.yaml");
 
-    assert_int_equal(sc->n_nations, 8);
+    assert_int_equal(sc->n_nations, 16);
     assert_int_equal(sc->n_sectors, 7);
     assert_int_equal(sc->n_incident_types, 7);
     assert_int_equal(sc->n_regimes, 3);
-    assert_int_equal(sc->n_events, 4);
+    assert_int_equal(sc->n_events, 5);
     assert_int_equal(sc->n_turns, 76);
     assert_int_equal(sc->mandate, WG_MANDATE_DETERRENCE);
     assert_int_equal(sc->auspices, WG_AUSPICES_COALITION);
@@ -100,7 +100,14 @@ test_default_loads(void **state)
     assert_int_equal(sc->turn_weeks, 1);
     assert_int_equal(sc->deadline_ms, 2000);
 
-    assert_int_equal(nation(sc, "FRA")->max_troops, 12000);
+    assert_int_equal(nation(sc, "FRA")->max_troops, 10000);
+    assert_int_equal(nation(sc, "FRA")->manpower, 40000);
+    assert_int_equal(nation(sc, "FRA")->entry_prep_weeks, 4);
+    assert_int_equal(nation(sc, "FRA")->mandate_weeks, 17);
+    /* Spain declined: closed, opened only by the event of turn 29. */
+    assert_true(nation(sc, "ESP")->gate.closed);
+    assert_int_equal(nation(sc, "ESP")->gate.opens_turn, 29);
+    assert_true(nation(sc, "CAN")->gate.rear_only);
     assert_int_equal(wg_nation_ceiling(sc, nation(sc, "GBR")), 10000);
     assert_int_equal(nation(sc, "GBR")->tour_weeks, 26);
     assert_int_equal(nation(sc, "GBR")->gate.opens_turn, 1);
@@ -130,6 +137,15 @@ test_default_loads(void **state)
     assert_true(sc->incident_types[0].p_casualties == 0.04);
     assert_int_equal(sc->incident_types[6].basis, WG_RATE_PER_1000_TROOPS);
     assert_true(sc->incident_types[3].p_casualties == 0.0); /* jamming */
+    assert_true(sc->incident_types[0].violation);           /* shelling: fire */
+    assert_false(sc->incident_types[2].violation);          /* drones */
+    assert_false(sc->incident_types[5].armed);              /* unrest */
+    assert_true(sc->incident_types[4].armed); /* patrol fired on */
+    assert_true(sc->deterrence.probe_factor > 1.0);
+    assert_true(sc->deterrence.held_factor_robust <
+                sc->deterrence.held_factor_restrictive);
+    assert_true(sc->stability.baseline == 65.0);
+    assert_true(sc->threat.reference_density == 38.0);
     assert_true(sc->regimes[sc->threat.hot_regime].multiplier == 25.0);
     assert_int_equal(sc->regimes[2].max_turns, 3);
     assert_true(sc->roe[WG_ROE_RETURN_FIRE].escalation_factor == 2.0);
@@ -154,8 +170,13 @@ test_default_loads(void **state)
         assert_true(sc->events[i - 1].turn <= sc->events[i].turn);
     assert_int_equal(sc->events[2].kind, WG_EVENT_OPEN_GATE);
     assert_int_equal(sc->events[2].nation, wg_scenario_nation_index(sc, "DEU"));
-    assert_int_equal(sc->events[3].kind, WG_EVENT_REGIME);
-    assert_string_equal(sc->regimes[sc->events[3].regime].name, "spike");
+    assert_int_equal(sc->events[3].nation, wg_scenario_nation_index(sc, "ESP"));
+    assert_int_equal(sc->events[4].kind, WG_EVENT_REGIME);
+    assert_string_equal(sc->regimes[sc->events[4].regime].name, "spike");
+    /* The spike hits the sectors it names. */
+    assert_int_equal(sc->events[4].sectors,
+                     1u << wg_scenario_sector_index(sc, "E2") |
+                         1u << wg_scenario_sector_index(sc, "E3"));
 
     /* The hash is SHA-256 of the file's bytes. */
     char path[1024];
@@ -178,12 +199,15 @@ test_un_variant_loads(void **state)
     (void)state;
     wg_scenario_t *sc = load_ok("configs/scenarios/un-peacekeeping.yaml");
 
-    assert_int_equal(sc->n_nations, 8);
+    assert_int_equal(sc->n_nations, 16);
     assert_int_equal(sc->n_sectors, 7);
     assert_int_equal(sc->mandate, WG_MANDATE_PEACEKEEPING);
     assert_int_equal(sc->auspices, WG_AUSPICES_UN);
     assert_int_equal(wg_nation_ceiling(sc, nation(sc, "GBR")), 8000);
-    assert_int_equal(wg_nation_ceiling(sc, nation(sc, "FRA")), 12000);
+    assert_int_equal(wg_nation_ceiling(sc, nation(sc, "FRA")), 10000);
+    /* The UN plan generates its force: conferences past turn 13. */
+    assert_int_equal(sc->plan[28], WG_TURN_DEPLOYMENT);
+    assert_int_equal(sc->plan[44], WG_TURN_DEPLOYMENT);
     assert_true(sc->command.target_troops >= 20000 &&
                 sc->command.target_troops <= 25000);
     assert_false(sc->command.robust_roe);
@@ -200,10 +224,10 @@ test_ceiling_under_mandate(void **state)
 
     sc->mandate = WG_MANDATE_DETERRENCE;
     assert_int_equal(wg_nation_ceiling(sc, gbr), 10000);
-    assert_int_equal(wg_nation_ceiling(sc, fra), 12000); /* no surge: max */
+    assert_int_equal(wg_nation_ceiling(sc, fra), 10000); /* no surge: max */
     sc->mandate = WG_MANDATE_PEACEKEEPING;
     assert_int_equal(wg_nation_ceiling(sc, gbr), 8000);
-    assert_int_equal(wg_nation_ceiling(sc, fra), 12000);
+    assert_int_equal(wg_nation_ceiling(sc, fra), 10000);
     free(sc);
 }
 

@@ -88,10 +88,10 @@ test_key(void **state)
 
 /* ---- the predicates ----------------------------------------------------- */
 
-static const wg_unit_t fra_home = {1, 0, -1, WG_UNIT_PREPARING, 4, 500};
-static const wg_unit_t fra_line = {2, 0, 3, WG_UNIT_DEPLOYED, 10, 500};
-static const wg_unit_t gbr_line = {3, 1, 2, WG_UNIT_DEPLOYED, 10, 1000};
-static const wg_unit_t gbr_home = {4, 1, -1, WG_UNIT_RECOVERING, 3, 1000};
+static const wg_unit_t fra_home = {1, 0, -1, WG_UNIT_PREPARING, 4, 500, 0};
+static const wg_unit_t fra_line = {2, 0, 3, WG_UNIT_DEPLOYED, 10, 500, 0};
+static const wg_unit_t gbr_line = {3, 1, 2, WG_UNIT_DEPLOYED, 10, 1000, 0};
+static const wg_unit_t gbr_home = {4, 1, -1, WG_UNIT_RECOVERING, 3, 1000, 0};
 
 static void
 test_units(void **state)

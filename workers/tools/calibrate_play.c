@@ -189,12 +189,14 @@ sink_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
     (void)bytes;
     (void)len;
     collector_t *c = arg;
-    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_DECISION &&
-        env->decision != NULL && env->decision->recommit)
-        c->out->recommits++;
-    else if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
-             dest == WG_DEST_BROADCAST && env->result != NULL)
+    /* A recommitment counts when it took (TurnResult.recommitted): since
+     * rules version 2 a call may fail, and calls wait out a cooldown. */
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
+        dest == WG_DEST_BROADCAST && env->result != NULL) {
+        if (env->result->recommitted)
+            c->out->recommits++;
         take_result(c, u, env->result);
+    }
 }
 
 /* ---- the command under an ROE policy ------------------------------------ */
