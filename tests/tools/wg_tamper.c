@@ -7,6 +7,7 @@
  *   wg-tamper --strip-chain IN OUT
  *   wg-tamper --header IN OUT NEEDLE REPLACEMENT
  *   wg-tamper --rules-version N IN OUT
+ *   wg-tamper --flip IN OUT INDEX BYTE [--rechain]
  *
  * OFFSET is the file offset of the frame ("offset" in wg-log dump). The
  * first occurrence of NEEDLE inside the frame's payload is overwritten
@@ -28,6 +29,12 @@
  * --rules-version rewrites the log with LogHeader.rules_version N and the
  * same records: a log as a build of rules version N would have headed it
  * (tests/integration/rules_version.sh).
+ *
+ * --flip rewrites the log with one bit of byte BYTE (modulo the record's
+ * length) of record INDEX (from 0) flipped, every frame's CRC good; with
+ * --rechain every later TurnResult's chain is the link over the edited
+ * log too (format 3), so only a signature can tell
+ * (tests/integration/seal.sh).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -85,13 +92,21 @@ slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* One record, its TurnResult's chain left out if strip: 0, or 1 if it is
- * not an Envelope, 2 if it cannot be written. */
+/* What a rewrite of a log changes. */
+typedef struct {
+    uint32_t rules; /* the header's rules version (0: its own) */
+    bool strip;     /* every TurnResult's chain left out */
+    bool flip;      /* byte flip_byte (mod its length) of record flip_index
+                       flipped */
+    uint64_t flip_index, flip_byte;
+    bool rechain; /* every later TurnResult's chain made good again */
+} rewrite_t;
+
+/* One record, its TurnResult's chain left out: 0, or 1 if it is not an
+ * Envelope, 2 if it cannot be written. */
 static int
-copy_record(wg_log_writer_t *w, const uint8_t *rec, size_t len, bool strip)
+strip_record(wg_log_writer_t *w, const uint8_t *rec, size_t len)
 {
-    if (!strip)
-        return wg_log_writer_append(w, rec, len) < 0 ? 2 : 0;
     Wgpb__V1__Envelope *env = wg_wire_unpack(rec, len);
     if (env == NULL)
         return 1;
@@ -108,19 +123,43 @@ copy_record(wg_log_writer_t *w, const uint8_t *rec, size_t len, bool strip)
     return rc;
 }
 
-/* The log again under a header of rules version `rules` (0: its own),
- * every record copied, without its chain if strip. */
+/* Record i of the log, as the rewrite t changes it. */
 static int
-rewrite(const char *in, const char *out, uint32_t rules, bool strip)
+copy_record(wg_log_writer_t *w, const uint8_t *rec, size_t len, uint64_t i,
+            const rewrite_t *t)
+{
+    if (t->strip)
+        return strip_record(w, rec, len);
+    uint8_t *c = malloc(len);
+    if (c == NULL)
+        return 2;
+    memcpy(c, rec, len);
+    if (t->flip && i == t->flip_index)
+        c[t->flip_byte % len] ^= 0x01;
+    if (t->rechain && i > t->flip_index) {
+        /* What an attacker who knows the format does after an edit: every
+         * later link made over the edited log (format 3). */
+        uint8_t link[32];
+        wg_log_writer_link(w, link);
+        wg_log_chain_patch(c, len, link);
+    }
+    int rc = wg_log_writer_append(w, c, len) < 0 ? 2 : 0;
+    free(c);
+    return rc;
+}
+
+/* The log again, as t changes it; 1 if it has no record t flips. */
+static int
+rewrite(const char *in, const char *out, const rewrite_t *t)
 {
     wg_log_reader_t *r;
     wg_log_writer_t *w;
     if (wg_log_reader_open(in, &r) < 0)
         return 2;
     wg_log_header_t hdr = *wg_log_reader_header(r);
-    if (rules != 0) { /* which only a format-3 header says */
+    if (t->rules != 0) { /* which only a format-3 header says */
         hdr.version = WG_LOG_FORMAT_VERSION;
-        hdr.rules_version = rules;
+        hdr.rules_version = t->rules;
     }
     if (wg_log_writer_create(out, &hdr, WG_FSYNC_NEVER, &w) < 0) {
         wg_log_reader_destroy(&r);
@@ -128,13 +167,35 @@ rewrite(const char *in, const char *out, uint32_t rules, bool strip)
     }
     const uint8_t *rec;
     size_t len;
-    uint64_t off;
+    uint64_t off, i = 0;
     int rc = 0;
     while (rc == 0 && wg_log_reader_next(r, &rec, &len, &off) == 1)
-        rc = copy_record(w, rec, len, strip);
+        rc = copy_record(w, rec, len, i++, t);
+    if (rc == 0 && t->flip && t->flip_index >= i) {
+        fprintf(stderr, "wg-tamper: no record #%llu\n",
+                (unsigned long long)t->flip_index);
+        rc = 1;
+    }
     wg_log_writer_destroy(&w);
     wg_log_reader_destroy(&r);
     return rc;
+}
+
+/* --flip IN OUT INDEX BYTE [--rechain] */
+static int
+flip(int argc, char **argv)
+{
+    rewrite_t t = {.flip = true};
+    char *e1, *e2;
+    t.flip_index = strtoull(argv[4], &e1, 10);
+    t.flip_byte = strtoull(argv[5], &e2, 10);
+    if (*argv[4] == '\0' || *e1 != '\0' || *argv[5] == '\0' || *e2 != '\0' ||
+        (argc == 7 && strcmp(argv[6], "--rechain") != 0)) {
+        fprintf(stderr, "wg-tamper: --flip IN OUT INDEX BYTE [--rechain]\n");
+        return 2;
+    }
+    t.rechain = argc == 7;
+    return rewrite(argv[2], argv[3], &t);
 }
 
 /* The log again, its header saying rules version `arg`. */
@@ -147,7 +208,8 @@ set_rules_version(const char *arg, const char *in, const char *out)
         fprintf(stderr, "wg-tamper: bad rules version '%s'\n", arg);
         return 2;
     }
-    return rewrite(in, out, (uint32_t)rules, false);
+    rewrite_t t = {.rules = (uint32_t)rules};
+    return rewrite(in, out, &t);
 }
 
 /* Overwrites NEEDLE in the header and recomputes the header CRC. */
@@ -210,17 +272,21 @@ int
 main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--strip-chain") == 0)
-        return rewrite(argv[2], argv[3], 0, true);
+        return rewrite(argv[2], argv[3], &(rewrite_t){.strip = true});
     if (argc == 6 && strcmp(argv[1], "--header") == 0)
         return tamper_header(argv[2], argv[3], argv[4], argv[5]);
     if (argc == 5 && strcmp(argv[1], "--rules-version") == 0)
         return set_rules_version(argv[2], argv[3], argv[4]);
+    if ((argc == 6 || argc == 7) && strcmp(argv[1], "--flip") == 0)
+        return flip(argc, argv);
     if (argc != 6) {
         fprintf(stderr, "usage: wg-tamper IN OUT OFFSET NEEDLE REPLACEMENT\n"
                         "       wg-tamper --strip-chain IN OUT\n"
                         "       wg-tamper --header IN OUT NEEDLE "
                         "REPLACEMENT\n"
-                        "       wg-tamper --rules-version N IN OUT\n");
+                        "       wg-tamper --rules-version N IN OUT\n"
+                        "       wg-tamper --flip IN OUT INDEX BYTE "
+                        "[--rechain]\n");
         return 2;
     }
     const char *needle = argv[4], *repl = argv[5];

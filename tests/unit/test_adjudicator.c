@@ -36,7 +36,9 @@ typedef struct {
     uint8_t *last_ts;
     size_t last_ts_len;
     const wg_bot_t *bot[1 + WG_MAX_NATIONS]; /* NULL: the built-in bot */
-    bool skip_absent; /* play_phase skips absent roles first */
+    bool skip_absent;      /* play_phase skips absent roles first */
+    int sent_only;         /* envelopes sent and not recorded */
+    uint64_t end_rejected; /* ExerciseEnd.rejected */
 } sink_t;
 
 static void
@@ -44,8 +46,12 @@ sink_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
         const uint8_t *bytes, size_t len, int dest, void *arg)
 {
     sink_t *s = arg;
-    if (wg_adjudicator_out_what(u) == WG_OUT_SEND)
-        return; /* recorded when the phase closes */
+    if (wg_adjudicator_out_what(u) == WG_OUT_SEND) {
+        s->sent_only++;
+        return; /* recorded when the phase closes, or never (the end) */
+    }
+    if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
+        s->end_rejected = env->end->rejected;
     assert_int_equal(wg_log_writer_append_made(s->w, &bytes, len), 0);
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
         dest == WG_DEST_BROADCAST) {
@@ -312,6 +318,47 @@ test_fallback_reasons(void **state)
     assert_int_equal(c.crashed, 1);
     assert_true(c.disconnected >= 3); /* turns 5 to 8, every phase */
     assert_int_equal(c.joins, 2);
+    ex_remove(&x);
+}
+
+/* After the ExerciseEnd the log takes nothing more: an order and a Join
+ * that come then are refused by a reply that is sent, neither recorded
+ * nor counted, so ExerciseEnd.rejected stays the count the adjudicator
+ * says at its end. */
+static void
+test_after_end(void **state)
+{
+    (void)state;
+    ex_t x;
+    ex_open(&x, "short.yaml", NULL);
+    wg_adjudicator_start(x.u);
+    while (!wg_adjudicator_done(x.u))
+        play_phase(x.u, &x.s, x.sc, -1);
+    uint64_t records = wg_log_writer_records(x.s.w);
+    wg_adjudicator_stats_t before, after;
+    wg_adjudicator_stats(x.u, &before);
+    assert_int_equal(before.rejected, x.s.end_rejected);
+    int sent = x.s.sent_only;
+
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    Wgpb__V1__Forfeit ff = WGPB__V1__FORFEIT__INIT;
+    ff.reason = "bot crashed";
+    role_env(x.sc, 1, &env);
+    env.turn = wg_adjudicator_turn(x.u);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT;
+    env.forfeit = &ff;
+    send(x.u, 1, &env);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+    env.join = &join;
+    send(x.u, -1, &env);
+
+    assert_int_equal(wg_log_writer_records(x.s.w), records);
+    assert_int_equal(x.s.sent_only, sent + 2);
+    wg_adjudicator_stats(x.u, &after);
+    assert_int_equal(after.rejected, before.rejected);
+    assert_int_equal(after.accepted, before.accepted);
+    ex_close(&x);
     ex_remove(&x);
 }
 
@@ -584,6 +631,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fallback_reasons),
         cmocka_unit_test(test_absent_role),
+        cmocka_unit_test(test_after_end),
         cmocka_unit_test(test_table_covers_proto),
         cmocka_unit_test(test_unknown_phase_refused),
         cmocka_unit_test(test_force_review),

@@ -11,9 +11,21 @@
  *
  * (".sign." keeps them apart from the CurveZMQ certificates NAME.key and
  * NAME.pub that wg-keygen writes for the same seat.)
+ * A signature of a format-3 log (docs/LOG-FORMAT.md, "The seal"):
+ *
+ *   LOG.sig   "wg-log-signature-v2 <64 hex link> <128 hex signature>"
+ *             "genesis <64 hex>"              link 0, from the header
+ *             "records <N>"
+ *             N lines "<64 hex>"              each record's SHA-256
+ *
+ * signs the final link, after the last record; the list is what lets
+ * `wg-log check` name the first record whose bytes are not the signed
+ * ones, and it is itself sealed by the signed link (the chain from the
+ * genesis over the list must give it). Of a format-2 log:
+ *
  *   LOG.sig   "wg-log-signature-v1 <64 hex link> <128 hex signature>"
  *
- * The signature covers the 32 bytes of the final TurnResult's chain link.
+ * signs the final TurnResult's chain link (format 2's chain).
  */
 #include "log_sign.h"
 #include "log_tool.h"
@@ -24,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -152,8 +165,104 @@ wg_log_cmd_keygen(int argc, char **argv)
 static const char sign_usage[] =
     "usage: wg-log sign LOG --key NAME.sign.key [-o LOG.sig]\n"
     "  Signs the log's final hash-chain link with the director's key and\n"
-    "  writes a detached signature (default LOG.sig). Check it with\n"
-    "  wg-log verify LOG --signature LOG.sig --pubkey NAME.sign.pub.\n";
+    "  writes a detached signature (default LOG.sig) with the SHA-256 of\n"
+    "  every record. Check it with wg-log check LOG --signature LOG.sig\n"
+    "  --pubkey NAME.sign.pub (or verify, with the same options).\n";
+
+/* A format-3 log's seal: the genesis, every record's SHA-256 and the final
+ * link into s. *stop as in final_link. false if it has no records. */
+static bool
+seal_of(const char *path, wg_log_sig_t *s, int *stop, uint64_t *stop_off)
+{
+    wg_log_reader_t *r;
+    *stop = 0;
+    if (wg_log_reader_open(path, &r) < 0)
+        return false;
+    wg_log_chain_genesis(wg_log_reader_header(r), s->genesis);
+    memcpy(s->link, s->genesis, 32);
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off = 0, cap = 0;
+    int rc;
+    while ((rc = wg_log_reader_next(r, &rec, &len, &off)) == 1) {
+        if (s->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            uint8_t *nd = realloc(s->digests, cap * 32);
+            if (nd == NULL)
+                abort(); /* out of memory in a tool */
+            s->digests = nd;
+        }
+        uint8_t *d = s->digests + 32 * s->n++;
+        crypto_hash_sha256(d, rec, len);
+        wg_log_chain_next_digest(s->link, d);
+    }
+    if (rc < 0) {
+        *stop = rc;
+        *stop_off = off;
+    }
+    wg_log_reader_destroy(&r);
+    return s->n > 0;
+}
+
+/* Writes the signature file: 0, or EXIT_USAGE after saying why. */
+static int
+write_sig(const char *path, const wg_log_sig_t *s)
+{
+    char h1[65], h2[2 * crypto_sign_BYTES + 1];
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "wg-log sign: %s: cannot create\n", path);
+        return EXIT_USAGE;
+    }
+    fprintf(f, "wg-log-signature-v%d %s %s\n", s->version,
+            sodium_bin2hex(h1, sizeof h1, s->link, sizeof s->link),
+            sodium_bin2hex(h2, sizeof h2, s->sig, sizeof s->sig));
+    if (s->version == 2) {
+        fprintf(f, "genesis %s\nrecords %" PRIu64 "\n",
+                sodium_bin2hex(h1, sizeof h1, s->genesis, 32), s->n);
+        for (uint64_t i = 0; i < s->n; i++)
+            fprintf(f, "%s\n",
+                    sodium_bin2hex(h1, sizeof h1, s->digests + 32 * i, 32));
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "wg-log sign: %s: cannot write\n", path);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The link to sign into s: the seal of a format-3 log, the final
+ * TurnResult's link of a format-2 one. 0, or the exit code after saying
+ * why not. */
+static int
+what_to_sign(const char *log, wg_log_sig_t *s, unsigned *turn)
+{
+    wg_log_reader_t *r;
+    if (wg_log_tool_open(log, &r) < 0)
+        return EXIT_USAGE;
+    uint32_t version = wg_log_reader_header(r)->version;
+    wg_log_reader_destroy(&r);
+    s->version = version >= 3 ? 2 : 1;
+    int stop = 0;
+    uint64_t stop_off = 0;
+    bool found = s->version == 2
+                     ? seal_of(log, s, &stop, &stop_off)
+                     : final_link(log, s->link, turn, &stop, &stop_off);
+    if (stop < 0) {
+        /* A signature seals what the director saw whole; a damaged log is
+         * read with wg-log info and mended (or refused) first. */
+        fprintf(stderr,
+                "wg-log sign: %s: %s at offset %llu; not signing a damaged "
+                "log (see wg-log info)\n",
+                log, wg_strerror(stop), (unsigned long long)stop_off);
+        return EXIT_BAD;
+    }
+    if (!found) {
+        fprintf(stderr, "wg-log sign: %s: no hash chain to sign\n", log);
+        return EXIT_BAD;
+    }
+    return 0;
+}
 
 int
 wg_log_cmd_sign(int argc, char **argv)
@@ -180,85 +289,120 @@ wg_log_cmd_sign(int argc, char **argv)
     }
     if (sodium_init() < 0)
         return EXIT_USAGE;
-    uint8_t sk[crypto_sign_SECRETKEYBYTES], link[32];
-    unsigned turn = 0;
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
     if (!read_hex_line(key, "wg-ed25519-secret", sk, sizeof sk, NULL, 0)) {
         fprintf(stderr, "wg-log sign: %s: not a wg secret key\n", key);
         return EXIT_USAGE;
     }
-    int stop;
-    uint64_t stop_off = 0;
-    bool found = final_link(log, link, &turn, &stop, &stop_off);
-    if (stop < 0) {
-        /* A signature seals what the director saw whole; a damaged log is
-         * read with wg-log info and mended (or refused) first. */
-        fprintf(stderr,
-                "wg-log sign: %s: %s at offset %llu; not signing a damaged "
-                "log (see wg-log info)\n",
-                log, wg_strerror(stop), (unsigned long long)stop_off);
-        sodium_memzero(sk, sizeof sk);
-        return EXIT_BAD;
+    wg_log_sig_t s;
+    memset(&s, 0, sizeof s);
+    unsigned turn = 0;
+    int rc = what_to_sign(log, &s, &turn);
+    if (rc == 0) {
+        crypto_sign_detached(s.sig, NULL, s.link, sizeof s.link, sk);
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", out ? out : log, out ? "" : ".sig");
+        rc = write_sig(path, &s);
+        if (rc == 0 && s.version == 2)
+            printf("signed the final link, after all %" PRIu64 " records: %s\n",
+                   s.n, path);
+        else if (rc == 0)
+            printf("signed the chain link of turn %u: %s\n", turn, path);
     }
-    if (!found) {
-        fprintf(stderr, "wg-log sign: %s: no hash chain to sign\n", log);
-        sodium_memzero(sk, sizeof sk);
-        return EXIT_BAD;
-    }
-    uint8_t sig[crypto_sign_BYTES];
-    crypto_sign_detached(sig, NULL, link, sizeof link, sk);
     sodium_memzero(sk, sizeof sk);
-    char path[1024], h1[65], h2[2 * crypto_sign_BYTES + 1];
-    if (out == NULL)
-        snprintf(path, sizeof path, "%s.sig", log);
-    else
-        snprintf(path, sizeof path, "%s", out);
-    FILE *f = fopen(path, "w");
-    if (f == NULL) {
-        fprintf(stderr, "wg-log sign: %s: cannot create\n", path);
-        return EXIT_USAGE;
+    wg_log_sig_free(&s);
+    return rc;
+}
+
+/* Reads the record list of a v2 signature file (after its first line). */
+static bool
+read_list(FILE *f, wg_log_sig_t *s)
+{
+    char line[160], hex[80];
+    size_t len;
+    if (fgets(line, sizeof line, f) == NULL ||
+        sscanf(line, "genesis %79s", hex) != 1 ||
+        sodium_hex2bin(s->genesis, 32, hex, strlen(hex), NULL, &len, NULL) !=
+            0 ||
+        len != 32)
+        return false;
+    if (fgets(line, sizeof line, f) == NULL ||
+        sscanf(line, "records %" SCNu64, &s->n) != 1 || s->n > (1ull << 32))
+        return false;
+    s->digests = malloc(s->n ? s->n * 32 : 1);
+    if (s->digests == NULL)
+        return false;
+    for (uint64_t i = 0; i < s->n; i++)
+        if (fgets(line, sizeof line, f) == NULL ||
+            sscanf(line, "%79s", hex) != 1 ||
+            sodium_hex2bin(s->digests + 32 * i, 32, hex, strlen(hex), NULL,
+                           &len, NULL) != 0 ||
+            len != 32)
+            return false;
+    return true;
+}
+
+int
+wg_log_sig_load(const char *sig_path, const char *pub_path, wg_log_sig_t *s,
+                char *why, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    if (sodium_init() < 0)
+        return -1;
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+    if (!read_hex_line(pub_path, "wg-ed25519-public", pk, sizeof pk, NULL, 0)) {
+        snprintf(why, n, "%s is not a wg public key", pub_path);
+        return -1;
     }
-    fprintf(f, "wg-log-signature-v1 %s %s\n",
-            sodium_bin2hex(h1, sizeof h1, link, sizeof link),
-            sodium_bin2hex(h2, sizeof h2, sig, sizeof sig));
-    fclose(f);
-    printf("signed the chain link of turn %u: %s\n", turn, path);
+    s->version = read_hex_line(sig_path, "wg-log-signature-v2", s->link,
+                               sizeof s->link, s->sig, sizeof s->sig)
+                     ? 2
+                 : read_hex_line(sig_path, "wg-log-signature-v1", s->link,
+                                 sizeof s->link, s->sig, sizeof s->sig)
+                     ? 1
+                     : 0;
+    FILE *f = s->version == 2 ? fopen(sig_path, "r") : NULL;
+    char first[512];
+    bool listed =
+        f != NULL && fgets(first, sizeof first, f) != NULL && read_list(f, s);
+    if (f != NULL)
+        fclose(f);
+    if (s->version == 0 || (s->version == 2 && !listed)) {
+        snprintf(why, n, "%s is not a wg log signature", sig_path);
+        return -1;
+    }
+    if (crypto_sign_verify_detached(s->sig, s->link, sizeof s->link, pk) != 0) {
+        snprintf(why, n, "BAD: not made by the key in %s", pub_path);
+        return -1;
+    }
+    if (s->version == 2) {
+        /* The list is sealed by the link the key signed. */
+        uint8_t link[32];
+        memcpy(link, s->genesis, 32);
+        for (uint64_t i = 0; i < s->n; i++)
+            wg_log_chain_next_digest(link, s->digests + 32 * i);
+        if (memcmp(link, s->link, 32) != 0) {
+            snprintf(why, n,
+                     "BAD: %s's record list does not lead to the link it "
+                     "signs (the file was changed)",
+                     sig_path);
+            return -1;
+        }
+    }
     return 0;
 }
 
-bool
-wg_log_check_signature(const char *log, const char *sig_path,
-                       const char *pub_path)
+void
+wg_log_sig_free(wg_log_sig_t *s)
 {
-    if (sodium_init() < 0)
-        return false;
-    uint8_t pk[crypto_sign_PUBLICKEYBYTES], link[32], signed_link[32];
-    uint8_t sig[crypto_sign_BYTES];
-    unsigned turn = 0;
-    if (!read_hex_line(pub_path, "wg-ed25519-public", pk, sizeof pk, NULL, 0)) {
-        printf("signature: %s is not a wg public key\n", pub_path);
-        return false;
-    }
-    if (!read_hex_line(sig_path, "wg-log-signature-v1", signed_link,
-                       sizeof signed_link, sig, sizeof sig)) {
-        printf("signature: %s is not a wg log signature\n", sig_path);
-        return false;
-    }
+    free(s->digests);
+    memset(s, 0, sizeof *s);
+}
+
+bool
+wg_log_sig_final_link(const char *log, uint8_t link[32], unsigned *turn)
+{
     int stop;
-    uint64_t stop_off;
-    if (!final_link(log, link, &turn, &stop, &stop_off)) {
-        printf("signature: the log has no hash chain\n");
-        return false;
-    }
-    if (memcmp(link, signed_link, sizeof link) != 0) {
-        printf("signature: BAD: it signs another final hash than turn %u's\n",
-               turn);
-        return false;
-    }
-    if (crypto_sign_verify_detached(sig, link, sizeof link, pk) != 0) {
-        printf("signature: BAD: not made by the key in %s\n", pub_path);
-        return false;
-    }
-    printf("signature: good, by the key in %s, over turn %u's chain link\n",
-           pub_path, turn);
-    return true;
+    uint64_t off;
+    return final_link(log, link, turn, &stop, &off);
 }

@@ -10,7 +10,7 @@
  * scripts/bench-verify. Exit codes as in wg_log.c.
  */
 #include "log_verify.h"
-#include "log_sign.h"
+#include "log_check.h"
 #include "log_tool.h"
 
 #include "wg/replay.h"

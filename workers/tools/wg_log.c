@@ -10,6 +10,7 @@
  *   log_study.c   view, diff          an exercise as a role saw it
  *   log_fork.c    fork                what if a role had played otherwise
  *   log_sign.c    keygen, sign        the director's signature
+ *   log_check.c   check               frames, chain and signature
  *   log_aids.c    synth, bench-read   testing and benchmark aids
  * Nothing writes to a log but fork (a new one) and the hidden synth.
  *
@@ -20,6 +21,7 @@
  * command line is wrong. Reports go to stdout, diagnostics to stderr.
  */
 #include "log_aids.h"
+#include "log_check.h"
 #include "log_fork.h"
 #include "log_info.h"
 #include "log_replay.h"
@@ -49,6 +51,8 @@ static const cmd_t commands[] = {
     {"dump", wg_log_cmd_dump, "one JSON object per record per line", false},
     {"verify", wg_log_cmd_verify, "re-adjudicate and compare every result",
      false},
+    {"check", wg_log_cmd_check,
+     "frames, hash chain, signature: no re-adjudication", false},
     {"replay", wg_log_cmd_replay, "publish the recorded broadcasts again",
      false},
     {"view", wg_log_cmd_view, "the exercise as one role saw it", false},
