@@ -367,6 +367,24 @@ tell_console(worker_t *w, const Wgpb__V1__Envelope *env)
     }
 }
 
+/* The end, or a stop: an ExerciseEnd the log holds has a seq; the one an
+ * adjudicator sends when it stops without ending (its log could not be
+ * written: wg-adjudicator exits 4, and --resume carries the exercise on
+ * later) has none, and the worker says so and exits WG_WORKER_STOPPED. */
+static void
+handle_end(worker_t *w, const Wgpb__V1__Envelope *env)
+{
+    if (env->seq == 0)
+        WG_DIAG_ERR("the adjudicator stopped the exercise in turn %u without "
+                    "ending it (its log could not be written); "
+                    "wg-adjudicator --resume carries it on",
+                    env->end->turns);
+    else
+        WG_DIAG_INFO("exercise over after %u turns", env->end->turns);
+    tell_console(w, env);
+    worker_close(w, env->seq == 0 ? WG_WORKER_STOPPED : 0);
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -420,12 +438,13 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
         /* Welcomed once is enough: an adjudicator resumed after the end
-         * sends the end again to workers that are joining it anew. */
-        if (w->welcomed || w->sc != NULL) {
-            WG_DIAG_INFO("exercise over after %u turns", env->end->turns);
-            tell_console(w, env);
-            worker_close(w, 0);
-        }
+         * sends the end again to workers that are joining it anew. One
+         * never welcomed (it started as the exercise ended) takes the
+         * end the adjudicator answers its Join with, addressed to it:
+         * there is nothing left to join. A broadcast end alone it leaves,
+         * as an earlier exercise's on the same endpoints may be. */
+        if (w->welcomed || w->sc != NULL || !broadcast)
+            handle_end(w, env);
         break;
     default:
         break;

@@ -95,9 +95,12 @@ typedef struct {
  * has no such role (its Join answered ERROR_UNKNOWN_ROLE), WG_WORKER_REFUSED
  * when the adjudicator refused the seat (its Join answered
  * ERROR_UNAUTHORISED WG_WORKER_REFUSALS times in a row: another connection
- * holds the seat, or took it over), or a negative code on failure. */
+ * holds the seat, or took it over), WG_WORKER_STOPPED when the adjudicator
+ * stopped the exercise without ending it (its log could not be written: an
+ * ExerciseEnd with no seq), or a negative code on failure. */
 #define WG_WORKER_NO_ROLE 2
 #define WG_WORKER_REFUSED 3
+#define WG_WORKER_STOPPED 4
 #define WG_WORKER_REFUSALS 3
 int wg_worker_run(const wg_worker_config_t *cfg);
 

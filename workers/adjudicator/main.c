@@ -254,6 +254,33 @@ log_failed(adjudicator_t *a, const char *what, int rc)
     uv_timer_start(&a->end_timer, end_timer_cb, END_DRAIN_MS, 0);
 }
 
+/*
+ * The exercise has ended (its ExerciseEnd, bytes, was recorded and
+ * published): from now on the adjudicator only tells. A Join is answered
+ * with the ExerciseEnd (tell_over) and every beacon repeats it, so a role
+ * that was away at the end (a worker restarting, a connection being made
+ * again) still hears it while the adjudicator lingers: as long as the last
+ * broadcast takes to drain when every role is there, OVER_GRACE_MS when
+ * one has left.
+ */
+static void
+go_over(adjudicator_t *a, const uint8_t *bytes, size_t len)
+{
+    unsigned linger = END_DRAIN_MS;
+    for (int k = 0; k <= (int)a->sc->n_nations; k++)
+        if (wg_adjudicator_left(a->adjudicator, k) ||
+            wg_adjudicator_absent(a->adjudicator, k))
+            linger = OVER_GRACE_MS;
+    free(a->end_bytes);
+    a->end_bytes = malloc(len);
+    if (a->end_bytes != NULL) {
+        memcpy(a->end_bytes, bytes, len);
+        a->end_len = len;
+        a->over = true;
+    }
+    uv_timer_start(&a->end_timer, end_timer_cb, linger, 0);
+}
+
 /* Appends a record to the log (a TurnResult with the log's link written
  * in: *bytes then points at the bytes recorded). false if the append
  * failed (said, and the exercise stopped). */
@@ -328,8 +355,7 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
         }
     }
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_END)
-        /* Let the last broadcast drain to subscribers before closing. */
-        uv_timer_start(&a->end_timer, end_timer_cb, END_DRAIN_MS, 0);
+        go_over(a, bytes, len);
 }
 
 static void deadline_cb(uv_timer_t *t);

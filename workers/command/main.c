@@ -25,7 +25,8 @@ static const char usage[] =
     "  Defaults: --router tcp://127.0.0.1:5555 --pub tcp://127.0.0.1:5556.\n"
     "  --exercise FILE: the endpoints and the adjudicator's key from an\n"
     "  exercise file; --key KEY: the command seat's secret certificate\n"
-    "  (wg-keygen). Exits 3 if the adjudicator refuses the seat.\n"
+    "  (wg-keygen). Exits 3 if the adjudicator refuses the seat, 4 if it\n"
+    "  stops the exercise without ending it (its log could not be written).\n"
     "  --human: the headquarters staff plays at this terminal (the team\n"
     "  console, docs/PLAYING.md); --assist builtin|PATH.so: a bot proposes\n"
     "  each phase's orders; --operator NAME: the name its orders carry.\n";
