@@ -3,7 +3,8 @@
  * (command or contingent, by its role) but can be held at the start of a
  * turn until the test lets it go: the exercise then waits at a point the
  * test chose, so the test can act there (cut a network link, restore it)
- * without racing the turns. Used by tests/integration/lan_netns.sh.
+ * without racing the turns; or paced. Used by tests/integration/lan_netns.sh
+ * and chaos.sh.
  *
  * Built as a shared module (wg-bot-gate.so) and loaded with
  * `wg-command --bot` or `wg-contingent --bot`. The environment variable
@@ -15,6 +16,10 @@
  *     after WG_GATE_LIMIT_S seconds (default 120) it plays anyway and says
  *     so on stderr, so a test that dies cannot leave it waiting forever;
  *   otherwise it plays at once.
+ *
+ * WG_GATE_PACE_MS=N (any directory or none) makes it take N ms over
+ * every decision, so that an exercise lasts long enough for a test to act
+ * at many moments of it (tests/integration/chaos.sh).
  *
  * Its orders are the built-in bot's, whatever the files say, so an
  * exercise played with it is the built-in bot's exercise (only the agent
@@ -70,12 +75,25 @@ gate_wait(uint32_t turn)
     }
 }
 
+/* WG_GATE_PACE_MS: a pause before every decision. */
+static void
+pace(void)
+{
+    const char *ms = getenv("WG_GATE_PACE_MS");
+    long n = ms != NULL ? atol(ms) : 0;
+    if (n <= 0)
+        return;
+    const struct timespec t = {n / 1000, (n % 1000) * 1000 * 1000};
+    nanosleep(&t, NULL);
+}
+
 static int
 gate_decide(const wg_scenario_t *sc, const wg_phase_view_t *v, wg_orders_t *out,
             void *arg)
 {
     (void)arg;
     gate_wait(v->turn);
+    pace();
     const wg_bot_t *inner =
         v->nation < 0 ? wg_bot_builtin_command() : wg_bot_builtin_contingent();
     return inner->decide(sc, v, out, inner->arg);
