@@ -39,6 +39,8 @@ wg_adjudicator_role_key(const wg_adjudicator_t *self, int role,
 {
     if (role == WGPB__V1__ROLE__ROLE_COMMAND)
         return WG_ROLE_COMMAND;
+    if (role == WGPB__V1__ROLE__ROLE_DIRECTOR)
+        return WG_ROLE_DIRECTOR_KEY;
     if (role != WGPB__V1__ROLE__ROLE_CONTINGENT || nation == NULL)
         return -1;
     for (size_t i = 0; i < self->sc.n_nations; i++)
@@ -54,6 +56,8 @@ wg_adjudicator_role_name(const wg_adjudicator_t *self, int key)
         return "command";
     if (key >= 1 && (size_t)key <= self->sc.n_nations)
         return self->sc.nations[key - 1].code;
+    if (key == WG_ROLE_DIRECTOR_KEY)
+        return "director";
     return "unknown";
 }
 

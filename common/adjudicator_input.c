@@ -86,6 +86,14 @@ handle_join(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env,
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE,
             WG_EUNAUTHORISED, "no role %d/'%s' in this scenario",
             env->sender_role, env->sender_nation);
+    if (k == WG_ROLE_DIRECTOR_KEY)
+        return wg__adjudicator_reject(
+            self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNKNOWN_ROLE,
+            WG_EUNAUTHORISED,
+            "the director plays no role: it is bound by "
+            "the adjudicator's process, never joins here");
+    if (wg__adjudicator_director_refuses(self, k) < 0)
+        return WG_EUNAUTHORISED;
     if (key >= 0 && key != k)
         return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
@@ -169,6 +177,9 @@ wg__adjudicator_make(wg_adjudicator_t *self, const wg_book_entry_t *e,
             wg__adjudicator_play_fallback(
                 self, k, WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_SKIP,
                 e->reason);
+        break;
+    case WG_BOOK_DIRECTOR_CMD:
+        wg__adjudicator_director_make(self, env, what);
         break;
     }
     self->out_what = WG_OUT_BOTH;
@@ -322,6 +333,9 @@ accept_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 static int
 handle_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
 {
+    if (key == WG_ROLE_DIRECTOR_KEY ||
+        env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_DIRECTOR)
+        return wg__adjudicator_director(self, key, env);
     if (key < 0)
         return wg__adjudicator_reject(
             self, WG_DEST_SENDER, WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED,
@@ -335,6 +349,8 @@ handle_order(wg_adjudicator_t *self, int key, Wgpb__V1__Envelope *env)
             "peer joined as %s sent a message claiming %d/'%s'",
             wg_adjudicator_role_name(self, key), env->sender_role,
             env->sender_nation);
+    if (wg__adjudicator_director_refuses(self, key) < 0)
+        return WG_EUNAUTHORISED;
     if (env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_FORFEIT)
         return handle_forfeit(self, key, env);
     int rc = check_order(self, key, env);

@@ -20,6 +20,22 @@
 #include "wg/share.h"
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
+#define WG_MAX_PENDING_INJECTS 16
+
+/* What the director's commands have set (adjudicator_director.c). None of
+ * it is a clock: pause only says what the log says. */
+typedef struct {
+    bool paused;
+    bool forced[N_KEYS];  /* its fallback plays when this phase closes */
+    bool ejected[N_KEYS]; /* its fallback plays every phase, its messages
+                             are refused, until readmitted */
+    wg_inject_t pending[WG_MAX_PENDING_INJECTS]; /* for the next incident
+                                                    turn */
+    size_t n_pending;
+    bool fired[WG_MAX_INJECTS]; /* scenario injects fired or entered */
+    uint64_t unauthorised;      /* director commands from another role */
+    char note[160];             /* what the last command did, or why not */
+} wg__director_t;
 
 /*
  * The book: the order of a phase's records (docs/LOG-FORMAT.md, "The
@@ -65,6 +81,9 @@ typedef enum {
                         when the role owed the phase (flag, reason) */
     WG_BOOK_SKIP,    /* an absent role skipped at the phase start: its
                         fallback (reason) */
+    WG_BOOK_DIRECTOR_CMD, /* a director's command taken (its slot:
+                             WG_BOOK_DIRECTOR): its record, and at once a
+                             copy on the PUB for pause, resume, extend */
 } wg_book_kind_t;
 
 typedef struct {
@@ -151,6 +170,8 @@ struct wg_adjudicator {
     wg_adjudicator_state_digest_cb state_digest_cb;
     void *state_digest_arg;
     uint8_t chain[32];
+
+    wg__director_t dir;
 };
 
 static inline size_t
@@ -207,6 +228,28 @@ void wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k,
 const char *wg__adjudicator_fallback_reason(const wg_adjudicator_t *self,
                                             int k);
 void wg__adjudicator_close_phase(wg_adjudicator_t *self);
+
+/* adjudicator_director.c: the director's commands (docs/PROTOCOL.md, "The
+ * director"). A DirectorCommand, or anything from the director's key:
+ * taken or refused (rc < 0, answered). */
+int wg__adjudicator_director(wg_adjudicator_t *self, int key,
+                             Wgpb__V1__Envelope *env);
+/* The director's entry of the book: its records (what, as in
+ * wg__adjudicator_make). */
+void wg__adjudicator_director_make(wg_adjudicator_t *self,
+                                   Wgpb__V1__Envelope *env, wg_out_what_t what);
+/* Refuses (rc < 0, answered) a message of role k while it is ejected;
+ * 0 otherwise. */
+int wg__adjudicator_director_refuses(wg_adjudicator_t *self, int k);
+/* A turn has begun (its incidents drawn): the injects due enter it. */
+void wg__adjudicator_director_turn_begun(wg_adjudicator_t *self);
+/* A phase has started: an ejected role that owes it gets its fallback
+ * when it closes. */
+void wg__adjudicator_director_phase_started(wg_adjudicator_t *self);
+/* Why role k's fallback plays, if the director made it: "director" or
+ * "ejected"; else NULL. */
+const char *wg__adjudicator_director_reason(const wg_adjudicator_t *self,
+                                            int k);
 
 /* adjudicator_input.c: reads and validates an order into the turn's tables;
  * < 0 if it cannot be read, else the corrections the rules made. */

@@ -205,6 +205,7 @@ start_phase(wg_adjudicator_t *self, Wgpb__V1__Phase phase)
     expect(self, self->cur->command != NULL, self->cur->contingent != NULL);
     wg__adjudicator_emit_turn_start(self, WG_DEST_BROADCAST);
     emit_views(self);
+    wg__adjudicator_director_phase_started(self);
     /* Roles that left or are absent get their fallback at once only when
      * the caller skips them (wg_adjudicator_skip_absent()). */
     if (wg__adjudicator_all_in(self))
@@ -231,6 +232,7 @@ begin_turn(wg_adjudicator_t *self)
     const wg_turn_info_t *tt = wg_turn_info((int)self->type);
     assert(tt != NULL); /* the scenario loader knows only the table's */
     tt->begin(&self->sc, self->st, self->t);
+    wg__adjudicator_director_turn_begun(self);
     start_phase(self, tt->first);
 }
 
@@ -468,6 +470,9 @@ wg__adjudicator_note_control(wg_adjudicator_t *self, int k, bool fallback,
 const char *
 wg__adjudicator_fallback_reason(const wg_adjudicator_t *self, int k)
 {
+    const char *director = wg__adjudicator_director_reason(self, k);
+    if (director != NULL)
+        return director;
     if (!self->joined[k])
         return "not joined";
     if (self->left[k])
@@ -538,15 +543,19 @@ wg__adjudicator_close_phase(wg_adjudicator_t *self)
 {
     /* The phase's records, slot by slot; then the fallbacks of the roles
      * still owing, which missed the deadline: absent until they are back
-     * (an unreadable order is no absence: the role is there). */
+     * (an unreadable order is no absence: the role is there). One the
+     * director forced is not absent either: its fallback plays here too,
+     * in role order with the rest, as a fallback at the close. */
     wg__book_flush(self);
-    for (size_t k = 0; k < n_keys(self); k++)
-        if (self->expected[k] && !self->received[k]) {
+    for (size_t k = 0; k < n_keys(self); k++) {
+        bool forced = wg__adjudicator_director_reason(self, (int)k) != NULL;
+        if (self->expected[k] && (!self->received[k] || forced)) {
             wg__adjudicator_play_fallback(
                 self, (int)k, WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_DEADLINE,
                 wg__adjudicator_fallback_reason(self, (int)k));
-            self->absent[k] = self->absent[k] || !self->invalid[k];
+            self->absent[k] = self->absent[k] || !(self->invalid[k] || forced);
         }
+    }
 
     const wg_phase_info_t *p = self->cur;
     if (p->close != NULL)

@@ -25,6 +25,10 @@ static const struct {
     {"wgpb.v1.Provenance", "rationale", WG_RATIONALE_MAX},
     {"wgpb.v1.Forfeit", "reason", 32},
     {"wgpb.v1.Envelope", "recipient", 32},
+    {"wgpb.v1.DirectorCommand", "role", 8},
+    {"wgpb.v1.InjectOrder", "name", WG_NAME_MAX - 1},
+    {"wgpb.v1.InjectOrder", "kind", WG_NAME_MAX - 1},
+    {"wgpb.v1.InjectOrder", "text", WG_NAME_MAX * 2 - 1},
 };
 
 #define CODE_CAP (WG_CODE_MAX - 1)

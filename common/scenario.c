@@ -149,6 +149,7 @@ enum {
     TOP_COMMAND,
     TOP_EVENTS,
     TOP_PLAN,
+    TOP_INJECTS,
 };
 static const field_t top_fields[] = {
     [TOP_NATIONS] = FNODE("nations", true),
@@ -165,6 +166,7 @@ static const field_t top_fields[] = {
     [TOP_COMMAND] = FNODE("command", false),
     [TOP_EVENTS] = FNODE("events", false),
     [TOP_PLAN] = FNODE("plan", true),
+    [TOP_INJECTS] = FNODE("injects", false),
     FIELD(wg_scenario_t, name, F_STR, true, 0, 0),
     FIELD(wg_scenario_t, seed, F_U64, false, 0, 0),
     FENUM(wg_scenario_t, mandate, true, mandate_names),
@@ -331,6 +333,9 @@ build(ctx_t *c, const yaml_node_t *root, wg_scenario_t *sc)
         return rc;
     if (top[TOP_EVENTS] &&
         (rc = wg__scenario_read_events(c, top[TOP_EVENTS], sc)))
+        return rc;
+    if (top[TOP_INJECTS] &&
+        (rc = wg__scenario_read_injects(c, top[TOP_INJECTS], sc)))
         return rc;
     return 0;
 }

@@ -48,6 +48,8 @@ int wg__scenario_read_nations(ctx_t *c, const yaml_node_t *list,
 int wg__scenario_read_sector_mask(ctx_t *c, const yaml_node_t *list,
                                   const char *path, const wg_scenario_t *sc,
                                   uint32_t *mask);
+/* A name of the file's own: a-z, then a-z, 0-9 or _. */
+bool wg__scenario_valid_ident(const char *s);
 /* A regime named at n; dflt when n is NULL (the error then points at
  * where). */
 int wg__scenario_regime_ref(ctx_t *c, const yaml_node_t *n,
@@ -60,5 +62,10 @@ int wg__scenario_read_plan(ctx_t *c, const yaml_node_t *list,
                            wg_scenario_t *sc);
 int wg__scenario_read_events(ctx_t *c, const yaml_node_t *list,
                              wg_scenario_t *sc);
+
+/* scenario_injects.c, after the plan: an inject by turn must fall on an
+ * incident turn. */
+int wg__scenario_read_injects(ctx_t *c, const yaml_node_t *list,
+                              wg_scenario_t *sc);
 
 #endif

@@ -121,8 +121,8 @@ valid_sector_code(const char *s)
 }
 
 /* Incident-type names are referenced as YAML keys; keep them identifiers. */
-static bool
-valid_ident(const char *s)
+bool
+wg__scenario_valid_ident(const char *s)
 {
     if (!(s[0] >= 'a' && s[0] <= 'z'))
         return false;
@@ -262,7 +262,7 @@ wg__scenario_read_incidents(ctx_t *c, const yaml_node_t *list,
             t->violation = t->raw && t->coverage_loss <= 0.0;
         names[i] = found[INC_NAME];
         child_path(sub, path, "name");
-        if (!valid_ident(t->name))
+        if (!wg__scenario_valid_ident(t->name))
             return wg__yaml_fail(
                 c, names[i], sub,
                 "\"%s\" is not a name (a-z, then a-z, 0-9 or _)", t->name);

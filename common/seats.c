@@ -10,6 +10,7 @@
  * per WG_SEATS_LOG_EVERY) and never fails once made.
  */
 #include "wg/seats.h"
+#include "wg/adjudicator.h"
 
 #include "wg/diag.h"
 #include "wg/error.h"
@@ -45,9 +46,10 @@ wg_seats_new(const wg_exercise_t *ex, const wg_scenario_t *sc)
     for (size_t i = 0; i < ex->n_seats; i++) {
         const wg_seat_t *s = &ex->seats[i];
         int n = wg_scenario_nation_index(sc, s->role);
-        self->key[i] = s->kind == WG_SEAT_COMMAND  ? 0
-                       : s->kind == WG_SEAT_NATION ? (n < 0 ? -1 : 1 + n)
-                                                   : -1;
+        self->key[i] = s->kind == WG_SEAT_COMMAND    ? 0
+                       : s->kind == WG_SEAT_NATION   ? (n < 0 ? -1 : 1 + n)
+                       : s->kind == WG_SEAT_DIRECTOR ? WG_ROLE_DIRECTOR_KEY
+                                                     : -1;
     }
     return self;
 }
@@ -127,6 +129,8 @@ key_name(const wg_seats_t *self, int key)
         return "command";
     if (key >= 1 && (size_t)key <= self->sc->n_nations)
         return self->sc->nations[key - 1].code;
+    if (key == WG_ROLE_DIRECTOR_KEY)
+        return "director";
     return "no player role";
 }
 
@@ -181,7 +185,8 @@ static void
 judge_second(wg_seats_t *self, const wg_seats_input_t *in, int k,
              wg_seats_alive_cb alive, void *arg, wg_seats_verdict_t *out)
 {
-    if (self->ex->second_connection == WG_SECOND_REFUSE && !self->idle[k] &&
+    bool idle = k >= 0 && self->idle[k]; /* the director is never idle */
+    if (self->ex->second_connection == WG_SECOND_REFUSE && !idle &&
         alive(in->holder, in->holder_len, arg)) {
         refuse(self, out, WG_SEATS_HELD, in->user_id,
                "seat %s is held by another connection with its key; this "
@@ -204,8 +209,8 @@ wg_seats_judge(wg_seats_t *self, const wg_seats_input_t *in,
     out->key = holds ? k : -1;
     if (in->claimed == WG_SEATS_UNREAD)
         return; /* the adjudicator refuses it as malformed */
-    if (k < 0) {
-        if (in->claimed >= 0)
+    if (k < 0 && k != WG_ROLE_DIRECTOR_KEY) {
+        if (in->claimed >= 0 || in->claimed == WG_ROLE_DIRECTOR_KEY)
             refuse(self, out, WG_SEATS_IMPERSONATION, in->user_id,
                    "the key of seat %s cannot speak for %s", in->user_id,
                    key_name(self, in->claimed));
@@ -218,8 +223,9 @@ wg_seats_judge(wg_seats_t *self, const wg_seats_input_t *in,
     if (in->claimed != k) {
         refuse(self, out, WG_SEATS_IMPERSONATION, in->user_id,
                "the key of seat %s cannot speak for %s", in->user_id,
-               in->claimed < 0 ? "an unknown role"
-                               : key_name(self, in->claimed));
+               in->claimed < 0 && in->claimed != WG_ROLE_DIRECTOR_KEY
+                   ? "an unknown role"
+                   : key_name(self, in->claimed));
         return;
     }
     if (holds)

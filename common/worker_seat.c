@@ -56,6 +56,12 @@ wanted_seat(wg_worker_config_t *cfg, const wg_exercise_t *ex,
 {
     if (cfg->role == WG_WORKER_COMMAND)
         return wg_exercise_seat(ex, "command");
+    if (cfg->role == WG_WORKER_DIRECTOR) {
+        const wg_seat_t *d = wg_exercise_seat(ex, "director");
+        if (d == NULL)
+            fprintf(stderr, "%s: no director seat\n", ex->path);
+        return d;
+    }
     if (cfg->nation == NULL && mine != NULL && mine->kind == WG_SEAT_NATION) {
         snprintf(cfg->nation_buf, sizeof cfg->nation_buf, "%.7s", mine->role);
         cfg->nation = cfg->nation_buf;

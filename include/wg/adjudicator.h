@@ -32,6 +32,10 @@
 typedef struct wg_adjudicator wg_adjudicator_t;
 
 #define WG_ROLE_COMMAND 0
+/* The director's role key (wgpb ROLE_DIRECTOR): outside the players' keys
+ * (0 .. nations) and the destinations below, so no table of roles is ever
+ * indexed by it. */
+#define WG_ROLE_DIRECTOR_KEY (-4)
 
 /* Where an envelope goes, besides into the log. */
 typedef enum {
@@ -230,6 +234,31 @@ bool wg_adjudicator_skipped(const Wgpb__V1__Provenance *prov);
  * fallback of kind FALLBACK_KIND_SKIP), else the phase closed (every
  * order in, or its deadline). */
 void wg_adjudicator_move_on(wg_adjudicator_t *self, int skipped_key);
+/*
+ * The director (docs/PROTOCOL.md, "The director"). Its commands come in
+ * through wg_adjudicator_receive() as role WG_ROLE_DIRECTOR_KEY, from the
+ * director's seat only; each one taken is recorded, so a replay makes the
+ * same decisions. Pause, resume and extend change no outcome: the caller
+ * keeps the clock (and holds the roles' messages while paused); the
+ * adjudicator only says what the log says.
+ */
+bool wg_adjudicator_paused(const wg_adjudicator_t *self);
+bool wg_adjudicator_ejected(const wg_adjudicator_t *self, int key);
+/* What role key is doing now: a wgpb RoleState. */
+int wg_adjudicator_role_state(const wg_adjudicator_t *self, int key);
+/* Injects fired and waiting for the next incident turn; whether the
+ * scenario's inject i has been fired or has entered its turn. */
+size_t wg_adjudicator_pending_injects(const wg_adjudicator_t *self);
+bool wg_adjudicator_inject_fired(const wg_adjudicator_t *self, size_t i);
+/* Director commands refused because another role sent them. */
+uint64_t wg_adjudicator_director_unauthorised(const wg_adjudicator_t *self);
+/* The scenario file the adjudicator was made with (for a Welcome the
+ * process sends itself: the director's). Borrowed. */
+const char *wg_adjudicator_scenario_text(const wg_adjudicator_t *self,
+                                         size_t *len);
+/* What the director's last command did, or why it was refused. */
+const char *wg_adjudicator_director_note(const wg_adjudicator_t *self);
+
 /* Next sequence number to be assigned. */
 uint64_t wg_adjudicator_next_seq(const wg_adjudicator_t *self);
 

@@ -130,6 +130,16 @@ int wg_rules_validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
                                wg_decision_t *dec, char *why, size_t why_len);
 void wg_rules_hold_decision(const wg_scenario_t *sc, const wg_state_t *st,
                             wg_decision_t *dec);
+/* The director's injects enter an incident turn's incidents, after the
+ * draw (common/rules_inject.c): each is `count` events of its type in its
+ * sector against its nation, or, when that nation has no troops deployed
+ * there (or none is named), against the nation with most troops there;
+ * against no one when nobody is there. A line in the turn's events says
+ * what happened. Draws nothing from the generator: the responses and the
+ * resolution take an injected incident as a drawn one. */
+void wg_rules_add_injects(const wg_scenario_t *sc, const wg_state_t *st,
+                          const wg_inject_t *inj, size_t n,
+                          wg_incident_list_t *inc, wg_turn_result_t *res);
 /* Casualties, escalation, stability, regime changes and cohesion. */
 void wg_rules_resolve_incidents(const wg_scenario_t *sc, wg_state_t *st,
                                 const wg_incident_list_t *inc,

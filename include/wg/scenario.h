@@ -19,6 +19,7 @@
 #define WG_MAX_REGIMES 6
 #define WG_MAX_TURNS 400
 #define WG_MAX_EVENTS 32
+#define WG_MAX_INJECTS 16
 #define WG_NAME_MAX 64
 #define WG_CODE_MAX 8 /* nation and sector codes, with the NUL */
 
@@ -230,6 +231,23 @@ typedef struct {
     char text[WG_NAME_MAX * 2];
 } wg_event_t;
 
+/*
+ * An event the director injects (docs/RULES.md, "Injects"): `count`
+ * incidents of one type in one sector against one nation, entered into an
+ * incident turn (common/rules_inject.c). The scenario's `injects:` list
+ * names them; the director fires a listed one by name or composes one at
+ * the console (name empty).
+ */
+typedef struct {
+    char name[WG_NAME_MAX]; /* "" for an ad-hoc one */
+    uint32_t turn;          /* the incident turn it enters; 0: by hand */
+    uint8_t sector;
+    int8_t nation; /* -1: the nation with most troops in the sector */
+    uint8_t type;  /* incident type */
+    uint32_t count;
+    char text[WG_NAME_MAX * 2];
+} wg_inject_t;
+
 typedef struct {
     char name[WG_NAME_MAX];
     char path[512];   /* the file it was loaded from */
@@ -262,6 +280,8 @@ typedef struct {
 
     wg_turn_type_t plan[WG_MAX_TURNS]; /* turn i+1 is plan[i] */
     size_t n_turns;
+    wg_inject_t injects[WG_MAX_INJECTS]; /* the director's events list */
+    size_t n_injects;
 } wg_scenario_t;
 
 /* Where a config error was found. */
@@ -291,6 +311,11 @@ int wg_scenario_parse(const char *name, const char *text, size_t len,
 /* Index of a nation or sector by code, or -1. */
 int wg_scenario_nation_index(const wg_scenario_t *self, const char *code);
 int wg_scenario_sector_index(const wg_scenario_t *self, const char *code);
+
+/* Index of a scenario inject, or of an incident type, by name, or -1. */
+int wg_scenario_inject_index(const wg_scenario_t *self, const char *name);
+int wg_scenario_incident_type_index(const wg_scenario_t *self,
+                                    const char *name);
 
 /* Ceiling in theatre under this scenario's mandate. */
 uint32_t wg_nation_ceiling(const wg_scenario_t *self, const wg_nation_t *n);

@@ -116,7 +116,8 @@ int wg_seats_admit(wg_bus_t *bus, int which, const uint8_t *public_key,
                    const char *address, char *user_id, size_t cap, void *arg);
 
 /* The role key of a User-Id: 0 the command, 1 + i nation i of the
- * scenario, -1 the director, an observer or anything else. */
+ * scenario, WG_ROLE_DIRECTOR_KEY the director (wg/adjudicator.h), -1 an
+ * observer or anything else. */
 int wg_seats_role_key(const wg_seats_t *self, const char *user_id);
 
 /* Decides what becomes of one message (see the head of this file); a

@@ -61,6 +61,7 @@ typedef struct {
 /* Roles as numbered in proto/wg.proto (Role). */
 #define WG_WORKER_COMMAND 2
 #define WG_WORKER_CONTINGENT 3
+#define WG_WORKER_DIRECTOR 5 /* wg-director: wg_worker_take_seat only */
 
 typedef struct {
     const char *router_endpoint;

@@ -57,7 +57,8 @@ ENV_PAYLOADS = {10: "join", 11: "welcome", 12: "turn_start",
                 13: "requirement", 14: "pledge", 15: "assignment",
                 16: "rotation", 17: "response", 18: "decision",
                 19: "result", 20: "error", 21: "end", 22: "beacon",
-                23: "forfeit", 24: "intention", 25: "refusals"}
+                23: "forfeit", 24: "intention", 25: "refusals",
+                26: "director", 27: "director_status"}
 RESULT_STATE_DIGEST, RESULT_CHAIN = 14, 15
 
 
@@ -245,8 +246,8 @@ def check_log(path, allow_unfinished):
             raise Bad("%s: an Envelope without a payload" % where)
         if ended:
             raise Bad("%s: a %s after the ExerciseEnd" % (where, kind))
-        if kind == "beacon":
-            raise Bad("%s: a Beacon (never recorded)" % where)
+        if kind in ("beacon", "director_status"):
+            raise Bad("%s: a %s (never recorded)" % (where, kind))
         before = link       # format 3: the link over the records before it
         if version >= 3:
             link = hashlib.sha256(link +

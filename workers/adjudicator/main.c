@@ -33,6 +33,7 @@
 #include "wg/seats.h"
 #include "wg/wire.h"
 
+#include "director.h"
 #include "limits.h"
 
 #include <errno.h>
@@ -101,6 +102,9 @@ typedef struct {
     uint8_t ex_scenario_hash[32];
     wg_keypair_t keys;
     wg_seats_t *seats;
+    /* The director's connection, the clock while paused, and the roles'
+     * messages held meanwhile (director.h). */
+    director_t dir;
 } adjudicator_t;
 
 typedef struct {
@@ -359,6 +363,7 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
 }
 
 static void deadline_cb(uv_timer_t *t);
+static void refuse_held(adjudicator_t *a, const uint8_t *peer, size_t peer_len);
 
 /* absent: wait. The deadline stands still while a role the phase waits
  * for has left (its leaving Forfeit, or no heartbeat), and goes on from
@@ -369,7 +374,7 @@ update_clock(adjudicator_t *a)
     wg_adjudicator_t *u = a->adjudicator;
     bool hold = false;
     if (a->absent != WG_ABSENT_WAIT || a->closing || a->lobby_open ||
-        !wg_adjudicator_started(u) || wg_adjudicator_done(u))
+        a->dir.paused || !wg_adjudicator_started(u) || wg_adjudicator_done(u))
         return;
     for (int k = 0; k <= (int)a->sc->n_nations && !hold; k++)
         hold = wg_adjudicator_owes(u, k) && wg_adjudicator_left(u, k);
@@ -417,8 +422,12 @@ arm_deadline(adjudicator_t *a)
         uv_timer_stop(&a->deadline_timer);
         return;
     }
-    uv_timer_start(&a->deadline_timer, deadline_cb, a->sc->deadline_ms, 0);
     a->clock_stopped = false;
+    if (a->dir.paused) { /* the new phase's clock starts on resume */
+        a->dir.paused_left = a->sc->deadline_ms;
+        return;
+    }
+    uv_timer_start(&a->deadline_timer, deadline_cb, a->sc->deadline_ms, 0);
     update_clock(a);
 }
 
@@ -601,6 +610,9 @@ judge_seat(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
         wg_seats_set_idle(a->seats, k,
                           wg_adjudicator_left(a->adjudicator, k) ||
                               wg_adjudicator_absent(a->adjudicator, k));
+    } else if (k == WG_ROLE_DIRECTOR_KEY) {
+        in.holder = a->dir.peer;
+        in.holder_len = a->dir.peer_len;
     }
     Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
     if (env != NULL) {
@@ -673,6 +685,11 @@ bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
     int key = key_of_peer(a, peer, peer_len);
     uint8_t *buf;
     size_t len;
+    if (director_is_peer(&a->dir, peer, peer_len)) {
+        WG_DIAG_WARN("the director's connection closed");
+        a->dir.peer_len = 0;
+        return;
+    }
     if (a->closing || a->log_failed || a->over || key < 0 ||
         wg_adjudicator_done(a->adjudicator))
         return;
@@ -685,6 +702,12 @@ bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
         return;
     a->cur_peer = NULL;
     a->lim.input_recorded = false;
+    if (a->dir.paused) { /* in order with the messages held */
+        if (!director_hold(&a->dir, key, NULL, 0, buf, len))
+            refuse_held(a, NULL, 0);
+        free(buf);
+        return;
+    }
     wg_adjudicator_receive(a->adjudicator, key, buf, len, NULL);
     free(buf);
     if (!a->lobby_open) {
@@ -723,6 +746,195 @@ bus_drop_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len,
     limits_dropped(&a->lim, peer, peer_len, why, size);
 }
 
+/* ---- the director (director.h; docs/PROTOCOL.md, "The director") ---- */
+
+/* What is left of the current phase's deadline, in ms. */
+static uint64_t
+clock_ms_left(adjudicator_t *a)
+{
+    if (a->dir.paused)
+        return a->dir.paused_left;
+    if (a->clock_stopped)
+        return a->clock_left;
+    return uv_is_active((uv_handle_t *)&a->deadline_timer)
+               ? uv_timer_get_due_in(&a->deadline_timer)
+               : 0;
+}
+
+static void
+send_director(adjudicator_t *a, uint8_t *buf, size_t len)
+{
+    int rc = wg_bus_send_to(a->bus, a->dir.peer, a->dir.peer_len, buf, len);
+    free(buf);
+    if (rc == -EHOSTUNREACH) {
+        WG_DIAG_WARN("the director's connection is gone");
+        a->dir.peer_len = 0;
+    }
+}
+
+static void
+send_director_status(adjudicator_t *a)
+{
+    uint8_t *buf;
+    size_t len;
+    a->dir.ticks = 0;
+    if (a->dir.peer_len > 0 &&
+        director_pack_status(&a->dir, a->adjudicator, clock_ms_left(a), &buf,
+                             &len) == 0)
+        send_director(a, buf, len);
+}
+
+/* The director joins: its connection is bound, welcomed and told the
+ * state; nothing is recorded (a connection is no input of the exercise). */
+static void
+director_join(adjudicator_t *a, const uint8_t *peer, size_t peer_len)
+{
+    uint8_t *buf;
+    size_t len;
+    if (a->dir.peer_len > 0 && !director_is_peer(&a->dir, peer, peer_len))
+        WG_DIAG_WARN("a new director connection takes the seat over");
+    director_bind(&a->dir, peer, peer_len);
+    WG_DIAG_INFO("the director joined");
+    if (director_pack_welcome(a->adjudicator, &buf, &len) == 0)
+        send_director(a, buf, len);
+    send_director_status(a);
+}
+
+/* Pause keeps what is left of the deadline; the roles' messages wait. */
+static void
+pause_clock(adjudicator_t *a)
+{
+    a->dir.paused = true;
+    if (a->clock_stopped) {
+        a->dir.paused_left = a->clock_left;
+    } else if (uv_is_active((uv_handle_t *)&a->deadline_timer)) {
+        a->dir.paused_left = uv_timer_get_due_in(&a->deadline_timer);
+        uv_timer_stop(&a->deadline_timer);
+    } else {
+        a->dir.paused_left = a->sc->deadline_ms;
+    }
+}
+
+/* The messages held while paused go in, in the order they came. */
+static void
+hand_over_held(adjudicator_t *a)
+{
+    held_t h;
+    while (!a->dir.paused && !a->closing && director_take_held(&a->dir, &h)) {
+        a->lim.input_recorded = false;
+        a->cur_peer = h.peer_len > 0 ? h.peer : NULL;
+        a->cur_peer_len = h.peer_len;
+        wg_adjudicator_receive(a->adjudicator, h.key, h.data, h.len, NULL);
+        a->cur_peer = NULL;
+        free(h.data);
+        if (!a->lobby_open) {
+            arm_deadline(a);
+            update_clock(a);
+        }
+    }
+}
+
+/* Resume runs the clock on from where it stood, then hands the held
+ * messages over. */
+static void
+resume_clock(adjudicator_t *a)
+{
+    wg_adjudicator_t *u = a->adjudicator;
+    a->dir.paused = false;
+    if (a->clock_stopped)
+        a->clock_left = a->dir.paused_left;
+    else if (!a->lobby_open && wg_adjudicator_started(u) &&
+             !wg_adjudicator_done(u))
+        uv_timer_start(&a->deadline_timer, deadline_cb, a->dir.paused_left, 0);
+    hand_over_held(a);
+}
+
+static void
+extend_clock(adjudicator_t *a, uint32_t seconds)
+{
+    uint64_t ms = (uint64_t)seconds * 1000;
+    if (a->dir.paused)
+        a->dir.paused_left += ms;
+    else if (a->clock_stopped)
+        a->clock_left += ms;
+    else if (uv_is_active((uv_handle_t *)&a->deadline_timer))
+        uv_timer_start(&a->deadline_timer, deadline_cb,
+                       uv_timer_get_due_in(&a->deadline_timer) + ms, 0);
+}
+
+/* A command from the director: the adjudicator takes (and records) it or
+ * refuses it; the clock follows what it took. */
+static void
+director_command(adjudicator_t *a, const uint8_t *data, size_t len,
+                 const director_read_t *r)
+{
+    a->dir.handled++;
+    a->cur_peer = a->dir.peer;
+    a->cur_peer_len = a->dir.peer_len;
+    int rc = wg_adjudicator_receive(a->adjudicator, WG_ROLE_DIRECTOR_KEY, data,
+                                    len, NULL);
+    a->cur_peer = NULL;
+    if (rc == 0) {
+        WG_DIAG_INFO("director: %s",
+                     wg_adjudicator_director_note(a->adjudicator));
+        if (r->action == WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE)
+            pause_clock(a);
+        else if (r->action == WGPB__V1__DIRECTOR_ACTION__DIRECTOR_RESUME)
+            resume_clock(a);
+        else if (r->action == WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EXTEND)
+            extend_clock(a, r->seconds);
+    }
+    if (!a->lobby_open) {
+        arm_deadline(a);
+        update_clock(a);
+    }
+    send_director_status(a);
+}
+
+/* A role's message while paused that cannot be held: it is told. */
+static void
+refuse_held(adjudicator_t *a, const uint8_t *peer, size_t peer_len)
+{
+    uint8_t *buf;
+    size_t len;
+    WG_DIAG_WARN("paused: %d messages wait already; one more refused (%llu "
+                 "so far)",
+                 DIRECTOR_MAX_HELD, (unsigned long long)a->dir.held_refused);
+    if (peer != NULL && director_pack_refusal(a->adjudicator, DIRECTOR_MAX_HELD,
+                                              &buf, &len) == 0) {
+        wg_bus_send_to(a->bus, peer, peer_len, buf, len);
+        free(buf);
+    }
+}
+
+/* The director's messages, and the roles' while paused. Returns true if
+ * the message was dealt with here. */
+static bool
+director_input(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
+               const uint8_t *data, size_t len, int key)
+{
+    director_read_t r;
+    director_read(data, len, &r);
+    if (r.kind == DIRECTOR_MSG_JOIN && key < 0) {
+        director_join(a, peer, peer_len);
+        return true;
+    }
+    if (key == WG_ROLE_DIRECTOR_KEY && r.kind == DIRECTOR_MSG_STATUS) {
+        a->dir.handled++;
+        send_director_status(a);
+        return true;
+    }
+    if (key == WG_ROLE_DIRECTOR_KEY) {
+        director_command(a, data, len, &r);
+        return true;
+    }
+    if (!a->dir.paused || r.kind != DIRECTOR_MSG_OTHER || is_join(data, len))
+        return false;
+    if (!director_hold(&a->dir, key, peer, peer_len, data, len))
+        refuse_held(a, peer, peer_len);
+    return true;
+}
+
 static void
 recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         const uint8_t *data, size_t len, void *arg)
@@ -742,11 +954,15 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     a->lim.input_recorded = false;
     int key = key_of_peer(a, peer, peer_len);
+    if (key < 0 && director_is_peer(&a->dir, peer, peer_len))
+        key = WG_ROLE_DIRECTOR_KEY;
     /* A bound peer's Joins cost a recorded Welcome each: a few a phase. */
     if (key >= 0 && is_join(data, len) &&
         !wg_guard_join(a->lim.guard, peer, peer_len))
         return;
     if (a->seats != NULL && !judge_seat(a, peer, peer_len, data, len, &key))
+        return;
+    if (director_input(a, peer, peer_len, data, len, key))
         return;
     int joined = -1;
     a->cur_peer = peer;
@@ -785,6 +1001,8 @@ beacon_cb(uv_timer_t *t)
         wg_bus_publish(a->bus, buf, len);
         free(buf);
     }
+    if (a->dir.peer_len > 0 && ++a->dir.ticks >= 2)
+        send_director_status(a);
     if (a->over)
         wg_bus_publish(a->bus, a->end_bytes, a->end_len);
 }
@@ -1325,6 +1543,10 @@ run_loop(adjudicator_t *a, const options_t *o)
     say_keys_start(a);
 
     uv_run(&a->loop, UV_RUN_DEFAULT);
+    if (a->dir.n_held > 0)
+        WG_DIAG_WARN("%zu messages held while paused were never handed over",
+                     a->dir.n_held);
+    director_fini(&a->dir);
     limits_fini(&a->lim, wg_adjudicator_turn(a->adjudicator),
                 wg_adjudicator_phase(a->adjudicator),
                 !wg_adjudicator_done(a->adjudicator) && !a->log_failed);
@@ -1459,6 +1681,9 @@ resume_main(adjudicator_t *a, const options_t *o)
         return EXIT_LOG;
     }
     wg_adjudicator_set_output(a->adjudicator, adjudicator_out_cb, a);
+    /* Paused when it died: paused again, a whole deadline to go. */
+    a->dir.paused = wg_adjudicator_paused(a->adjudicator);
+    a->dir.paused_left = a->sc->deadline_ms;
     if (load_overrides(a, o, a->sc) != 0) {
         free_overrides(a);
         wg_log_writer_destroy(&a->log);
