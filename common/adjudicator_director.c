@@ -99,11 +99,12 @@ named_role(const wg_adjudicator_t *self, const char *name)
     return n < 0 ? -1 : 1 + n;
 }
 
-/* The role's fallback plays for the current phase, when it closes. */
+/* The role's fallback plays for the current phase, when it closes, with
+ * the reason `why` (WG__FORCED_*). */
 static void
-force(wg_adjudicator_t *self, int k)
+force(wg_adjudicator_t *self, int k, uint8_t why)
 {
-    self->dir.forced[k] = true;
+    self->dir.forced[k] = why;
     self->received[k] = true;
 }
 
@@ -131,7 +132,7 @@ take_role(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
                           WG_ESTATE, "%s owes no order now: nothing to force",
                           name);
         record(self, env);
-        force(self, k);
+        force(self, k, WG__FORCED_DIRECTOR);
         snprintf(self->dir.note, sizeof self->dir.note,
                  "%s's fallback plays for turn %u %s", name, self->st->turn,
                  wg_wire_phase_name(self->phase));
@@ -143,7 +144,7 @@ take_role(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
         record(self, env);
         self->dir.ejected[k] = true;
         if (owes_now(self, k))
-            force(self, k);
+            force(self, k, WG__FORCED_EJECTED);
         snprintf(self->dir.note, sizeof self->dir.note,
                  "%s ejected: its fallback plays until it is readmitted", name);
         break;
@@ -154,7 +155,7 @@ take_role(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
         record(self, env);
         self->dir.ejected[k] = false;
         snprintf(self->dir.note, sizeof self->dir.note,
-                 "%s readmitted: it plays from the next phase it answers",
+                 "%s readmitted: it plays from the next phase",
                  name);
         break;
     }
@@ -394,7 +395,7 @@ wg__adjudicator_director_phase_started(wg_adjudicator_t *self)
     memset(self->dir.forced, 0, sizeof self->dir.forced);
     for (size_t k = 0; k < n_keys(self); k++)
         if (self->dir.ejected[k] && self->expected[k])
-            force(self, (int)k);
+            force(self, (int)k, WG__FORCED_EJECTED);
 }
 
 const char *
@@ -402,7 +403,7 @@ wg__adjudicator_director_reason(const wg_adjudicator_t *self, int k)
 {
     if (k < 0 || (size_t)k >= n_keys(self) || !self->dir.forced[k])
         return NULL;
-    return self->dir.ejected[k] ? "ejected" : "director";
+    return self->dir.forced[k] == WG__FORCED_EJECTED ? "ejected" : "director";
 }
 
 /* ---- accessors ---------------------------------------------------------- */

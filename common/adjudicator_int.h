@@ -21,12 +21,16 @@
 
 #define N_KEYS (1 + WG_MAX_NATIONS)
 #define WG_MAX_PENDING_INJECTS 16
+#define WG__FORCED_DIRECTOR 1
+#define WG__FORCED_EJECTED 2
 
 /* What the director's commands have set (adjudicator_director.c). None of
  * it is a clock: pause only says what the log says. */
 typedef struct {
     bool paused;
-    bool forced[N_KEYS];  /* its fallback plays when this phase closes */
+    /* Its fallback plays when this phase closes: WG__FORCED_DIRECTOR or
+     * WG__FORCED_EJECTED (the reason it is recorded with); 0: not. */
+    uint8_t forced[N_KEYS];
     bool ejected[N_KEYS]; /* its fallback plays every phase, its messages
                              are refused, until readmitted */
     wg_inject_t pending[WG_MAX_PENDING_INJECTS]; /* for the next incident

@@ -126,10 +126,11 @@ typedef struct {
     wg_adjudicator_t *u;
 } ex_t;
 
-/* Loads tests/data/<name> and makes the adjudicator and its log; every role
- * joins but the nation coded `absent` (NULL: none). */
+/* Loads tests/data/<name> with `extra` appended (NULL: none) and makes the
+ * adjudicator and its log; every role joins but the nation coded `absent`
+ * (NULL: none). */
 static void
-ex_open(ex_t *x, const char *name, const char *absent)
+ex_open_with(ex_t *x, const char *name, const char *absent, const char *extra)
 {
     static char text[1 << 16];
     char path[1024];
@@ -137,11 +138,16 @@ ex_open(ex_t *x, const char *name, const char *absent)
     snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", name);
     memset(x, 0, sizeof *x);
     wg_config_error_t err;
-    assert_int_equal(wg_scenario_load(path, &x->sc, &err), 0);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
-    size_t text_len = fread(text, 1, sizeof text, f);
+    size_t text_len = fread(text, 1, sizeof text - 1, f);
     fclose(f);
+    if (extra != NULL) {
+        assert_true(text_len + strlen(extra) < sizeof text);
+        memcpy(text + text_len, extra, strlen(extra));
+        text_len += strlen(extra);
+    }
+    assert_int_equal(wg_scenario_parse(path, text, text_len, &x->sc, &err), 0);
 
     snprintf(x->dir, sizeof x->dir, "/tmp/wg-adjudicator-XXXXXX");
     assert_non_null(mkdtemp(x->dir));
@@ -169,6 +175,12 @@ ex_open(ex_t *x, const char *name, const char *absent)
         env.join = &join;
         send(x->u, -1, &env);
     }
+}
+
+static void
+ex_open(ex_t *x, const char *name, const char *absent)
+{
+    ex_open_with(x, name, absent, NULL);
 }
 
 /* Closes the log, which must then verify, and removes it. */
@@ -624,6 +636,209 @@ test_force_review(void **state)
     ex_remove(&x);
 }
 
+/* ---- the director ------------------------------------------------------ */
+
+static const char director_injects[] =
+    "\ninjects:\n"
+    "  - {name: shooting, turn: manual, sector: E2, nation: FRA,\n"
+    "     kind: patrol_fired_on, count: 3, text: \"FRA patrol fired on\"}\n"
+    "  - {name: unrest_s1, turn: 5, sector: S1, kind: unrest}\n";
+
+/* Sends a DirectorCommand as `key` (the director's, or another role's, with
+ * that role's envelope); returns what the adjudicator returned. */
+static int
+direct(ex_t *x, int key, Wgpb__V1__DirectorAction action, const char *role,
+       Wgpb__V1__InjectOrder *inject)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__DirectorCommand c = WGPB__V1__DIRECTOR_COMMAND__INIT;
+    uint8_t *buf;
+    size_t len;
+    if (key == WG_ROLE_DIRECTOR_KEY) {
+        wgpb__v1__envelope__init(&env);
+        env.sender_role = WGPB__V1__ROLE__ROLE_DIRECTOR;
+    } else {
+        role_env(x->sc, key, &env);
+    }
+    c.action = action;
+    c.role = (char *)(role ? role : "");
+    c.seconds = 30;
+    c.inject = inject;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DIRECTOR;
+    env.director = &c;
+    assert_int_equal(wg_wire_pack(&env, &buf, &len), 0);
+    int rc = wg_adjudicator_receive(x->u, key, buf, len, NULL);
+    free(buf);
+    return rc;
+}
+
+/* What the log holds of the director's doing: its commands, the fallbacks
+ * it caused, and the injected incidents of turn 3. */
+typedef struct {
+    int commands;
+    int by_director, ejected; /* fallbacks by reason */
+    int gbr_ejected_turns[16];
+    bool shooting_in_turn_3;
+    bool unrest_event_turn_5;
+} director_counts_t;
+
+static void
+count_director(const char *path, director_counts_t *c)
+{
+    wg_log_reader_t *r;
+    const uint8_t *rec;
+    size_t len;
+    uint64_t off;
+    memset(c, 0, sizeof *c);
+    assert_int_equal(wg_log_reader_open(path, &r), 0);
+    while (wg_log_reader_next(r, &rec, &len, &off) == 1) {
+        Wgpb__V1__Envelope *e = wg_wire_unpack(rec, len);
+        assert_non_null(e);
+        c->commands += e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_DIRECTOR;
+        const char *why = e->provenance ? e->provenance->reason : "";
+        c->by_director += strcmp(why, "director") == 0;
+        c->ejected += strcmp(why, "ejected") == 0;
+        if (strcmp(why, "ejected") == 0 && e->turn < 16)
+            c->gbr_ejected_turns[e->turn] +=
+                strcmp(e->sender_nation, "GBR") == 0;
+        if (e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_TURN_START &&
+            e->turn == 3)
+            for (size_t i = 0; i < e->turn_start->n_incidents; i++) {
+                const Wgpb__V1__Incident *in = e->turn_start->incidents[i];
+                c->shooting_in_turn_3 |=
+                    strcmp(in->type, "patrol_fired_on") == 0 &&
+                    strcmp(in->sector, "E2") == 0 &&
+                    strcmp(in->nation, "FRA") == 0 && in->count == 3;
+            }
+        if (e->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_RESULT &&
+            e->turn == 5)
+            for (size_t i = 0; i < e->result->n_events; i++)
+                c->unrest_event_turn_5 |=
+                    strncmp(e->result->events[i],
+                            "inject: unrest_s1 (unrest in S1", 31) == 0;
+        wg_wire_free(e);
+    }
+    wg_log_reader_destroy(&r);
+}
+
+/* The director's commands in process: who may give them, what each is
+ * refused for, and what each does; the log verifies (ex_close), so a
+ * replay makes the same of the recorded commands. */
+static void
+test_director(void **state)
+{
+    (void)state;
+    ex_t x;
+    ex_open_with(&x, "short.yaml", NULL, director_injects);
+    wg_adjudicator_t *u = x.u;
+    const int D = WG_ROLE_DIRECTOR_KEY;
+    int fra = 1 + wg_scenario_nation_index(x.sc, "FRA");
+    int gbr = 1 + wg_scenario_nation_index(x.sc, "GBR");
+    Wgpb__V1__InjectOrder named = WGPB__V1__INJECT_ORDER__INIT;
+    Wgpb__V1__InjectOrder bad = WGPB__V1__INJECT_ORDER__INIT;
+    Wgpb__V1__InjectOrder ad_hoc = WGPB__V1__INJECT_ORDER__INIT;
+    named.name = "shooting";
+    bad.sector = "X9";
+    bad.kind = "unrest";
+    ad_hoc.sector = "E1";
+    ad_hoc.kind = "small_arms";
+    ad_hoc.nation = "GBR";
+
+    /* Only the director directs; anyone else is refused and counted. */
+    assert_int_equal(
+        direct(&x, fra, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE, NULL, NULL),
+        WG_EUNAUTHORISED);
+    assert_int_equal(wg_adjudicator_director_unauthorised(u), 1);
+    assert_false(wg_adjudicator_paused(u));
+    /* In the lobby: pause and resume, no deadline to extend. */
+    assert_int_equal(
+        direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE, NULL, NULL),
+        0);
+    assert_true(wg_adjudicator_paused(u));
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE, NULL,
+                       NULL) < 0);
+    assert_int_equal(
+        direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_RESUME, NULL, NULL),
+        0);
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EXTEND, NULL,
+                       NULL) < 0);
+    /* Injects: a listed one once, an ad-hoc one, not a bad one. */
+    assert_int_equal(
+        direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_INJECT, NULL, &named),
+        0);
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_INJECT, NULL,
+                       &named) < 0);
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_INJECT, NULL,
+                       &bad) < 0);
+    assert_int_equal(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_INJECT,
+                            NULL, &ad_hoc),
+                     0);
+    assert_int_equal(wg_adjudicator_pending_injects(u), 2);
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EJECT, "XXX",
+                       NULL) < 0);
+
+    wg_adjudicator_start(u);
+    /* Turn 1 REQUIREMENT asks the command only: FRA owes nothing to force. */
+    assert_true(direct(&x, D,
+                       WGPB__V1__DIRECTOR_ACTION__DIRECTOR_FORCE_FALLBACK,
+                       "FRA", NULL) < 0);
+    assert_int_equal(
+        direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EXTEND, NULL, NULL),
+        0);
+    uint64_t serial = wg_adjudicator_phase_serial(u);
+    assert_int_equal(direct(&x, D,
+                            WGPB__V1__DIRECTOR_ACTION__DIRECTOR_FORCE_FALLBACK,
+                            "command", NULL),
+                     0);
+    assert_true(wg_adjudicator_phase_serial(u) != serial); /* it closed */
+    /* PLEDGE: GBR is ejected while it owes; its fallback plays. */
+    assert_int_equal(wg_adjudicator_phase(u), WGPB__V1__PHASE__PHASE_PLEDGE);
+    assert_int_equal(
+        direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EJECT, "GBR", NULL),
+        0);
+    assert_true(wg_adjudicator_ejected(u, gbr));
+    assert_false(wg_adjudicator_owes(u, gbr));
+    assert_int_equal(wg_adjudicator_role_state(u, gbr),
+                     WGPB__V1__ROLE_STATE__ROLE_STATE_EJECTED);
+    /* Its messages are refused while it is out, its Join too. */
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    role_env(x.sc, gbr, &env);
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+    env.join = &join;
+    uint8_t *buf;
+    size_t len;
+    assert_int_equal(wg_wire_pack(&env, &buf, &len), 0);
+    assert_int_equal(wg_adjudicator_receive(u, -1, buf, len, NULL),
+                     WG_EUNAUTHORISED);
+    free(buf);
+    while (!wg_adjudicator_done(u)) {
+        if (wg_adjudicator_turn(u) == 4 && wg_adjudicator_ejected(u, gbr))
+            assert_int_equal(direct(&x, D,
+                                    WGPB__V1__DIRECTOR_ACTION__DIRECTOR_READMIT,
+                                    "GBR", NULL),
+                             0);
+        play_phase(u, &x.s, x.sc, -1);
+    }
+    assert_true(direct(&x, D, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE, NULL,
+                       NULL) < 0); /* over */
+    ex_close(&x);
+
+    director_counts_t c;
+    count_director(x.log, &c);
+    /* pause, resume, two injects, extend, force, eject, readmit. */
+    assert_int_equal(c.commands, 8);
+    assert_int_equal(c.by_director, 1);
+    assert_true(c.gbr_ejected_turns[1] >= 1); /* PLEDGE, ASSIGN owes none */
+    assert_true(c.gbr_ejected_turns[2] == 1 && c.gbr_ejected_turns[3] == 1);
+    /* Readmitted during turn 4's one phase: from the next phase on. */
+    assert_int_equal(c.gbr_ejected_turns[4], 1);
+    assert_int_equal(c.gbr_ejected_turns[5] + c.gbr_ejected_turns[6], 0);
+    assert_true(c.shooting_in_turn_3);
+    assert_true(c.unrest_event_turn_5);
+    ex_remove(&x);
+}
+
 int
 main(void)
 {
@@ -635,6 +850,7 @@ main(void)
         cmocka_unit_test(test_table_covers_proto),
         cmocka_unit_test(test_unknown_phase_refused),
         cmocka_unit_test(test_force_review),
+        cmocka_unit_test(test_director),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

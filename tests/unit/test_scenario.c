@@ -410,6 +410,63 @@ test_parse_errors(void **state)
     parse_bad("- a\n", 1, 1, "expected a mapping, got a list");
 }
 
+/* The director's injects list: names, turns, references, file:line:col. */
+#define INJECT_PLAN "plan: [deployment, rotation, incident]\n"
+
+static void
+test_injects(void **state)
+{
+    (void)state;
+    wg_scenario_t *sc =
+        parse_ok(MINIMAL_HEAD INJECT_PLAN
+                 "injects:\n"
+                 "  - {name: shooting, turn: manual, sector: S2, nation: ITA,\n"
+                 "     kind: shelling, count: 3, text: \"shots\"}\n"
+                 "  - {name: later, turn: 3, sector: S2, kind: shelling}\n");
+    assert_int_equal(sc->n_injects, 2);
+    assert_int_equal(wg_scenario_inject_index(sc, "later"), 1);
+    assert_int_equal(wg_scenario_inject_index(sc, "none"), -1);
+    assert_int_equal(sc->injects[0].turn, 0);
+    assert_int_equal(sc->injects[0].nation, 0);
+    assert_int_equal(sc->injects[0].count, 3);
+    assert_string_equal(sc->injects[0].text, "shots");
+    assert_int_equal(sc->injects[1].turn, 3);
+    assert_int_equal(sc->injects[1].nation, -1); /* the most exposed */
+    assert_int_equal(sc->injects[1].count, 1);
+    assert_string_equal(sc->injects[1].text, "later"); /* the name */
+    free(sc);
+
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, turn: 2, sector: S2, kind: shelling}]\n",
+              13, 27, "injects[0].turn: turn 2 is not an incident turn");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, turn: soon, sector: S2, kind: shelling}]\n",
+              13, 27, "injects[0].turn: expected \"manual\" or a turn number");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, sector: N9, kind: shelling}]\n",
+              13, 29, "injects[0].sector: unknown sector \"N9\"");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, sector: S2, nation: FRA, kind: shelling}]\n",
+              13, 41, "injects[0].nation: unknown nation \"FRA\"");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, sector: S2, kind: sniper}]\n",
+              13, 39, "injects[0].kind: unknown incident type \"sniper\"");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, sector: S2, kind: shelling, count: 0}]\n",
+              13, 56, "injects[0].count: 0 is out of range (1 to 100)");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: a, sector: S2, kind: shelling},\n"
+              "          {name: a, sector: S2, kind: shelling}]\n",
+              14, 18,
+              "injects[1].name: duplicate inject \"a\" (first at line 13)");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{name: Shot, sector: S2, kind: shelling}]\n",
+              13, 18, "injects[0].name: \"Shot\" is not a name");
+    parse_bad(MINIMAL_HEAD INJECT_PLAN
+              "injects: [{sector: S2, kind: shelling}]\n",
+              13, 11, "injects[0]: missing required key \"name\"");
+}
+
 int
 main(void)
 {
@@ -421,6 +478,7 @@ main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_parse_minimal_defaults),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_injects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
