@@ -7,7 +7,9 @@
  *   adjudicator_turn.c   the turn flow: phase starts, the fallbacks of roles
  *                   that owe an order, closing a phase, the turn's result;
  *   adjudicator_input.c  joins, orders and forfeits coming in;
- *   adjudicator_book.c   the book: a phase's records in slot order (below).
+ *   adjudicator_book.c   the book: a phase's records in slot order (below);
+ *   adjudicator_director.c  the director's commands, and where their
+ *                   effects enter the turn flow.
  *
  * What each phase is (who owes what, how it is read, held and applied)
  * is the phase table's (wg/phases.h), not the adjudicator's.

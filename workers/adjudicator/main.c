@@ -348,6 +348,16 @@ adjudicator_out_cb(wg_adjudicator_t *u, const Wgpb__V1__Envelope *env,
     }
     if (keep && !record(a, &bytes, len))
         return;
+    if (keep && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_DIRECTOR &&
+        a->log != NULL) {
+        /* Rare, and what the director did must survive a crash once it is
+         * recorded: a run resumed from the log comes back paused. */
+        int frc = wg_log_writer_flush(a->log);
+        if (frc < 0) {
+            log_failed(a, "flush", frc);
+            return;
+        }
+    }
     if (what != WG_OUT_RECORD)
         route(a, bytes, len, dest);
     if (end) {

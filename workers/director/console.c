@@ -129,6 +129,8 @@ draw_cb(wg_tui_t *tui, int rows, int cols, void *arg)
     (void)tui;
     (void)cols;
     console_t *c = arg;
+    if (c->client == NULL)
+        return; /* the terminal is taken before the client is made */
     const Wgpb__V1__DirectorStatus *s = dclient_status(c->client);
     int row = draw_header(c, s);
     if (s == NULL)
