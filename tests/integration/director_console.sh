@@ -91,7 +91,7 @@ wait-file $T/resumed 30
 expect "^turn 1/14 +REQUIREMENT +PAUSED +30\.0 s left" 30
 absent "reconnecting"
 send p
-expect "done: resumed" 10
+expect "^last: resumed" 10
 expect "^turn 14/14 .*OVER" 60
 expect "the exercise is over: q leaves"
 send q
