@@ -1790,6 +1790,7 @@ main(int argc, char **argv)
         goto out_adjudicator;
     a.log_path = o.log_path;
     rc = run_loop(&a, &o);
+    free(a.end_bytes); /* go_over()'s */
     wg_log_writer_destroy(&a.log);
 out_adjudicator:
     wg_adjudicator_destroy(&a.adjudicator);
