@@ -7,6 +7,7 @@
 #include "wg_cmocka.h"
 
 #include "board.h"
+#include "board_text.h"
 
 #include "wg/share.h"
 #include "wg/wire.h"
@@ -34,6 +35,37 @@ feed(board_t *b, Wgpb__V1__Envelope *env)
     int rc = board_feed(b, buf, len, 1000);
     free(buf);
     return rc;
+}
+
+/* Lays b out at a few sizes, as the screen and --plain do; every line
+ * fits its columns and holds no control character. */
+static void
+check_line(int row, board_line_kind_t kind, const char *text, void *arg)
+{
+    const board_frame_t *f = arg;
+    (void)kind;
+    assert_true(row >= 0);
+    if (f->cols > 0)
+        assert_true(strlen(text) <= (size_t)f->cols);
+    for (const char *p = text; *p != '\0'; p++)
+        assert_true((unsigned char)*p >= 0x20);
+}
+
+static void
+lay_out(const board_t *b)
+{
+    static const int sizes[][2] = {{0, 400}, {24, 80}, {5, 20}, {60, 200}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        board_frame_t f = {.source = "live tcp://127.0.0.1:1",
+                           .status = "connected",
+                           .clock = true,
+                           .now_ms = 5000,
+                           .rows = sizes[i][0],
+                           .cols = sizes[i][1],
+                           .plain_feed = 12};
+        int n = board_lines(b, &f, check_line, &f);
+        assert_true(n > 0);
+    }
 }
 
 typedef struct {
@@ -155,6 +187,7 @@ test_hostile_strings_and_counts(void **state)
     for (size_t i = 0; i < b.n_nations; i++)
         assert_null(strchr(b.nations[i].code, '\x1b'));
     assert_null(strchr(b.regime, '\x1b'));
+    lay_out(&b);
     /* More nations than the board has room for: kept to its room. */
     enum { MANY = 3 * BOARD_NATIONS };
     Wgpb__V1__NationState many[MANY], *manyp[MANY];
@@ -205,6 +238,7 @@ test_result_unknown_values(void **state)
     assert_int_equal(b.turn, 2);
     assert_int_equal(b.turn_kia, 2);
     assert_true(b.feed_len > 0);
+    lay_out(&b); /* escalation 1000, a turn type no table knows */
 }
 
 /* The umpire sees the refusals a log recorded; a public board does not. */
@@ -261,6 +295,7 @@ test_random_and_damaged_bytes(void **state)
     }
     assert_int_equal(b.received + b.malformed, 20000);
     assert_true(b.malformed > 0);
+    lay_out(&b);
 
     /* A real phase start with bytes changed here and there. */
     start_t s;
@@ -278,6 +313,7 @@ test_random_and_damaged_bytes(void **state)
     assert_int_equal(b.received + b.malformed, before + 20000);
     /* The feed stays a bounded ring. */
     assert_true(b.feed_len <= BOARD_FEED);
+    lay_out(&b);
 }
 
 int
