@@ -18,10 +18,12 @@
  */
 #include "scenario_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define MAX_INJECT_COUNT 100
+_Static_assert(sizeof((wg_inject_t *)0)->text >=
+                   sizeof((wg_inject_t *)0)->name,
+               "an inject's text defaults to its name");
 
 enum { INJ_NAME, INJ_TURN, INJ_SECTOR, INJ_NATION, INJ_KIND, INJ_TEXT };
 static const field_t inject_fields[] = {
@@ -140,8 +142,11 @@ read_inject(ctx_t *c, const yaml_node_t *item, const char *path,
     inj->sector = (uint8_t)sector;
     inj->nation = (int8_t)nation;
     inj->type = (uint8_t)kind;
-    if (!inj->text[0])
-        snprintf(inj->text, sizeof inj->text, "%s", inj->name);
+    if (!inj->text[0]) { /* the name (memcpy: both are fields of *sc) */
+        size_t n = strnlen(inj->name, sizeof inj->name - 1);
+        memcpy(inj->text, inj->name, n);
+        inj->text[n] = '\0';
+    }
     return 0;
 }
 
