@@ -9,7 +9,9 @@
 #     paused with 1 s and then 6 s left); the log records the four
 #     commands in that order, each stamped with the turn it was taken in;
 #     turn 3 (the first incident turn) carries the injected incident to
-#     FRA in RESPOND and its event line; wg-log verify: identical.
+#     FRA in RESPOND and its event line; wg-log verify: identical;
+#     wg-log fork at turn 3 (FRA played by another bot) keeps the four
+#     commands and the shooting, and verifies.
 #  b) The same scenario and seed without a director: turns 1 and 2 end in
 #     the same state as in (a) (pause, extend and resume change no
 #     outcome), turn 3 does not (the inject does): wg-log diff parts at 3.
@@ -107,6 +109,22 @@ grep '"turn":3,' "$WG_TMP/a.dump" | grep '"result"' |
 "$LOG_TOOL" verify "$LOG_A" >"$WG_TMP/a.verify" 2>&1 ||
     fail "a: wg-log verify: $(tail -2 "$WG_TMP/a.verify")"
 grep -q '^identical' "$WG_TMP/a.verify" || fail "a: wg-log verify does not say identical"
+
+# wg-log fork replays the director's commands: FRA played by another bot
+# from turn 3 on, the shooting still enters turn 3 against FRA.
+FORK="$WG_TMP/fork.wglog"
+wg_chain_add "$FORK"
+"$LOG_TOOL" fork "$LOG_A" --at 3 --bot "FRA=$WG_BUILD_DIR/tests/wg-bot-timid.so" \
+    -o "$FORK" >"$WG_TMP/fork.out" 2>&1 || fail "a: wg-log fork failed: $(tail -2 "$WG_TMP/fork.out")"
+"$LOG_TOOL" dump "$FORK" >"$WG_TMP/fork.dump" 2>/dev/null || fail "a: dump of the fork failed"
+[ "$(grep -o '"director":{"action":"[A-Z_]*"' "$WG_TMP/fork.dump" |
+    sed 's/.*"action":"DIRECTOR_//; s/"//' | tr '\n' ' ')" = "PAUSE EXTEND INJECT RESUME " ] ||
+    fail "a: the fork does not hold the director's four commands"
+grep '"turn":3,"phase":"PHASE_RESPOND"' "$WG_TMP/fork.dump" | grep '"turn_start"' |
+    grep -q '"sector":"E2","type":"patrol_fired_on","nation":"FRA","count":3' ||
+    fail "a: the fork's turn 3 lost the injected shooting"
+"$LOG_TOOL" verify "$FORK" >"$WG_TMP/fork.verify" 2>&1 ||
+    fail "a: the fork does not verify: $(tail -2 "$WG_TMP/fork.verify")"
 
 # --- b) the same without a director ------------------------------------------
 LOG_B="$WG_TMP/b/ex.wglog"
