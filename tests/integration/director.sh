@@ -20,6 +20,11 @@
 #     refused ERROR_UNAUTHORISED; the director's status counts the first;
 #     the exercise goes on and verifies. wg-director refuses a key that is
 #     not the director seat's (exit 2).
+#  d) Paused, so the roles owe the phase: forcing FRA in REQUIREMENT (it
+#     owes nothing) is refused; the command's fallback is forced (reason
+#     "director"), GBR is ejected in PLEDGE (its fallback "ejected" there,
+#     the status shows it) and readmitted; the log holds those two
+#     fallbacks and no other of theirs, and verifies.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init director
@@ -145,6 +150,55 @@ st=$?
 parted=$(sed -n 's/.*part at turn \([0-9]*\).*/\1/p' "$WG_TMP/diff")
 [ -n "$parted" ] && [ "$parted" -ge 3 ] ||
     fail "wg-log diff does not say they part at turn 3 or later: $(tail -1 "$WG_TMP/diff")"
+
+# --- d) force, eject and readmit, while paused ---------------------------------
+# Paused, the roles' orders wait, so the roles owe the phase: the director
+# forces the command's fallback in turn 1's REQUIREMENT (which closes it:
+# the command was all it waited for), ejects GBR in PLEDGE (its fallback
+# plays there, "ejected") and readmits it (it plays from the next phase).
+WG_RUN_DIR="$WG_TMP/d"
+mkdir -p "$WG_RUN_DIR"
+WG_WORKER_PIDS=()
+WG_WORKER_NAMES=()
+LOG_D="$WG_RUN_DIR/ex.wglog"
+wg_bind wg_start_adjudicator "$SCEN" --log-level info --log "$LOG_D" \
+    --lobby-timeout 30000
+printf 'pause\nwait started\nforce FRA\nforce command\neject GBR\nstatus\nreadmit GBR\nresume\nwait end\n' \
+    >"$WG_TMP/d.script"
+"$DIRECTOR" --router "$WG_ROUTER" --pub "$WG_PUB" --script "$WG_TMP/d.script" \
+    >"$WG_RUN_DIR/director.out" 2>"$WG_RUN_DIR/director.err" &
+DIR_PID=$!
+WG_PIDS+=("$DIR_PID")
+wg_wait_for "$WG_RUN_DIR/director.out" '^ok 1: paused' 10
+wg_start_command
+for n in $nations; do wg_start_contingent "$n"; done
+wg_wait "$WG_ADJ_PID" 60
+[ "$WG_RC" -eq 0 ] || fail "d: wg-adjudicator exited $WG_RC, wanted 0"
+wg_wait_workers 10
+wg_wait "$DIR_PID" 10
+[ "$WG_RC" -eq 0 ] || fail "d: wg-director exited $WG_RC, wanted 0"
+out="$WG_RUN_DIR/director.out"
+cat "$out"
+grep -q "^refused 2: FRA owes no order now: nothing to force$" "$out" ||
+    fail "d: forcing FRA in REQUIREMENT (it owes nothing) was not refused"
+grep -q "^ok 3: command's fallback plays for turn 1 PHASE_REQUIREMENT$" "$out" ||
+    fail "d: the command's fallback was not forced"
+grep -q "^ok 4: GBR ejected" "$out" || fail "d: GBR was not ejected"
+grep '^status turn 1/14 PLEDGE paused' "$out" | grep -q ' GBR=ejected ' ||
+    fail "d: the status does not show GBR ejected in turn 1's PLEDGE"
+grep -q "^ok 5: GBR readmitted" "$out" || fail "d: GBR was not readmitted"
+"$LOG_TOOL" dump "$LOG_D" >"$WG_TMP/d.dump" 2>/dev/null || fail "d: dump failed"
+grep '"reason":"director"' "$WG_TMP/d.dump" >"$WG_TMP/d.forced"
+[ "$(wc -l <"$WG_TMP/d.forced")" -eq 1 ] &&
+    grep -q '"sender_role":"ROLE_COMMAND","turn":1,"phase":"PHASE_REQUIREMENT"' "$WG_TMP/d.forced" ||
+    fail "d: the log does not hold one forced fallback, the command's in turn 1 REQUIREMENT"
+grep '"reason":"ejected"' "$WG_TMP/d.dump" >"$WG_TMP/d.ejected"
+[ "$(wc -l <"$WG_TMP/d.ejected")" -eq 1 ] &&
+    grep -q '"sender_nation":"GBR","turn":1,"phase":"PHASE_PLEDGE"' "$WG_TMP/d.ejected" ||
+    fail "d: the log does not hold one ejected fallback, GBR's in turn 1 PLEDGE"
+wg_check_turn_lines "$WG_RUN_DIR/adjudicator.out" 14
+"$LOG_TOOL" verify "$LOG_D" >"$WG_TMP/d.verify" 2>&1 ||
+    fail "d: wg-log verify: $(tail -2 "$WG_TMP/d.verify")"
 
 # --- c) with keys: only the director's key directs ----------------------------
 PY=$(wg_python) || wg_abort "no python3"
