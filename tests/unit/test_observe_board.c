@@ -269,6 +269,56 @@ test_umpire_refusals(void **state)
     assert_int_equal(b.ignored, 1);
 }
 
+/* The director's pause, resume and extend (published) move the board's
+ * clock; its other commands (recorded) only the umpire sees. */
+static void
+director(board_t *b, Wgpb__V1__DirectorAction action, uint32_t seconds,
+         const char *role, uint64_t now_ms)
+{
+    Wgpb__V1__Envelope env;
+    Wgpb__V1__DirectorCommand d;
+    wgpb__v1__envelope__init(&env);
+    wgpb__v1__director_command__init(&d);
+    d.action = action;
+    d.seconds = seconds;
+    d.role = (char *)role;
+    env.sender_role = WGPB__V1__ROLE__ROLE_DIRECTOR;
+    env.turn = 5;
+    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DIRECTOR;
+    env.director = &d;
+    size_t len;
+    uint8_t *buf = pack(&env, &len);
+    assert_int_equal(board_feed(b, buf, len, now_ms), 0);
+    free(buf);
+}
+
+static void
+test_director_clock(void **state)
+{
+    (void)state;
+    board_t b;
+    start_t s;
+    board_init(&b, BOARD_VIEW_PUBLIC);
+    make_start(&s, true);
+    feed(&b, &s.env); /* 30 s from 1000 */
+    director(&b, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_PAUSE, 0, "", 11000);
+    assert_true(b.paused);
+    assert_int_equal(board_time_left(&b, 50000), 20000);
+    director(&b, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EXTEND, 60, "", 60000);
+    assert_int_equal(board_time_left(&b, 70000), 80000);
+    director(&b, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_RESUME, 0, "", 70000);
+    assert_false(b.paused);
+    assert_int_equal(board_time_left(&b, 75000), 75000);
+    size_t notes = b.feed_len;
+    director(&b, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EJECT, 0, "FRA", 76000);
+    assert_int_equal(b.feed_len, notes); /* not published: not shown */
+    board_init(&b, BOARD_VIEW_UMPIRE);
+    director(&b, WGPB__V1__DIRECTOR_ACTION__DIRECTOR_EJECT, 0, "FRA", 0);
+    assert_string_equal(board_feed_line(&b, b.feed_len - 1),
+                        "T5 the director ejected FRA");
+    director(&b, (Wgpb__V1__DirectorAction)-3, 0, "FRA", 0); /* unknown */
+}
+
 /* A small seeded generator: the same bytes every run. */
 static uint32_t
 next_rand(uint32_t *x)
@@ -325,6 +375,7 @@ main(void)
         cmocka_unit_test(test_hostile_strings_and_counts),
         cmocka_unit_test(test_result_unknown_values),
         cmocka_unit_test(test_umpire_refusals),
+        cmocka_unit_test(test_director_clock),
         cmocka_unit_test(test_random_and_damaged_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -506,6 +506,87 @@ note_order(board_t *b, const Wgpb__V1__Envelope *env)
     board_note(b, "T%u %s: %s%s", env->turn, who, what, src);
 }
 
+/* ---- the director ------------------------------------------------------- */
+
+#define ACTION(x) WGPB__V1__DIRECTOR_ACTION__DIRECTOR_##x
+#define CLOCK_MAX_MS (24u * 3600 * 1000) /* no deadline is longer */
+
+/* Pause, resume and extend: published, so the board's clock is the
+ * adjudicator's. */
+static bool
+director_clock(board_t *b, const Wgpb__V1__DirectorCommand *d, uint32_t turn,
+               uint64_t now_ms)
+{
+    uint64_t left = board_time_left(b, now_ms);
+    switch (d->action) {
+    case ACTION(PAUSE):
+        b->paused = true;
+        board_note(b, "T%u the director stopped the clock (%llu s left)", turn,
+                   (unsigned long long)(left / 1000));
+        break;
+    case ACTION(RESUME):
+        b->paused = false;
+        board_note(b, "T%u the director restarted the clock", turn);
+        break;
+    case ACTION(EXTEND):
+        left += (uint64_t)d->seconds * 1000;
+        if (left > CLOCK_MAX_MS)
+            left = CLOCK_MAX_MS;
+        board_note(b, "T%u the director gave the phase %u s more", turn,
+                   d->seconds);
+        break;
+    default:
+        return false;
+    }
+    b->clock_left_ms = left;
+    b->clock_at_ms = now_ms;
+    return true;
+}
+
+/* The rest the log records: the umpire sees it. */
+static void
+director_note(board_t *b, const Wgpb__V1__DirectorCommand *d, uint32_t turn)
+{
+    static const char *const does[] = {
+        [ACTION(FORCE_FALLBACK)] = "played the fallback of",
+        [ACTION(EJECT)] = "ejected",
+        [ACTION(READMIT)] = "readmitted",
+    };
+    char role[16], name[32], sector[8], kind[24], nation[8], text[64];
+    copy_text(role, sizeof role, d->role);
+    if ((unsigned)d->action < sizeof does / sizeof does[0] &&
+        does[d->action] != NULL) {
+        board_note(b, "T%u the director %s %s", turn, does[d->action], role);
+        return;
+    }
+    const Wgpb__V1__InjectOrder *in = d->inject;
+    if (d->action != ACTION(INJECT) || in == NULL) {
+        b->ignored++;
+        return;
+    }
+    copy_text(name, sizeof name, in->name);
+    copy_text(sector, sizeof sector, in->sector);
+    copy_text(kind, sizeof kind, in->kind);
+    copy_text(nation, sizeof nation, in->nation);
+    copy_text(text, sizeof text, in->text);
+    if (name[0] != '\0')
+        board_note(b, "T%u the director fired the inject %s", turn, name);
+    else
+        board_note(b, "T%u the director injected %s in %s against %s: %s", turn,
+                   kind, sector, nation[0] ? nation : "(most exposed)", text);
+}
+
+static void
+apply_director(board_t *b, const Wgpb__V1__Envelope *env, uint64_t now_ms)
+{
+    if (director_clock(b, env->director, env->turn, now_ms))
+        return;
+    if (b->view == BOARD_VIEW_UMPIRE)
+        director_note(b, env->director, env->turn);
+    else
+        b->ignored++;
+}
+
 /* A refusal the log recorded (an Error reply): the umpire sees who was
  * refused what. */
 static void
@@ -538,6 +619,10 @@ static void
 apply(board_t *b, const Wgpb__V1__Envelope *env, uint64_t now_ms)
 {
     bool umpire = b->view == BOARD_VIEW_UMPIRE;
+    if (env->payload_case == PAYLOAD(DIRECTOR) && published(env)) {
+        apply_director(b, env, now_ms);
+        return;
+    }
     if (env->sender_role != ROLE(ROLE_ADJUDICATOR)) {
         if (umpire)
             note_order(b, env);
