@@ -12,6 +12,9 @@
 #     let go, it shows the exercise's end; Ctrl-C and 'y' leave (exit 0).
 #     Meanwhile the umpire's board follows the log being written (--log
 #     --umpire): turn 4 while turn 5 is held, with the orders, then the end.
+#     While turn 5 waits, the director (wg-director --script) pauses: the
+#     board's clock stands still and says so; it extends the phase by 60 s
+#     and resumes: the board's clock runs again, 60 s longer.
 #  2. replay: on another port a publisher sends bytes that are not an
 #     envelope and a two-frame message (counted on screen, the board goes
 #     on), then goes away (the board says it is reconnecting); `wg-log
@@ -118,6 +121,13 @@ expect "Leave the board\?"
 send n
 absent "Leave the board"
 expect "^keys: q or Ctrl-C leave"
+touch $T/live-pause
+expect "\| clock stopped by the director, left [0-9]+\.[0-9] s" 30
+expect "T5 the director stopped the clock"
+touch $T/live-paused-seen
+expect "T5 the director restarted the clock" 30
+expect "T5 the director gave the phase 60 s more"
+expect "\| time left [6-9][0-9]\.[0-9] s"
 touch $T/live-release
 expect "exercise over after 14 turns" 60
 expect "^turn 14 \| week [0-9]+ \| incident \| phase end"
@@ -171,6 +181,18 @@ BOARD_PID=$LIVE_PID
     figures "$WG_RUN_DIR/adjudicator.out" 4
 } >"$T/live-figures.steps"
 touch "$T/live-figures"
+# The director stops the clock; the board shows it stopped; the director
+# gives the phase 60 s more and starts it again (wg-director --script; a
+# second director's Join takes the seat over from the first).
+director() { # NAME COMMANDS
+    printf '%b' "$2" >"$T/$1.script"
+    wg_expect_exit 0 "$T/$1.out" "$WG_BIN/wg-director" --router "$WG_ROUTER" \
+        --pub "$WG_PUB" --script "$T/$1.script"
+}
+wait_file "$T/live-pause" 60
+director pause 'pause\n'
+wait_file "$T/live-paused-seen" 60
+director resume 'extend 60\nresume\n'
 wait_file "$T/live-release" 60
 touch "$gate/go-5"
 wg_wait "$WG_ADJ_PID" 60
