@@ -220,6 +220,9 @@ wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
         uint8_t act = WG_ROE_HOLD;
         if (t->coverage_loss > 0.0)
             act = WG_ROE_HOLD; /* jamming: nothing to shoot at */
+        else if (!t->armed)    /* unrest, a mine: no fire to return */
+            act = t->basis == WG_RATE_PER_SECTOR ? WG_ROE_DE_ESCALATE
+                                                 : WG_ROE_HOLD;
         else if (t->kia_mean > 0.0 && !t->raw && t->basis == WG_RATE_PER_SECTOR)
             act = (risk >= 0.5 && v->st->escalation < 2) ? WG_ROE_RETURN_FIRE
                                                          : WG_ROE_DE_ESCALATE;

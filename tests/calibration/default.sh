@@ -12,11 +12,11 @@ ASSERTED=(
                       # held, ESP by the event of turn 29)
     peak_committed    # median 107,750 in 90,000-110,000
     ratio_steady      # median 2.28 in 2-3
-    kia_managed       # median 0.58 killed per 1,000 troop-years in 0.2-1
-    kia_hot           # median 3.7, >= 3
-    violations_km_day # median 0.082 per km-day in the SMM's 0.077-0.100
-    recommits         # median 2.3 a year that took, in 1-5
-    withdrawals       # a nation leaves in 9 of 20 seeds (>= 1 in 10)
+    kia_managed       # median 0.66 killed per 1,000 troop-years in 0.2-1
+    kia_hot           # median 4.4, >= 3
+    violations_km_day # median 0.087 per km-day in the SMM's 0.077-0.100
+    recommits         # median 1.9 a year that took, in 1-5
+    withdrawals       # a nation leaves in 10 of 20 seeds (>= 1 in 10)
     end_share         # 17 of 20 seeds hold half the peak at week 52 (>= 15)
     bound_run         # no seed at a stability bound (0 turns in every seed)
     gaps_willing      # no unit left unrelieved by a nation willing to relieve

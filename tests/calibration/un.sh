@@ -7,11 +7,11 @@
 ASSERTED=(
     ratio_week20      # median 2.05 committed per deployed at week 20, >= 2
     ratio_steady      # median 2.35 in 2-3
-    kia_managed       # median 0.81 killed per 1,000 troop-years in 0.2-1
-    kia_hot           # median 6.0, >= 3
-    violations_km_day # median 0.095 per km-day in the SMM's 0.077-0.100
-    withdrawals       # a nation leaves in 3 of 20 seeds (>= 1 in 10)
-    end_share         # 19 of 20 seeds hold half the peak at week 52
+    kia_managed       # median 0.74 killed per 1,000 troop-years in 0.2-1
+    kia_hot           # median 4.7, >= 3
+    violations_km_day # median 0.098 per km-day in the SMM's 0.077-0.100
+    withdrawals       # a nation leaves in 2 of 20 seeds (>= 1 in 10)
+    end_share         # 20 of 20 seeds hold half the peak at week 52
     bound_run         # no seed at a stability bound
     gaps_willing      # no unit left unrelieved by a nation willing to relieve
 )

@@ -523,7 +523,10 @@ test_flipped_result(void **state)
     uint8_t *b = malloc(fx->size);
     assert_non_null(b);
     for (size_t kind = 0; kind < 3; kind++)
-        for (size_t k = 1; k < 8; k++) { /* several spots of the record */
+        /* Several spots of the record's body, past its first eighth: a
+         * flip there may land on the envelope's seq, and the divergence
+         * is then reported at the seq it became. */
+        for (size_t k = 2; k < 8; k++) {
             const frame_t *f = middle(kinds[kind]);
             memcpy(b, fx->bytes, fx->size);
             b[f->off + 8 + f->len * k / 8] ^= 0x10;
