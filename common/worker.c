@@ -560,6 +560,24 @@ wg_worker_leave(wg_worker_t *w)
     worker_close(w, 0);
 }
 
+/* --human's own options only with it, and no --bot beside it. */
+static int
+check_human_options(const char *prog, const wg_worker_config_t *cfg)
+{
+    if (!cfg->human && (cfg->assist != NULL || cfg->operator_name != NULL)) {
+        fprintf(stderr, "%s: --assist and --operator go with --human\n", prog);
+        return 2;
+    }
+    if (cfg->human && cfg->bot_path != NULL) {
+        fprintf(stderr,
+                "%s: --human and --bot exclude each other (a team's staff "
+                "assistant is --assist PATH.so)\n",
+                prog);
+        return 2;
+    }
+    return 0;
+}
+
 int
 wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                      const char *usage)
@@ -630,18 +648,8 @@ wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
         fputs(usage, stderr);
         return 2;
     }
-    if (!cfg->human && (cfg->assist != NULL || cfg->operator_name != NULL)) {
-        fprintf(stderr, "%s: --assist and --operator go with --human\n",
-                argv[0]);
+    if (check_human_options(argv[0], cfg) != 0)
         return 2;
-    }
-    if (cfg->human && cfg->bot_path != NULL) {
-        fprintf(stderr,
-                "%s: --human and --bot exclude each other (a team's staff "
-                "assistant is --assist PATH.so)\n",
-                argv[0]);
-        return 2;
-    }
     if (!wg_endpoint_port_ok(cfg->router_endpoint) ||
         !wg_endpoint_port_ok(cfg->pub_endpoint)) {
         fprintf(stderr, "%s: not a port (1 to 65535)\n",

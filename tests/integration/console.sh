@@ -26,6 +26,23 @@ seat=FRA
 py=$(wg_python) || wg_abort "no python3"
 "$py" -c 'import pexpect' 2>/dev/null ||
     wg_abort "python3-pexpect is missing (scripts/test installs it)"
+# Options that cannot go together are refused before anything starts,
+# each with its reason, exit 2.
+if [ "$mode" = human ]; then
+    check_refused() {
+        local why=$1 st
+        shift
+        "$@" </dev/null >"$WG_TMP/opt.out" 2>&1
+        st=$?
+        [ $st -eq 2 ] || fail "$* exited $st, wanted 2"
+        grep -q -- "$why" "$WG_TMP/opt.out" ||
+            fail "$*: no '$why' in: $(cat "$WG_TMP/opt.out")"
+    }
+    check_refused "go with --human" "$WG_BIN/wg-contingent" --nation FRA --assist builtin
+    check_refused "exclude each other" "$WG_BIN/wg-command" --human --bot x.so
+    check_refused "must be a terminal" "$WG_BIN/wg-contingent" --nation FRA --human
+fi
+
 log="$WG_TMP/exercise.wglog"
 scen="$WG_SOURCE_DIR/tests/data/console.yaml"
 console=("$WG_BIN/wg-contingent" --nation FRA)
