@@ -49,10 +49,13 @@ struct wg_worker {
     unsigned join_refusals; /* in a row, since the last Welcome */
     unsigned silent_s;      /* seconds without a broadcast, before the first */
     /* A console's: when a broadcast came last, whether the link is shown
-     * up, and whether phase starts before the next Welcome are dropped
-     * (wg_worker_rejoin). */
+     * up, whether it is joining again (wg_worker_rejoin), and the phase
+     * that was current when it last joined again (gone_turn, gone_phase):
+     * the phase starts up to it were its fallback's while it was away. */
     uint64_t heard_at;
-    bool link_up, drop_early;
+    bool link_up, rejoining, early_broadcast, gone_set;
+    uint32_t gone_turn;
+    int gone_phase;
 };
 typedef struct wg_worker worker_t;
 
@@ -219,7 +222,6 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     ? wg_scenario_nation_index(sc, w->cfg->nation)
                     : -1;
     w->welcomed = true;
-    w->drop_early = false;
     w->join_refusals = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
@@ -227,12 +229,35 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
     WG_DIAG_INFO("joined %s (%u turns)", m->scenario_name, m->total_turns);
 }
 
+/* Did this phase start before the role joined again? Phases number up
+ * along a turn (wg/phases.h), so (turn, phase) orders them. The phase
+ * current at the Join is the role's only in the copy the adjudicator
+ * sends it on the DEALER after the Welcome, when the role still owes it. */
+static bool
+started_while_away(const worker_t *w, const Wgpb__V1__Envelope *env,
+                   bool broadcast)
+{
+    if (!w->gone_set)
+        return false;
+    if (env->turn != w->gone_turn)
+        return env->turn < w->gone_turn;
+    if ((int)env->phase != w->gone_phase)
+        return (int)env->phase < w->gone_phase;
+    return broadcast;
+}
+
 static void
-handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
+handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env, bool broadcast)
 {
     const Wgpb__V1__TurnStart *ts = env->turn_start;
     if (!w->welcomed || !expects_me(w, ts))
         return;
+    if (started_while_away(w, env, broadcast)) {
+        WG_DIAG_DEBUG("turn %u %s started before we joined again: its "
+                      "fallback played",
+                      env->turn, wg_wire_phase_name(env->phase));
+        return;
+    }
     /* Under a policy that splits the traffic the public start is not the
      * role's picture: the one addressed to it follows on the DEALER, and
      * the bot sees exactly that (wg/share.h). */
@@ -285,7 +310,8 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env)
 
 /* A phase start before the Welcome: keep the latest one. */
 static void
-keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len)
+keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len,
+                      bool broadcast)
 {
     uint8_t *copy = malloc(len);
     if (copy == NULL)
@@ -294,6 +320,7 @@ keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len)
     free(w->early);
     w->early = copy;
     w->early_len = len;
+    w->early_broadcast = broadcast;
 }
 
 static void
@@ -307,7 +334,7 @@ handle_early_turn_start(worker_t *w)
         return;
     WG_DIAG_DEBUG("turn %u %s started before the Welcome: answering it now",
                   env->turn, wg_wire_phase_name(env->phase));
-    handle_turn_start(w, env);
+    handle_turn_start(w, env, w->early_broadcast);
     wg_wire_free(env);
 }
 
@@ -421,6 +448,13 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         w->instance = env->beacon->instance;
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
+        if (w->rejoining) {
+            /* The Welcome says the phase current when the Join was taken. */
+            w->gone_set = true;
+            w->gone_turn = env->turn;
+            w->gone_phase = (int)env->phase;
+            w->rejoining = false;
+        }
         handle_welcome(w, env->welcome);
         if (w->welcomed)
             tell_console(w, env);
@@ -429,9 +463,9 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_TURN_START:
         if (w->welcomed)
-            handle_turn_start(w, env);
-        else if (!w->drop_early)
-            keep_early_turn_start(w, data, len);
+            handle_turn_start(w, env, broadcast);
+        else
+            keep_early_turn_start(w, data, len, broadcast);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         handle_error(w, env->error);
@@ -542,7 +576,7 @@ wg_worker_rejoin(wg_worker_t *w)
     if (w->closing || !w->heard)
         return;
     w->welcomed = false;
-    w->drop_early = true;
+    w->rejoining = true;
     free(w->early);
     w->early = NULL;
     w->early_len = 0;

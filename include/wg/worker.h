@@ -119,9 +119,11 @@ int wg_worker_role_key(const wg_worker_t *w);
  * DEALER. Returns 0, WG_ESTATE when the role is not joined now (say
  * "reconnecting"), or the bus's error. */
 int wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len);
-/* Joins again now (after a missed deadline, or once the link is back):
- * the phase starts that arrive before the Welcome are dropped, as the
- * adjudicator sends the current one again to a joiner that owes it. */
+/* Joins again now (after a missed deadline, or once the link is back).
+ * The phases that started before the Join was taken were its fallback's
+ * while it was away: from then on they are not handed to the console
+ * (the Welcome names the phase current then; if the role still owes it,
+ * the adjudicator sends it again after the Welcome). */
 void wg_worker_rejoin(wg_worker_t *w);
 /* Leaves the exercise: a leaving Forfeit (the role's fallback plays from
  * now on), then the runtime closes and wg_worker_run() returns 0. */

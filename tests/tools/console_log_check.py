@@ -5,16 +5,17 @@ console_assist.sh).
     console_log_check.py human|assist DUMP
 
 human: the pledge (turn 1: 4000 troops, E1 S1), the rotation (turn 2:
-prepare 2) and the responses of turns 3 and 6 are FRA's, with source
-ORDER_SOURCE_HUMAN, agent "alice", the team's rationale and assistance
-ASSISTANCE_OWN; turn 4's response is a default one ("deadline missed"),
-and turn 5's too ("absent": it started with that deadline);
+prepare 2) and the responses of turn 3 and of the turns the team had
+back are FRA's, with source ORDER_SOURCE_HUMAN, agent "alice", the
+team's rationale and assistance ASSISTANCE_OWN; turn 4's response is a
+default one ("deadline missed"), then "absent" ones until FRA's Join was
+taken, then the team's own to the end (turn 8);
 no other FRA order is in the log (what the console refused was never
 sent: one pledge, and no 99999 anywhere).
 
 assist: turn 1's pledge is ASSISTANCE_PROPOSAL and turn 2's rotation
 ASSISTANCE_EDITED (both HUMAN, alice); FRA then left: its leaving
-Forfeit is recorded, and turns 3 to 6 are played by its fallback
+Forfeit is recorded, and turns 3 to 8 are played by its fallback
 ("disconnected").
 """
 import sys
@@ -64,22 +65,39 @@ if mode == "human":
     if rot.get("prepare") != 2:
         d.fail("turn 2 rotation is %r, wanted prepare 2" % rot)
     human_order(3, "response", "turn 3: answer the fire", "ASSISTANCE_OWN")
-    human_order(6, "response", "turn 6: back at the table", "ASSISTANCE_OWN")
-    for turn, reason in ((4, "deadline missed"), (5, "absent")):
+    # Turn 4 missed; then "absent" until the Join was taken; then the
+    # team's own again, to the end.
+    t4 = one(4, "response").get("provenance", {})
+    if t4.get("source") != "ORDER_SOURCE_DEFAULT" or \
+            t4.get("reason") != "deadline missed":
+        d.fail("turn 4: FRA's response is %r, wanted its fallback at the "
+               "deadline" % t4)
+    back = None
+    # A nation whose cohesion broke owes nothing more: the turns it was
+    # asked are those with an order of its in the log.
+    asked = [turn for turn in range(5, 9) if by_turn.get((turn, "response"))]
+    for turn in asked:
         p = one(turn, "response").get("provenance", {})
-        if p.get("source") != "ORDER_SOURCE_DEFAULT" or \
-                p.get("reason") != reason:
-            d.fail("turn %d: FRA's response is %r, wanted its fallback (%s)"
-                   % (turn, p, reason))
-    if len(fra) != 6:
-        d.fail("%d FRA orders in the log, wanted 6" % len(fra))
+        if back is None and p.get("source") == "ORDER_SOURCE_DEFAULT" and \
+                p.get("reason") == "absent":
+            continue
+        back = back or turn
+        human_order(turn, "response", "turn %d: back at the table" % turn,
+                    "ASSISTANCE_OWN")
+    if back is None:
+        d.fail("FRA never played again after the deadline it missed")
+    if len(fra) != 4 + len(asked):
+        d.fail("%d FRA orders in the log, wanted %d" % (len(fra),
+                                                       4 + len(asked)))
     if any("99999" in str(r.get("pledge", {})) for r in recs):
         d.fail("a pledge of 99999 reached the log")
     answers = sum(len(r.get("response", {}).get("answers", []))
                   for r in fra if d.source(r) == "ORDER_SOURCE_HUMAN")
-    print("FRA: pledge, rotation, responses at turns 3 and 6 HUMAN (alice) "
-          "with their rationales, %d incident answers; turn 4 its fallback "
-          "at the deadline, turn 5 absent" % answers)
+    print("FRA: pledge, rotation, responses at turn 3 and from turn %s on "
+          "HUMAN (alice) with their rationales, %d incident answers; turn 4 "
+          "its fallback at the deadline, absent until turn %s" % (back,
+                                                                 answers,
+                                                                 back))
 elif mode == "command":
     req = human_order(1, "requirement", "hold the line, weight on E2 and E3",
                       "ASSISTANCE_OWN").get("requirement", {})
@@ -97,7 +115,7 @@ elif mode == "command":
     if dec.get("reinforce") != ["E2"] or not dec.get("robust_roe") or \
             dec.get("recommit"):
         d.fail("turn 3 decision is %r, wanted reinforce E2, robust ROE" % dec)
-    for turn in (4, 5, 6):
+    for turn in range(4, 9):
         p = one(turn, "decision").get("provenance", {})
         if p.get("source") != "ORDER_SOURCE_DEFAULT":
             d.fail("turn %d: the command's decision is %r, wanted its "
@@ -110,12 +128,15 @@ else:
     forfeits = [r for r in recs if d.role_of(r) == "FRA" and "forfeit" in r]
     if not any(f["forfeit"].get("leaving") for f in forfeits):
         d.fail("no leaving Forfeit from FRA in the log")
-    for turn in (3, 4, 5, 6):
-        p = one(turn, "response").get("provenance", {})
+    later = [r for r in fra if r.get("turn", 0) >= 3]
+    if not later:
+        d.fail("no FRA order after it left")
+    for r in later:
+        p = r.get("provenance", {})
         if p.get("source") != "ORDER_SOURCE_DEFAULT" or \
                 p.get("reason") != "disconnected":
             d.fail("turn %d: FRA's response is %r, wanted its fallback "
-                   "(disconnected)" % (turn, p))
+                   "(disconnected)" % (r.get("turn", 0), p))
     others = [r for r in recs if d.kind_of(r) and d.role_of(r) != "FRA" and
               r.get("provenance", {}).get("assistance")]
     if others:
