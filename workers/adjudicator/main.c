@@ -924,6 +924,11 @@ director_input(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
                const uint8_t *data, size_t len, int key)
 {
     director_read_t r;
+    bool join = is_join(data, len);
+    /* A player's order while the clock runs, the bulk of the traffic, is
+     * not decoded here: only the adjudicator's engine reads it. */
+    if (key != WG_ROLE_DIRECTOR_KEY && !join && !a->dir.paused)
+        return false;
     director_read(data, len, &r);
     if (r.kind == DIRECTOR_MSG_JOIN && key < 0) {
         director_join(a, peer, peer_len);
@@ -938,7 +943,7 @@ director_input(adjudicator_t *a, const uint8_t *peer, size_t peer_len,
         director_command(a, data, len, &r);
         return true;
     }
-    if (!a->dir.paused || r.kind != DIRECTOR_MSG_OTHER || is_join(data, len))
+    if (!a->dir.paused || r.kind != DIRECTOR_MSG_OTHER || join)
         return false;
     if (!director_hold(&a->dir, key, peer, peer_len, data, len))
         refuse_held(a, peer, peer_len);
