@@ -47,6 +47,7 @@ struct wg_worker {
     int exit_code;
     uint64_t errors;
     unsigned join_refusals; /* in a row, since the last Welcome */
+    unsigned joins_sent;    /* since the last Welcome */
     unsigned silent_s;      /* seconds without a broadcast, before the first */
     /* A console's: when a broadcast came last, whether the link is shown
      * up, whether it is joining again (wg_worker_rejoin), and the phase
@@ -119,6 +120,7 @@ send_join(worker_t *w)
     env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
     env.join = &join;
     send_envelope(w, &env);
+    w->joins_sent++;
 }
 
 /* Gives up this phase's order (the bot failed) or, leaving, every order
@@ -223,6 +225,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     : -1;
     w->welcomed = true;
     w->join_refusals = 0;
+    w->joins_sent = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
     w->answered_phase = 0;
@@ -353,7 +356,11 @@ handle_error(worker_t *w, const Wgpb__V1__Error *e)
         worker_close(w, WG_WORKER_NO_ROLE);
         return;
     }
+    /* At most one refusal a Join: orders sent to an adjudicator that died
+     * wait in the socket and reach the one resumed after it, which refuses
+     * them (the sender has not joined it) before it answers the Join. */
     if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED && !w->welcomed &&
+        w->join_refusals < w->joins_sent &&
         ++w->join_refusals >= WG_WORKER_REFUSALS) {
         /* Our Joins are refused: another connection holds the seat
          * (or took it over from us). Repeating them changes nothing. */
