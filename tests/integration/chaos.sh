@@ -11,9 +11,11 @@
 #   2. the controller kills the adjudicator at 6 turns and one worker, or
 #      two to four, at 30 turns it draws, each a random moment into the
 #      turn, and restarts each after a random pause (the adjudicator with
-#      --resume); after the last, it kills nothing more;
+#      --resume); at 8 more it freezes a worker (SIGSTOP) for 0.3 to 2 s,
+#      so that the heartbeat closes its connection; after the last, it
+#      kills nothing more;
 #   3. the exercise ends: the last adjudicator exits 0, every worker alive
-#      then exits 0 within 10 s, and the controller really killed (at least
+#      (and not frozen) then exits 0 within 10 s, and the controller really killed (at least
 #      the adjudicator three times and workers ten times);
 #   4. the log has exactly one TurnResult for every turn, 1 to 201, and an
 #      ExerciseEnd; `wg-log verify` re-adjudicates it (exit 0), `wg-log

@@ -6,9 +6,11 @@ It starts wg-adjudicator (recording --log LOG), wg-command and one
 wg-contingent per nation on the endpoints given, and plans its kills by
 the exercise's progress: --adjudicator-kills turns at which it SIGKILLs
 the adjudicator (restarted with --resume LOG, on the same endpoints, after
-a random pause up to 0.8 s) and --worker-kills turns at which it SIGKILLs
+a random pause up to 0.8 s), --worker-kills turns at which it SIGKILLs
 one worker, or two to four (each restarted after a random pause up to
-1.5 s), each a random moment (up to 0.15 s) after the adjudicator printed
+1.5 s), and --worker-freezes turns at which it SIGSTOPs a worker for 0.3
+to 2 s (long enough for the adjudicator's heartbeat to close its
+connection), each a random moment (up to 0.15 s) after the adjudicator printed
 that turn's line, so mid-phase as often as not. Turns tie the kills to
 the exercise whatever the machine's speed. After the last kill nothing
 more is killed and the exercise must end by itself.
@@ -43,6 +45,7 @@ def parse():
     p.add_argument("--turns", type=int, required=True,
                    help="the scenario's turns")
     p.add_argument("--worker-kills", type=int, default=30)
+    p.add_argument("--worker-freezes", type=int, default=8)
     p.add_argument("--limit", type=float, default=60.0,
                    help="seconds the whole exercise may take")
     p.add_argument("--adjudicator-kills", type=int, default=6)
@@ -60,6 +63,7 @@ class Proc:
         self.popen = None
         self.runs = 0
         self.restart_at = None  # when dead: when to start it again
+        self.frozen_until = None  # when stopped (SIGSTOP): when to go on
 
     def start(self, extra=()):
         self.runs += 1
@@ -72,10 +76,16 @@ class Proc:
         Proc.started.append(self.popen)
         self.restart_at = None
 
+    def thaw(self):
+        if self.frozen_until is not None and self.alive():
+            self.popen.send_signal(signal.SIGCONT)
+        self.frozen_until = None
+
     def alive(self):
         return self.popen is not None and self.popen.poll() is None
 
     def kill(self):
+        self.frozen_until = None
         if self.alive():
             self.popen.send_signal(signal.SIGKILL)
         if self.popen is not None:
@@ -135,12 +145,14 @@ class Progress:
 def plan(args, rng):
     """The kills, by the turn after whose line each comes (and a pause
     within that turn): a list of (turn, pause, what), what being
-    'adjudicator' or a number of workers."""
+    'adjudicator', 'freeze' or a number of workers."""
     last = args.turns - 3
     events = [(t, "adjudicator") for t in
               rng.sample(range(5, last), args.adjudicator_kills)]
     for t in rng.sample(range(2, last), args.worker_kills):
         events.append((t, 1 if rng.random() < 0.8 else rng.randint(2, 4)))
+    events += [(t, "freeze") for t in
+               rng.sample(range(2, last), args.worker_freezes)]
     events.sort(key=lambda e: e[0])
     return [(t, rng.uniform(0.0, 0.15), what) for t, what in events]
 
@@ -173,7 +185,7 @@ def main():
     for w in workers:
         w.start()
 
-    kills = {"adjudicator": 0, "worker": 0, "several": 0}
+    kills = {"adjudicator": 0, "worker": 0, "several": 0, "freeze": 0}
     due = None  # when the next event fires
     ended = False
     while time.monotonic() < t0 + args.limit:
@@ -204,6 +216,14 @@ def main():
                     kills["adjudicator"] += 1
                     adj.restart_at = now + rng.uniform(0.0, 0.8)
                     say("adjudicator killed (turn %d)" % turn, t0)
+            elif what == "freeze":
+                w = rng.choice(workers)
+                thaw = now + rng.uniform(0.3, 2.0)
+                if w.alive() and w.frozen_until is None:
+                    w.popen.send_signal(signal.SIGSTOP)
+                    w.frozen_until = thaw
+                    kills["freeze"] += 1
+                    say("%s frozen (turn %d)" % (w.name, turn), t0)
             else:
                 kills["worker" if what == 1 else "several"] += 1
                 for w in rng.sample(workers, what):
@@ -211,6 +231,10 @@ def main():
                         w.kill()
                         w.restart_at = now + rng.uniform(0.0, 1.5)
                         say("%s killed (turn %d)" % (w.name, turn), t0)
+        for w in workers:
+            if w.frozen_until is not None and now >= w.frozen_until:
+                w.thaw()
+                say("%s thawed" % w.name, t0)
         time.sleep(0.005)
 
     rc = 0
@@ -222,9 +246,16 @@ def main():
     if adj.popen.returncode != 0:
         rc = 1
     # Workers alive at the end must hear it and exit 0; those that were
-    # dead then stay dead (nothing is left to join).
+    # dead then stay dead (nothing is left to join). One frozen at the end
+    # is as good as dead: if it is stopped longer than the adjudicator
+    # lingers, nothing tells it (a worker cannot tell an adjudicator that
+    # ended from one that died and will be resumed).
     grace_until = time.monotonic() + args.worker_grace
     for w in workers:
+        if w.frozen_until is not None:
+            say("worker %s frozen at the end: not waited for" % w.name, t0)
+            w.kill()
+            continue
         if w.popen is None or w.restart_at is not None:
             continue
         try:
@@ -241,9 +272,10 @@ def main():
             rc = 1
     for w in workers:
         w.kill()
-    say("kills: adjudicator %d, one worker %d, several workers %d (seed %d)"
-        % (kills["adjudicator"], kills["worker"], kills["several"],
-           args.seed), t0)
+    say("kills: adjudicator %d, one worker %d, several workers %d, "
+        "freezes %d (seed %d)" % (kills["adjudicator"], kills["worker"],
+                                  kills["several"], kills["freeze"],
+                                  args.seed), t0)
     return rc
 
 
