@@ -25,6 +25,30 @@ round_down(uint32_t troops, uint32_t unit)
     return unit ? troops / unit * unit : troops;
 }
 
+/*
+ * Where a nation offers its troops: every sector its caveats allow, but a
+ * cautious one (risk tolerance below 0.5) weighs them against the
+ * situation: once the force is struck deliberately (escalation 3 or more)
+ * it offers only the sectors of at most half the threat it would accept,
+ * if any are left. A deterrence mandate's bold contributors keep theirs.
+ */
+static uint32_t
+sectors_offered(const wg_scenario_t *sc, const wg_state_t *st, size_t n)
+{
+    const wg_nation_t *nat = &sc->nations[n];
+    uint32_t allowed = 0, safer = 0;
+    double limit = nat->max_threat > 0 ? nat->max_threat / 2 : 0;
+    for (size_t s = 0; s < sc->n_sectors; s++) {
+        if (!wg_rules_sector_allowed(sc, n, s))
+            continue;
+        allowed |= 1u << s;
+        if (limit > 0 && sc->sectors[s].threat <= limit)
+            safer |= 1u << s;
+    }
+    bool wary = nat->risk_tolerance < 0.5 && st->escalation >= 3;
+    return wary && safer != 0 ? safer : allowed;
+}
+
 void
 wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
                wg_orders_t *out)
@@ -43,9 +67,7 @@ wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
     else if (ns->cohesion < nat->cohesion_start - 10.0)
         headroom /= 2;
     out->pledge.troops = round_down(headroom, nat->unit_size);
-    for (size_t s = 0; s < sc->n_sectors; s++)
-        if (wg_rules_sector_allowed(sc, n, s))
-            out->pledge.sector_mask |= 1u << s;
+    out->pledge.sector_mask = sectors_offered(sc, v->st, n);
     snprintf(out->rationale, sizeof out->rationale,
              "gate %s, ceiling %u, deployed %u, cohesion %.1f",
              ns->gate_open ? "open" : "closed", ceiling, deployed,
@@ -126,13 +148,13 @@ relieve_due(const wg_scenario_t *sc, const wg_phase_view_t *v, wg_orders_t *out)
  * A relief plan, matched in time: every unit that stays in theatre (and
  * each relieving unit, on its fresh tour) is due at a rotation turn ahead;
  * every relief in the pipeline is ready by some week. Taking the units in
- * the order they fall due, each gets the earliest relief ready in time.
- * A unit left without one gets a relief prepared now if one prepared now
- * is ready in time and one prepared at the next rotation turn would not
- * be; one that not even a relief prepared now could reach will leave a
- * gap whatever is done, and is not prepared for. Counting reliefs without
- * their times (as this bot once did) left units unrelieved while their
- * reliefs were a week from ready.
+ * the order they fall due, each gets the earliest relief ready in time,
+ * and a unit left without one gets a relief prepared now if one prepared
+ * now is ready in time: one relief behind every unit, the rule of thirds
+ * (the rules allow no more). A unit that not even a relief prepared now
+ * could reach will leave a gap whatever is done, and is not prepared for.
+ * Counting reliefs without their times (as this bot once did) left units
+ * unrelieved while their reliefs were a week from ready.
  */
 static uint32_t
 reliefs_to_prepare(const wg_scenario_t *sc, const wg_phase_view_t *v,
@@ -169,14 +191,13 @@ reliefs_to_prepare(const wg_scenario_t *sc, const wg_phase_view_t *v,
     qsort(due, n_due, sizeof due[0], cmp_i32);
     qsort(supply, n_supply, sizeof supply[0], cmp_i32);
     uint32_t prepare = 0;
-    int64_t later = a.n > 0 ? (int64_t)a.at[0] + nat->prep_weeks : INT64_MAX;
     size_t next = 0;
     for (size_t k = 0; k < n_due; k++) {
         if (next < n_supply && supply[next] <= due[k]) {
             next++;
             continue;
         }
-        if ((int64_t)nat->prep_weeks <= due[k] && later > due[k])
+        if ((int64_t)nat->prep_weeks <= due[k])
             prepare++;
     }
     return prepare;
@@ -201,9 +222,46 @@ wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
              out->rotation.n_relieve, ready_left, out->rotation.prepare);
 }
 
-/* Answers each incident that reached this contingent. A risk-tolerant
- * contingent returns fire when fired on while the ladder is low; a
- * cautious one steps back and calls the joint commission. */
+/*
+ * Is there fire to return? An armed incident (the scenario's `armed`: not
+ * unrest, a blockade, a mine or jamming) that is not a drone overflight,
+ * which may turn into a strike but offers nothing to shoot back at.
+ */
+static bool
+is_fire(const wg_incident_type_t *t)
+{
+    return t->armed && t->p_strike <= 0.0 && t->coverage_loss <= 0.0;
+}
+
+/*
+ * One contingent's answer to one kind of event that reached it. The
+ * force-wide ROE bounds it: under restrictive rules no one returns fire;
+ * under robust ones a contingent returns fire at an attack on it (at raw
+ * fire only if it is bold, risk tolerance 0.7 or more) while the ladder
+ * is below a local exchange and its risk tolerance is at least 0.5. Its
+ * own caveats weigh next: a cautious contingent (below 0.4) pulls back
+ * from sustained raw fire (3 or more events), and one below 0.5 answers
+ * an attack it does not fire at by stepping back and calling the joint
+ * commission; the others hold their ground, which under rules 2 is what
+ * deters (a step back thins the sector). Unrest, blockades, mines and
+ * jamming are never fired at: the contingent holds.
+ */
+static uint8_t
+answer(const wg_incident_type_t *t, const wg_incident_t *in, double risk,
+       const wg_state_t *st)
+{
+    bool direct = !t->raw && t->basis == WG_RATE_PER_SECTOR;
+    if (!is_fire(t))
+        return WG_ROE_HOLD;
+    if (st->robust_roe && st->escalation < 2 && risk >= 0.5 &&
+        (direct || risk >= 0.7))
+        return WG_ROE_RETURN_FIRE;
+    if (t->raw && in->count >= 3 && risk < 0.4)
+        return WG_ROE_WITHDRAW;
+    return direct && risk < 0.5 ? WG_ROE_DE_ESCALATE : WG_ROE_HOLD;
+}
+
+/* Answers each incident that reached this contingent (answer()). */
 void
 wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
                  wg_orders_t *out)
@@ -211,30 +269,21 @@ wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
     size_t n = (size_t)v->nation;
     double risk = sc->nations[n].risk_tolerance;
     const wg_incident_list_t *inc = v->incidents;
-    uint32_t answered = 0;
+    uint32_t answered = 0, fire = 0;
     for (uint32_t i = 0; i < inc->n; i++) {
         const wg_incident_t *in = &inc->items[i];
         if (in->nation != v->nation)
             continue;
-        const wg_incident_type_t *t = &sc->incident_types[in->type];
-        uint8_t act = WG_ROE_HOLD;
-        if (t->coverage_loss > 0.0)
-            act = WG_ROE_HOLD; /* jamming: nothing to shoot at */
-        else if (!t->armed)    /* unrest, a mine: no fire to return */
-            act = t->basis == WG_RATE_PER_SECTOR ? WG_ROE_DE_ESCALATE
-                                                 : WG_ROE_HOLD;
-        else if (t->kia_mean > 0.0 && !t->raw && t->basis == WG_RATE_PER_SECTOR)
-            act = (risk >= 0.5 && v->st->escalation < 2) ? WG_ROE_RETURN_FIRE
-                                                         : WG_ROE_DE_ESCALATE;
-        else if (t->raw && in->count >= 3 && risk < 0.4)
-            act = WG_ROE_WITHDRAW; /* sustained fire on a cautious force */
-        else if (t->raw && risk >= 0.7 && v->st->escalation < 2)
-            act = WG_ROE_RETURN_FIRE;
+        uint8_t act = answer(&sc->incident_types[in->type], in, risk, v->st);
         out->response.action[i] = act;
+        fire += act == WG_ROE_RETURN_FIRE;
         answered++;
     }
     snprintf(out->rationale, sizeof out->rationale,
-             "%u incidents answered at risk tolerance %.2f", answered, risk);
+             "%u incidents answered, %u with fire, under %s ROE at risk "
+             "tolerance %.2f",
+             answered, fire, v->st->robust_roe ? "robust" : "restrictive",
+             risk);
 }
 
 /* At a force review a government follows its public: below the cohesion

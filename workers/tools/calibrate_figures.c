@@ -537,29 +537,63 @@ median_of(figure_fn get, const cal_run_t *run)
     return stats_of(&fg, run->seeds, run->n).median;
 }
 
-/* The index of the best policy on a measure, or -1 for a tie at the top. */
-static int
-best_on(const measure_t *m, const cal_run_t *runs, size_t n, double *med)
+/* The medians of every measure under every policy, and who is better. */
+typedef struct {
+    size_t n;
+    double med[N_MEASURES][CAL_ROE_COUNT];
+    int best[N_MEASURES]; /* strictly best policy, or -1 (a tie at the top) */
+    int wins[CAL_ROE_COUNT];  /* measures it is strictly best on */
+    int worse[CAL_ROE_COUNT]; /* measures another policy does better on */
+} compare_t;
+
+/* Is a better than b on measure m? */
+static bool
+better(const measure_t *m, double a, double b)
 {
-    int best = -1;
-    bool tie = false;
-    for (size_t r = 0; r < n; r++) {
-        med[r] = median_of(m->get, &runs[r]);
-        if (isnan(med[r]))
-            continue;
-        if (best < 0) {
-            best = (int)r;
-            continue;
-        }
-        double d = m->higher_better ? med[r] - med[best] : med[best] - med[r];
-        if (fabs(d) < 1e-9)
-            tie = true;
-        else if (d > 0) {
-            best = (int)r;
-            tie = false;
+    if (isnan(a) || isnan(b))
+        return false;
+    return m->higher_better ? a > b + 1e-9 : a < b - 1e-9;
+}
+
+static void
+compare(const cal_run_t *runs, size_t n, compare_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    for (size_t i = 0; i < N_MEASURES; i++) {
+        const measure_t *m = &measures[i];
+        for (size_t r = 0; r < n; r++)
+            c->med[i][r] = median_of(m->get, &runs[r]);
+        c->best[i] = -1;
+        for (size_t r = 0; r < n; r++) {
+            size_t beaten = 0, beats = 0;
+            for (size_t q = 0; q < n; q++) {
+                beaten += q != r && better(m, c->med[i][q], c->med[i][r]);
+                beats += q != r && better(m, c->med[i][r], c->med[i][q]);
+            }
+            c->worse[r] += beaten > 0;
+            if (beats == n - 1) {
+                c->best[i] = (int)r;
+                c->wins[r]++;
+            }
         }
     }
-    return tie ? -1 : best;
+}
+
+/* A policy never worse than another and better on some measure, or -1. */
+static int
+dominant(const compare_t *c)
+{
+    for (size_t r = 0; r < c->n; r++) {
+        bool ahead = false;
+        for (size_t i = 0; i < N_MEASURES; i++)
+            for (size_t q = 0; q < c->n; q++)
+                ahead = ahead || (q != r && better(&measures[i], c->med[i][r],
+                                                   c->med[i][q]));
+        if (c->worse[r] == 0 && ahead)
+            return (int)r;
+    }
+    return -1;
 }
 
 /* Seeds (the same for every run) on which two policies' outcomes differ. */
@@ -575,8 +609,9 @@ seeds_differing(const measure_t *m, const cal_run_t *a, const cal_run_t *b)
 }
 
 static void
-compare_text(FILE *f, const cal_run_t *runs, size_t n, int *wins)
+compare_text(FILE *f, const cal_run_t *runs, const compare_t *c)
 {
+    size_t n = c->n;
     fprintf(f, "\nROE policies over the same %zu seeds (medians):\n",
             runs[0].n);
     fprintf(f, "%-30s", "measure");
@@ -584,71 +619,65 @@ compare_text(FILE *f, const cal_run_t *runs, size_t n, int *wins)
         fprintf(f, " %12s", cal_roe_name(runs[r].roe));
     fprintf(f, "  %-12s %s\n", "best", n == 2 ? "seeds differing" : "");
     for (size_t i = 0; i < N_MEASURES; i++) {
-        double med[CAL_ROE_COUNT];
-        int best = best_on(&measures[i], runs, n, med);
         fprintf(f, "%-30s", measures[i].label);
         for (size_t r = 0; r < n; r++)
-            fprintf(f, " %12.3g", med[r]);
-        fprintf(f, "  %-12s", best < 0 ? "tie" : cal_roe_name(runs[best].roe));
+            fprintf(f, " %12.3g", c->med[i][r]);
+        fprintf(f, "  %-12s",
+                c->best[i] < 0 ? "tie" : cal_roe_name(runs[c->best[i]].roe));
         if (n == 2)
             fprintf(f, " %zu/%zu",
                     seeds_differing(&measures[i], &runs[0], &runs[1]),
                     runs[0].n);
         fprintf(f, "\n");
-        if (best >= 0)
-            wins[best]++;
     }
+    for (size_t r = 0; r < n; r++)
+        fprintf(f, "%s: best on %d of %zu measures, worse than another on %d\n",
+                cal_roe_name(runs[r].roe), c->wins[r], N_MEASURES, c->worse[r]);
+    int d = dominant(c);
+    if (d >= 0)
+        fprintf(f, "%s dominates: never worse, better on at least one\n",
+                cal_roe_name(runs[d].roe));
+    else
+        fprintf(f, "no policy dominates: each is worse on some measure, or "
+                   "they tie\n");
+}
+
+static void
+compare_json(FILE *f, const cal_run_t *runs, const compare_t *c)
+{
+    fprintf(f, "{\"measures\":[");
+    for (size_t i = 0; i < N_MEASURES; i++) {
+        fprintf(f, "%s{\"measure\":\"%s\",\"higher_better\":%s,\"best\":",
+                i ? "," : "", measures[i].key,
+                measures[i].higher_better ? "true" : "false");
+        if (c->best[i] < 0)
+            fprintf(f, "null");
+        else
+            fprintf(f, "\"%s\"", cal_roe_name(runs[c->best[i]].roe));
+        fprintf(f, ",\"medians\":{");
+        for (size_t r = 0; r < c->n; r++) {
+            fprintf(f, "%s\"%s\":", r ? "," : "", cal_roe_name(runs[r].roe));
+            json_number(f, c->med[i][r]);
+        }
+        fprintf(f, "}}");
+    }
+    int d = dominant(c);
+    fprintf(f, "],\"dominant\":");
+    if (d < 0)
+        fprintf(f, "null}");
+    else
+        fprintf(f, "\"%s\"}", cal_roe_name(runs[d].roe));
 }
 
 void
 cal_print_comparison(FILE *f, const cal_run_t *runs, size_t n, bool json)
 {
-    int wins[CAL_ROE_COUNT] = {0};
     if (n < 2 || n > CAL_ROE_COUNT)
         return;
-    if (!json) {
-        compare_text(f, runs, n, wins);
-    } else {
-        fprintf(f, "{\"comparison\":[");
-        for (size_t i = 0; i < N_MEASURES; i++) {
-            double med[CAL_ROE_COUNT];
-            int best = best_on(&measures[i], runs, n, med);
-            fprintf(f, "%s{\"measure\":\"%s\",\"higher_better\":%s,\"best\":",
-                    i ? "," : "", measures[i].key,
-                    measures[i].higher_better ? "true" : "false");
-            if (best < 0)
-                fprintf(f, "null");
-            else
-                fprintf(f, "\"%s\"", cal_roe_name(runs[best].roe));
-            fprintf(f, ",\"medians\":{");
-            for (size_t r = 0; r < n; r++) {
-                fprintf(f, "%s\"%s\":", r ? "," : "",
-                        cal_roe_name(runs[r].roe));
-                json_number(f, med[r]);
-            }
-            fprintf(f, "}}");
-            if (best >= 0)
-                wins[best]++;
-        }
-    }
-    int dominant = -1;
-    for (size_t r = 0; r < n; r++)
-        if (wins[r] == (int)N_MEASURES)
-            dominant = (int)r;
-    if (json) {
-        fprintf(f, "],\"best_on_every_measure\":");
-        if (dominant < 0)
-            fprintf(f, "null}");
-        else
-            fprintf(f, "\"%s\"}", cal_roe_name(runs[dominant].roe));
-        return;
-    }
-    for (size_t r = 0; r < n; r++)
-        fprintf(f, "%s best on %d of %zu measures\n", cal_roe_name(runs[r].roe),
-                wins[r], N_MEASURES);
-    if (dominant < 0)
-        fprintf(f, "no policy is best on every measure\n");
+    compare_t c;
+    compare(runs, n, &c);
+    if (json)
+        compare_json(f, runs, &c);
     else
-        fprintf(f, "%s is best on every measure\n",
-                cal_roe_name(runs[dominant].roe));
+        compare_text(f, runs, &c);
 }

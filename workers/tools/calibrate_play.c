@@ -52,14 +52,14 @@ typedef struct {
 
 /*
  * A ceasefire violation in the SMM's sense (brief §5: explosions, bursts
- * and shots, projectiles): a raw incident type that is fire, so neither
- * jamming (it takes coverage) nor a drone overflight (it may turn into a
- * strike). The TurnResult's incident count mixes them all (issue 17).
+ * and shots, projectiles): an incident type the scenario marks
+ * `violation` (by default raw fire: neither jamming nor, in the shipped
+ * scenarios, a drone overflight).
  */
 static bool
 is_violation(const wg_incident_type_t *t)
 {
-    return t->raw && t->coverage_loss <= 0.0 && t->p_strike <= 0.0;
+    return t->violation;
 }
 
 /* The incidents of an incident turn, as the command was shown them (it
