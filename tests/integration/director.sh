@@ -25,6 +25,8 @@
 #     "director"), GBR is ejected in PLEDGE (its fallback "ejected" there,
 #     the status shows it) and readmitted; the log holds those two
 #     fallbacks and no other of theirs, and verifies.
+#  And a script with a line that is no command is refused before anything
+#  connects: file:line and why, exit 2.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init director
@@ -48,6 +50,16 @@ YAML
 } >"$SCEN"
 nations=$("$WG_BIN/wg-adjudicator" --scenario "$SCEN" --list-nations) ||
     wg_abort "the scenario with injects does not load"
+
+# A script is read whole before wg-director connects: a line that is no
+# command is named with its file and line, exit 2.
+printf 'pause\nwait started\nextend 0\n' >"$WG_TMP/bad.script"
+"$DIRECTOR" --router tcp://127.0.0.1:1 --pub tcp://127.0.0.1:2 \
+    --script "$WG_TMP/bad.script" >/dev/null 2>"$WG_TMP/bad.err"
+st=$?
+[ $st -eq 2 ] || fail "a script with a bad line exited $st, wanted 2"
+grep -q "bad.script:3: extend: '0' is not 1 to 3600 seconds" "$WG_TMP/bad.err" ||
+    fail "the bad line is not named: $(cat "$WG_TMP/bad.err")"
 
 # --- a) pause, extend, inject, resume ---------------------------------------
 WG_RUN_DIR="$WG_TMP/a"

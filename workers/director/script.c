@@ -59,6 +59,35 @@ script_close(script_t *s, int code)
     dclient_close(s->client);
 }
 
+/* Every line is read before anything connects: a line that is no command
+ * is named (file:line) and the script does not start (exit 2). */
+static int
+check(const script_t *s)
+{
+    for (size_t i = 0; i < s->n_lines; i++) {
+        const char *line = s->lines[i];
+        director_cmd_t c;
+        char why[200] = "";
+        unsigned n;
+        char word[32];
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (line[0] == '\0' || line[0] == '#' ||
+            strcmp(line, "wait end") == 0 ||
+            strcmp(line, "wait started") == 0 ||
+            sscanf(line, "wait turn %u %31s", &n, word) >= 1 ||
+            sscanf(line, "sleep %u", &n) == 1)
+            continue;
+        if (strncmp(line, "wait", 4) == 0 || strncmp(line, "sleep", 5) == 0)
+            snprintf(why, sizeof why, "not a wait or a sleep: %s", line);
+        else if (director_parse(line, &c, why, sizeof why) == 0)
+            continue;
+        fprintf(stderr, "%s:%zu: %s\n", s->path, i + 1, why);
+        return 2;
+    }
+    return 0;
+}
+
 static int
 load(script_t *s)
 {
@@ -77,7 +106,7 @@ load(script_t *s)
     }
     if (f != stdin)
         fclose(f);
-    return 0;
+    return check(s);
 }
 
 /* A wait: true once what it waits for holds. */
