@@ -58,7 +58,16 @@ wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
     const wg_nation_state_t *ns = &v->st->nations[n];
     uint32_t ceiling = wg_rules_ceiling(sc, v->st, n);
     uint32_t deployed = wg_state_deployed(v->st, v->nation);
+    /* An entry force on its way counts against the ceiling too, and no
+     * more is offered than the nation's manpower has left (rules 2). */
+    for (uint32_t i = 0; i < v->st->n_units; i++)
+        if (v->st->units[i].nation == n &&
+            v->st->units[i].status == WG_UNIT_ENTERING)
+            deployed += v->st->units[i].troops;
     uint32_t headroom = ceiling > deployed ? ceiling - deployed : 0;
+    uint32_t left = wg_rules_manpower_left(sc, v->st, n);
+    if (headroom > left)
+        headroom = left;
 
     /* A government whose public is turning offers less: below its starting
      * cohesion it offers half, and none once rotations stop. */
