@@ -4,8 +4,10 @@
 # tests/data/short.yaml exercise recorded by the build that introduced log
 # format version 2. wg-log info: format_version 2, 179 records, 14 turn
 # results, a clean tail, no corrupt record; wg-log dump: every record
-# decodes (exit 0, 179 lines); wg-log verify: exit 0, "identical" (the
-# current rules re-adjudicate it to the same records and hash chain).
+# decodes (exit 0, 179 lines); wg-log check: its frames and chain good;
+# wg-log verify: exit 0, "identical" (the current rules re-adjudicate it to
+# the same records and hash chain), or refused by name under other rules.
+# The same for the format-3 golden log of the build's rules version.
 # If this fails, read the README before re-recording anything.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,6 +33,9 @@ st=$?
 [ "$(grep -c '^{"offset":' "$WG_TMP/dump")" -eq 179 ] ||
     fail "wg-log dump printed $(wc -l <"$WG_TMP/dump") records, wanted 179"
 grep -q '"error":' "$WG_TMP/dump" && fail "wg-log dump found records that do not decode"
+# Its frames and its own (format-2) chain, without re-adjudicating.
+timeout 60 "$LOG_TOOL" check "$golden" >"$WG_TMP/check" 2>&1 ||
+    fail "wg-log check $golden: $(cat "$WG_TMP/check")"
 
 # Verified while the build plays the rules it was recorded under (a
 # format-2 log: rules 1); once WG_RULES_VERSION is bumped, refused by name
@@ -70,5 +75,9 @@ if [ "$build_rules" != 1 ]; then
     timeout 60 "$LOG_TOOL" verify "$current" >"$WG_TMP/verify" 2>"$WG_TMP/verify.err" ||
         fail "wg-log verify $current: $(head -2 "$WG_TMP/verify.err")"
     grep -q '^identical' "$WG_TMP/verify" || fail "$current: verify does not say identical"
+    timeout 60 "$LOG_TOOL" check "$current" >"$WG_TMP/check" 2>&1 ||
+        fail "wg-log check $current: $(cat "$WG_TMP/check")"
+    grep -q 'format 3, 179 records .* frames and chain good' "$WG_TMP/check" ||
+        fail "$current: check says $(cat "$WG_TMP/check")"
 fi
 wg_done
