@@ -15,7 +15,8 @@
 #   a flip whose every later chain link was made good again (--rechain):
 #   check without a signature passes (the chain alone cannot tell), check
 #   --signature names the record;
-#   the untouched log: check and check --signature exit 0; a signature
+#   the untouched log: check and check --signature exit 0, and the last
+#   link tests/tools/wg_chain_check.py computes is the signed one; a signature
 #   with another key, a signature file whose record list was changed, and
 #   a format-2 log's (v1) signature on it are refused as BAD (exit 1).
 set -u
@@ -34,6 +35,12 @@ wg_expect_exit 0 sign "$LOG_TOOL" sign "$log" --key director.sign.key -o ex.sig
 wg_expect_exit 0 check0 "$LOG_TOOL" check "$log"
 wg_expect_exit 0 check1 "$LOG_TOOL" check --signature ex.sig --pubkey director.sign.pub "$log"
 grep -q 'signature good' check1 || fail "check does not call the signature good: $(cat check1)"
+# The independent check (written from docs/LOG-FORMAT.md) reaches the link
+# the director signed.
+"$PY" "$WG_SOURCE_DIR/tests/tools/wg_chain_check.py" "$log" >py 2>&1 ||
+    fail "the independent chain check fails: $(cat py)"
+signed=$(head -1 ex.sig | cut -d' ' -f2)
+grep -q "last link $signed\$" py || fail "the independent check's last link is not the signed one ($signed): $(cat py)"
 
 # Each record's length and whether a TurnResult follows it (by the dump).
 "$LOG_TOOL" dump "$log" >dump 2>dump.err || wg_abort "dump failed"
