@@ -6,7 +6,8 @@
 # golden logs and a short exercise played now, and agrees with wg-log:
 # the records, error replies and turns `wg-log check` counts, and the
 # final link of the chain and every record's SHA-256 that `wg-log sign`
-# writes into its signature file (format 3), also of a log with Error
+# writes into its signature file (format 3), as the page's own Python
+# sketches do (read_log and check_chain), also of a log with Error
 # replies (wg-probe's bad messages). Then it must fail where
 # wg-log fails: bits flipped in 3 records of turn 3 (15 flips, every CRC
 # made good) named at the same record by both (and where the record still
@@ -68,6 +69,22 @@ read -r tag signed _ <"$log.sig"
 sed -n '4,$p' "$log.sig" | cmp -s - "$WG_TMP/digests" &&
     echo "ex.wglog: the reader's $(wc -l <"$WG_TMP/digests") record digests are the signed list" ||
     fail "the reader's record digests are not the signature's list"
+
+# The page's own sketches ("A reader in Python", then The seal's
+# check_chain), run as they stand: the same final link.
+page="$WG_SOURCE_DIR/docs/LOG-FORMAT.md"
+{
+    awk '/^## A reader in Python/ { h = 1; next } h && /^```python$/ { on = 1; next }
+         on && /^```$/ { exit } on && /^if __name__/ { exit } on { print }' "$page"
+    awk '/^## The seal/ { h = 1; next } h && /^```python$/ { on = 1; next }
+         on && /^```$/ { exit } on { print }' "$page"
+    printf '%s\n' 'r = check_chain(sys.argv[1])' 'print(r.hex() if isinstance(r, bytes) else "broken at record %d" % r)'
+} >"$WG_TMP/sketch.py"
+grep -q '^def check_chain' "$WG_TMP/sketch.py" && grep -q '^def read_log' "$WG_TMP/sketch.py" ||
+    fail "the page's read_log or check_chain sketch was not found"
+out=$(cd "$WG_TMP" && "$PY" sketch.py "$log" 2>&1)
+[ "$out" = "$LINK" ] && echo "ex.wglog: the page's own sketch gives the same final link" ||
+    fail "the page's sketch says '$(echo "$out" | tail -1)', the reader $LINK"
 
 # A log with Error replies in it (wg-probe as NLD: a message that does not
 # decode, a claim of FRA, an order for a turn that is over): the chain
