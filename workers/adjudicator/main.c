@@ -527,19 +527,11 @@ say_keys_end(const adjudicator_t *a, const wg_bus_stats_t *bus_st)
         (unsigned long long)ss.takeovers);
 }
 
-/* Binds, runs the loop until the exercise ends or a signal, and closes
- * every handle. Returns the exit code. */
-int
-run_loop(adjudicator_t *a, const options_t *o)
+/* Makes the bus: binds the ROUTER and the PUB, with CURVE and the seats'
+ * admission when keyed. 0, or 1 once what was made is undone. */
+static int
+bind_bus(adjudicator_t *a, const options_t *o, bool keyed)
 {
-    const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
-    bool keyed = a->ex != NULL && a->ex->has_keys;
-    if (!keyed && check_keyless(o) != 0)
-        return 2;
-    if (keyed && (a->seats = wg_seats_new(a->ex, sc)) == NULL)
-        return 1;
-    if (uv_loop_init(&a->loop) < 0)
-        return 1;
     wg_bus_config_t bc = {.router_endpoint = o->router,
                           .pub_endpoint = o->pub,
                           .max_in = WG_ADJUDICATOR_MAX_IN,
@@ -568,12 +560,14 @@ run_loop(adjudicator_t *a, const options_t *o)
         }
         return 1;
     }
-    if (limits_init(&a->lim, a->log) < 0)
-        abort(); /* out of memory before the exercise: nothing to save */
-    a->absent = o->absent >= 0  ? (wg_absent_t)o->absent
-                : a->ex != NULL ? a->ex->absent
-                                : WG_ABSENT_FALLBACK;
-    a->lobby_open = true;
+    return 0;
+}
+
+/* Starts the signal handlers and the timers: the beacon, and the lobby's
+ * (or, when the exercise is over, how long to tell it). */
+static void
+start_handles(adjudicator_t *a, const options_t *o)
+{
     uv_signal_init(&a->loop, &a->sigint);
     uv_signal_init(&a->loop, &a->sigterm);
     a->sigint.data = a->sigterm.data = a;
@@ -593,12 +587,13 @@ run_loop(adjudicator_t *a, const options_t *o)
             o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS, 0);
     else
         uv_timer_start(&a->lobby_timer, lobby_cb, o->lobby_ms, 0);
-    WG_DIAG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
-                 sc->name, (unsigned long long)sc->seed, sc->n_turns,
-                 wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
-    say_keys_start(a);
+}
 
-    uv_run(&a->loop, UV_RUN_DEFAULT);
+/* After the loop: the limits' last records, the log's last flush, the bus
+ * and the loop closed, the counts said. Returns the exit code. */
+static int
+finish_loop(adjudicator_t *a)
+{
     if (a->dir.n_held > 0)
         WG_DIAG_WARN("%zu messages held while paused were never handed over",
                      a->dir.n_held);
@@ -627,6 +622,37 @@ run_loop(adjudicator_t *a, const options_t *o)
         say_keys_end(a, &bus_st);
     wg_seats_destroy(&a->seats);
     return a->log_failed ? EXIT_LOG : a->exit_code;
+}
+
+/* Binds, runs the loop until the exercise ends or a signal, and closes
+ * every handle. Returns the exit code. */
+int
+run_loop(adjudicator_t *a, const options_t *o)
+{
+    const wg_scenario_t *sc = wg_adjudicator_scenario(a->adjudicator);
+    bool keyed = a->ex != NULL && a->ex->has_keys;
+    if (!keyed && check_keyless(o) != 0)
+        return 2;
+    if (keyed && (a->seats = wg_seats_new(a->ex, sc)) == NULL)
+        return 1;
+    if (uv_loop_init(&a->loop) < 0)
+        return 1;
+    if (bind_bus(a, o, keyed) != 0)
+        return 1;
+    if (limits_init(&a->lim, a->log) < 0)
+        abort(); /* out of memory before the exercise: nothing to save */
+    a->absent = o->absent >= 0  ? (wg_absent_t)o->absent
+                : a->ex != NULL ? a->ex->absent
+                                : WG_ABSENT_FALLBACK;
+    a->lobby_open = true;
+    start_handles(a, o);
+    WG_DIAG_INFO("scenario %s, seed %llu, %zu turns; ROUTER %s, PUB %s",
+                 sc->name, (unsigned long long)sc->seed, sc->n_turns,
+                 wg_bus_endpoint(a->bus, 0), wg_bus_endpoint(a->bus, 1));
+    say_keys_start(a);
+
+    uv_run(&a->loop, UV_RUN_DEFAULT);
+    return finish_loop(a);
 }
 
 int

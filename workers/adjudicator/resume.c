@@ -54,10 +54,9 @@ load_end(adjudicator_t *a, const char *path)
     return 0;
 }
 
-/* --resume: cut the log's torn tail, rebuild the adjudicator from the log, and
- * play on, appending to the same log. */
-int
-resume_main(adjudicator_t *a, const options_t *o)
+/* Reopens the log to carry it on, its torn tail cut. 0, or 2 once said. */
+static int
+reopen_log(adjudicator_t *a, const options_t *o)
 {
     wg_log_header_t hdr;
     uint64_t cut = 0;
@@ -80,16 +79,31 @@ resume_main(adjudicator_t *a, const options_t *o)
     if (cut > 0)
         WG_DIAG_WARN("%s: cut a torn tail of %llu bytes", o->resume,
                      (unsigned long long)cut);
-    uint64_t kept = wg_log_writer_records(a->log);
-    wg_replay_report_t rep;
+    return 0;
+}
+
+/* What resume_main() made, undone. */
+static void
+destroy_resumed(adjudicator_t *a)
+{
+    wg_log_writer_destroy(&a->log);
+    wg_adjudicator_destroy(&a->adjudicator);
+    free(a->sc);
+}
+
+/* Rebuilds the adjudicator from the log (writing what it lacked) and checks
+ * it was played on the exercise's scenario. 0, or 2 once said and undone. */
+static int
+replay_resumed(adjudicator_t *a, const options_t *o, wg_replay_report_t *rep)
+{
     wg_replay_options_t ropt = {.pending = resume_pending_cb, .pending_arg = a};
-    if (wg_replay_log(o->resume, &ropt, &rep, &a->adjudicator, &a->sc) !=
+    if (wg_replay_log(o->resume, &ropt, rep, &a->adjudicator, &a->sc) !=
         WG_REPLAY_OK) {
         fprintf(stderr,
                 "wg-adjudicator: %s: cannot resume at turn %u seq %llu %s: "
                 "%s\n",
-                o->resume, rep.turn, (unsigned long long)rep.seq, rep.field,
-                rep.detail);
+                o->resume, rep->turn, (unsigned long long)rep->seq, rep->field,
+                rep->detail);
         wg_log_writer_destroy(&a->log);
         return 2;
     }
@@ -99,18 +113,51 @@ resume_main(adjudicator_t *a, const options_t *o)
                 "wg-adjudicator: %s was played on another scenario than the "
                 "one %s names\n",
                 o->resume, a->ex->path);
-        wg_log_writer_destroy(&a->log);
-        wg_adjudicator_destroy(&a->adjudicator);
-        free(a->sc);
+        destroy_resumed(a);
         return 2;
     }
+    return 0;
+}
+
+/* Plays on; or, when the exercise was already over, only tells its end to
+ * the roles that join again. Returns the exit code. */
+static int
+play_resumed(adjudicator_t *a, const options_t *o)
+{
+    if (!wg_adjudicator_done(a->adjudicator))
+        return run_loop(a, o);
+    /* Workers may still wait for the end: a kill after the last result
+     * was written but before the end reached them leaves them so. */
+    fprintf(stderr,
+            "wg-adjudicator: %s: the exercise is already over; telling "
+            "the roles that join again for up to %u ms\n",
+            o->resume,
+            o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS);
+    int rc = load_end(a, o->resume);
+    if (rc == 0) {
+        a->over = true;
+        rc = run_loop(a, o);
+    }
+    return rc;
+}
+
+/* --resume: cut the log's torn tail, rebuild the adjudicator from the log, and
+ * play on, appending to the same log. */
+int
+resume_main(adjudicator_t *a, const options_t *o)
+{
+    int rc = reopen_log(a, o);
+    if (rc != 0)
+        return rc;
+    uint64_t kept = wg_log_writer_records(a->log);
+    wg_replay_report_t rep;
+    if (replay_resumed(a, o, &rep) != 0)
+        return 2;
     uint64_t pending = wg_log_writer_records(a->log) - kept;
     if (!a->log_failed && (rc = wg_log_writer_flush(a->log)) < 0)
         log_failed(a, "flush", rc);
     if (a->log_failed) {
-        wg_log_writer_destroy(&a->log);
-        wg_adjudicator_destroy(&a->adjudicator);
-        free(a->sc);
+        destroy_resumed(a);
         return EXIT_LOG;
     }
     wg_adjudicator_set_output(a->adjudicator, adjudicator_out_cb, a);
@@ -119,35 +166,16 @@ resume_main(adjudicator_t *a, const options_t *o)
     a->dir.paused_left = a->sc->deadline_ms;
     if (load_overrides(a, o, a->sc) != 0) {
         free_overrides(a);
-        wg_log_writer_destroy(&a->log);
-        wg_adjudicator_destroy(&a->adjudicator);
-        free(a->sc);
+        destroy_resumed(a);
         return 2;
     }
     WG_DIAG_INFO("resumed %s: %llu records, %u turns done, %llu records the "
                  "log lacked written",
                  o->resume, (unsigned long long)rep.records, rep.turns,
                  (unsigned long long)pending);
-    if (wg_adjudicator_done(a->adjudicator)) {
-        /* Workers may still wait for the end: a kill after the last result
-         * was written but before the end reached them leaves them so. */
-        fprintf(stderr,
-                "wg-adjudicator: %s: the exercise is already over; telling "
-                "the roles that join again for up to %u ms\n",
-                o->resume,
-                o->lobby_ms < OVER_GRACE_MS ? o->lobby_ms : OVER_GRACE_MS);
-        rc = load_end(a, o->resume);
-        if (rc == 0) {
-            a->over = true;
-            rc = run_loop(a, o);
-        }
-    } else {
-        rc = run_loop(a, o);
-    }
+    rc = play_resumed(a, o);
     free(a->end_bytes);
     free_overrides(a);
-    wg_log_writer_destroy(&a->log);
-    wg_adjudicator_destroy(&a->adjudicator);
-    free(a->sc);
+    destroy_resumed(a);
     return rc;
 }
