@@ -13,13 +13,10 @@
 
 #include <stdbool.h>
 
-void
-wg__scenario_set_defaults(wg_scenario_t *sc)
+/* The three threat regimes: managed, hot and spike. */
+static void
+set_default_regimes(wg_scenario_t *sc)
 {
-    sc->seed = 20241219;
-    sc->turn_weeks = 1;
-    sc->deadline_ms = 2000;
-
     sc->n_regimes = 3;
     sc->regimes[0] = (wg_regime_t){.name = "managed",
                                    .multiplier = 1.0,
@@ -37,7 +34,12 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
                                    .max_turns = 3,
                                    .direct_multiplier = 3.0,
                                    .escalation_push = 0.2};
+}
 
+/* The threat to troops, deterrence and escalation. */
+static void
+set_default_threat(wg_scenario_t *sc)
+{
     sc->threat = (wg_threat_t){
         .exposure_line = 0.01,
         .exposure_rear = 0.0005,
@@ -60,6 +62,12 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
         .max_level = 4,
         .reinforce_units = 2,
     };
+}
+
+/* The nations' cohesion and the host's stability. */
+static void
+set_default_morale(wg_scenario_t *sc)
+{
     sc->cohesion = (wg_cohesion_t){
         .per_kia = 1.5,
         .bad_day_kia = 5,
@@ -88,6 +96,12 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
         .recommit_cooldown = 2,
         .fragile_turns = 4,
     };
+}
+
+/* What each rule of engagement does. */
+static void
+set_default_roe(wg_scenario_t *sc)
+{
     sc->roe[WG_ROE_HOLD] = (wg_roe_effect_t){.casualty_factor = 1.0,
                                              .escalation_factor = 1.0,
                                              .coverage_factor = 1.0};
@@ -100,6 +114,18 @@ wg__scenario_set_defaults(wg_scenario_t *sc)
     sc->roe[WG_ROE_WITHDRAW] = (wg_roe_effect_t){.casualty_factor = 0.3,
                                                  .escalation_factor = 0.3,
                                                  .coverage_factor = 0.2};
+}
+
+void
+wg__scenario_set_defaults(wg_scenario_t *sc)
+{
+    sc->seed = 20241219;
+    sc->turn_weeks = 1;
+    sc->deadline_ms = 2000;
+    set_default_regimes(sc);
+    set_default_threat(sc);
+    set_default_morale(sc);
+    set_default_roe(sc);
     sc->command = (wg_command_profile_t){
         .target_troops = 40000,
         .reserve_share = 0.1,

@@ -354,24 +354,23 @@ follow(wg_log_reader_t *r, wg_adjudicator_t *u, fork_t *f,
     return 0;
 }
 
-int
-wg_log_cmd_fork(int argc, char **argv)
+/* Opens the log to fork and rebuilds its scenario from its header, which
+ * must be of these rules and match its hash. 0, or EXIT_USAGE once said
+ * (nothing left open). */
+static int
+open_source(const fork_opts_t *o, wg_log_reader_t **r, wg_scenario_t **scp)
 {
-    fork_opts_t o;
-    if (parse(argc, argv, &o) != 0)
-        return EXIT_USAGE;
-    wg_log_reader_t *r;
-    int rc = wg_log_reader_open(o.in, &r);
+    int rc = wg_log_reader_open(o->in, r);
     if (rc < 0) {
-        fprintf(stderr, "wg-log fork: %s: %s\n", o.in, wg_strerror(rc));
+        fprintf(stderr, "wg-log fork: %s: %s\n", o->in, wg_strerror(rc));
         return EXIT_USAGE;
     }
-    const wg_log_header_t *hdr = wg_log_reader_header(r);
+    const wg_log_header_t *hdr = wg_log_reader_header(*r);
     if (hdr->rules_version != WG_RULES_VERSION) {
         char why[256];
         wg_replay_rules_mismatch(hdr->rules_version, why, sizeof why);
-        fprintf(stderr, "wg-log fork: %s: %s\n", o.in, why);
-        wg_log_reader_destroy(&r);
+        fprintf(stderr, "wg-log fork: %s: %s\n", o->in, why);
+        wg_log_reader_destroy(r);
         return EXIT_USAGE;
     }
     wg_scenario_t *sc = NULL;
@@ -380,19 +379,75 @@ wg_log_cmd_fork(int argc, char **argv)
                           hdr->scenario_len, &sc, &err) != 0) {
         fprintf(stderr, "wg-log fork: the log's scenario: %s:%u:%u: %s\n",
                 err.file, err.line, err.column, err.message);
-        wg_log_reader_destroy(&r);
+        wg_log_reader_destroy(r);
         return EXIT_USAGE;
     }
     if (memcmp(sc->hash, hdr->scenario_hash, sizeof sc->hash) != 0) {
         fprintf(stderr,
                 "wg-log fork: %s: the header's scenario text does not match "
                 "its hash; not forking a log whose scenario was changed\n",
-                o.in);
+                o->in);
         free(sc);
-        wg_log_reader_destroy(&r);
+        wg_log_reader_destroy(r);
         return EXIT_USAGE;
     }
     sc->seed = hdr->seed;
+    *scp = sc;
+    return 0;
+}
+
+/* Creates the fork's log with the source's header; never over an existing
+ * file. 0, or EXIT_USAGE once said. */
+static int
+create_fork_log(const fork_opts_t *o, const wg_log_header_t *hdr,
+                wg_log_writer_t **w)
+{
+    int rc = wg_log_writer_create(o->out, hdr, WG_FSYNC_NEVER, w);
+    if (rc == -EEXIST) {
+        fprintf(stderr,
+                "wg-log fork: %s: exists; a fork never overwrites a log "
+                "(remove it or name another -o)\n",
+                o->out);
+        return EXIT_USAGE;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "wg-log fork: %s: %s\n", o->out, wg_strerror(rc));
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Says how the fork went: its records and the turn it parted at (0: it
+ * never did). Returns the exit code. */
+static int
+report_fork(const fork_opts_t *o, const fork_t *f, uint32_t parted)
+{
+    if (f->write_rc < 0) {
+        fprintf(stderr, "wg-log fork: %s: %s\n", o->out,
+                wg_strerror(f->write_rc));
+        return EXIT_USAGE;
+    }
+    printf("forked %s at turn %u into %s: %llu records; ", o->in, o->at, o->out,
+           (unsigned long long)wg_log_writer_records(f->w));
+    if (parted)
+        printf("the exercise differs from turn %u\n", parted);
+    else
+        printf("the exercise is unchanged\n");
+    return 0;
+}
+
+int
+wg_log_cmd_fork(int argc, char **argv)
+{
+    fork_opts_t o;
+    if (parse(argc, argv, &o) != 0)
+        return EXIT_USAGE;
+    wg_log_reader_t *r;
+    wg_scenario_t *sc = NULL;
+    int rc = open_source(&o, &r, &sc);
+    if (rc != 0)
+        return rc;
+    const wg_log_header_t *hdr = wg_log_reader_header(r);
     const wg_bot_t *swaps[N_KEYS] = {0};
     wg_bot_t *owned[N_KEYS] = {0};
     fork_t f;
@@ -401,20 +456,9 @@ wg_log_cmd_fork(int argc, char **argv)
     rc = load_swaps(&o, sc, swaps, owned);
     if (rc != 0)
         goto out;
-    rc = wg_log_writer_create(o.out, hdr, WG_FSYNC_NEVER, &f.w);
-    if (rc == -EEXIST) {
-        fprintf(stderr,
-                "wg-log fork: %s: exists; a fork never overwrites a log "
-                "(remove it or name another -o)\n",
-                o.out);
-        rc = EXIT_USAGE;
+    rc = create_fork_log(&o, hdr, &f.w);
+    if (rc != 0)
         goto out;
-    }
-    if (rc < 0) {
-        fprintf(stderr, "wg-log fork: %s: %s\n", o.out, wg_strerror(rc));
-        rc = EXIT_USAGE;
-        goto out;
-    }
     /* The adjudicator's per-turn notes (fallbacks playing) are the fork's
      * business, not news: keep warnings and errors only. */
     if (wg_diag_level > WG_DIAG_LEVEL_WARN)
@@ -433,19 +477,7 @@ wg_log_cmd_fork(int argc, char **argv)
     wg_adjudicator_set_replay(u, false);
     if (!wg_adjudicator_done(u))
         play_out(u, &f, sc, swaps);
-    if (f.write_rc < 0) {
-        fprintf(stderr, "wg-log fork: %s: %s\n", o.out,
-                wg_strerror(f.write_rc));
-        rc = EXIT_USAGE;
-    } else {
-        printf("forked %s at turn %u into %s: %llu records; ", o.in, o.at,
-               o.out, (unsigned long long)wg_log_writer_records(f.w));
-        if (parted)
-            printf("the exercise differs from turn %u\n", parted);
-        else
-            printf("the exercise is unchanged\n");
-        rc = 0;
-    }
+    rc = report_fork(&o, &f, parted);
 out:
     wg_adjudicator_destroy(&u);
     wg_log_writer_destroy(&f.w);
