@@ -4,8 +4,8 @@
 # tests/data/short.yaml (1 s deadline), every check on what the log and
 # the adjudicator's stderr say, none on how long anything took.
 #
-# Part 1, fallback: FRA's contingent is frozen (SIGSTOP) once it has
-# joined. It misses one deadline ("deadline missed") and from then on its
+# Part 1, fallback: FRA's contingent is frozen (SIGSTOP) at the start of
+# turn 2. It misses one deadline ("deadline missed") and from then on its
 # fallback plays at every phase start ("absent"): exactly one deadline
 # passes in the whole exercise, which completes; the log verifies.
 #
@@ -19,18 +19,38 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init absent
 
+# FRA plays the built-in bot through wg-bot-gate.so, held at the start of
+# turn 2 (tests/tools/bot_gate.c): it is frozen there, never between two
+# turns of an exercise that a fast build plays in a few milliseconds.
+start_held_fra() {
+    gate="$WG_TMP/$1.gate"
+    mkdir -p "$gate" && touch "$gate/hold-2" || wg_abort "mkdir $gate"
+    WG_GATE_DIR=$gate "$WG_BIN/wg-contingent" --nation FRA \
+        --router "$WG_ROUTER" --pub "$WG_PUB" \
+        --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" \
+        2>"$WG_RUN_DIR/contingent-FRA.err" &
+    fra=$!
+    WG_PIDS+=("$fra")
+    local i
+    for i in $(seq 200); do
+        [ -e "$gate/at-2" ] && return 0
+        sleep 0.1
+    done
+    wg_abort "FRA never reached turn 2"
+}
+
 # ---- part 1: absent: fallback ----
 log="$WG_TMP/fallback.wglog"
-wg_start_exercise fallback "$WG_SHORT" --log "$log" --lobby-timeout 20000
+wg_start_exercise fallback "$WG_SHORT" --skip FRA --log "$log" --lobby-timeout 20000
 err="$WG_RUN_DIR/adjudicator.err"
-fra=${WG_WORKER_PIDS[1]}
-[ "${WG_WORKER_NAMES[1]}" = contingent-FRA ] || wg_abort "worker 1 is ${WG_WORKER_NAMES[1]}"
-wg_wait_for "$WG_RUN_DIR/contingent-FRA.err" 'joined' 20
+start_held_fra fallback
 kill -STOP "$fra"
+touch "$gate/go-2"
 wg_wait "$WG_ADJ_PID" 60
 [ "$WG_RC" -eq 0 ] || fail "part 1: wg-adjudicator exited $WG_RC"
 kill -CONT "$fra"
 wg_wait_workers 10
+wg_wait "$fra" 10
 wg_check_turn_lines "$WG_RUN_DIR/adjudicator.out" 14
 passed=$(grep -c 'deadline passed' "$err")
 echo "part 1: deadlines passed: $passed"
@@ -50,14 +70,14 @@ echo "part 1: FRA default orders: $missed deadline missed, $absent absent"
 
 # ---- part 2: absent: wait ----
 log="$WG_TMP/wait.wglog"
-wg_start_exercise wait "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
-    --absent wait
+wg_start_exercise wait "$WG_SHORT" --skip FRA --log "$log" \
+    --lobby-timeout 20000 --absent wait
 err="$WG_RUN_DIR/adjudicator.err"
-fra=${WG_WORKER_PIDS[1]}
-wg_wait_for "$WG_RUN_DIR/contingent-FRA.err" 'joined' 20
+start_held_fra wait
 kill -STOP "$fra"
 wg_wait_for "$err" 'deadline passed' 20
 kill -TERM "$fra"
+touch "$gate/go-2"
 kill -CONT "$fra"
 wg_wait_for "$err" 'the clock stops' 20
 "$WG_BIN/wg-contingent" --nation FRA --router "$WG_ROUTER" --pub "$WG_PUB" \
