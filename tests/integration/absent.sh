@@ -19,33 +19,15 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init absent
 
-# FRA plays the built-in bot through wg-bot-gate.so, held at the start of
-# turn 2 (tests/tools/bot_gate.c): it is frozen there, never between two
-# turns of an exercise that a fast build plays in a few milliseconds.
-start_held_fra() {
-    gate="$WG_TMP/$1.gate"
-    mkdir -p "$gate" && touch "$gate/hold-2" || wg_abort "mkdir $gate"
-    WG_GATE_DIR=$gate "$WG_BIN/wg-contingent" --nation FRA \
-        --router "$WG_ROUTER" --pub "$WG_PUB" \
-        --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" \
-        2>"$WG_RUN_DIR/contingent-FRA.err" &
-    fra=$!
-    WG_PIDS+=("$fra")
-    local i
-    for i in $(seq 200); do
-        [ -e "$gate/at-2" ] && return 0
-        sleep 0.1
-    done
-    wg_abort "FRA never reached turn 2"
-}
-
 # ---- part 1: absent: fallback ----
 log="$WG_TMP/fallback.wglog"
 wg_start_exercise fallback "$WG_SHORT" --skip FRA --log "$log" --lobby-timeout 20000
 err="$WG_RUN_DIR/adjudicator.err"
-start_held_fra fallback
+# FRA frozen at the start of turn 2 (wg_start_held_contingent).
+wg_start_held_contingent fallback FRA 2
+fra=$WG_HELD_PID
 kill -STOP "$fra"
-touch "$gate/go-2"
+touch "$WG_HELD_GATE/go-2"
 wg_wait "$WG_ADJ_PID" 60
 [ "$WG_RC" -eq 0 ] || fail "part 1: wg-adjudicator exited $WG_RC"
 kill -CONT "$fra"
@@ -73,11 +55,12 @@ log="$WG_TMP/wait.wglog"
 wg_start_exercise wait "$WG_SHORT" --skip FRA --log "$log" \
     --lobby-timeout 20000 --absent wait
 err="$WG_RUN_DIR/adjudicator.err"
-start_held_fra wait
+wg_start_held_contingent wait FRA 2
+fra=$WG_HELD_PID
 kill -STOP "$fra"
 wg_wait_for "$err" 'deadline passed' 20
 kill -TERM "$fra"
-touch "$gate/go-2"
+touch "$WG_HELD_GATE/go-2"
 kill -CONT "$fra"
 wg_wait_for "$err" 'the clock stops' 20
 "$WG_BIN/wg-contingent" --nation FRA --router "$WG_ROUTER" --pub "$WG_PUB" \

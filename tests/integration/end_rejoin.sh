@@ -16,10 +16,9 @@ set -u
 wg_init end_rejoin
 
 log="$WG_TMP/exercise.wglog"
-wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000
-fra=${WG_WORKER_PIDS[1]}
-[ "${WG_WORKER_NAMES[1]}" = contingent-FRA ] || wg_abort "worker 1 is ${WG_WORKER_NAMES[1]}"
-wg_wait_for "$WG_RUN_DIR/contingent-FRA.err" 'joined' 20
+wg_start_exercise run "$WG_SHORT" --skip FRA --log "$log" --lobby-timeout 20000
+wg_start_held_contingent run FRA 2
+fra=$WG_HELD_PID
 kill -KILL "$fra"
 wg_wait "$fra" 10
 wg_wait_for "$WG_RUN_DIR/adjudicator.err" 'FRA: its connection closed' 20

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # heartbeat.sh - a dead peer is seen: with --heartbeat 200 the adjudicator
 # PINGs every connection five times a second and closes one silent for
-# three intervals. FRA's contingent is frozen (SIGSTOP) once it has joined;
+# three intervals. FRA's contingent is frozen (SIGSTOP) at the start of turn 2;
 # its connection is closed for want of a heartbeat, and the adjudicator
 # treats FRA as having left, as a leaving Forfeit does: it records that
 # Forfeit for FRA (provenance ORDER_SOURCE_ADJUDICATOR, "connection
@@ -12,12 +12,11 @@ set -u
 wg_init heartbeat
 
 log="$WG_TMP/exercise.wglog"
-wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
-    --heartbeat 200
+wg_start_exercise run "$WG_SHORT" --skip FRA --log "$log" \
+    --lobby-timeout 20000 --heartbeat 200
 err="$WG_RUN_DIR/adjudicator.err"
-fra=${WG_WORKER_PIDS[1]}
-[ "${WG_WORKER_NAMES[1]}" = contingent-FRA ] || wg_abort "worker 1 is ${WG_WORKER_NAMES[1]}"
-wg_wait_for "$WG_RUN_DIR/contingent-FRA.err" 'joined' 20
+wg_start_held_contingent run FRA 2
+fra=$WG_HELD_PID
 kill -STOP "$fra"
 wg_wait_for "$err" 'FRA: its connection closed' 20
 wg_wait "$WG_ADJ_PID" 60
@@ -28,7 +27,6 @@ kill -KILL "$fra"
 kill -CONT "$fra"
 wg_wait "$fra" 10
 for i in "${!WG_WORKER_PIDS[@]}"; do
-    [ "$i" -eq 1 ] && continue
     wg_wait "${WG_WORKER_PIDS[$i]}" 10
     [ "$WG_RC" -eq 0 ] || fail "${WG_WORKER_NAMES[$i]} exited $WG_RC"
 done

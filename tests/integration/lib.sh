@@ -368,6 +368,32 @@ wg_start_exercise() {
 
 # wg_wait PID SECONDS: waits for PID (a child of this shell) and sets
 # WG_RC to its exit code; after SECONDS kills everything and aborts.
+# wg_start_held_contingent NAME NATION TURN: NATION's contingent plays the
+# built-in bot through wg-bot-gate.so (tests/tools/bot_gate.c), held at the
+# start of TURN; returns once it is held there, with its pid in
+# WG_HELD_PID and the gate's directory in WG_HELD_GATE (touch
+# $WG_HELD_GATE/go-TURN to let it play on). For a test that freezes or
+# kills a role mid-exercise: a fast build plays a short exercise in a few
+# milliseconds, so "once it has joined" is no moment to act at.
+wg_start_held_contingent() {
+    WG_HELD_GATE="$WG_TMP/$1.gate"
+    mkdir -p "$WG_HELD_GATE" && touch "$WG_HELD_GATE/hold-$3" ||
+        wg_abort "mkdir $WG_HELD_GATE"
+    WG_GATE_DIR=$WG_HELD_GATE "$WG_BIN/wg-contingent" --nation "$2" \
+        --router "$WG_ROUTER" --pub "$WG_PUB" \
+        --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" \
+        2>"$WG_RUN_DIR/contingent-$2.err" &
+    WG_HELD_PID=$!
+    WG_PIDS+=("$WG_HELD_PID")
+    local i
+    for i in $(seq 300); do
+        [ -e "$WG_HELD_GATE/at-$3" ] && return 0
+        wg_alive "$WG_HELD_PID" || break
+        sleep 0.1
+    done
+    wg_abort "$2's contingent never reached turn $3"
+}
+
 wg_wait() {
     local pid=$1 limit=$2 ticks=0
     while kill -0 "$pid" 2>/dev/null; do

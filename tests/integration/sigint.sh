@@ -2,7 +2,9 @@
 # sigint.sh - Ctrl-C stops an exercise cleanly.
 #
 # To stop mid-exercise for certain (bots play a turn in ~10 ms), one
-# contingent is frozen with SIGSTOP once it has joined: every phase that
+# contingent is frozen with SIGSTOP (in part 1 at the start of turn 2,
+# held there by wg_start_held_contingent; in part 2, a 76-turn exercise,
+# once it has joined): every phase that
 # expects it then waits for its deadline, so the exercise crawls on.
 #
 # Part 1, the workers themselves (tests/data/short.yaml): after turn 2,
@@ -29,13 +31,15 @@ check_log() {
 # ---- part 1 ----
 log="$WG_TMP/direct.wglog"
 # absent: wait, so the frozen FRA holds every phase for its deadline.
-wg_start_exercise direct "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
-    --absent wait
+wg_start_exercise direct "$WG_SHORT" --skip FRA --log "$log" \
+    --lobby-timeout 20000 --absent wait
 out="$WG_RUN_DIR/adjudicator.out"
-fra=${WG_WORKER_PIDS[1]}   # [0] is the command, then the nations in order
-[ "${WG_WORKER_NAMES[1]}" = contingent-FRA ] || wg_abort "worker 1 is ${WG_WORKER_NAMES[1]}"
-wg_wait_for "$WG_RUN_DIR/contingent-FRA.err" 'joined' 20
+wg_start_held_contingent direct FRA 2
+fra=$WG_HELD_PID
+WG_WORKER_PIDS+=("$fra")
+WG_WORKER_NAMES+=(contingent-FRA)
 kill -STOP "$fra"
+touch "$WG_HELD_GATE/go-2" # it plays on once it runs again
 wg_wait_for "$out" '^turn +2 ' 20
 grep -q '^summary:' "$out" && wg_abort "part 1: the exercise ended before the signal"
 t0=$(wg_ms)
