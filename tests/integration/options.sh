@@ -64,4 +64,15 @@ wg_alive "$WG_ADJ_PID" || fail "the adjudicator died"
 kill -INT "$WG_ADJ_PID"
 wg_wait "$WG_ADJ_PID" 20
 
+
+# wg-keygen into a directory that is not there: one message, naming it,
+# not one per key; nothing written.
+wg_expect_exit 1 "$WG_TMP/keygen-nodir" "$WG_BIN/wg-keygen" \
+    --dir "$WG_TMP/no-such-dir" adjudicator command FRA DEU
+[ "$(wc -l <"$WG_TMP/keygen-nodir.err")" -eq 1 ] ||
+    fail "wg-keygen into a missing directory said $(wc -l <"$WG_TMP/keygen-nodir.err") lines, wanted 1"
+grep -q "no-such-dir: No such file or directory" "$WG_TMP/keygen-nodir.err" ||
+    fail "wg-keygen into a missing directory: $(cat "$WG_TMP/keygen-nodir.err")"
+[ -e "$WG_TMP/no-such-dir" ] && fail "wg-keygen made $WG_TMP/no-such-dir"
+
 wg_done

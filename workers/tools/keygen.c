@@ -17,8 +17,10 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
@@ -31,6 +33,23 @@ static const char usage_text[] =
     "  0600, for the seat's own machine), and DIR/NAME.pub, the public one\n"
     "  (for the director). Prints \"NAME PUBLIC-KEY\". Never replaces a file.\n"
     "  --show checks certificates and prints \"FILE PUBLIC-KEY\".\n";
+
+/* Says once, for every NAME, why DIR cannot take the key files. */
+static bool
+is_directory(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        fprintf(stderr, "wg-keygen: %s: %s (make it first: mkdir -p %s)\n", dir,
+                strerror(errno), dir);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "wg-keygen: %s: not a directory\n", dir);
+        return false;
+    }
+    return true;
+}
 
 static int
 make_one(const char *dir, const char *name)
@@ -104,6 +123,8 @@ main(int argc, char **argv)
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
+    if (!show && dir != NULL && !is_directory(dir))
+        return EXIT_FAILED;
     for (int i = optind; i < argc; i++)
         if ((show ? show_one(argv[i]) : make_one(dir, argv[i])) != 0)
             status = EXIT_FAILED;
