@@ -71,7 +71,7 @@ wg_expect_exit 1 "$WG_TMP/keygen-nodir" "$WG_BIN/wg-keygen" \
     --dir "$WG_TMP/no-such-dir" adjudicator command FRA DEU
 [ "$(wc -l <"$WG_TMP/keygen-nodir.err")" -eq 1 ] ||
     fail "wg-keygen into a missing directory said $(wc -l <"$WG_TMP/keygen-nodir.err") lines, wanted 1"
-grep -q "no-such-dir: No such file or directory" "$WG_TMP/keygen-nodir.err" ||
+grep -q "no-such-dir: no such directory" "$WG_TMP/keygen-nodir.err" ||
     fail "wg-keygen into a missing directory: $(cat "$WG_TMP/keygen-nodir.err")"
 [ -e "$WG_TMP/no-such-dir" ] && fail "wg-keygen made $WG_TMP/no-such-dir"
 

@@ -40,12 +40,16 @@ is_directory(const char *dir)
 {
     struct stat st;
     if (stat(dir, &st) != 0) {
-        fprintf(stderr, "wg-keygen: %s: %s (make it first: mkdir -p %s)\n", dir,
-                strerror(errno), dir);
+        if (errno == ENOENT)
+            fprintf(stderr,
+                    "%s: no such directory (make it first: mkdir -p %s)\n", dir,
+                    dir);
+        else
+            fprintf(stderr, "%s: %s\n", dir, strerror(errno));
         return false;
     }
     if (!S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "wg-keygen: %s: not a directory\n", dir);
+        fprintf(stderr, "%s: not a directory\n", dir);
         return false;
     }
     return true;
