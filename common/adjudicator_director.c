@@ -155,8 +155,7 @@ take_role(wg_adjudicator_t *self, Wgpb__V1__Envelope *env)
         record(self, env);
         self->dir.ejected[k] = false;
         snprintf(self->dir.note, sizeof self->dir.note,
-                 "%s readmitted: it plays from the next phase",
-                 name);
+                 "%s readmitted: it plays from the next phase", name);
         break;
     }
     if (!self->replay && self->started && !self->done &&

@@ -21,8 +21,7 @@
 #include <string.h>
 
 #define MAX_INJECT_COUNT 100
-_Static_assert(sizeof((wg_inject_t *)0)->text >=
-                   sizeof((wg_inject_t *)0)->name,
+_Static_assert(sizeof((wg_inject_t *)0)->text >= sizeof((wg_inject_t *)0)->name,
                "an inject's text defaults to its name");
 
 enum { INJ_NAME, INJ_TURN, INJ_SECTOR, INJ_NATION, INJ_KIND, INJ_TEXT };

@@ -215,11 +215,14 @@ test_rotation(void **state)
     memset(&st, 0, sizeof st);
     const wg_unit_t units[] = {
         {10, (uint8_t)fra, (int8_t)e1, WG_UNIT_DEPLOYED, 2, 1000, 0}, /* due */
-        {11, (uint8_t)fra, (int8_t)e1, WG_UNIT_DEPLOYED, 5, 1000, 0}, /* later */
-        {12, (uint8_t)fra, -1, WG_UNIT_READY, 0, 1000, 0},            /* at home */
-        {13, (uint8_t)gbr, (int8_t)e1, WG_UNIT_DEPLOYED, 1, 1000, 0}, /* GBR's */
-        {14, (uint8_t)fra, (int8_t)e1, WG_UNIT_DEPLOYED, 4, 1000, 0}, /* 4*2<=8 */
-        {15, (uint8_t)fra, -1, WG_UNIT_RECOVERING, 1, 1000, 0},       /* home */
+        {11, (uint8_t)fra, (int8_t)e1, WG_UNIT_DEPLOYED, 5, 1000,
+         0},                                               /* later */
+        {12, (uint8_t)fra, -1, WG_UNIT_READY, 0, 1000, 0}, /* at home */
+        {13, (uint8_t)gbr, (int8_t)e1, WG_UNIT_DEPLOYED, 1, 1000,
+         0}, /* GBR's */
+        {14, (uint8_t)fra, (int8_t)e1, WG_UNIT_DEPLOYED, 4, 1000,
+         0},                                                    /* 4*2<=8 */
+        {15, (uint8_t)fra, -1, WG_UNIT_RECOVERING, 1, 1000, 0}, /* home */
     };
     memcpy(st.units, units, sizeof units);
     st.n_units = sizeof units / sizeof units[0];

@@ -516,7 +516,8 @@ leave_cb(wg_tui_t *tui, bool yes, void *arg)
     (void)tui;
     console_t *c = arg;
     if (yes) {
-        say(c, WG_TUI_BOLD, "Left the exercise: the fallback plays from now on.");
+        say(c, WG_TUI_BOLD,
+            "Left the exercise: the fallback plays from now on.");
         wg_worker_leave(c->w);
         return;
     }
