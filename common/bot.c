@@ -2,9 +2,10 @@
  * bot.c - the built-in bots, and loading plug-in bots.
  *
  * The built-in contingent and command bots answer a phase with the
- * decision the phase table (wg/phases.h) names for their role's order in
- * it (common/bot_contingent.c, common/bot_command.c); a phase the table
- * does not give their role leaves them silent.
+ * decision their own table (common/bot_int.h) holds for the kind of order
+ * the phase table (wg/phases.h) asks of their role in it
+ * (common/bot_contingent.c, common/bot_command.c); a phase that asks their
+ * role nothing leaves them silent.
  *
  * A plug-in is a shared library exporting wg_bot_entry(); it is opened once
  * and never closed, so the bot it returns lives as long as the process.
@@ -14,8 +15,12 @@
 #include "wg/bot.h"
 #include "wg/phases.h"
 
+#include "bot_int.h"
+
 #include <dlfcn.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 typedef const wg_bot_t *(*entry_fn)(void);
 
@@ -51,19 +56,25 @@ wg_bot_load(const char *path, char *why, size_t why_len)
     return bot;
 }
 
-/* The built-in bot of the role, if the phase asks this role for an order. */
+/* The built-in bot's decision for the kind of order the phase asks of its
+ * role, from the bot's own table; none (another role's phase, or a kind the
+ * bot has no decision for) leaves it silent, and the fallback plays. */
 static int
 builtin_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
-               wg_orders_t *out, bool command)
+               wg_orders_t *out, const wg__bot_decider_t *table, bool command)
 {
     if ((v->nation < 0) != command)
         return 1; /* the other built-in bot's role */
     const wg_phase_info_t *p = wg_phase_info((int)v->phase);
     const wg_order_kind_t *k = p ? wg_phase_order(p, v->nation + 1) : NULL;
-    if (k == NULL || k->builtin == NULL)
+    if (k == NULL)
         return 1;
-    k->builtin(sc, v, out);
-    return 0;
+    for (const wg__bot_decider_t *d = table; d->kind != NULL; d++)
+        if (strcmp(d->kind, k->name) == 0) {
+            d->decide(sc, v, out);
+            return 0;
+        }
+    return 1;
 }
 
 static int
@@ -71,7 +82,7 @@ contingent_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
                   wg_orders_t *out, void *arg)
 {
     (void)arg;
-    return builtin_decide(sc, v, out, false);
+    return builtin_decide(sc, v, out, wg__bot_contingent_deciders, false);
 }
 
 static int
@@ -79,7 +90,7 @@ command_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
                wg_orders_t *out, void *arg)
 {
     (void)arg;
-    return builtin_decide(sc, v, out, true);
+    return builtin_decide(sc, v, out, wg__bot_command_deciders, true);
 }
 
 const wg_bot_t *

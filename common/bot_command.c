@@ -12,8 +12,9 @@
  * engagement when the ladder climbs or the truce weakens and returns to its
  * standing ROE when it is firm, and calls the parties back to the truce
  * whenever it has broken down and a call can take. Deterministic and stateless:
- * everything comes from the phase view. Each decision is one kind of order of
- * the phase table (common/phases.c), which common/bot.c dispatches to.
+ * everything comes from the phase view. Each decision answers one kind of order
+ * of the phase table (common/phases.c); the table at the end of this file
+ * names them, and common/bot.c dispatches through it.
  */
 #include "bot_int.h"
 
@@ -59,9 +60,9 @@ reserve_share(const wg_scenario_t *sc, const wg_state_t *st)
  * what they could field, the requirement left the contributors whose
  * caveats keep them out of the threat-6 sectors no gap they could fill
  * (rules 2: peak in theatre 38,200 instead of 40,000 over 200 seeds). */
-void
-wg__bot_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                    wg_orders_t *out)
+static void
+decide_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                   wg_orders_t *out)
 {
     const wg_command_profile_t *cp = &sc->command;
     double target = cp->target_troops;
@@ -93,9 +94,9 @@ wg__bot_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
  * deployed there now, plus new troops. New troops are placed greedily: the
  * unit of the largest remaining pledge goes to the allowed sector with the
  * largest remaining gap, one unit at a time. */
-void
-wg__bot_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                   wg_orders_t *out)
+static void
+decide_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                  wg_orders_t *out)
 {
     int64_t gap[WG_MAX_SECTORS];
     uint32_t left[WG_MAX_NATIONS];
@@ -142,9 +143,9 @@ wg__bot_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
 
 /* Moves a deployed unit from a sector above its requirement into one short
  * of it, when the unit's nation may serve there. */
-void
-wg__bot_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
-              wg_orders_t *out)
+static void
+decide_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
+             wg_orders_t *out)
 {
     const wg_state_t *st = v->st;
     int64_t surplus[WG_MAX_SECTORS];
@@ -211,9 +212,9 @@ choose_recommit(const wg_scenario_t *sc, const wg_state_t *st)
            st->recommit_cooldown == 0;
 }
 
-void
-wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                 wg_orders_t *out)
+static void
+decide_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                wg_orders_t *out)
 {
     uint32_t hits[WG_MAX_SECTORS] = {0};
     for (uint32_t i = 0; i < v->incidents->n; i++) {
@@ -247,16 +248,16 @@ wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
 /* At a force review the command asks for no more than the nations that
  * stay can field: the requirement in force, scaled down in proportion
  * when the ceilings of the nations not leaving add up to less. */
-void
-wg__bot_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
-               wg_orders_t *out)
+static void
+decide_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              wg_orders_t *out)
 {
     const wg_state_t *st = v->st;
     uint64_t total = 0, avail = 0;
     for (size_t s = 0; s < sc->n_sectors; s++)
         total += st->required[s];
     if (total == 0) {
-        wg__bot_requirement(sc, v, out);
+        decide_requirement(sc, v, out);
         return;
     }
     for (size_t n = 0; n < sc->n_nations; n++)
@@ -272,3 +273,12 @@ wg__bot_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
              (unsigned long long)total, (unsigned long long)avail,
              avail >= total ? "kept" : "scaled down");
 }
+
+const wg__bot_decider_t wg__bot_command_deciders[] = {
+    {"requirement", decide_requirement},
+    {"assignment", decide_assignment},
+    {"moves", decide_moves},
+    {"decision", decide_decision},
+    {"replan", decide_replan},
+    {NULL, NULL},
+};

@@ -6,9 +6,9 @@
  * sectors held by preparing reliefs in time and relieving units whose tour
  * is over; and it answers fire according to its risk tolerance. No random
  * choices: the same picture always gives the same orders. Stateless between
- * phases (everything comes from the phase view). Each decision is one kind
- * of order of the phase table (common/phases.c), which common/bot.c
- * dispatches to.
+ * phases (everything comes from the phase view). Each decision answers one kind
+ * of order of the phase table (common/phases.c); the table at the end of
+ * this file names them, and common/bot.c dispatches through it.
  */
 #include "bot_int.h"
 
@@ -49,9 +49,9 @@ sectors_offered(const wg_scenario_t *sc, const wg_state_t *st, size_t n)
     return wary && safer != 0 ? safer : allowed;
 }
 
-void
-wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
-               wg_orders_t *out)
+static void
+decide_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
+              wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     const wg_nation_t *nat = &sc->nations[n];
@@ -212,9 +212,9 @@ reliefs_to_prepare(const wg_scenario_t *sc, const wg_phase_view_t *v,
     return prepare;
 }
 
-void
-wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                 wg_orders_t *out)
+static void
+decide_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     const wg_nation_state_t *ns = &v->st->nations[n];
@@ -271,9 +271,9 @@ answer(const wg_incident_type_t *t, const wg_incident_t *in, double risk,
 }
 
 /* Answers each incident that reached this contingent (answer()). */
-void
-wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                 wg_orders_t *out)
+static void
+decide_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     double risk = sc->nations[n].risk_tolerance;
@@ -299,9 +299,9 @@ wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
  * at which it stops preparing reliefs it leaves; well below where it
  * started it caps its contribution at what it has in theatre (or half
  * its ceiling when it has nothing there yet); otherwise it stays. */
-void
-wg__bot_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                  wg_orders_t *out)
+static void
+decide_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
+                 wg_orders_t *out)
 {
     size_t n = (size_t)v->nation;
     const wg_nation_t *nat = &sc->nations[n];
@@ -325,3 +325,11 @@ wg__bot_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
              ns->cohesion, nat->cohesion_start, ceiling, deployed,
              names[out->intent.intention]);
 }
+
+const wg__bot_decider_t wg__bot_contingent_deciders[] = {
+    {"pledge", decide_pledge},
+    {"rotation", decide_rotation},
+    {"response", decide_response},
+    {"intention", decide_intention},
+    {NULL, NULL},
+};

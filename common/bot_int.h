@@ -1,35 +1,31 @@
 /*
- * bot_int.h - the decisions of the built-in bots, one per kind of order,
- * which the phase table (common/phases.c) names and the built-in bots
- * (common/bot.c) dispatch to: common/bot_contingent.c for a nation's
- * orders, common/bot_command.c for the command's. Each fills the part of
- * out its kind of order asks for; deterministic, stateless, never fails.
+ * bot_int.h - the built-in bots' tables of decisions.
+ *
+ * Each built-in bot keeps its own table: for each kind of order its role
+ * gives (by the kind's name in the phase table, wg/phases.h), the function
+ * that decides it. common/bot.c looks the kind a phase asks for up in the
+ * role's table; the phase table itself names no bot. Adding a kind of order
+ * to a bot is a function and a row in its file: common/bot_contingent.c for
+ * a nation's orders, common/bot_command.c for the command's. Each decision
+ * fills the part of out its kind asks for; deterministic, stateless, never
+ * fails.
  */
 #ifndef WG_BOT_INT_H
 #define WG_BOT_INT_H
 
 #include "wg/bot.h"
 
-/* A contingent's (bot_contingent.c). */
-void wg__bot_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                    wg_orders_t *out);
-void wg__bot_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                      wg_orders_t *out);
-void wg__bot_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                      wg_orders_t *out);
-void wg__bot_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                       wg_orders_t *out);
+typedef void (*wg__bot_decide_fn)(const wg_scenario_t *sc,
+                                  const wg_phase_view_t *v, wg_orders_t *out);
 
-/* The command's (bot_command.c). */
-void wg__bot_requirement(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                         wg_orders_t *out);
-void wg__bot_assignment(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                        wg_orders_t *out);
-void wg__bot_moves(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                   wg_orders_t *out);
-void wg__bot_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                      wg_orders_t *out);
-void wg__bot_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                    wg_orders_t *out);
+/* One row: the kind of order (wg_order_kind_t.name) and its decision. */
+typedef struct {
+    const char *kind;
+    wg__bot_decide_fn decide;
+} wg__bot_decider_t;
+
+/* The tables, each ended by a row whose kind is NULL. */
+extern const wg__bot_decider_t wg__bot_contingent_deciders[];
+extern const wg__bot_decider_t wg__bot_command_deciders[];
 
 #endif

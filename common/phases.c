@@ -7,13 +7,12 @@
  * carries and what closing it applies; each turn type names its first
  * phase. Constant data and pure functions: no state, no I/O, any thread.
  * Adding a turn type is: its messages in proto/wg.proto, its rules in
- * common/rules.c, its built-in bot decisions, and its entries here.
+ * common/rules_<type>.c, its entries here, and its built-in bot decisions
+ * (a function and a row in the bot's own table, common/bot_int.h).
  */
 #include "wg/phases.h"
 #include "wg/error.h"
 #include "wg/rules.h"
-
-#include "bot_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,7 +125,6 @@ static const wg_order_kind_t requirement = {
     .take = take_requirement,
     .hold = hold_requirement,
     .put = put_requirement,
-    .builtin = wg__bot_requirement,
     .describe = describe_requirement,
 };
 
@@ -192,7 +190,6 @@ static const wg_order_kind_t pledge = {
     .hold = hold_pledge,
     .repeat = repeat_pledge,
     .put = put_pledge,
-    .builtin = wg__bot_pledge,
     .describe = describe_pledge,
 };
 
@@ -248,7 +245,6 @@ static const wg_order_kind_t assignment = {
     .take = take_assignment,
     .hold = hold_assignment,
     .put = put_assignment,
-    .builtin = wg__bot_assignment,
     .describe = describe_assignment,
 };
 
@@ -326,7 +322,6 @@ static const wg_order_kind_t rotation = {
     .hold = hold_rotation,
     .repeat = repeat_rotation,
     .put = put_rotation,
-    .builtin = wg__bot_rotation,
     .describe = describe_rotation,
 };
 
@@ -339,7 +334,6 @@ static const wg_order_kind_t moves = {
     .take = take_rotation,
     .hold = hold_rotation,
     .put = put_rotation,
-    .builtin = wg__bot_moves,
     .describe = describe_rotation,
 };
 
@@ -390,7 +384,6 @@ static const wg_order_kind_t response = {
     .take = take_response,
     .hold = hold_response,
     .put = put_response,
-    .builtin = wg__bot_response,
     .describe = describe_response,
 };
 
@@ -442,7 +435,6 @@ static const wg_order_kind_t decision = {
     .take = take_decision,
     .hold = hold_decision,
     .put = put_decision,
-    .builtin = wg__bot_decision,
     .describe = describe_decision,
 };
 
@@ -498,7 +490,6 @@ static const wg_order_kind_t intention = {
     .take = take_intention,
     .hold = hold_intention,
     .put = put_intention,
-    .builtin = wg__bot_intention,
     .describe = describe_intention,
 };
 
@@ -514,7 +505,6 @@ static const wg_order_kind_t replan = {
     .take = take_requirement,
     .hold = hold_requirement,
     .put = put_requirement,
-    .builtin = wg__bot_replan,
     .describe = describe_requirement,
 };
 
@@ -707,6 +697,12 @@ wg_turn_info(int type)
         if ((int)turns[i].type == type)
             return &turns[i];
     return NULL;
+}
+
+const wg_turn_info_t *
+wg_turn_info_at(size_t i)
+{
+    return i < N_TURNS ? &turns[i] : NULL;
 }
 
 const wg_turn_info_t *

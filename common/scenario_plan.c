@@ -4,24 +4,32 @@
  * The plan is a list of turn types, with {repeat: N, turns: [...]} for the
  * exercise's rhythm, expanded here into sc->plan; the events (a gate that
  * opens, a regime change, a note) are tied to turns of that plan and sorted
- * by turn for the rules. A new turn type starts in turn_names. Called by
+ * by turn for the rules. The plan's words for turn types are the phase
+ * table's names (wg/phases.h), so a new turn type needs nothing here. Called by
  * build() in scenario.c after the lists, which events refer to; no state
  * between calls. Errors as yaml_doc_int.h says: WG_ECONFIG, c->err filled.
  */
 #include "scenario_int.h"
+#include "wg/phases.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define MAX_PLAN_DEPTH 8
 
-static const enum_name_t turn_names[] = {
-    {"deployment", WG_TURN_DEPLOYMENT},
-    {"rotation", WG_TURN_ROTATION},
-    {"incident", WG_TURN_INCIDENT},
-    {"review", WG_TURN_REVIEW},
-    {NULL, 0},
-};
+/* The plan's words for turn types, from the phase table, NULL-ended. */
+static void
+turn_type_names(enum_name_t *names, size_t cap)
+{
+    size_t n = 0;
+    const wg_turn_info_t *t;
+    while (n + 1 < cap && (t = wg_turn_info_at(n)) != NULL) {
+        names[n].name = t->name;
+        names[n++].value = (int)t->type;
+    }
+    names[n].name = NULL;
+}
+
 static const enum_name_t event_names[] = {
     {"open_gate", WG_EVENT_OPEN_GATE},
     {"regime", WG_EVENT_REGIME},
@@ -142,6 +150,9 @@ expand_plan(ctx_t *c, const yaml_node_t *list, const char *path,
         item_path(sub, path, i);
         if (item->type == YAML_SCALAR_NODE) {
             int t = 0;
+            enum_name_t turn_names[32];
+            turn_type_names(turn_names,
+                            sizeof turn_names / sizeof turn_names[0]);
             if ((rc = wg__yaml_read_enum(c, item, sub, turn_names, &t)) ||
                 (rc = add_turn(c, item, sub, sc, (wg_turn_type_t)t)))
                 return rc;

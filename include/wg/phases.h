@@ -92,9 +92,6 @@ typedef struct {
     void (*put)(wg_arena_t *a, const wg_scenario_t *sc,
                 const wg_turn_orders_t *t, int key, const void *v,
                 Wgpb__V1__Envelope *env);
-    /* What the built-in bot of the role decides (common/bot_*.c). */
-    void (*builtin)(const wg_scenario_t *sc, const wg_phase_view_t *v,
-                    wg_orders_t *out);
     /* One line about an order of this kind, for a console. */
     void (*describe)(const Wgpb__V1__Envelope *env, char *buf, size_t n);
 } wg_order_kind_t;
@@ -130,6 +127,8 @@ typedef struct {
 const wg_phase_info_t *wg_phase_info(int phase);
 /* The turn type numbered `type`, or NULL. */
 const wg_turn_info_t *wg_turn_info(int type);
+/* The i-th turn type of the table (from 0), or NULL past the last. */
+const wg_turn_info_t *wg_turn_info_at(size_t i);
 /* The turn type named `name` in a plan, or NULL. */
 const wg_turn_info_t *wg_turn_info_named(const char *name);
 /* What role `key` owes in phase p, or NULL. */

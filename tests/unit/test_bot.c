@@ -13,6 +13,7 @@
 #include "wg_cmocka.h"
 
 #include "wg/bot.h"
+#include "wg/phases.h"
 #include "wg/rules.h"
 
 #include <stdlib.h>
@@ -139,6 +140,41 @@ add_incident(fixture_t *f, int sector, int type, int nation, uint32_t count)
     in->nation = (int8_t)nation;
     in->count = count;
     f->inc.n++;
+}
+
+/* ---- every kind of order ------------------------------------------------- */
+
+/* Each built-in bot answers every phase that asks its role for an order
+ * (its table of decisions has a row for every kind of order the phase
+ * table gives its role) and stays silent in every other: a kind added to
+ * the phase table without a decision would leave the fallback to play. */
+static void
+test_every_kind_decided(void **state)
+{
+    fixture_t *f = *state;
+    static wg_requirement_t req;
+    static wg_pledge_t pledges[WG_MAX_NATIONS];
+    open_gates(f);
+    f->v.req = &req;
+    f->v.pledges = pledges;
+    int asked = 0;
+    for (int phase = 0; phase < 64; phase++) {
+        const wg_phase_info_t *p = wg_phase_info(phase);
+        for (int key = 0; key <= 1; key++) {
+            const wg_bot_t *bot = key == 0 ? wg_bot_builtin_command()
+                                           : wg_bot_builtin_contingent();
+            memset(&f->out, 0, sizeof f->out);
+            f->v.phase = (wg_phase_t)phase;
+            f->v.nation = key - 1;
+            int rc = bot->decide(f->sc, &f->v, &f->out, bot->arg);
+            bool owes = p != NULL && wg_phase_order(p, key) != NULL;
+            if (rc != (owes ? 0 : 1))
+                fail_msg("phase %d, %s: decide returned %d", phase,
+                         key == 0 ? "command" : "contingent", rc);
+            asked += owes;
+        }
+    }
+    assert_true(asked >= 9); /* the kinds of the table today */
 }
 
 /* ---- contingent ---------------------------------------------------------- */
@@ -343,6 +379,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_kind_decided, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_relief_for_the_unit_relieving_now,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_reliefs_matched_in_time, setup,
