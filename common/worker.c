@@ -15,12 +15,12 @@
 #include "wg/diag.h"
 #include "wg/error.h"
 #include "wg/exercise.h"
+#include "wg/options.h"
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/share.h"
 #include "wg/wire.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,87 +619,64 @@ check_human_options(const char *prog, const wg_worker_config_t *cfg)
     return 0;
 }
 
+/* A player's own options (wg_option_cb): --nation, --bot, --human,
+ * --assist, --operator. */
+static int
+take_player_option(int c, const char *arg, void *ctx)
+{
+    wg_worker_config_t *cfg = ctx;
+    switch (c) {
+    case 'n':
+        cfg->nation = arg;
+        break;
+    case 'b':
+        cfg->bot_path = arg;
+        break;
+    case 'H':
+        cfg->human = true;
+        break;
+    case 'A':
+        cfg->assist = arg;
+        break;
+    case 'O':
+        cfg->operator_name = arg;
+        break;
+    }
+    return 0;
+}
+
 int
 wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                      const char *usage)
 {
-    static const struct option opts[] = {
-        {"router", required_argument, NULL, 'r'},
-        {"pub", required_argument, NULL, 'p'},
+    static const struct option own[] = {
         {"nation", required_argument, NULL, 'n'},
-        {"log-level", required_argument, NULL, 'l'},
         {"bot", required_argument, NULL, 'b'},
-        {"exercise", required_argument, NULL, 'E'},
-        {"key", required_argument, NULL, 'K'},
         {"human", no_argument, NULL, 'H'},
         {"assist", required_argument, NULL, 'A'},
         {"operator", required_argument, NULL, 'O'},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool router_set = false, pub_set = false;
-    cfg->router_endpoint = "tcp://127.0.0.1:5555";
-    cfg->pub_endpoint = "tcp://127.0.0.1:5556";
+    const wg_options_spec_t spec = {.usage = usage,
+                                    .own = own,
+                                    .own_short = "n:b:",
+                                    .take = take_player_option,
+                                    .ctx = cfg};
+    wg_bus_options_t given;
     wg_diag_init_from_env();
-    int c;
-    while ((c = getopt_long(argc, argv, "r:p:n:l:b:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            cfg->router_endpoint = optarg;
-            router_set = true;
-            break;
-        case 'p':
-            cfg->pub_endpoint = optarg;
-            pub_set = true;
-            break;
-        case 'E':
-            cfg->exercise_path = optarg;
-            break;
-        case 'K':
-            cfg->key_path = optarg;
-            break;
-        case 'n':
-            cfg->nation = optarg;
-            break;
-        case 'l':
-            if (wg_diag_set_level_option(argv[0], optarg) < 0)
-                return 2;
-            break;
-        case 'b':
-            cfg->bot_path = optarg;
-            break;
-        case 'H':
-            cfg->human = true;
-            break;
-        case 'A':
-            cfg->assist = optarg;
-            break;
-        case 'O':
-            cfg->operator_name = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            exit(0);
-        default:
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
+    int rc = wg_options_parse(argc, argv, &spec, &given);
+    if (rc == WG_OPTIONS_HELP)
+        exit(0);
+    if (rc != 0)
+        return rc;
     if (check_human_options(argv[0], cfg) != 0)
         return 2;
-    if (!wg_endpoint_port_ok(cfg->router_endpoint) ||
-        !wg_endpoint_port_ok(cfg->pub_endpoint)) {
-        fprintf(stderr, "%s: not a port (1 to 65535)\n",
-                wg_endpoint_port_ok(cfg->router_endpoint)
-                    ? cfg->pub_endpoint
-                    : cfg->router_endpoint);
+    const char *bad = wg_options_bad_port(&given);
+    if (bad != NULL) {
+        fprintf(stderr, "%s: not a port (1 to 65535)\n", bad);
         return 2;
     }
-    return wg_worker_take_seat(cfg, router_set, pub_set);
+    return wg_worker_take_seat(cfg, &given);
 }
 
 int

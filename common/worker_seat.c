@@ -130,10 +130,14 @@ take_keys(wg_worker_config_t *cfg, const wg_exercise_t *ex)
 }
 
 int
-wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set, bool pub_set)
+wg_worker_take_seat(wg_worker_config_t *cfg, const wg_bus_options_t *given)
 {
     wg_exercise_t *ex = NULL;
     wg_config_error_t err;
+    cfg->router_endpoint = given->router ? given->router : WG_WORKER_ROUTER;
+    cfg->pub_endpoint = given->pub ? given->pub : WG_WORKER_PUB;
+    cfg->exercise_path = given->exercise;
+    cfg->key_path = given->key;
     if (cfg->exercise_path == NULL) {
         if (cfg->key_path == NULL)
             return 0;
@@ -145,10 +149,11 @@ wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set, bool pub_set)
         wg_config_error_print(&err);
         return 2;
     }
-    int rc = take_endpoint(ex, ex->router, router_set, &cfg->router_endpoint,
-                           cfg->router_buf, sizeof cfg->router_buf, "--router");
+    int rc = take_endpoint(ex, ex->router, given->router != NULL,
+                           &cfg->router_endpoint, cfg->router_buf,
+                           sizeof cfg->router_buf, "--router");
     if (rc == 0)
-        rc = take_endpoint(ex, ex->pub, pub_set, &cfg->pub_endpoint,
+        rc = take_endpoint(ex, ex->pub, given->pub != NULL, &cfg->pub_endpoint,
                            cfg->pub_buf, sizeof cfg->pub_buf, "--pub");
     if (rc == 0)
         rc = take_keys(cfg, ex);

@@ -21,6 +21,7 @@
 #include "wg.pb-c.h"
 #include "wg/bot.h"
 #include "wg/keys.h"
+#include "wg/options.h"
 #include "wg/scenario.h"
 #include "wg/state.h"
 
@@ -129,18 +130,26 @@ void wg_worker_rejoin(wg_worker_t *w);
  * now on), then the runtime closes and wg_worker_run() returns 0. */
 void wg_worker_leave(wg_worker_t *w);
 
-/* Parses the common options --router, --pub, --nation, --bot, --log-level,
- * --exercise, --key, --human, --assist and --operator; shared by the worker
- * mains. With --exercise the endpoints are the exercise's (--router/--pub
- * override them) and, if it has keys, --key must be the secret certificate of
- * the worker's seat (a contingent's --nation may then be left out: the key says
- * it). Returns 0, or 2 after printing usage or what is wrong. */
+/* Where a worker connects without --router, --pub or --exercise. */
+#define WG_WORKER_ROUTER "tcp://127.0.0.1:5555"
+#define WG_WORKER_PUB "tcp://127.0.0.1:5556"
+
+/* Parses a player's options: the shared --router, --pub, --exercise, --key
+ * and --log-level (wg/options.h) and its own --nation, --bot, --human,
+ * --assist and --operator; shared by the worker mains. With --exercise the
+ * endpoints are the exercise's (--router/--pub override them) and, if it
+ * has keys, --key must be the secret certificate of the worker's seat (a
+ * contingent's --nation may then be left out: the key says it). --help
+ * prints usage and exits 0. Returns 0, or 2 after printing usage or what is
+ * wrong. */
 int wg_worker_parse_args(int argc, char **argv, wg_worker_config_t *cfg,
                          const char *usage);
 
-/* The --exercise/--key part of wg_worker_parse_args (common/worker_seat.c):
- * router_set/pub_set say whether --router/--pub were given. Returns 0, or
- * 2 after saying what is wrong. */
-int wg_worker_take_seat(wg_worker_config_t *cfg, bool router_set, bool pub_set);
+/* The seat part of wg_worker_parse_args (common/worker_seat.c), for any
+ * client of the adjudicator (wg-director too): the endpoints given, else
+ * the exercise's, else WG_WORKER_ROUTER/PUB; with an exercise that has
+ * keys, the seat's key pair and the adjudicator's key. Returns 0, or 2
+ * after saying what is wrong. */
+int wg_worker_take_seat(wg_worker_config_t *cfg, const wg_bus_options_t *given);
 
 #endif

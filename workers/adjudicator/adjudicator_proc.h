@@ -14,6 +14,7 @@
 #include "wg/exercise.h"
 #include "wg/keys.h"
 #include "wg/log.h"
+#include "wg/options.h"
 #include "wg/orders.h"
 #include "wg/play.h"
 #include "wg/replay.h"

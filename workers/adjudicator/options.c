@@ -70,20 +70,6 @@ parse_lobby(const char *arg, options_t *o)
     return 0;
 }
 
-/* A tcp:// port past 65535 would bind another port (ZeroMQ keeps its low
- * 16 bits). 0, or 2 after saying so. */
-static int
-check_ports(const options_t *o)
-{
-    const char *ep = o->router && !wg_endpoint_port_ok(o->router) ? o->router
-                     : o->pub && !wg_endpoint_port_ok(o->pub)     ? o->pub
-                                                                  : NULL;
-    if (ep == NULL)
-        return 0;
-    fprintf(stderr, "wg-adjudicator: %s: not a port (1 to 65535, or *)\n", ep);
-    return 2;
-}
-
 static int
 parse_fsync(const char *arg, options_t *o)
 {
@@ -123,19 +109,15 @@ parse_limits(int c, const char *arg, options_t *o)
     return 0;
 }
 
-/* One option of parse_options(); 0, or 2 after saying what is wrong. */
+/* One of the adjudicator's own options (wg_option_cb); 0, or 2 after
+ * saying what is wrong. */
 static int
-take_option(int c, const char *arg, options_t *o)
+take_option(int c, const char *arg, void *ctx)
 {
+    options_t *o = ctx;
     switch (c) {
     case 's':
         o->scenario = arg;
-        break;
-    case 'r':
-        o->router = arg;
-        break;
-    case 'p':
-        o->pub = arg;
         break;
     case 'S':
         if (parse_seed(arg, o) != 0)
@@ -152,10 +134,6 @@ take_option(int c, const char *arg, options_t *o)
         if (parse_lobby(arg, o) != 0)
             return 2;
         break;
-    case 'l':
-        if (wg_diag_set_level_option("wg-adjudicator", arg) < 0)
-            return 2;
-        break;
     case 'N':
         o->list_nations = true;
         break;
@@ -169,23 +147,11 @@ take_option(int c, const char *arg, options_t *o)
         }
         o->override_spec[o->n_overrides++] = arg;
         break;
-    case 'E':
-        o->exercise = arg;
-        break;
     case 'A':
     case 'H':
         if (parse_limits(c, arg, o) != 0)
             return 2;
         break;
-    case 'K':
-        o->key_path = arg;
-        break;
-    case 'h':
-        fputs(usage, stdout);
-        exit(0);
-    default:
-        fputs(usage, stderr);
-        return 2;
     }
     return 0;
 }
@@ -193,40 +159,53 @@ take_option(int c, const char *arg, options_t *o)
 int
 parse_options(int argc, char **argv, options_t *o)
 {
-    static const struct option opts[] = {
+    static const struct option own[] = {
         {"scenario", required_argument, NULL, 's'},
-        {"router", required_argument, NULL, 'r'},
-        {"pub", required_argument, NULL, 'p'},
         {"seed", required_argument, NULL, 'S'},
         {"log", required_argument, NULL, 'L'},
         {"fsync", required_argument, NULL, 'f'},
         {"lobby-timeout", required_argument, NULL, 'T'},
-        {"log-level", required_argument, NULL, 'l'},
         {"list-nations", no_argument, NULL, 'N'},
         {"resume", required_argument, NULL, 'R'},
         {"override", required_argument, NULL, 'O'},
-        {"exercise", required_argument, NULL, 'E'},
-        {"key", required_argument, NULL, 'K'},
         {"absent", required_argument, NULL, 'A'},
         {"heartbeat", required_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    const wg_options_spec_t spec = {.usage = usage,
+                                    .prog = "wg-adjudicator",
+                                    .own = own,
+                                    .own_short = "s:S:L:f:T:",
+                                    .take = take_option,
+                                    .ctx = o};
+    wg_bus_options_t given;
     memset(o, 0, sizeof *o);
     o->fsync = WG_FSYNC_EVERY_TURN;
     o->lobby_ms = 30000;
     o->absent = -1;
     o->heartbeat_ms = 1000;
-    int c;
-    while ((c = getopt_long(argc, argv, "s:r:p:S:L:f:T:l:h", opts, NULL)) != -1)
-        if (take_option(c, optarg, o) != 0)
-            return 2;
-    if ((o->scenario == NULL && o->resume == NULL && o->exercise == NULL) ||
-        optind != argc) {
+    int rc = wg_options_parse(argc, argv, &spec, &given);
+    if (rc == WG_OPTIONS_HELP)
+        exit(0);
+    if (rc != 0)
+        return rc;
+    o->router = given.router;
+    o->pub = given.pub;
+    o->exercise = given.exercise;
+    o->key_path = given.key;
+    if (o->scenario == NULL && o->resume == NULL && o->exercise == NULL) {
         fputs(usage, stderr);
         return 2;
     }
-    return check_ports(o);
+    /* A tcp:// port past 65535 would bind another port (ZeroMQ keeps its
+     * low 16 bits). */
+    const char *bad = wg_options_bad_port(&given);
+    if (bad != NULL) {
+        fprintf(stderr, "wg-adjudicator: %s: not a port (1 to 65535, or *)\n",
+                bad);
+        return 2;
+    }
+    return 0;
 }
 
 /* With keys: the adjudicator's own key pair, which must be the one the

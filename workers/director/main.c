@@ -14,9 +14,8 @@
 #include "director.h"
 
 #include "wg/diag.h"
-#include "wg/exercise.h"
+#include "wg/options.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,65 +31,37 @@ static const char usage[] =
     "  readmit ROLE, inject NAME, inject SECTOR KIND [NATION [COUNT]],\n"
     "  wait turn N [PHASE], wait started, wait end, sleep MS, status).\n";
 
+/* --script FILE (wg_option_cb): the director's own option. */
+static int
+take_script(int c, const char *arg, void *ctx)
+{
+    (void)c;
+    *(const char **)ctx = arg;
+    return 0;
+}
+
 static int
 parse(int argc, char **argv, wg_worker_config_t *cfg, const char **script)
 {
-    static const struct option opts[] = {
-        {"router", required_argument, NULL, 'r'},
-        {"pub", required_argument, NULL, 'p'},
-        {"exercise", required_argument, NULL, 'E'},
-        {"key", required_argument, NULL, 'K'},
+    static const struct option own[] = {
         {"script", required_argument, NULL, 's'},
-        {"log-level", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool router_set = false, pub_set = false;
-    int c;
+    const wg_options_spec_t spec = {.usage = usage,
+                                    .own = own,
+                                    .own_short = "s:",
+                                    .take = take_script,
+                                    .ctx = script};
+    wg_bus_options_t given;
     cfg->role = WG_WORKER_DIRECTOR;
-    cfg->router_endpoint = "tcp://127.0.0.1:5555";
-    cfg->pub_endpoint = "tcp://127.0.0.1:5556";
-    while ((c = getopt_long(argc, argv, "r:p:s:l:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r':
-            cfg->router_endpoint = optarg;
-            router_set = true;
-            break;
-        case 'p':
-            cfg->pub_endpoint = optarg;
-            pub_set = true;
-            break;
-        case 'E':
-            cfg->exercise_path = optarg;
-            break;
-        case 'K':
-            cfg->key_path = optarg;
-            break;
-        case 's':
-            *script = optarg;
-            break;
-        case 'l':
-            if (wg_diag_set_level_option(argv[0], optarg) < 0)
-                return 2;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return -1;
-        default:
-            fputs(usage, stderr);
-            return 2;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return 2;
-    }
-    if (!wg_endpoint_port_ok(cfg->router_endpoint) ||
-        !wg_endpoint_port_ok(cfg->pub_endpoint)) {
+    int rc = wg_options_parse(argc, argv, &spec, &given);
+    if (rc != 0)
+        return rc;
+    if (wg_options_bad_port(&given) != NULL) {
         fprintf(stderr, "wg-director: not a port (1 to 65535)\n");
         return 2;
     }
-    return wg_worker_take_seat(cfg, router_set, pub_set);
+    return wg_worker_take_seat(cfg, &given);
 }
 
 int
