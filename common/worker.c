@@ -28,13 +28,12 @@
 struct wg_worker {
     const wg_worker_config_t *cfg;
     uv_loop_t loop;
-    wg_bus_t *bus;
+    wg_worker_link_t link;
     uv_signal_t sigint, sigterm, sighup; /* sighup: a console's only */
     uv_timer_t join_timer;
     wg_scenario_t *sc;
     int nation; /* index once the scenario is known */
-    bool welcomed, heard, closing;
-    uint64_t instance;      /* of the adjudicator we joined */
+    bool welcomed, closing;
     uint32_t answered_turn; /* last (turn, phase) answered */
     int answered_phase;
     /* The latest TurnStart that arrived before the Welcome, handled once
@@ -74,7 +73,7 @@ worker_close(worker_t *w, int exit_code)
     uv_close((uv_handle_t *)&w->join_timer, NULL);
     if (w->cfg->console != NULL)
         uv_close((uv_handle_t *)&w->sighup, NULL);
-    wg_bus_close(w->bus, NULL, NULL);
+    wg_bus_close(w->link.bus, NULL, NULL);
 }
 
 static const char *
@@ -104,7 +103,7 @@ send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
     size_t len;
     if (wg_wire_pack(env, &buf, &len) != 0)
         return;
-    int rc = wg_bus_send(w->bus, buf, len);
+    int rc = wg_bus_send(w->link.bus, buf, len);
     if (rc < 0)
         WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     free(buf);
@@ -113,13 +112,9 @@ send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
 static void
 send_join(worker_t *w)
 {
-    Wgpb__V1__Envelope env;
-    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-    envelope_init(w, &env, 0, WGPB__V1__PHASE__PHASE_LOBBY);
-    join.agent = (char *)w->cfg->agent;
-    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-    env.join = &join;
-    send_envelope(w, &env);
+    int rc = wg_worker_link_join(&w->link);
+    if (rc < 0)
+        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     w->joins_sent++;
 }
 
@@ -144,7 +139,7 @@ static void
 watch_link(worker_t *w, bool heard_now)
 {
     const wg_worker_console_t *c = w->cfg->console;
-    if (c == NULL || !w->heard)
+    if (c == NULL || !w->link.heard)
         return;
     uint64_t now = uv_now(&w->loop);
     if (heard_now)
@@ -163,11 +158,11 @@ join_timer_cb(uv_timer_t *t)
     watch_link(w, false);
     /* A Join can be lost if the adjudicator was not up yet; repeat it until
      * the Welcome arrives. */
-    if (w->heard && !w->welcomed)
+    if (w->link.heard && !w->welcomed)
         send_join(w);
     /* Nothing heard at all: say what to check (a refused CURVE handshake
      * is silent on this side), after 5 s and then every minute. */
-    if (!w->heard && (++w->silent_s == 5 || w->silent_s % 60 == 0))
+    if (!w->link.heard && (++w->silent_s == 5 || w->silent_s % 60 == 0))
         WG_DIAG_WARN("no broadcast from the adjudicator in %u s: is it running "
                      "at %s / %s?%s",
                      w->silent_s, w->cfg->router_endpoint, w->cfg->pub_endpoint,
@@ -305,7 +300,7 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env, bool broadcast)
                      wg_strerror(rc));
     if (rc != 0)
         return;
-    rc = wg_bus_send(w->bus, buf, len);
+    rc = wg_bus_send(w->link.bus, buf, len);
     if (rc < 0)
         WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     free(buf);
@@ -429,16 +424,15 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     worker_t *w = arg;
     if (w->closing)
         return;
-    Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
-    if (env == NULL) {
-        WG_DIAG_WARN("dropped %zu bytes that are not an envelope", len);
+    wg_worker_link_event_t ev;
+    Wgpb__V1__Envelope *env =
+        wg_worker_link_take(&w->link, data, len, broadcast, &ev);
+    if (env == NULL)
         return;
-    }
-    if (broadcast && !w->heard) {
-        /* Our SUB socket is live: from now on no broadcast is missed. */
-        w->heard = true;
+    if (ev == WG_WORKER_LINK_RESTARTED)
+        w->welcomed = false;
+    if (ev != WG_WORKER_LINK_QUIET)
         send_join(w);
-    }
     if (broadcast)
         watch_link(w, true);
     if (env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR) {
@@ -446,14 +440,6 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         return;
     }
     switch (env->payload_case) {
-    case WGPB__V1__ENVELOPE__PAYLOAD_BEACON:
-        if (w->instance != 0 && env->beacon->instance != w->instance) {
-            WG_DIAG_WARN("the adjudicator restarted: joining again");
-            w->welcomed = false;
-            send_join(w);
-        }
-        w->instance = env->beacon->instance;
-        break;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
         if (w->rejoining) {
             /* The Welcome says the phase current when the Join was taken. */
@@ -508,15 +494,11 @@ wg_worker_run(const wg_worker_config_t *cfg)
     if (rc < 0)
         goto out_free;
 
-    wg_bus_config_t bc = {.router_endpoint = cfg->router_endpoint,
-                          .pub_endpoint = cfg->pub_endpoint};
-    if (cfg->curve) {
-        bc.curve_public_key = cfg->keys.public_key;
-        bc.curve_secret_key = cfg->keys.secret_key;
-        bc.curve_server_key = cfg->server_key;
-    }
-    w.bus = wg_bus_new_client(&w.loop, &bc, recv_cb, &w, &rc);
-    if (w.bus == NULL) {
+    w.link.role = cfg->role;
+    w.link.nation = cfg->role == WG_WORKER_CONTINGENT ? cfg->nation : NULL;
+    w.link.agent = cfg->agent;
+    rc = wg_worker_link_open(&w.link, &w.loop, cfg, recv_cb, &w);
+    if (rc < 0) {
         WG_DIAG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
                     cfg->pub_endpoint, wg_strerror(rc));
         goto out_loop;
@@ -538,7 +520,7 @@ wg_worker_run(const wg_worker_config_t *cfg)
     }
 
     uv_run(&w.loop, UV_RUN_DEFAULT);
-    wg_bus_destroy(&w.bus);
+    wg_bus_destroy(&w.link.bus);
     rc = w.exit_code;
     if (w.errors > 0)
         WG_DIAG_INFO("%llu error replies from the adjudicator",
@@ -571,7 +553,7 @@ wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len)
 {
     if (!w->welcomed || w->closing)
         return WG_ESTATE;
-    int rc = wg_bus_send(w->bus, buf, len);
+    int rc = wg_bus_send(w->link.bus, buf, len);
     if (rc < 0)
         WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
     return rc;
@@ -580,7 +562,7 @@ wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len)
 void
 wg_worker_rejoin(wg_worker_t *w)
 {
-    if (w->closing || !w->heard)
+    if (w->closing || !w->link.heard)
         return;
     w->welcomed = false;
     w->rejoining = true;

@@ -20,6 +20,7 @@
 
 #include "wg.pb-c.h"
 #include "wg/bot.h"
+#include "wg/bus.h"
 #include "wg/keys.h"
 #include "wg/options.h"
 #include "wg/scenario.h"
@@ -129,6 +130,47 @@ void wg_worker_rejoin(wg_worker_t *w);
 /* Leaves the exercise: a leaving Forfeit (the role's fallback plays from
  * now on), then the runtime closes and wg_worker_run() returns 0. */
 void wg_worker_leave(wg_worker_t *w);
+
+/*
+ * A client's link to the adjudicator (common/worker_link.c), shared by the
+ * player worker's runtime and wg-director: the bus, the Join, and the
+ * first step of a receive callback. On the loop's thread.
+ */
+typedef struct {
+    wg_bus_t *bus;
+    int role;           /* WG_WORKER_* */
+    const char *nation; /* a contingent's ISO code; else NULL */
+    const char *agent;  /* what the Join says plays the role */
+    bool heard;         /* the SUB has heard a broadcast */
+    uint64_t instance;  /* the adjudicator's, from its Beacons (0: none) */
+} wg_worker_link_t;
+
+/* What wg_worker_link_take saw besides the message itself. */
+typedef enum {
+    WG_WORKER_LINK_QUIET = 0,
+    /* The first broadcast: the SUB is live, so no broadcast is missed
+     * from now on: join now. */
+    WG_WORKER_LINK_LIVE,
+    /* A Beacon of another adjudicator instance (it restarted; said on
+     * stderr): it knows this client no more: join again. */
+    WG_WORKER_LINK_RESTARTED,
+} wg_worker_link_event_t;
+
+/* Opens l->bus to cfg's endpoints, a CURVE client with the seat's keys
+ * when cfg->curve; recv_cb gets every message. Returns 0 or the bus's
+ * error (the caller says it). */
+int wg_worker_link_open(wg_worker_link_t *l, uv_loop_t *loop,
+                        const wg_worker_config_t *cfg, wg_bus_recv_cb recv_cb,
+                        void *arg);
+/* Sends a Join as l's role. Returns 0 or a negative code. */
+int wg_worker_link_join(wg_worker_link_t *l);
+/* The first step of a client's receive callback: unpacks data (bytes that
+ * are not an envelope are said and dropped: NULL), and tells in *ev when
+ * to join. Returns the envelope, which the caller frees (wg_wire_free). */
+Wgpb__V1__Envelope *wg_worker_link_take(wg_worker_link_t *l,
+                                        const uint8_t *data, size_t len,
+                                        int broadcast,
+                                        wg_worker_link_event_t *ev);
 
 /* Where a worker connects without --router, --pub or --exercise. */
 #define WG_WORKER_ROUTER "tcp://127.0.0.1:5555"

@@ -22,15 +22,13 @@
 
 struct dclient {
     uv_loop_t *loop;
-    wg_bus_t *bus;
+    wg_worker_link_t link; /* the bus, the Join, the first step in */
     uv_timer_t tick;
     dclient_cb cb;
     void *arg;
-    bool heard;      /* the SUB has heard a broadcast */
     bool linked;     /* a status came in the last DCLIENT_LINK_MS */
     bool ever;       /* a status ever came */
     uint64_t last_s; /* loop time of the last status */
-    uint64_t instance;
     Wgpb__V1__Envelope *status_env; /* holds the last status */
     wg_scenario_t *sc;
     int64_t sent; /* commands sent by this client */
@@ -44,21 +42,9 @@ struct dclient {
 static void
 send_join(dclient_t *c)
 {
-    Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
-    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-    uint8_t *buf;
-    size_t len;
-    env.sender_role = WGPB__V1__ROLE__ROLE_DIRECTOR;
-    env.phase = WGPB__V1__PHASE__PHASE_LOBBY;
-    join.agent = "wg-director";
-    env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-    env.join = &join;
-    if (wg_wire_pack(&env, &buf, &len) != 0)
-        return;
-    int rc = wg_bus_send(c->bus, buf, len);
+    int rc = wg_worker_link_join(&c->link);
     if (rc < 0)
         WG_DIAG_DEBUG("join: %s", wg_strerror(rc));
-    free(buf);
 }
 
 static void
@@ -79,7 +65,7 @@ tick_cb(uv_timer_t *t)
     set_link(c, fresh);
     /* No status lately: the adjudicator does not know us (it restarted,
      * or our connection was cut); join again. */
-    if (c->heard && (!c->ever || now - c->last_s >= TICK_MS * 2))
+    if (c->link.heard && (!c->ever || now - c->last_s >= TICK_MS * 2))
         send_join(c);
 }
 
@@ -120,14 +106,6 @@ static bool
 take_envelope(dclient_t *c, Wgpb__V1__Envelope *env)
 {
     switch (env->payload_case) {
-    case WGPB__V1__ENVELOPE__PAYLOAD_BEACON:
-        if (c->instance != 0 && env->beacon->instance != c->instance) {
-            WG_DIAG_WARN("the adjudicator restarted: joining again");
-            c->have_base = false;
-            send_join(c);
-        }
-        c->instance = env->beacon->instance;
-        return false;
     case WGPB__V1__ENVELOPE__PAYLOAD_WELCOME:
         take_welcome(c, env->welcome);
         return false;
@@ -161,15 +139,15 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     dclient_t *c = arg;
     if (c->closing)
         return;
-    Wgpb__V1__Envelope *env = wg_wire_unpack(data, len);
-    if (env == NULL) {
-        WG_DIAG_WARN("dropped %zu bytes that are not an envelope", len);
+    wg_worker_link_event_t ev;
+    Wgpb__V1__Envelope *env =
+        wg_worker_link_take(&c->link, data, len, broadcast, &ev);
+    if (env == NULL)
         return;
-    }
-    if (broadcast && !c->heard) {
-        c->heard = true; /* our SUB is live: nothing broadcast is missed */
+    if (ev == WG_WORKER_LINK_RESTARTED)
+        c->have_base = false; /* the new one counts commands anew */
+    if (ev != WG_WORKER_LINK_QUIET)
         send_join(c);
-    }
     if (!take_envelope(c, env))
         wg_wire_free(env);
 }
@@ -183,18 +161,13 @@ dclient_new(uv_loop_t *loop, const wg_worker_config_t *cfg, dclient_cb cb,
         *err = -ENOMEM;
         return NULL;
     }
-    wg_bus_config_t bc = {.router_endpoint = cfg->router_endpoint,
-                          .pub_endpoint = cfg->pub_endpoint};
-    if (cfg->curve) {
-        bc.curve_public_key = cfg->keys.public_key;
-        bc.curve_secret_key = cfg->keys.secret_key;
-        bc.curve_server_key = cfg->server_key;
-    }
     c->loop = loop;
     c->cb = cb;
     c->arg = arg;
-    c->bus = wg_bus_new_client(loop, &bc, recv_cb, c, err);
-    if (c->bus == NULL) {
+    c->link.role = WG_WORKER_DIRECTOR;
+    c->link.agent = "wg-director";
+    *err = wg_worker_link_open(&c->link, loop, cfg, recv_cb, c);
+    if (*err < 0) {
         free(c);
         return NULL;
     }
@@ -211,7 +184,7 @@ dclient_close(dclient_t *c)
         return;
     c->closing = true;
     uv_close((uv_handle_t *)&c->tick, NULL);
-    wg_bus_close(c->bus, NULL, NULL);
+    wg_bus_close(c->link.bus, NULL, NULL);
 }
 
 void
@@ -220,7 +193,7 @@ dclient_free(dclient_t **cp)
     dclient_t *c = *cp;
     if (c == NULL)
         return;
-    wg_bus_destroy(&c->bus);
+    wg_bus_destroy(&c->link.bus);
     wg_wire_free(c->status_env);
     free(c->sc);
     free(c);
@@ -241,7 +214,7 @@ dclient_send(dclient_t *c, const Wgpb__V1__DirectorCommand *cmd)
     env.director = (Wgpb__V1__DirectorCommand *)cmd;
     if (wg_wire_pack(&env, &buf, &len) != 0)
         return WG_EMALFORMED;
-    int rc = wg_bus_send(c->bus, buf, len);
+    int rc = wg_bus_send(c->link.bus, buf, len);
     free(buf);
     if (rc < 0)
         return rc;
