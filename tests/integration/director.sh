@@ -51,6 +51,50 @@ YAML
 nations=$("$WG_BIN/wg-adjudicator" --scenario "$SCEN" --list-nations) ||
     wg_abort "the scenario with injects does not load"
 
+# new_run PART: part PART's run directory, with no workers yet.
+new_run() {
+    WG_RUN_DIR="$WG_TMP/$1"
+    mkdir -p "$WG_RUN_DIR"
+    WG_WORKER_PIDS=()
+    WG_WORKER_NAMES=()
+}
+
+# start_director SCRIPT OPTION...: wg-director runs SCRIPT (which pauses
+# first) in the background (DIR_PID; its output in the run directory's
+# director.out and director.err); returns once the lobby is paused.
+start_director() {
+    local script=$1
+    shift
+    "$DIRECTOR" "$@" --script "$script" \
+        >"$WG_RUN_DIR/director.out" 2>"$WG_RUN_DIR/director.err" &
+    DIR_PID=$!
+    WG_PIDS+=("$DIR_PID")
+    wg_wait_for "$WG_RUN_DIR/director.out" '^ok 1: paused' 10
+}
+
+# wait_all PART: the adjudicator, every worker and wg-director end, each
+# with 0.
+wait_all() {
+    wg_wait "$WG_ADJ_PID" 60
+    [ "$WG_RC" -eq 0 ] || fail "$1: wg-adjudicator exited $WG_RC, wanted 0"
+    wg_wait_workers 10
+    wg_wait "$DIR_PID" 10
+    [ "$WG_RC" -eq 0 ] || fail "$1: wg-director exited $WG_RC, wanted 0"
+}
+
+# directed PART: part PART played on $SCEN (log: $WG_TMP/PART/ex.wglog)
+# under wg-director running $WG_TMP/PART.script; the built-in bots join
+# once the lobby is paused.
+directed() {
+    new_run "$1"
+    wg_bind wg_start_adjudicator "$SCEN" --log-level info \
+        --log "$WG_RUN_DIR/ex.wglog" --lobby-timeout 30000
+    start_director "$WG_TMP/$1.script" --router "$WG_ROUTER" --pub "$WG_PUB"
+    wg_start_command
+    for n in $nations; do wg_start_contingent "$n"; done
+    wait_all "$1"
+}
+
 # A script is read whole before wg-director connects: a line that is no
 # command is named with its file and line, exit 2.
 printf 'pause\nwait started\nextend 0\n' >"$WG_TMP/bad.script"
@@ -62,13 +106,7 @@ grep -q "bad.script:3: extend: '0' is not 1 to 3600 seconds" "$WG_TMP/bad.err" |
     fail "the bad line is not named: $(cat "$WG_TMP/bad.err")"
 
 # --- a) pause, extend, inject, resume ---------------------------------------
-WG_RUN_DIR="$WG_TMP/a"
-mkdir -p "$WG_RUN_DIR"
-WG_WORKER_PIDS=()
-WG_WORKER_NAMES=()
-LOG_A="$WG_RUN_DIR/ex.wglog"
-wg_bind wg_start_adjudicator "$SCEN" --log-level info --log "$LOG_A" \
-    --lobby-timeout 30000
+LOG_A="$WG_TMP/a/ex.wglog"
 cat >"$WG_TMP/a.script" <<'EOF2'
 pause
 wait started
@@ -79,18 +117,7 @@ status
 resume
 wait end
 EOF2
-"$DIRECTOR" --router "$WG_ROUTER" --pub "$WG_PUB" --script "$WG_TMP/a.script" \
-    >"$WG_RUN_DIR/director.out" 2>"$WG_RUN_DIR/director.err" &
-DIR_PID=$!
-WG_PIDS+=("$DIR_PID")
-wg_wait_for "$WG_RUN_DIR/director.out" '^ok 1: paused' 10
-wg_start_command
-for n in $nations; do wg_start_contingent "$n"; done
-wg_wait "$WG_ADJ_PID" 60
-[ "$WG_RC" -eq 0 ] || fail "a: wg-adjudicator exited $WG_RC, wanted 0"
-wg_wait_workers 10
-wg_wait "$DIR_PID" 10
-[ "$WG_RC" -eq 0 ] || fail "a: wg-director exited $WG_RC, wanted 0"
+directed a
 cat "$WG_RUN_DIR/director.out"
 out="$WG_RUN_DIR/director.out"
 grep -q '^ok 2: turn 1 PHASE_REQUIREMENT: deadline extended by 5 s$' "$out" ||
@@ -168,27 +195,10 @@ parted=$(sed -n 's/.*part at turn \([0-9]*\).*/\1/p' "$WG_TMP/diff")
 # forces the command's fallback in turn 1's REQUIREMENT (which closes it:
 # the command was all it waited for), ejects GBR in PLEDGE (its fallback
 # plays there, "ejected") and readmits it (it plays from the next phase).
-WG_RUN_DIR="$WG_TMP/d"
-mkdir -p "$WG_RUN_DIR"
-WG_WORKER_PIDS=()
-WG_WORKER_NAMES=()
-LOG_D="$WG_RUN_DIR/ex.wglog"
-wg_bind wg_start_adjudicator "$SCEN" --log-level info --log "$LOG_D" \
-    --lobby-timeout 30000
+LOG_D="$WG_TMP/d/ex.wglog"
 printf 'pause\nwait started\nforce FRA\nforce command\neject GBR\nstatus\nreadmit GBR\nresume\nwait end\n' \
     >"$WG_TMP/d.script"
-"$DIRECTOR" --router "$WG_ROUTER" --pub "$WG_PUB" --script "$WG_TMP/d.script" \
-    >"$WG_RUN_DIR/director.out" 2>"$WG_RUN_DIR/director.err" &
-DIR_PID=$!
-WG_PIDS+=("$DIR_PID")
-wg_wait_for "$WG_RUN_DIR/director.out" '^ok 1: paused' 10
-wg_start_command
-for n in $nations; do wg_start_contingent "$n"; done
-wg_wait "$WG_ADJ_PID" 60
-[ "$WG_RC" -eq 0 ] || fail "d: wg-adjudicator exited $WG_RC, wanted 0"
-wg_wait_workers 10
-wg_wait "$DIR_PID" 10
-[ "$WG_RC" -eq 0 ] || fail "d: wg-director exited $WG_RC, wanted 0"
+directed d
 out="$WG_RUN_DIR/director.out"
 cat "$out"
 grep -q "^refused 2: FRA owes no order now: nothing to force$" "$out" ||
@@ -245,12 +255,9 @@ start_keyed() {
     WG_ADJ_PID=$!
     WG_PIDS+=("$WG_ADJ_PID")
 }
-WG_RUN_DIR="$WG_TMP/c"
-mkdir -p "$WG_RUN_DIR"
+new_run c
 LOG_C="$WG_RUN_DIR/ex.wglog"
 wg_chain_add "$LOG_C"
-WG_WORKER_PIDS=()
-WG_WORKER_NAMES=()
 wg_bind start_keyed
 "$DIRECTOR" --exercise "$EX" --key "$K/FRA.key" --script - </dev/null \
     >/dev/null 2>"$WG_TMP/wrongkey.err"
@@ -259,11 +266,7 @@ st=$?
 grep -q 'not the key of seat director' "$WG_TMP/wrongkey.err" ||
     fail "c: wg-director with FRA's key does not say whose key it is: $(cat "$WG_TMP/wrongkey.err")"
 printf 'pause\nwait started\nstatus\nresume\nwait turn 2\nstatus\nwait end\n' >"$WG_TMP/c.script"
-"$DIRECTOR" --exercise "$EX" --key "$K/director.key" --script "$WG_TMP/c.script" \
-    >"$WG_RUN_DIR/director.out" 2>"$WG_RUN_DIR/director.err" &
-DIR_PID=$!
-WG_PIDS+=("$DIR_PID")
-wg_wait_for "$WG_RUN_DIR/director.out" '^ok 1: paused' 10
+start_director "$WG_TMP/c.script" --exercise "$EX" --key "$K/director.key"
 PYTHONPATH="$WG_TMP" "$PY" "$WG_SOURCE_DIR/tests/tools/wg_director_probe.py" \
     "$WG_ROUTER" "$WG_PUB" "$K/adjudicator.pub" "$K/FRA.key" FRA \
     >"$WG_RUN_DIR/probe.out" 2>"$WG_RUN_DIR/probe.err" &
@@ -290,11 +293,7 @@ sed -n 2p "$WG_RUN_DIR/probe.out" |
 sed -n 3p "$WG_RUN_DIR/probe.out" |
     grep -q '^error ERROR_UNAUTHORISED the key of seat FRA cannot speak for director' ||
     fail "c: FRA's key claiming the director was not refused as unauthorised"
-wg_wait "$WG_ADJ_PID" 60
-[ "$WG_RC" -eq 0 ] || fail "c: wg-adjudicator exited $WG_RC, wanted 0"
-wg_wait_workers 10
-wg_wait "$DIR_PID" 10
-[ "$WG_RC" -eq 0 ] || fail "c: wg-director exited $WG_RC, wanted 0"
+wait_all c
 cat "$WG_RUN_DIR/director.out"
 grep '^status turn' "$WG_RUN_DIR/director.out" | tail -1 | grep -q 'unauthorised 1$' ||
     fail "c: the director's status does not count FRA's command as unauthorised"

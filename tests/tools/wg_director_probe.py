@@ -11,45 +11,22 @@ proto/wg.proto.
         "welcome" or "error ERROR_... <detail>". Then it leaves (a Forfeit
         that leaves), so NATION's fallback plays on.
 
-Needs wg_pb2 on PYTHONPATH (protoc --python_out) and python3-zmq.
+Needs wg_pb2 on PYTHONPATH (protoc --python_out) and python3-zmq; the
+sockets, claims and reply lines are wg_seat_client.py's (beside it).
 """
 import sys
 
-import zmq
-import zmq.auth
-
 import wg_pb2 as pb
-
-
-def sockets(router, pub, server_pub, key):
-    server_public, _ = zmq.auth.load_certificate(server_pub)
-    public, secret = zmq.auth.load_certificate(key)
-    ctx = zmq.Context()
-    out = []
-    for kind, endpoint in ((zmq.DEALER, router), (zmq.SUB, pub)):
-        s = ctx.socket(kind)
-        s.curve_publickey = public
-        s.curve_secretkey = secret
-        s.curve_serverkey = server_public
-        s.linger = 0
-        if kind == zmq.SUB:
-            s.setsockopt(zmq.SUBSCRIBE, b"")
-        s.connect(endpoint)
-        out.append(s)
-    return out
+from wg_seat_client import claim_of, heard, reply_line, sockets
 
 
 def reply_of(dealer):
     """The next reply on the DEALER that is not a Beacon, as a line."""
     while dealer.poll(5000):
         reply = pb.Envelope.FromString(dealer.recv())
-        kind = reply.WhichOneof("payload")
-        if kind not in ("welcome", "error"):
-            continue  # a Beacon, a late joiner's phase start
-        if kind == "error":
-            return "error %s %s" % (pb.ErrorCode.Name(reply.error.code),
-                                    reply.error.detail)
-        return kind
+        if reply.WhichOneof("payload") in ("welcome", "error"):
+            return reply_line(reply)
+        # else a Beacon, a late joiner's phase start
     return "no reply in 5 s"
 
 
@@ -59,15 +36,14 @@ def main(argv):
         return 2
     router, pub, server_pub, key, nation = argv[1:6]
     dealer, sub = sockets(router, pub, server_pub, key)
-    if not sub.poll(5000):
-        print("no broadcast in 5 s")
+    if not heard(sub):
         return 1
-    me = dict(sender_role=pb.ROLE_CONTINGENT, sender_nation=nation)
+    me = claim_of(nation)
     pause = pb.DirectorCommand(action=pb.DIRECTOR_PAUSE)
     sends = [
         pb.Envelope(**me, phase=pb.PHASE_LOBBY, join=pb.Join(agent="probe")),
         pb.Envelope(**me, director=pause),
-        pb.Envelope(sender_role=pb.ROLE_DIRECTOR, director=pause),
+        pb.Envelope(**claim_of("director"), director=pause),
     ]
     for env in sends:
         dealer.send(env.SerializeToString())

@@ -13,39 +13,16 @@ keys") with pyzmq and the protobuf classes protoc makes of proto/wg.proto.
         (a Pledge) claiming it, and prints each reply on the DEALER:
         "error ERROR_UNAUTHORISED <detail>" or "welcome".
 
-Needs wg_pb2 on PYTHONPATH (protoc --python_out) and python3-zmq.
+Needs wg_pb2 on PYTHONPATH (protoc --python_out) and python3-zmq; the
+sockets, claims and reply lines are wg_seat_client.py's (beside it).
 """
 import sys
 import time
 
 import zmq
-import zmq.auth
 
 import wg_pb2 as pb
-
-
-def sockets(router, pub, server_pub, key):
-    server_public, _ = zmq.auth.load_certificate(server_pub)
-    public, secret = zmq.auth.load_certificate(key)
-    ctx = zmq.Context()
-    out = []
-    for kind, endpoint in ((zmq.DEALER, router), (zmq.SUB, pub)):
-        s = ctx.socket(kind)
-        s.curve_publickey = public
-        s.curve_secretkey = secret
-        s.curve_serverkey = server_public
-        s.linger = 0
-        if kind == zmq.SUB:
-            s.setsockopt(zmq.SUBSCRIBE, b"")
-        s.connect(endpoint)
-        out.append(s)
-    return out
-
-
-def claim_of(role):
-    if role == "command":
-        return dict(sender_role=pb.ROLE_COMMAND)
-    return dict(sender_role=pb.ROLE_CONTINGENT, sender_nation=role)
+from wg_seat_client import claim_of, heard, reply_line, sockets
 
 
 def stranger(router, pub, server_pub, key):
@@ -75,8 +52,7 @@ def stranger(router, pub, server_pub, key):
 
 def claim(router, pub, server_pub, key, role):
     dealer, sub = sockets(router, pub, server_pub, key)
-    if not sub.poll(5000):
-        print("no broadcast in 5 s")
+    if not heard(sub):
         return 1
     me = claim_of(role)
     join = pb.Envelope(**me, phase=pb.PHASE_LOBBY,
@@ -88,13 +64,7 @@ def claim(router, pub, server_pub, key, role):
         if not dealer.poll(3000):
             print("no reply in 3 s")
             return 1
-        reply = pb.Envelope.FromString(dealer.recv())
-        kind = reply.WhichOneof("payload")
-        if kind == "error":
-            print("error %s %s" % (pb.ErrorCode.Name(reply.error.code),
-                                   reply.error.detail))
-        else:
-            print(kind)
+        print(reply_line(pb.Envelope.FromString(dealer.recv())))
     return 0
 
 
