@@ -308,14 +308,14 @@ decide_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
     const wg_nation_state_t *ns = &v->st->nations[n];
     uint32_t ceiling = wg_rules_ceiling(sc, v->st, n);
     uint32_t deployed = wg_state_deployed(v->st, v->nation);
-    out->intent.intention = WG_INTENT_STAY;
+    out->intent.intention = WG_INTENTION_STAY;
     if (ns->leaving || ns->cohesion < sc->cohesion.no_rotation_below) {
-        out->intent.intention = WG_INTENT_LEAVE;
+        out->intent.intention = WG_INTENTION_LEAVE;
     } else if (ns->cohesion < nat->cohesion_start - 10.0 && ceiling > 0) {
         uint32_t keep =
             round_down(deployed > 0 ? deployed : ceiling / 2, nat->unit_size);
         if (keep > 0 && keep < ceiling) {
-            out->intent.intention = WG_INTENT_REDUCE;
+            out->intent.intention = WG_INTENTION_REDUCE;
             out->intent.ceiling = keep;
         }
     }

@@ -253,7 +253,7 @@ reduce_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
     (void)sc;
     if (strcmp(key, "reduce") != 0)
         return fail(err, path, v, "intention: unknown key (reduce)");
-    e->intent.intention = WG_INTENT_REDUCE;
+    e->intent.intention = WG_INTENTION_REDUCE;
     return to_u32(v, &e->intent.ceiling)
                ? 0
                : fail(err, path, v, "reduce: expected a number of troops");
@@ -269,9 +269,9 @@ intention_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
     if (v->type == YAML_MAPPING_NODE)
         return each_pair(d, v, reduce_pair, e, sc, path, err);
     if (s != NULL && strcmp(s, "stay") == 0)
-        e->intent.intention = WG_INTENT_STAY;
+        e->intent.intention = WG_INTENTION_STAY;
     else if (s != NULL && strcmp(s, "leave") == 0)
-        e->intent.intention = WG_INTENT_LEAVE;
+        e->intent.intention = WG_INTENTION_LEAVE;
     else
         return fail(err, path, v, "intention: stay, leave or {reduce: N}");
     return 0;

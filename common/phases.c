@@ -17,47 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- the C enums that mirror wg.proto's ------------------------------------
- *
- * Bots and the rules see plain C enums (wg/bot.h, wg/scenario.h,
- * wg/state.h: a bot never includes protobuf), and the table, the wire and
- * the worker cast between them and protobuf-c's by number. Each constant
- * is bound here to the one protoc-c generates for it, so a renumbered or
- * missing value is a build error, never a phase or a unit silently
- * dropped. A new value needs a line here.
- */
-#define SAME(c, pb) _Static_assert((int)(c) == (int)(pb), #c " is not " #pb)
-
-SAME(WG_PHASE_REQUIREMENT, WGPB__V1__PHASE__PHASE_REQUIREMENT);
-SAME(WG_PHASE_PLEDGE, WGPB__V1__PHASE__PHASE_PLEDGE);
-SAME(WG_PHASE_ASSIGN, WGPB__V1__PHASE__PHASE_ASSIGN);
-SAME(WG_PHASE_ROTATE, WGPB__V1__PHASE__PHASE_ROTATE);
-SAME(WG_PHASE_RESPOND, WGPB__V1__PHASE__PHASE_RESPOND);
-SAME(WG_PHASE_INTENT, WGPB__V1__PHASE__PHASE_INTENT);
-SAME(WG_PHASE_REPLAN, WGPB__V1__PHASE__PHASE_REPLAN);
-
-SAME(WG_TURN_DEPLOYMENT, WGPB__V1__TURN_TYPE__TURN_DEPLOYMENT);
-SAME(WG_TURN_ROTATION, WGPB__V1__TURN_TYPE__TURN_ROTATION);
-SAME(WG_TURN_INCIDENT, WGPB__V1__TURN_TYPE__TURN_INCIDENT);
-SAME(WG_TURN_REVIEW, WGPB__V1__TURN_TYPE__TURN_FORCE_REVIEW);
-
-SAME(WG_UNIT_PREPARING, WGPB__V1__UNIT_STATUS__UNIT_PREPARING);
-SAME(WG_UNIT_READY, WGPB__V1__UNIT_STATUS__UNIT_READY);
-SAME(WG_UNIT_DEPLOYED, WGPB__V1__UNIT_STATUS__UNIT_DEPLOYED);
-SAME(WG_UNIT_RECOVERING, WGPB__V1__UNIT_STATUS__UNIT_RECOVERING);
-SAME(WG_UNIT_ENTERING, WGPB__V1__UNIT_STATUS__UNIT_ENTERING);
-
-SAME(WG_ROE_HOLD, WGPB__V1__ROE_ACTION__ROE_HOLD);
-SAME(WG_ROE_RETURN_FIRE, WGPB__V1__ROE_ACTION__ROE_RETURN_FIRE);
-SAME(WG_ROE_DE_ESCALATE, WGPB__V1__ROE_ACTION__ROE_DE_ESCALATE);
-SAME(WG_ROE_WITHDRAW, WGPB__V1__ROE_ACTION__ROE_WITHDRAW);
-SAME(WG_INTENT_STAY, WGPB__V1__INTENTION__INTENTION_STAY);
-SAME(WG_INTENT_REDUCE, WGPB__V1__INTENTION__INTENTION_REDUCE);
-SAME(WG_INTENT_LEAVE, WGPB__V1__INTENTION__INTENTION_LEAVE);
-
-/* The ROE effect table is indexed by action, 0 unused. */
-SAME(WG_ROE_COUNT, WGPB__V1__ROE_ACTION__ROE_WITHDRAW + 1);
-
 /* ---- kinds of order ------------------------------------------------------
  */
 
@@ -596,7 +555,7 @@ static const wg_phase_info_t phases[] = {
     {
         .phase = WGPB__V1__PHASE__PHASE_INTENT,
         .name = "intent",
-        .type = WG_TURN_REVIEW,
+        .type = WG_TURN_FORCE_REVIEW,
         .contingent = &intention,
         .close = close_intent,
         .next = WGPB__V1__PHASE__PHASE_REPLAN,
@@ -605,7 +564,7 @@ static const wg_phase_info_t phases[] = {
     {
         .phase = WGPB__V1__PHASE__PHASE_REPLAN,
         .name = "replan",
-        .type = WG_TURN_REVIEW,
+        .type = WG_TURN_FORCE_REVIEW,
         .command = &replan,
         .close = close_replan,
         .asks = "the command re-plans its requirement",
@@ -685,7 +644,7 @@ static const wg_turn_info_t turns[] = {
      begin_rotation},
     {WG_TURN_INCIDENT, "incident", WGPB__V1__PHASE__PHASE_RESPOND,
      begin_incident},
-    {WG_TURN_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT, begin_review},
+    {WG_TURN_FORCE_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT, begin_review},
 };
 
 #define N_TURNS (sizeof turns / sizeof turns[0])

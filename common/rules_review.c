@@ -24,17 +24,17 @@ wg_rules_validate_intent(const wg_scenario_t *sc, const wg_state_t *st,
         return 0;
     const wg_nation_t *nat = &sc->nations[nation];
     const wg_nation_state_t *ns = &st->nations[nation];
-    if (in->intention < WG_INTENT_STAY || in->intention > WG_INTENT_LEAVE) {
+    if (in->intention < WG_INTENTION_STAY || in->intention > WG_INTENTION_LEAVE) {
         wg__rules_correct(&n, why, why_len, "%s: intention %u: stay", nat->code,
                           in->intention);
-        in->intention = WG_INTENT_STAY;
+        in->intention = WG_INTENTION_STAY;
     }
     /* Leaving is for good. */
-    if (ns->leaving && in->intention != WG_INTENT_LEAVE) {
+    if (ns->leaving && in->intention != WG_INTENTION_LEAVE) {
         wg__rules_correct(&n, why, why_len, "%s: already leaving", nat->code);
-        in->intention = WG_INTENT_LEAVE;
+        in->intention = WG_INTENTION_LEAVE;
     }
-    if (in->intention == WG_INTENT_REDUCE) {
+    if (in->intention == WG_INTENTION_REDUCE) {
         uint32_t now = wg_rules_ceiling(sc, st, nation);
         uint32_t unit = wg__rules_unit_size(nat);
         if (in->ceiling % unit != 0) {
@@ -47,14 +47,14 @@ wg_rules_validate_intent(const wg_scenario_t *sc, const wg_state_t *st,
             wg__rules_correct(&n, why, why_len,
                               "%s: ceiling %u is not below %u: stay", nat->code,
                               in->ceiling, now);
-            in->intention = WG_INTENT_STAY;
+            in->intention = WG_INTENTION_STAY;
         } else if (in->ceiling == 0) {
             wg__rules_correct(&n, why, why_len, "%s: a ceiling of 0: leave",
                               nat->code);
-            in->intention = WG_INTENT_LEAVE;
+            in->intention = WG_INTENTION_LEAVE;
         }
     }
-    if (in->intention != WG_INTENT_REDUCE && in->ceiling != 0) {
+    if (in->intention != WG_INTENTION_REDUCE && in->ceiling != 0) {
         wg__rules_correct(&n, why, why_len, "%s: a ceiling only to reduce",
                           nat->code);
         in->ceiling = 0;
@@ -68,7 +68,7 @@ wg_rules_hold_intent(const wg_scenario_t *sc, const wg_state_t *st,
 {
     memset(in, 0, sizeof *in);
     bool leaving = nation < sc->n_nations && st->nations[nation].leaving;
-    in->intention = leaving ? WG_INTENT_LEAVE : WG_INTENT_STAY;
+    in->intention = leaving ? WG_INTENTION_LEAVE : WG_INTENTION_STAY;
 }
 
 void
@@ -81,11 +81,11 @@ wg_rules_apply_intents(const wg_scenario_t *sc, wg_state_t *st,
         const char *code = sc->nations[i].code;
         if (ns->withdrawn)
             continue;
-        if (in[i].intention == WG_INTENT_LEAVE && !ns->leaving) {
+        if (in[i].intention == WG_INTENTION_LEAVE && !ns->leaving) {
             ns->leaving = true;
             wg__rules_add_event(res, "%s will leave as its tours end (review)",
                                 code);
-        } else if (in[i].intention == WG_INTENT_REDUCE && in[i].ceiling > 0 &&
+        } else if (in[i].intention == WG_INTENTION_REDUCE && in[i].ceiling > 0 &&
                    in[i].ceiling < wg_rules_max_troops(sc, st, i)) {
             ns->ceiling = in[i].ceiling;
             wg__rules_add_event(res, "%s lowers its ceiling to %u (review)",

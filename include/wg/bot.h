@@ -11,6 +11,13 @@
  * is loaded by `wg-contingent --bot PATH.so` (and `wg-command --bot`). The
  * returned struct and its strings must live as long as the library.
  * WG_BOT_ABI_VERSION changes whenever these structs change.
+ *
+ * The C names of the protocol's enums (wg_phase_t, wg_turn_type_t,
+ * wg_roe_action_t, wg_intention_t, ...) are generated at build time from
+ * proto/wg.proto, their source, into the build tree:
+ * build/include/wg/proto_enums.h (proto/gen_enums.cmake). A plug-in is
+ * built with both include directories:
+ *     cc -shared -fPIC -Iinclude -Ibuild/include -o my_bot.so my_bot.c
  */
 #ifndef WG_BOT_H
 #define WG_BOT_H
@@ -18,20 +25,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wg/proto_enums.h" /* generated: wg_phase_t and the others */
 #include "wg/scenario.h"
 #include "wg/state.h"
 
 #define WG_BOT_ABI_VERSION 4
-
-typedef enum {
-    WG_PHASE_REQUIREMENT = 2,
-    WG_PHASE_PLEDGE = 3,
-    WG_PHASE_ASSIGN = 4,
-    WG_PHASE_ROTATE = 5,
-    WG_PHASE_RESPOND = 6,
-    WG_PHASE_INTENT = 9,  /* force review: stay, reduce or leave */
-    WG_PHASE_REPLAN = 10, /* force review: the command's requirement */
-} wg_phase_t;
 
 /* A nation's figures as the role's picture gives them: troops by status
  * and its ceiling in theatre, 0 where the scenario's sharing policy hides

@@ -13,6 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* wg_turn_type_t (TurnType) and wg_roe_action_t (RoeAction): generated
+ * from proto/wg.proto into the build tree (build/include/wg/proto_enums.h;
+ * proto/gen_enums.cmake). */
+#include "wg/proto_enums.h"
+
 #define WG_MAX_NATIONS 16
 #define WG_MAX_SECTORS 12
 #define WG_MAX_INCIDENT_TYPES 12
@@ -39,13 +44,6 @@ typedef enum {
     WG_SHARING_COALITION = 1, /* totals for all; units to their own nation */
     WG_SHARING_NATIONAL = 2,  /* a nation sees its own and the public picture */
 } wg_sharing_t;
-
-typedef enum {
-    WG_TURN_DEPLOYMENT = 1,
-    WG_TURN_ROTATION = 2,
-    WG_TURN_INCIDENT = 3,
-    WG_TURN_REVIEW = 4, /* force review: intentions, then a re-plan */
-} wg_turn_type_t;
 
 /* What a nation's worker plays when its team misses a deadline. */
 typedef enum {
@@ -177,14 +175,9 @@ typedef struct {
     double leave_now_below;
 } wg_cohesion_t;
 
-/* What a contingent's answer to an incident does, indexed by wg_roe_t. */
-typedef enum {
-    WG_ROE_HOLD = 1,
-    WG_ROE_RETURN_FIRE = 2,
-    WG_ROE_DE_ESCALATE = 3,
-    WG_ROE_WITHDRAW = 4,
-} wg_roe_t;
-#define WG_ROE_COUNT 5 /* index 0 unused */
+/* What a contingent's answer to an incident does, indexed by
+ * wg_roe_action_t (RoeAction, wg/proto_enums.h): index 0 unused. */
+#define WG_ROE_COUNT (WG_ROE_ACTION__MAX + 1)
 
 typedef struct {
     double casualty_factor;   /* on P(any casualties) */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "wg/proto_enums.h" /* wg_unit_status_t, wg_intention_t */
 #include "wg/rng.h"
 #include "wg/scenario.h"
 
@@ -20,14 +21,6 @@
 #define WG_MAX_INCIDENTS 512
 #define WG_MAX_ORDER_UNITS 128
 #define WG_MAX_MOVES 64
-
-typedef enum {
-    WG_UNIT_PREPARING = 1,
-    WG_UNIT_READY = 2,
-    WG_UNIT_DEPLOYED = 3,
-    WG_UNIT_RECOVERING = 4,
-    WG_UNIT_ENTERING = 5, /* entry force preparing, bound for its sector */
-} wg_unit_status_t;
 
 typedef struct {
     uint32_t id;        /* unique over the exercise, from 1 */
@@ -119,7 +112,7 @@ typedef struct {
 
 /* A nation's answers; action[i] answers incident id i+1 (0 = none). */
 typedef struct {
-    uint8_t action[WG_MAX_INCIDENTS]; /* wg_roe_t */
+    uint8_t action[WG_MAX_INCIDENTS]; /* wg_roe_action_t */
 } wg_response_t;
 
 typedef struct {
@@ -129,12 +122,6 @@ typedef struct {
 } wg_decision_t;
 
 /* A nation's intention at a force review. */
-typedef enum {
-    WG_INTENT_STAY = 1,
-    WG_INTENT_REDUCE = 2, /* to `ceiling` troops in theatre */
-    WG_INTENT_LEAVE = 3,  /* when its tours end */
-} wg_intention_t;
-
 typedef struct {
     uint8_t intention; /* wg_intention_t */
     uint32_t ceiling;  /* REDUCE only */

@@ -6,7 +6,10 @@
 # wg-observe with), with a seat for every nation of its scenario; and the
 # README's key line ("Across a LAN, with keys"), taken from the README and
 # run as it stands in a scratch directory, writes a key pair for every
-# seat of the default scenario.
+# seat of the default scenario. And docs/BOTS.md's plug-in: its C example
+# built with its `cc -shared` line as it stands, from a scratch directory
+# laid out as a checkout with a build (include/ and build/include/, where
+# the generated wg/proto_enums.h is), exports wg_bot_entry.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init docs_commands
@@ -35,4 +38,23 @@ for s in adjudicator command director \
         fail "the README's key line wrote no key pair for $s"
 done
 echo "the README's key line wrote $(ls "$WG_TMP/lan/keys" | wc -l) files"
+
+# docs/BOTS.md's plug-in: the first C block and the `cc -shared` line.
+bots="$WG_SOURCE_DIR/docs/BOTS.md"
+mkdir -p "$WG_TMP/plugin/build" && ln -s "$WG_SOURCE_DIR/include" "$WG_TMP/plugin/include" &&
+    ln -s "$WG_BUILD_DIR/include" "$WG_TMP/plugin/build/include" ||
+    wg_abort "cannot lay out the plug-in's scratch directory"
+awk '/^```c$/ { on = 1; next } on && /^```$/ { exit } on { print }' "$bots" \
+    >"$WG_TMP/plugin/my_bot.c"
+grep -q wg_bot_entry "$WG_TMP/plugin/my_bot.c" ||
+    wg_abort "no C example with wg_bot_entry in docs/BOTS.md"
+cc_line=$(grep -m1 '^cc -shared' "$bots")
+[ -n "$cc_line" ] || wg_abort "no 'cc -shared' line in docs/BOTS.md"
+if (cd "$WG_TMP/plugin" && bash -ec "$cc_line") >"$WG_TMP/plugin.out" 2>&1; then
+    nm -D --defined-only "$WG_TMP/plugin/my_bot.so" | grep -qw wg_bot_entry ||
+        fail "docs/BOTS.md's plug-in exports no wg_bot_entry"
+    echo "docs/BOTS.md's plug-in built: $cc_line"
+else
+    fail "docs/BOTS.md's '$cc_line' failed: $(head -5 "$WG_TMP/plugin.out")"
+fi
 wg_done

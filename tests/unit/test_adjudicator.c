@@ -550,7 +550,7 @@ test_force_review(void **state)
     wg_scenario_t *sc = x.sc;
     wg_adjudicator_t *u = x.u;
     sink_t *s = &x.s;
-    assert_int_equal(sc->plan[5], WG_TURN_REVIEW);
+    assert_int_equal(sc->plan[5], WG_TURN_FORCE_REVIEW);
     char orders[128];
     snprintf(orders, sizeof orders, "%s/fra.yaml", x.dir);
     FILE *f = fopen(orders, "w");

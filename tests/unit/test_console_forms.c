@@ -197,10 +197,10 @@ test_intention(void **state)
     refused(c, "intention", "stay 4", "stay, leave, or reduce TROOPS");
     refused(c, "intention", "reduce lots", "'lots' is not a number");
     taken(c, "intention", "reduce 3000");
-    assert_int_equal(c->draft.intent.intention, WG_INTENT_REDUCE);
+    assert_int_equal(c->draft.intent.intention, WG_INTENTION_REDUCE);
     assert_int_equal(c->draft.intent.ceiling, 3000);
     taken(c, "intention", "leave");
-    assert_int_equal(c->draft.intent.intention, WG_INTENT_LEAVE);
+    assert_int_equal(c->draft.intent.intention, WG_INTENTION_LEAVE);
 }
 
 static void

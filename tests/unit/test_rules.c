@@ -876,7 +876,7 @@ simulate(fx_t *fx, uint32_t turns, bool use_default, sim_t *out)
                                        &fx->res);
             break;
         }
-        case WG_TURN_REVIEW: {
+        case WG_TURN_FORCE_REVIEW: {
             wg_intent_t in[WG_MAX_NATIONS];
             for (size_t n = 0; n < sc->n_nations; n++)
                 wg_rules_hold_intent(sc, st, n, &in[n]);
@@ -885,6 +885,9 @@ simulate(fx_t *fx, uint32_t turns, bool use_default, sim_t *out)
             wg_rules_replan(sc, st, &fx->req, &fx->res);
             break;
         }
+        default:
+            fail_msg("turn %u: no simulation of turn type %d", t,
+                     (int)fx->res.type);
         }
         wg_rules_end_turn(sc, st, &fx->res);
         for (size_t n = 0; n < sc->n_nations; n++)
@@ -955,11 +958,11 @@ deploy_aaa(fx_t *fx)
     wg_rules_deploy(sc, st, &fx->req, &fx->asg, &fx->res);
     wg_rules_end_turn(sc, st, &fx->res);
     assert_int_equal(wg_state_deployed(st, AAA), 2000);
-    sc->plan[2] = WG_TURN_REVIEW;
+    sc->plan[2] = WG_TURN_FORCE_REVIEW;
     begin(fx); /* turn 2: rotation, nothing due */
     wg_rules_end_turn(sc, st, &fx->res);
     begin(fx); /* turn 3: the review */
-    assert_int_equal(fx->res.type, WG_TURN_REVIEW);
+    assert_int_equal(fx->res.type, WG_TURN_FORCE_REVIEW);
 }
 
 /* Intentions are validated: unknown ones stay, a reduction is whole units
@@ -976,32 +979,32 @@ review_validation(void **state)
     wg_intent_t in = {.intention = 7};
     assert_int_equal(
         wg_rules_validate_intent(sc, st, AAA, &in, fx->why, sizeof fx->why), 1);
-    assert_int_equal(in.intention, WG_INTENT_STAY);
-    in = (wg_intent_t){WG_INTENT_REDUCE, 1250};
+    assert_int_equal(in.intention, WG_INTENTION_STAY);
+    in = (wg_intent_t){WG_INTENTION_REDUCE, 1250};
     assert_int_equal(
         wg_rules_validate_intent(sc, st, AAA, &in, fx->why, sizeof fx->why), 1);
-    assert_int_equal(in.intention, WG_INTENT_REDUCE);
+    assert_int_equal(in.intention, WG_INTENTION_REDUCE);
     assert_int_equal(in.ceiling, 1200);
-    in = (wg_intent_t){WG_INTENT_REDUCE, 2000};
+    in = (wg_intent_t){WG_INTENTION_REDUCE, 2000};
     assert_true(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0) > 0);
-    assert_int_equal(in.intention, WG_INTENT_STAY);
+    assert_int_equal(in.intention, WG_INTENTION_STAY);
     assert_int_equal(in.ceiling, 0);
-    in = (wg_intent_t){WG_INTENT_REDUCE, 50};
+    in = (wg_intent_t){WG_INTENTION_REDUCE, 50};
     assert_true(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0) > 0);
-    assert_int_equal(in.intention, WG_INTENT_LEAVE);
-    in = (wg_intent_t){WG_INTENT_STAY, 300};
+    assert_int_equal(in.intention, WG_INTENTION_LEAVE);
+    in = (wg_intent_t){WG_INTENTION_STAY, 300};
     assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 1);
     assert_int_equal(in.ceiling, 0);
-    in = (wg_intent_t){WG_INTENT_LEAVE, 0};
+    in = (wg_intent_t){WG_INTENTION_LEAVE, 0};
     assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 0);
     wg_rules_hold_intent(sc, st, AAA, &in);
-    assert_int_equal(in.intention, WG_INTENT_STAY);
+    assert_int_equal(in.intention, WG_INTENTION_STAY);
     st->nations[AAA].leaving = true;
     wg_rules_hold_intent(sc, st, AAA, &in);
-    assert_int_equal(in.intention, WG_INTENT_LEAVE);
-    in = (wg_intent_t){WG_INTENT_STAY, 0};
+    assert_int_equal(in.intention, WG_INTENTION_LEAVE);
+    in = (wg_intent_t){WG_INTENTION_STAY, 0};
     assert_int_equal(wg_rules_validate_intent(sc, st, AAA, &in, NULL, 0), 1);
-    assert_int_equal(in.intention, WG_INTENT_LEAVE);
+    assert_int_equal(in.intention, WG_INTENTION_LEAVE);
 }
 
 /* 'reduce' lowers the ceiling: pledges stop at it, the Situation's
@@ -1016,9 +1019,9 @@ review_applied(void **state)
     wg_state_t *st = &fx->st;
     deploy_aaa(fx);
     wg_intent_t in[WG_MAX_NATIONS] = {{0}};
-    in[AAA] = (wg_intent_t){WG_INTENT_REDUCE, 1200};
-    in[BBB] = (wg_intent_t){WG_INTENT_STAY, 0};
-    in[CCC] = (wg_intent_t){WG_INTENT_LEAVE, 0};
+    in[AAA] = (wg_intent_t){WG_INTENTION_REDUCE, 1200};
+    in[BBB] = (wg_intent_t){WG_INTENTION_STAY, 0};
+    in[CCC] = (wg_intent_t){WG_INTENTION_LEAVE, 0};
     wg_rules_apply_intents(sc, st, in, &fx->res);
     assert_true(has_event(&fx->res, "AAA lowers its ceiling to 1200 (review)"));
     assert_true(

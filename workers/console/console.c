@@ -323,7 +323,7 @@ own_defaults(const console_t *c, wg_orders_t *o)
     for (uint32_t i = 0; i < c->mat->inc.n && i < WG_MAX_INCIDENTS; i++)
         if (c->mat->inc.items[i].nation == c->nation)
             o->response.action[i] = WG_ROE_HOLD;
-    o->intent.intention = WG_INTENT_STAY;
+    o->intent.intention = WG_INTENTION_STAY;
 }
 
 /* A "bot" that keeps the phase's view (it lives only during the call) and

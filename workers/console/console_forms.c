@@ -422,11 +422,11 @@ fmt_intention(const console_t *c, const wg_orders_t *o, int arg, char *buf,
     (void)c;
     (void)arg;
     const wg_intent_t *in = &o->intent;
-    if (in->intention == WG_INTENT_REDUCE)
+    if (in->intention == WG_INTENTION_REDUCE)
         snprintf(buf, n, "reduce %u", in->ceiling);
     else
         snprintf(buf, n, "%s",
-                 in->intention == WG_INTENT_LEAVE ? "leave" : "stay");
+                 in->intention == WG_INTENTION_LEAVE ? "leave" : "stay");
 }
 
 static int
@@ -440,12 +440,12 @@ parse_intention(console_t *c, int arg, const char *text, char *why, size_t n)
         word[0] = '\0';
     bool has_num = next_word(&p, num, sizeof num);
     if (strcasecmp(word, "stay") == 0 && !has_num)
-        in.intention = WG_INTENT_STAY;
+        in.intention = WG_INTENTION_STAY;
     else if (strcasecmp(word, "leave") == 0 && !has_num)
-        in.intention = WG_INTENT_LEAVE;
+        in.intention = WG_INTENTION_LEAVE;
     else if (strcasecmp(word, "reduce") == 0 && has_num &&
              !next_word(&p, extra, sizeof extra)) {
-        in.intention = WG_INTENT_REDUCE;
+        in.intention = WG_INTENTION_REDUCE;
         if (parse_number(num, &in.ceiling, why, n) < 0)
             return -1;
     } else {
