@@ -204,7 +204,7 @@ wg__adjudicator_take_order(wg_adjudicator_t *self, int k,
         snprintf(why, n, "not the order this phase asks of the role");
         return WG_EMALFORMED;
     }
-    return kind->take(&self->sc, self->st, self->t, k, env, why, n);
+    return wg_order_take(kind, &self->sc, self->st, self->t, k, env, why, n);
 }
 
 /* A role gives up this phase's order (its bot failed) or leaves: its

@@ -518,7 +518,8 @@ wg__adjudicator_play_fallback(wg_adjudicator_t *self, int k,
         prov.agent = "scenario fallback: repeat";
     else
         kind->hold(sc, self->st, self->t, k);
-    kind->put(a, sc, self->t, k, wg_order_slot(kind, self->t, k), &env);
+    wg_order_put(kind, a, sc, self->t, k, wg_order_slot(kind, self->t, k),
+                 &env);
     wg__adjudicator_emit(self, &env, WG_DEST_RECORD);
     wg_arena_reset(a);
 done:

@@ -12,6 +12,7 @@
  */
 #include "wg/phases.h"
 #include "wg/error.h"
+#include "wg/order_fields.h"
 #include "wg/rules.h"
 
 #include <stdio.h>
@@ -90,18 +91,11 @@ static const wg_order_kind_t requirement = {
 /* Pledge (contingents, deployment). */
 
 static int
-take_pledge(const wg_scenario_t *sc, const wg_state_t *st, wg_turn_orders_t *t,
-            int key, const Wgpb__V1__Envelope *env, char *why, size_t n)
+validate_pledge(const wg_scenario_t *sc, const wg_state_t *st,
+                wg_turn_orders_t *t, int key, char *why, size_t n)
 {
     size_t i = nation_of(key);
-    if (env->pledge->nation[0] != '\0' &&
-        strcmp(env->pledge->nation, sc->nations[i].code) != 0) {
-        snprintf(why, n, "pledge names %s", env->pledge->nation);
-        return WG_EMALFORMED;
-    }
-    int rc = wg_wire_read_pledge(sc, env->pledge, &t->pledges[i], why, n);
-    return rc < 0 ? rc
-                  : wg_rules_validate_pledge(sc, st, i, &t->pledges[i], why, n);
+    return wg_rules_validate_pledge(sc, st, i, &t->pledges[i], why, n);
 }
 
 static void
@@ -123,20 +117,13 @@ repeat_pledge(const wg_scenario_t *sc, const wg_state_t *st,
     wg_rules_validate_pledge(sc, st, i, &t->pledges[i], why, sizeof why);
 }
 
-static void
-put_pledge(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_orders_t *t,
-           int key, const void *v, Wgpb__V1__Envelope *env)
-{
-    (void)t;
-    env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE;
-    env->pledge = wg_wire_pledge(a, sc, nation_of(key), v);
-}
-
-static void
-describe_pledge(const Wgpb__V1__Envelope *env, char *buf, size_t n)
-{
-    snprintf(buf, n, "%u troops", env->pledge->troops);
-}
+static const wg_order_field_t pledge_fields[] = {
+    {"nation", WG_FIELD_NATION, 0, 0, "the contingent's own nation"},
+    {"troops", WG_FIELD_UINT, offsetof(wg_pledge_t, troops), UINT32_MAX,
+     "Troops offered beyond those deployed, in whole units; 0 offers none."},
+    {"sectors", WG_FIELD_SECTORS, offsetof(wg_pledge_t, sector_mask), 0,
+     "Sectors where they may serve: codes, or 'all'."},
+};
 
 static const wg_order_kind_t pledge = {
     .name = "pledge",
@@ -145,11 +132,12 @@ static const wg_order_kind_t pledge = {
     .turn_off = offsetof(wg_turn_orders_t, pledges),
     .per_nation = true,
     .bot_off = offsetof(wg_orders_t, pledge),
-    .take = take_pledge,
     .hold = hold_pledge,
     .repeat = repeat_pledge,
-    .put = put_pledge,
-    .describe = describe_pledge,
+    .message = &wgpb__v1__pledge__descriptor,
+    .fields = pledge_fields,
+    .n_fields = sizeof pledge_fields / sizeof pledge_fields[0],
+    .validate = validate_pledge,
 };
 
 /* Assignment (command, deployment). */
@@ -349,13 +337,11 @@ static const wg_order_kind_t response = {
 /* Decision (command, incident). */
 
 static int
-take_decision(const wg_scenario_t *sc, const wg_state_t *st,
-              wg_turn_orders_t *t, int key, const Wgpb__V1__Envelope *env,
-              char *why, size_t n)
+validate_decision(const wg_scenario_t *sc, const wg_state_t *st,
+                  wg_turn_orders_t *t, int key, char *why, size_t n)
 {
     (void)key;
-    int rc = wg_wire_read_decision(sc, env->decision, &t->dec, why, n);
-    return rc < 0 ? rc : wg_rules_validate_decision(sc, st, &t->dec, why, n);
+    return wg_rules_validate_decision(sc, st, &t->dec, why, n);
 }
 
 static void
@@ -366,24 +352,14 @@ hold_decision(const wg_scenario_t *sc, const wg_state_t *st,
     wg_rules_hold_decision(sc, st, &t->dec);
 }
 
-static void
-put_decision(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_orders_t *t,
-             int key, const void *v, Wgpb__V1__Envelope *env)
-{
-    (void)t;
-    (void)key;
-    env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_DECISION;
-    env->decision = wg_wire_decision(a, sc, v);
-}
-
-static void
-describe_decision(const Wgpb__V1__Envelope *env, char *buf, size_t n)
-{
-    const Wgpb__V1__CommandDecision *d = env->decision;
-    snprintf(buf, n, "reinforce %zu sectors, %s ROE%s", d->n_reinforce,
-             d->robust_roe ? "robust" : "restrictive",
-             d->recommit ? ", truce recommitment" : "");
-}
+static const wg_order_field_t decision_fields[] = {
+    {"reinforce", WG_FIELD_SECTORS, offsetof(wg_decision_t, reinforce_mask), 0,
+     "Sectors the reserve reinforces: codes, or none."},
+    {"robust_roe", WG_FIELD_BOOL, offsetof(wg_decision_t, robust_roe), 0,
+     "Force-wide ROE: yes robust, no restrictive."},
+    {"recommit", WG_FIELD_BOOL, offsetof(wg_decision_t, recommit), 0,
+     "Call the parties to recommit to the truce: yes or no."},
+};
 
 static const wg_order_kind_t decision = {
     .name = "decision",
@@ -391,24 +367,21 @@ static const wg_order_kind_t decision = {
     .size = sizeof(wg_decision_t),
     .turn_off = offsetof(wg_turn_orders_t, dec),
     .bot_off = offsetof(wg_orders_t, decision),
-    .take = take_decision,
     .hold = hold_decision,
-    .put = put_decision,
-    .describe = describe_decision,
+    .message = &wgpb__v1__command_decision__descriptor,
+    .fields = decision_fields,
+    .n_fields = sizeof decision_fields / sizeof decision_fields[0],
+    .validate = validate_decision,
 };
 
 /* Intention (contingents, force review). */
 
 static int
-take_intention(const wg_scenario_t *sc, const wg_state_t *st,
-               wg_turn_orders_t *t, int key, const Wgpb__V1__Envelope *env,
-               char *why, size_t n)
+validate_intention(const wg_scenario_t *sc, const wg_state_t *st,
+                   wg_turn_orders_t *t, int key, char *why, size_t n)
 {
     size_t i = nation_of(key);
-    int rc =
-        wg_wire_read_intention(sc, env->intention, i, &t->intent[i], why, n);
-    return rc < 0 ? rc
-                  : wg_rules_validate_intent(sc, st, i, &t->intent[i], why, n);
+    return wg_rules_validate_intent(sc, st, i, &t->intent[i], why, n);
 }
 
 static void
@@ -419,25 +392,13 @@ hold_intention(const wg_scenario_t *sc, const wg_state_t *st,
     wg_rules_hold_intent(sc, st, i, &t->intent[i]);
 }
 
-static void
-put_intention(wg_arena_t *a, const wg_scenario_t *sc, const wg_turn_orders_t *t,
-              int key, const void *v, Wgpb__V1__Envelope *env)
-{
-    (void)t;
-    env->payload_case = WGPB__V1__ENVELOPE__PAYLOAD_INTENTION;
-    env->intention = wg_wire_intention(a, sc, nation_of(key), v);
-}
-
-static void
-describe_intention(const Wgpb__V1__Envelope *env, char *buf, size_t n)
-{
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
-        &wgpb__v1__intention__descriptor, (int)env->intention->intention);
-    if (env->intention->intention == WGPB__V1__INTENTION__INTENTION_REDUCE)
-        snprintf(buf, n, "reduce to %u troops", env->intention->ceiling);
-    else
-        snprintf(buf, n, "%s", v ? v->name : "?");
-}
+static const wg_order_field_t intention_fields[] = {
+    {"nation", WG_FIELD_NATION, 0, 0, "the contingent's own nation"},
+    {"intention", WG_FIELD_CHOICE, offsetof(wg_intent_t, intention), 0,
+     "Stay as you are, reduce to a ceiling, or leave when tours end."},
+    {"ceiling", WG_FIELD_UINT, offsetof(wg_intent_t, ceiling), UINT32_MAX,
+     "reduce: the troops you keep in theatre at most."},
+};
 
 static const wg_order_kind_t intention = {
     .name = "intention",
@@ -446,10 +407,11 @@ static const wg_order_kind_t intention = {
     .turn_off = offsetof(wg_turn_orders_t, intent),
     .per_nation = true,
     .bot_off = offsetof(wg_orders_t, intent),
-    .take = take_intention,
     .hold = hold_intention,
-    .put = put_intention,
-    .describe = describe_intention,
+    .message = &wgpb__v1__force_intention__descriptor,
+    .fields = intention_fields,
+    .n_fields = sizeof intention_fields / sizeof intention_fields[0],
+    .validate = validate_intention,
 };
 
 /* Re-plan (command, force review): a requirement, read, validated and
@@ -588,17 +550,54 @@ wg_phase_order(const wg_phase_info_t *p, int key)
     return key == 0 ? p->command : p->contingent;
 }
 
+const wg_order_kind_t *
+wg_order_kind_named(const char *name)
+{
+    for (size_t i = 0; i < N_PHASES; i++) {
+        const wg_order_kind_t *k[2] = {phases[i].command, phases[i].contingent};
+        for (int r = 0; r < 2; r++)
+            if (k[r] != NULL && strcmp(k[r]->name, name) == 0)
+                return k[r];
+    }
+    return NULL;
+}
+
+int
+wg_order_take(const wg_order_kind_t *k, const wg_scenario_t *sc,
+              const wg_state_t *st, wg_turn_orders_t *t, int key,
+              const Wgpb__V1__Envelope *env, char *why, size_t n)
+{
+    if (k->fields != NULL)
+        return wg_fields_take(k, sc, st, t, key, env, why, n);
+    return k->take(sc, st, t, key, env, why, n);
+}
+
+void
+wg_order_put(const wg_order_kind_t *k, wg_arena_t *a, const wg_scenario_t *sc,
+             const wg_turn_orders_t *t, int key, const void *v,
+             Wgpb__V1__Envelope *env)
+{
+    if (k->fields != NULL)
+        wg_fields_put(k, a, sc, key, v, env);
+    else
+        k->put(a, sc, t, key, v, env);
+}
+
 bool
 wg_order_describe(const Wgpb__V1__Envelope *env, char *buf, size_t n)
 {
     buf[0] = '\0';
     for (size_t i = 0; i < N_PHASES; i++) {
         const wg_order_kind_t *k[2] = {phases[i].command, phases[i].contingent};
-        for (int r = 0; r < 2; r++)
-            if (k[r] != NULL && k[r]->payload == env->payload_case) {
+        for (int r = 0; r < 2; r++) {
+            if (k[r] == NULL || k[r]->payload != env->payload_case)
+                continue;
+            if (k[r]->fields != NULL)
+                wg_fields_describe(k[r], env, buf, n);
+            else
                 k[r]->describe(env, buf, n);
-                return true;
-            }
+            return true;
+        }
     }
     return false;
 }

@@ -128,8 +128,8 @@ wg_play_phase(const wg_bot_t *bot, const wg_scenario_t *sc,
     b->orders.rationale[sizeof b->orders.rationale - 1] = '\0';
     prov.rationale = b->orders.rationale;
     env.provenance = &prov;
-    kind->put(a, sc, &b->t, key, (const char *)&b->orders + kind->bot_off,
-              &env);
+    wg_order_put(kind, a, sc, &b->t, key,
+                 (const char *)&b->orders + kind->bot_off, &env);
     rc = wg_wire_pack(&env, out, len);
     wg_arena_destroy(&a);
 out:

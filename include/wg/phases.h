@@ -65,8 +65,34 @@ enum {
     WG_MATERIAL_ROTATION_WEEKS = 1 << 3, /* TurnStart.rotation_due_within */
 };
 
+/* The field map of a "flat" kind of order: one entry per field of its
+ * message, each a scalar or a list of sector codes. From it the generic
+ * code (wg/order_fields.h) reads and writes the message, describes it,
+ * and reads and shows each field as text for written orders and the
+ * console, so a flat kind needs no take, put or describe of its own. */
+typedef enum {
+    WG_FIELD_UINT,    /* uint32_t in C; proto uint32; 0..max */
+    WG_FIELD_BOOL,    /* bool in C; proto bool */
+    WG_FIELD_CHOICE,  /* uint8_t in C; proto enum: a named value, not 0 */
+    WG_FIELD_SECTORS, /* uint32_t bit mask in C; proto repeated string:
+                         sector codes of the scenario */
+    WG_FIELD_NATION,  /* nothing in C; proto string: "" or the sender's
+                         own nation code (anything else is malformed) */
+} wg_field_type_t;
+
+typedef struct {
+    const char *name; /* the proto field's name = the written-orders
+                         key = the console form's label */
+    wg_field_type_t type;
+    size_t off;       /* of the value in the kind's C type */
+    uint32_t max;     /* UINT: the largest value accepted */
+    const char *help; /* one line for a console form */
+} wg_order_field_t;
+
 /* One kind of order: what one role sends in one phase. Role keys as in
- * wg/adjudicator.h: 0 is the command, 1 + i is nation i. */
+ * wg/adjudicator.h: 0 is the command, 1 + i is nation i. A flat kind has
+ * a message and a field map (fields) and validate, and leaves take, put
+ * and describe NULL; a hand-made kind has take, put and describe. */
 typedef struct {
     const char *name; /* "pledge": the key of written orders (wg/orders.h) */
     Wgpb__V1__Envelope__PayloadCase payload;
@@ -94,6 +120,14 @@ typedef struct {
                 Wgpb__V1__Envelope *env);
     /* One line about an order of this kind, for a console. */
     void (*describe)(const Wgpb__V1__Envelope *env, char *buf, size_t n);
+    /* A flat kind: its message (the payload's type), its field map. */
+    const ProtobufCMessageDescriptor *message;
+    const wg_order_field_t *fields; /* NULL: a hand-made kind */
+    size_t n_fields;
+    /* A flat kind's rules check of the value read into the role's slot:
+     * < 0 malformed, else the number of corrections (why says which). */
+    int (*validate)(const wg_scenario_t *sc, const wg_state_t *st,
+                    wg_turn_orders_t *t, int key, char *why, size_t n);
 } wg_order_kind_t;
 
 /* One phase: one request/reply round trip. */
@@ -135,6 +169,18 @@ const wg_turn_info_t *wg_turn_info_named(const char *name);
 const wg_order_kind_t *wg_phase_order(const wg_phase_info_t *p, int key);
 /* The role's slot of kind k in t. */
 void *wg_order_slot(const wg_order_kind_t *k, wg_turn_orders_t *t, int key);
+/* The kind of order named `name` (its written-orders key), or NULL. */
+const wg_order_kind_t *wg_order_kind_named(const char *name);
+
+/* What callers use instead of a kind's own take, put and describe: the
+ * kind's function for a hand-made kind, the generic one of
+ * wg/order_fields.h for a flat kind. Same contracts as the members. */
+int wg_order_take(const wg_order_kind_t *k, const wg_scenario_t *sc,
+                  const wg_state_t *st, wg_turn_orders_t *t, int key,
+                  const Wgpb__V1__Envelope *env, char *why, size_t n);
+void wg_order_put(const wg_order_kind_t *k, wg_arena_t *a,
+                  const wg_scenario_t *sc, const wg_turn_orders_t *t, int key,
+                  const void *v, Wgpb__V1__Envelope *env);
 /* One line about an order envelope for a console; false (and buf empty)
  * when its payload is no order of the table. */
 bool wg_order_describe(const Wgpb__V1__Envelope *env, char *buf, size_t n);

@@ -71,7 +71,7 @@ grep '"turn":7,' "$WG_TMP/dump" | grep '"turn_start"' |
 
 "$LOG_TOOL" view "$log" --as adjudicator --turn 6 >"$WG_TMP/view" 2>&1 ||
     fail "wg-log view failed"
-grep -q 'intention *by FRA reduce to 6000 troops' "$WG_TMP/view" ||
+grep -q 'intention *by FRA intention reduce, ceiling 6000' "$WG_TMP/view" ||
     fail "wg-log view does not describe FRA's intention: $(grep intention "$WG_TMP/view" | head -2)"
 grep -q 'PHASE_REPLAN (the command re-plans' "$WG_TMP/view" ||
     fail "wg-log view does not say what PHASE_REPLAN asks"

@@ -151,7 +151,7 @@ check_orders(console_t *c, const uint8_t *buf, size_t len, char *why, size_t n)
     snprintf(why, n, "the orders cannot be packed");
     if (env != NULL && t != NULL) {
         *t = *c->mat;
-        rc = c->kind->take(c->sc, c->st, t, c->key, env, why, n);
+        rc = wg_order_take(c->kind, c->sc, c->st, t, c->key, env, why, n);
     }
     free(t);
     wg_wire_free(env);
