@@ -16,6 +16,7 @@
 
 #include "wg/bot.h"
 #include "wg/diag.h"
+#include "wg/order_fields.h"
 #include "wg/phases.h"
 #include "wg/play.h"
 #include "wg/rules.h"
@@ -96,11 +97,13 @@ build_turn_start(wg_adjudicator_t *self, const wg_share_view_t *v)
     if (material & WG_MATERIAL_REQUIREMENT)
         ts->requirement = wg_wire_requirement(a, &self->sc, &self->t->req);
     if (material & WG_MATERIAL_PLEDGES) {
+        const wg_order_kind_t *pk = wg_order_kind_named("pledge");
         ts->pledges = wg_arena_alloc(a, sizeof(void *) * WG_MAX_NATIONS);
         for (size_t i = 0; i < self->sc.n_nations; i++)
             if (nation_active(self, i) && (v == NULL || wg_share_pledge(v, i)))
                 ts->pledges[ts->n_pledges++] =
-                    wg_wire_pledge(a, &self->sc, i, &self->t->pledges[i]);
+                    (Wgpb__V1__Pledge *)wg_fields_message(
+                        pk, a, &self->sc, (int)i + 1, &self->t->pledges[i]);
     }
     /* The situation and the incidents go in as bytes: see
      * wg__adjudicator_emit_turn_start(). */

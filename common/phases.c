@@ -9,6 +9,10 @@
  * Adding a turn type is: its messages in proto/wg.proto, its rules in
  * common/rules_<type>.c, its entries here, and its built-in bot decisions
  * (a function and a row in the bot's own table, common/bot_int.h).
+ * A flat kind of order (a message of scalars and sector lists) is a field
+ * map and a validate: wg_order_take/put/describe read, pack and describe
+ * it from the map (common/order_fields.c), and written orders and the
+ * console build on the same map, so it has no wire code of its own.
  */
 #include "wg/phases.h"
 #include "wg/error.h"

@@ -11,6 +11,7 @@
  */
 #include "wg/play.h"
 #include "wg/error.h"
+#include "wg/order_fields.h"
 #include "wg/phases.h"
 #include "wg/wire.h"
 
@@ -60,10 +61,11 @@ read_phase(const wg_scenario_t *sc, const Wgpb__V1__TurnStart *ts,
     if (wg_wire_read_incidents(sc, ts->incidents, ts->n_incidents, &t->inc, why,
                                sizeof why) != 0)
         return WG_EMALFORMED;
+    const wg_order_kind_t *pk = wg_order_kind_named("pledge");
     for (size_t i = 0; i < ts->n_pledges; i++) {
         int n = wg_scenario_nation_index(sc, ts->pledges[i]->nation);
-        if (n < 0 || wg_wire_read_pledge(sc, ts->pledges[i], &t->pledges[n],
-                                         why, sizeof why) != 0)
+        if (n < 0 || wg_fields_read(pk, sc, n + 1, &ts->pledges[i]->base,
+                                    &t->pledges[n], why, sizeof why) != 0)
             return WG_EMALFORMED;
     }
     t->weeks_to_rotation = ts->rotation_due_within;

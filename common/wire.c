@@ -355,38 +355,6 @@ wg_wire_read_requirement(const wg_scenario_t *sc,
     return 0;
 }
 
-Wgpb__V1__Pledge *
-wg_wire_pledge(wg_arena_t *a, const wg_scenario_t *sc, size_t nation,
-               const wg_pledge_t *p)
-{
-    Wgpb__V1__Pledge *m = ANEW(a, Wgpb__V1__Pledge);
-    wgpb__v1__pledge__init(m);
-    m->nation = (char *)sc->nations[nation].code;
-    m->troops = p->troops;
-    m->sectors = AARRAY(a, char *, sc->n_sectors);
-    for (size_t i = 0; i < sc->n_sectors; i++)
-        if (p->sector_mask & (1u << i))
-            m->sectors[m->n_sectors++] = (char *)sc->sectors[i].code;
-    return m;
-}
-
-int
-wg_wire_read_pledge(const wg_scenario_t *sc, const Wgpb__V1__Pledge *m,
-                    wg_pledge_t *p, char *why, size_t n)
-{
-    memset(p, 0, sizeof *p);
-    if (m->n_sectors > WG_MAX_SECTORS)
-        return fail(why, n, "%zu sectors in a pledge", m->n_sectors);
-    p->troops = m->troops;
-    for (size_t i = 0; i < m->n_sectors; i++) {
-        int s = sector_of(sc, m->sectors[i]);
-        if (s < 0)
-            return fail(why, n, "unknown sector '%s'", m->sectors[i]);
-        p->sector_mask |= 1u << s;
-    }
-    return 0;
-}
-
 Wgpb__V1__Assignment *
 wg_wire_assignment(wg_arena_t *a, const wg_scenario_t *sc,
                    const wg_assignment_t *asg)
@@ -572,67 +540,6 @@ wg_wire_read_response(const wg_incident_list_t *inc,
                         id);
         r->action[id - 1] = (uint8_t)act;
     }
-    return 0;
-}
-
-Wgpb__V1__CommandDecision *
-wg_wire_decision(wg_arena_t *a, const wg_scenario_t *sc, const wg_decision_t *d)
-{
-    Wgpb__V1__CommandDecision *m = ANEW(a, Wgpb__V1__CommandDecision);
-    wgpb__v1__command_decision__init(m);
-    m->reinforce = AARRAY(a, char *, sc->n_sectors);
-    for (size_t i = 0; i < sc->n_sectors; i++)
-        if (d->reinforce_mask & (1u << i))
-            m->reinforce[m->n_reinforce++] = (char *)sc->sectors[i].code;
-    m->robust_roe = d->robust_roe;
-    m->recommit = d->recommit;
-    return m;
-}
-
-int
-wg_wire_read_decision(const wg_scenario_t *sc,
-                      const Wgpb__V1__CommandDecision *m, wg_decision_t *d,
-                      char *why, size_t n)
-{
-    memset(d, 0, sizeof *d);
-    if (m->n_reinforce > WG_MAX_SECTORS)
-        return fail(why, n, "%zu sectors to reinforce", m->n_reinforce);
-    for (size_t i = 0; i < m->n_reinforce; i++) {
-        int s = sector_of(sc, m->reinforce[i]);
-        if (s < 0)
-            return fail(why, n, "unknown sector '%s'", m->reinforce[i]);
-        d->reinforce_mask |= 1u << s;
-    }
-    d->robust_roe = m->robust_roe;
-    d->recommit = m->recommit;
-    return 0;
-}
-
-Wgpb__V1__ForceIntention *
-wg_wire_intention(wg_arena_t *a, const wg_scenario_t *sc, size_t nation,
-                  const wg_intent_t *in)
-{
-    Wgpb__V1__ForceIntention *m = ANEW(a, Wgpb__V1__ForceIntention);
-    wgpb__v1__force_intention__init(m);
-    m->nation = (char *)sc->nations[nation].code;
-    m->intention = (Wgpb__V1__Intention)in->intention;
-    m->ceiling = in->ceiling;
-    return m;
-}
-
-int
-wg_wire_read_intention(const wg_scenario_t *sc,
-                       const Wgpb__V1__ForceIntention *m, size_t nation,
-                       wg_intent_t *in, char *why, size_t n)
-{
-    memset(in, 0, sizeof *in);
-    if (m->nation[0] != '\0' && strcmp(m->nation, sc->nations[nation].code))
-        return fail(why, n, "intention names %s", m->nation);
-    if (m->intention < WGPB__V1__INTENTION__INTENTION_STAY ||
-        m->intention > WGPB__V1__INTENTION__INTENTION_LEAVE)
-        return fail(why, n, "no intention %d", (int)m->intention);
-    in->intention = (uint8_t)m->intention;
-    in->ceiling = m->ceiling;
     return 0;
 }
 

@@ -17,6 +17,12 @@
  * switches on phases. A phase number the table does not know is no phase
  * to answer: wg_phase_info() returns NULL and callers refuse it loudly.
  *
+ * Adding a turn type is: its messages (proto/wg.proto), its rules, its
+ * built-in bot decisions and its entries in the table. A kind of order
+ * whose message is flat (scalars, a choice, sector lists, its nation) is
+ * described by a field map (wg_order_field_t) and a validate, and needs no
+ * take, put or describe of its own: see wg/order_fields.h.
+ *
  * The table is constant data (common/phases.c); its functions are pure
  * functions of (scenario, state, turn tables), like wg/rules.h, and never
  * fail: reading an order returns a negative code with a reason.
