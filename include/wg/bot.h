@@ -22,6 +22,7 @@
 #ifndef WG_BOT_H
 #define WG_BOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,77 @@
 #include "wg/state.h"
 
 #define WG_BOT_ABI_VERSION 4
+
+/* ---- Orders, as a bot gives them and the rules take them ----------------
+ *
+ * One C type per kind of order (the phase table, wg/phases.h, says which
+ * role sends which in which phase); wg_orders_t below holds one of each.
+ * The rules validate and apply them (wg/rules.h), the wire converts them
+ * (wg/wire.h). A turn's incidents, the material of an incident turn, are
+ * here too. */
+
+#define WG_MAX_ORDER_UNITS 128
+#define WG_MAX_MOVES 64
+
+typedef struct {
+    uint32_t troops[WG_MAX_SECTORS];
+} wg_requirement_t;
+
+typedef struct {
+    uint32_t troops;
+    uint32_t sector_mask; /* bit i: sector i acceptable */
+} wg_pledge_t;
+
+typedef struct {
+    uint32_t troops[WG_MAX_NATIONS][WG_MAX_SECTORS];
+} wg_assignment_t;
+
+typedef struct {
+    uint32_t unit;
+    uint8_t sector;
+} wg_move_t;
+
+typedef struct {
+    uint32_t relieve[WG_MAX_ORDER_UNITS];
+    uint32_t n_relieve;
+    uint32_t prepare;
+    uint32_t recall[WG_MAX_ORDER_UNITS];
+    uint32_t n_recall;
+    wg_move_t moves[WG_MAX_MOVES]; /* command only */
+    uint32_t n_moves;
+} wg_rotation_t;
+
+typedef struct {
+    uint32_t id; /* index in the turn's list, from 1 */
+    uint8_t sector;
+    uint8_t type;  /* index into scenario incident types */
+    int8_t nation; /* exposed nation, -1 for none */
+    uint32_t count;
+} wg_incident_t;
+
+typedef struct {
+    uint32_t n;
+    wg_incident_t items[WG_MAX_INCIDENTS];
+} wg_incident_list_t;
+
+/* A nation's answers; action[i] answers incident id i+1 (0 = none). */
+typedef struct {
+    uint8_t action[WG_MAX_INCIDENTS]; /* wg_roe_action_t */
+} wg_response_t;
+
+typedef struct {
+    uint32_t reinforce_mask;
+    bool robust_roe;
+    bool recommit;
+} wg_decision_t;
+
+/* A nation's intention at a force review. */
+typedef struct {
+    uint8_t intention; /* wg_intention_t */
+    uint32_t ceiling;  /* REDUCE only */
+} wg_intent_t;
+
+/* ---- What a bot sees and fills ------------------------------------------ */
 
 /* A nation's figures as the role's picture gives them: troops by status
  * and its ceiling in theatre, 0 where the scenario's sharing policy hides
@@ -58,7 +130,9 @@ typedef struct {
     const wg_nation_seen_t *nations;     /* [WG_MAX_NATIONS], by index */
 } wg_phase_view_t;
 
-/* The orders a role gives; the runtime sends the one the phase asks for. */
+/* The orders a role gives; the runtime sends the one the phase asks for
+ * (the phase table's bot_off says which member). A new kind of order is
+ * its C type above and its member here. */
 typedef struct {
     wg_requirement_t requirement;
     wg_pledge_t pledge;

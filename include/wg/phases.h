@@ -43,25 +43,10 @@
 
 #include "wg.pb-c.h"
 #include "wg/bot.h"
+#include "wg/rules.h" /* wg_turn_orders_t */
 #include "wg/scenario.h"
 #include "wg/state.h"
 #include "wg/wire.h"
-
-/* The orders and material of the turn being played: what the adjudicator
- * collects phase by phase, and what a phase start gives a bot. Indexed by
- * nation where each contingent has its own. */
-typedef struct {
-    wg_requirement_t req;
-    wg_pledge_t pledges[WG_MAX_NATIONS];
-    wg_assignment_t asg;
-    wg_rotation_t rot[WG_MAX_NATIONS];
-    wg_rotation_t cmd_rot;
-    wg_incident_list_t inc;
-    wg_response_t resp[WG_MAX_NATIONS];
-    wg_decision_t dec;
-    uint32_t weeks_to_rotation;
-    wg_intent_t intent[WG_MAX_NATIONS];
-} wg_turn_orders_t;
 
 /* What a phase's TurnStart carries besides the situation (bit flags). */
 enum {

@@ -22,12 +22,17 @@
  * count of the corrections made, and writes a one-line reason; the order is
  * then safe to apply. Results are written to a wg_turn_result_t the caller
  * zeroed at wg_rules_begin_turn.
+ *
+ * The orders' C types are wg/bot.h's (what a bot fills is what the rules
+ * take); the orders of the turn being played, as the rules read them, are
+ * wg_turn_orders_t below; the state and results, wg/state.h.
  */
 #ifndef WG_RULES_H
 #define WG_RULES_H
 
 #include <stddef.h>
 
+#include "wg/bot.h" /* the orders' C types */
 #include "wg/scenario.h"
 #include "wg/state.h"
 
@@ -42,6 +47,25 @@
  * with a cooldown, entry forces, manpower, mandate renewals, the counts.
  */
 #define WG_RULES_VERSION 2
+
+/* The orders of the turn being played, as the rules read them, and its
+ * material: what the adjudicator collects phase by phase (through the phase
+ * table, wg/phases.h, whose kinds of order each name their slot here), and
+ * what a phase start gives a bot. Indexed by nation where each contingent
+ * has its own. The order types are wg/bot.h's. A new turn type's orders
+ * are a slot here. */
+typedef struct {
+    wg_requirement_t req;
+    wg_pledge_t pledges[WG_MAX_NATIONS];
+    wg_assignment_t asg;
+    wg_rotation_t rot[WG_MAX_NATIONS];
+    wg_rotation_t cmd_rot;
+    wg_incident_list_t inc;
+    wg_response_t resp[WG_MAX_NATIONS];
+    wg_decision_t dec;
+    uint32_t weeks_to_rotation;
+    wg_intent_t intent[WG_MAX_NATIONS];
+} wg_turn_orders_t;
 
 /* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
  * stability at their start values, managed regime, gates evaluated. */

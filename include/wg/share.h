@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wg/bot.h" /* wg_incident_t */
 #include "wg/scenario.h"
 #include "wg/state.h"
 

@@ -1,11 +1,14 @@
 /*
- * wg/state.h - the adjudicated state of an exercise, and orders and results
+ * wg/state.h - the adjudicated state of an exercise, and a turn's results,
  * as plain C values.
  *
- * The state is owned by the adjudicator (its adjudicator) and changed only by
- * the functions of wg/rules.h. Everything in it is fixed-size plain data, so it
- * can be copied, compared and hashed; units live in one array that is kept
- * compact (units back home are dropped).
+ * The state is owned by the adjudicator and changed only by the functions
+ * of wg/rules.h. Everything in it is fixed-size plain data, so it can be
+ * copied, compared and hashed; units live in one array that is kept
+ * compact (units back home are dropped). The orders (wg_pledge_t, ...) and
+ * a turn's incidents are in wg/bot.h, beside wg_orders_t that a bot fills;
+ * the orders of the turn being played, as the rules read them
+ * (wg_turn_orders_t), in wg/rules.h.
  */
 #ifndef WG_STATE_H
 #define WG_STATE_H
@@ -18,9 +21,7 @@
 #include "wg/scenario.h"
 
 #define WG_MAX_UNITS 2048
-#define WG_MAX_INCIDENTS 512
-#define WG_MAX_ORDER_UNITS 128
-#define WG_MAX_MOVES 64
+#define WG_MAX_INCIDENTS 512 /* a turn's incidents (wg/bot.h), its outcomes */
 
 typedef struct {
     uint32_t id;        /* unique over the exercise, from 1 */
@@ -67,65 +68,6 @@ typedef struct {
     uint32_t next_unit_id;
     wg_rng_t rng;
 } wg_state_t;
-
-/* Orders, as the rules take them. */
-typedef struct {
-    uint32_t troops[WG_MAX_SECTORS];
-} wg_requirement_t;
-
-typedef struct {
-    uint32_t troops;
-    uint32_t sector_mask; /* bit i: sector i acceptable */
-} wg_pledge_t;
-
-typedef struct {
-    uint32_t troops[WG_MAX_NATIONS][WG_MAX_SECTORS];
-} wg_assignment_t;
-
-typedef struct {
-    uint32_t unit;
-    uint8_t sector;
-} wg_move_t;
-
-typedef struct {
-    uint32_t relieve[WG_MAX_ORDER_UNITS];
-    uint32_t n_relieve;
-    uint32_t prepare;
-    uint32_t recall[WG_MAX_ORDER_UNITS];
-    uint32_t n_recall;
-    wg_move_t moves[WG_MAX_MOVES]; /* command only */
-    uint32_t n_moves;
-} wg_rotation_t;
-
-typedef struct {
-    uint32_t id; /* index in the turn's list, from 1 */
-    uint8_t sector;
-    uint8_t type;  /* index into scenario incident types */
-    int8_t nation; /* exposed nation, -1 for none */
-    uint32_t count;
-} wg_incident_t;
-
-typedef struct {
-    uint32_t n;
-    wg_incident_t items[WG_MAX_INCIDENTS];
-} wg_incident_list_t;
-
-/* A nation's answers; action[i] answers incident id i+1 (0 = none). */
-typedef struct {
-    uint8_t action[WG_MAX_INCIDENTS]; /* wg_roe_action_t */
-} wg_response_t;
-
-typedef struct {
-    uint32_t reinforce_mask;
-    bool robust_roe;
-    bool recommit;
-} wg_decision_t;
-
-/* A nation's intention at a force review. */
-typedef struct {
-    uint8_t intention; /* wg_intention_t */
-    uint32_t ceiling;  /* REDUCE only */
-} wg_intent_t;
 
 /* What a turn came to. */
 typedef struct {

@@ -22,6 +22,7 @@
 
 #include "wg.pb-c.h"
 #include "wg/arena.h"
+#include "wg/bot.h" /* the orders' C types */
 #include "wg/scenario.h"
 #include "wg/share.h"
 #include "wg/state.h"
