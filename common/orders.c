@@ -17,6 +17,15 @@
  *   - turn: 14
  *     intention: {reduce: 4000}      # force review: stay | leave | {reduce: N}
  *
+ * Rotation, response and intention have a syntax of their own, read by
+ * hand below. Every other key is the name of a flat kind of order of the
+ * phase table (wg/phases.h: pledge and decision today), read from its
+ * field map: `KIND: {field: value, ...}` with the field names of its
+ * message and each value as wg/order_fields.h reads text (a number; yes or
+ * no, true or false; a choice's word; sector codes, as a list or in one
+ * string), or `KIND: word` when its one field besides its nation is a
+ * choice. A new flat kind is written this way with nothing added here.
+ *
  * A phase the file says nothing about gets no order from this bot (the
  * adjudicator's fallback plays it at the deadline). Errors name file, line
  * and column. The bot owns its table; it is stateless between phases.
@@ -24,6 +33,7 @@
 #include "wg/orders.h"
 
 #include "wg/error.h"
+#include "wg/order_fields.h"
 #include "wg/phases.h"
 #include "wg/rules.h"
 #include "wg/wire.h"
@@ -38,18 +48,20 @@
 
 #define MAX_ENTRIES 512
 #define MAX_FILE_BYTES ((size_t)1 << 20) /* 512 entries take ~40 KiB */
+#define FLAT_VALUE_MAX 64                /* bytes of a flat kind's C value */
 
 typedef struct written written_t;
 
 typedef struct {
     uint32_t turn;
-    const written_t *kind; /* NULL until the entry names its order */
-    wg_pledge_t pledge;
+    const written_t *kind;       /* a hand-read order, or NULL */
+    const wg_order_kind_t *flat; /* a flat kind's order, or NULL */
     uint32_t prepare;
     bool relieve_due;
     uint8_t action;
-    wg_decision_t decision;
     wg_intent_t intent;
+    /* The flat kind's C value (wg/order_fields.h). */
+    _Alignas(max_align_t) unsigned char value[FLAT_VALUE_MAX];
 } entry_t;
 
 typedef struct {
@@ -91,37 +103,6 @@ to_u32(const yaml_node_t *n, uint32_t *out)
     return true;
 }
 
-static bool
-to_bool(const yaml_node_t *n, bool *out)
-{
-    const char *s = scalar(n);
-    if (s != NULL && strcmp(s, "true") == 0)
-        *out = true;
-    else if (s != NULL && strcmp(s, "false") == 0)
-        *out = false;
-    else
-        return false;
-    return true;
-}
-
-/* A sequence of sector codes into a mask. */
-static int
-sector_mask(yaml_document_t *d, const yaml_node_t *n, const wg_scenario_t *sc,
-            uint32_t *mask, const char *path, wg_config_error_t *err)
-{
-    if (n->type != YAML_SEQUENCE_NODE)
-        return fail(err, path, n, "expected a list of sector codes");
-    for (yaml_node_item_t *it = n->data.sequence.items.start;
-         it < n->data.sequence.items.top; it++) {
-        yaml_node_t *c = yaml_document_get_node(d, *it);
-        int s = wg_scenario_sector_index(sc, scalar(c) ? scalar(c) : "");
-        if (s < 0)
-            return fail(err, path, c, "unknown sector code");
-        *mask |= 1u << s;
-    }
-    return 0;
-}
-
 /* Reads one mapping of `key: value` pairs; cb handles each pair. */
 typedef int (*pair_cb)(yaml_document_t *d, const char *key,
                        const yaml_node_t *v, entry_t *e,
@@ -148,20 +129,6 @@ each_pair(yaml_document_t *d, const yaml_node_t *m, pair_cb cb, entry_t *e,
 }
 
 static int
-pledge_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
-            entry_t *e, const wg_scenario_t *sc, const char *path,
-            wg_config_error_t *err)
-{
-    if (strcmp(key, "troops") == 0)
-        return to_u32(v, &e->pledge.troops)
-                   ? 0
-                   : fail(err, path, v, "troops: expected a number");
-    if (strcmp(key, "sectors") == 0)
-        return sector_mask(d, v, sc, &e->pledge.sector_mask, path, err);
-    return fail(err, path, v, "pledge: unknown key (troops, sectors)");
-}
-
-static int
 rotation_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
               entry_t *e, const wg_scenario_t *sc, const char *path,
               wg_config_error_t *err)
@@ -181,25 +148,6 @@ rotation_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
         return fail(err, path, v, "relieve: expected due or none");
     }
     return fail(err, path, v, "rotation: unknown key (prepare, relieve)");
-}
-
-static int
-decision_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
-              entry_t *e, const wg_scenario_t *sc, const char *path,
-              wg_config_error_t *err)
-{
-    if (strcmp(key, "reinforce") == 0)
-        return sector_mask(d, v, sc, &e->decision.reinforce_mask, path, err);
-    if (strcmp(key, "robust_roe") == 0)
-        return to_bool(v, &e->decision.robust_roe)
-                   ? 0
-                   : fail(err, path, v, "robust_roe: expected true or false");
-    if (strcmp(key, "recommit") == 0)
-        return to_bool(v, &e->decision.recommit)
-                   ? 0
-                   : fail(err, path, v, "recommit: expected true or false");
-    return fail(err, path, v,
-                "decision: unknown key (reinforce, robust_roe, recommit)");
 }
 
 static const char *actions[] = {NULL, "hold", "return_fire", "de_escalate",
@@ -222,26 +170,11 @@ response_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
 }
 
 static int
-pledge_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
-             const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
-{
-    return each_pair(d, v, pledge_pair, e, sc, path, err);
-}
-
-static int
 rotation_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
                const wg_scenario_t *sc, const char *path,
                wg_config_error_t *err)
 {
     return each_pair(d, v, rotation_pair, e, sc, path, err);
-}
-
-static int
-decision_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
-               const wg_scenario_t *sc, const char *path,
-               wg_config_error_t *err)
-{
-    return each_pair(d, v, decision_pair, e, sc, path, err);
 }
 
 static int
@@ -287,15 +220,6 @@ play_intention(const wg_scenario_t *sc, const wg_phase_view_t *v,
 }
 
 static void
-play_pledge(const wg_scenario_t *sc, const wg_phase_view_t *v, const entry_t *e,
-            wg_orders_t *out)
-{
-    (void)sc;
-    (void)v;
-    out->pledge = e->pledge;
-}
-
-static void
 play_rotation(const wg_scenario_t *sc, const wg_phase_view_t *v,
               const entry_t *e, wg_orders_t *out)
 {
@@ -321,20 +245,11 @@ play_response(const wg_scenario_t *sc, const wg_phase_view_t *v,
             out->response.action[i] = e->action;
 }
 
-static void
-play_decision(const wg_scenario_t *sc, const wg_phase_view_t *v,
-              const entry_t *e, wg_orders_t *out)
-{
-    (void)sc;
-    (void)v;
-    out->decision = e->decision;
-}
-
-/* The orders a file may write, each under the name of the Envelope field
- * it travels in (so "rotation" serves a contingent's rotation orders and
- * the command's moves): how its value is read, and how it fills a bot's
- * orders for a kind of order of the phase table (wg/phases.h) with that
- * payload. */
+/* The orders a file writes in a syntax of their own, each under the name
+ * of the Envelope field it travels in (so "rotation" serves a contingent's
+ * rotation orders and the command's moves): how its value is read, and how
+ * it fills a bot's orders for a kind of order of the phase table
+ * (wg/phases.h) with that payload. */
 struct written {
     const char *name;
     Wgpb__V1__Envelope__PayloadCase payload;
@@ -346,18 +261,142 @@ struct written {
 };
 
 static const written_t written[] = {
-    {"pledge", WGPB__V1__ENVELOPE__PAYLOAD_PLEDGE, pledge_value, play_pledge},
     {"rotation", WGPB__V1__ENVELOPE__PAYLOAD_ROTATION, rotation_value,
      play_rotation},
     {"response", WGPB__V1__ENVELOPE__PAYLOAD_RESPONSE, response_value,
      play_response},
-    {"decision", WGPB__V1__ENVELOPE__PAYLOAD_DECISION, decision_value,
-     play_decision},
     {"intention", WGPB__V1__ENVELOPE__PAYLOAD_INTENTION, intention_value,
      play_intention},
 };
 
 #define N_WRITTEN (sizeof written / sizeof written[0])
+
+/* ---- flat kinds, from their field maps --------------------------------- */
+
+/* The kind's field that is read from a bare word: its one field besides
+ * its nation, when that is a choice; else NULL. */
+static const wg_order_field_t *
+bare_field(const wg_order_kind_t *k)
+{
+    const wg_order_field_t *only = NULL;
+    for (size_t i = 0; i < k->n_fields; i++) {
+        if (k->fields[i].type == WG_FIELD_NATION)
+            continue;
+        if (only != NULL)
+            return NULL;
+        only = &k->fields[i];
+    }
+    return only && only->type == WG_FIELD_CHOICE ? only : NULL;
+}
+
+/* Sector codes as a list, each checked where it is written. */
+static int
+flat_sector_list(yaml_document_t *d, const wg_order_field_t *f,
+                 const yaml_node_t *v, entry_t *e, const wg_scenario_t *sc,
+                 const char *path, wg_config_error_t *err)
+{
+    uint32_t *mask = (uint32_t *)(void *)(e->value + f->off);
+    uint32_t all = 0;
+    char why[256];
+    for (yaml_node_item_t *it = v->data.sequence.items.start;
+         it < v->data.sequence.items.top; it++) {
+        yaml_node_t *c = yaml_document_get_node(d, *it);
+        if (scalar(c) == NULL)
+            return fail(err, path, c, "expected a sector code");
+        if (wg_field_parse(e->flat, f, sc, scalar(c), e->value, why,
+                           sizeof why) != 0)
+            return fail(err, path, c, why);
+        if (*mask & all) {
+            snprintf(why, sizeof why, "%s: sector '%s' named twice", f->name,
+                     scalar(c));
+            return fail(err, path, c, why);
+        }
+        all |= *mask;
+    }
+    *mask = all;
+    return 0;
+}
+
+static int
+flat_field(yaml_document_t *d, const wg_order_field_t *f, const yaml_node_t *v,
+           entry_t *e, const wg_scenario_t *sc, const char *path,
+           wg_config_error_t *err)
+{
+    char why[256];
+    if (f->type == WG_FIELD_SECTORS && v->type == YAML_SEQUENCE_NODE)
+        return flat_sector_list(d, f, v, e, sc, path, err);
+    if (scalar(v) == NULL) {
+        char accepts[128];
+        wg_field_accepts(e->flat, f, accepts, sizeof accepts);
+        snprintf(why, sizeof why, "%s: expected %s", f->name, accepts);
+        return fail(err, path, v, why);
+    }
+    if (wg_field_parse(e->flat, f, sc, scalar(v), e->value, why, sizeof why))
+        return fail(err, path, v, why);
+    return 0;
+}
+
+static int
+flat_pair(yaml_document_t *d, const char *key, const yaml_node_t *v, entry_t *e,
+          const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
+{
+    const wg_order_kind_t *k = e->flat;
+    char msg[256];
+    size_t at = (size_t)snprintf(msg, sizeof msg, "%s: unknown key (", k->name);
+    for (size_t i = 0; i < k->n_fields; i++) {
+        const wg_order_field_t *f = &k->fields[i];
+        if (f->type == WG_FIELD_NATION)
+            continue;
+        if (strcmp(f->name, key) == 0)
+            return flat_field(d, f, v, e, sc, path, err);
+        if (at < sizeof msg)
+            at += (size_t)snprintf(msg + at, sizeof msg - at, "%s%s",
+                                   msg[at - 1] == '(' ? "" : ", ", f->name);
+    }
+    if (at < sizeof msg)
+        snprintf(msg + at, sizeof msg - at, ")");
+    return fail(err, path, v, msg);
+}
+
+/* KIND: {field: value, ...}, or KIND: word for a kind of one choice. */
+static int
+flat_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
+           const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
+{
+    const wg_order_field_t *bare = bare_field(e->flat);
+    char msg[256];
+    if (v->type == YAML_MAPPING_NODE)
+        return each_pair(d, v, flat_pair, e, sc, path, err);
+    if (bare != NULL && scalar(v) != NULL)
+        return flat_field(d, bare, v, e, sc, path, err);
+    if (bare != NULL) {
+        char accepts[128];
+        wg_field_accepts(e->flat, bare, accepts, sizeof accepts);
+        snprintf(msg, sizeof msg, "%s: expected %s or a mapping", e->flat->name,
+                 accepts);
+    } else {
+        snprintf(msg, sizeof msg, "%s: expected a mapping {field: value, ...}",
+                 e->flat->name);
+    }
+    return fail(err, path, v, msg);
+}
+
+/* The keys an entry takes, for an error: "turn, rotation, ..., pledge". */
+static void
+entry_keys(char *buf, size_t n)
+{
+    size_t at = (size_t)snprintf(buf, n, "turn");
+    for (size_t i = 0; i < N_WRITTEN && at < n; i++)
+        at += (size_t)snprintf(buf + at, n - at, ", %s", written[i].name);
+    const wg_order_kind_t *k;
+    for (size_t i = 0; (k = wg_order_kind_at(i)) != NULL && at < n; i++) {
+        bool hand = false;
+        for (size_t w = 0; w < N_WRITTEN; w++)
+            hand = hand || strcmp(written[w].name, k->name) == 0;
+        if (k->fields != NULL && !hand)
+            at += (size_t)snprintf(buf + at, n - at, ", %s", k->name);
+    }
+}
 
 static int
 entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
@@ -373,18 +412,29 @@ entry_pair(yaml_document_t *d, const char *key, const yaml_node_t *v,
             e->kind = &written[i];
             return written[i].read(d, v, e, sc, path, err);
         }
-    return fail(err, path, v,
-                "unknown key (turn, pledge, rotation, response, decision, "
-                "intention)");
+    const wg_order_kind_t *k = wg_order_kind_named(key);
+    if (k != NULL && k->fields != NULL && k->size <= FLAT_VALUE_MAX) {
+        e->flat = k;
+        return flat_value(d, v, e, sc, path, err);
+    }
+    char keys[200], msg[256];
+    entry_keys(keys, sizeof keys);
+    snprintf(msg, sizeof msg, "unknown key (%s)", keys);
+    return fail(err, path, v, msg);
 }
 
+/* This turn's entry for kind k: a flat entry of k, or a hand-read one
+ * that travels in k's payload. */
 static const entry_t *
-find(const orders_bot_t *b, uint32_t turn, int payload)
+find(const orders_bot_t *b, uint32_t turn, const wg_order_kind_t *k)
 {
-    for (size_t i = 0; i < b->n; i++)
-        if (b->entries[i].turn == turn && b->entries[i].kind != NULL &&
-            (int)b->entries[i].kind->payload == payload)
-            return &b->entries[i];
+    for (size_t i = 0; i < b->n; i++) {
+        const entry_t *e = &b->entries[i];
+        if (e->turn == turn &&
+            (e->flat == k ||
+             (e->kind != NULL && e->kind->payload == k->payload)))
+            return e;
+    }
     return NULL;
 }
 
@@ -397,10 +447,13 @@ orders_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
     const orders_bot_t *b = arg;
     const wg_phase_info_t *p = wg_phase_info((int)v->phase);
     const wg_order_kind_t *k = p ? wg_phase_order(p, v->nation + 1) : NULL;
-    const entry_t *e = k ? find(b, v->turn, (int)k->payload) : NULL;
+    const entry_t *e = k ? find(b, v->turn, k) : NULL;
     if (e == NULL)
         return 1;
-    e->kind->play(sc, v, e, out);
+    if (e->flat != NULL)
+        memcpy((char *)out + k->bot_off, e->value, k->size);
+    else
+        e->kind->play(sc, v, e, out);
     snprintf(out->rationale, sizeof out->rationale,
              "written orders for turn %u", v->turn);
     return 0;
@@ -467,7 +520,8 @@ wg_orders_bot_load(const char *path, const wg_scenario_t *sc,
             }
             entry_t *e = &b->entries[b->n];
             rc = each_pair(&d, n, entry_pair, e, sc, path, err);
-            if (rc == 0 && (e->turn == 0 || e->kind == NULL))
+            if (rc == 0 &&
+                (e->turn == 0 || (e->kind == NULL && e->flat == NULL)))
                 rc = fail(err, path, n, "an entry needs a turn and one order");
             b->n++;
         }

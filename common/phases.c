@@ -566,6 +566,26 @@ wg_order_kind_named(const char *name)
     return NULL;
 }
 
+const wg_order_kind_t *
+wg_order_kind_at(size_t i)
+{
+    size_t seen = 0;
+    for (size_t p = 0; p < N_PHASES; p++) {
+        const wg_order_kind_t *k[2] = {phases[p].command, phases[p].contingent};
+        for (int r = 0; r < 2; r++) {
+            if (k[r] == NULL)
+                continue;
+            bool earlier = k[r] == k[1 - r] && r == 1;
+            for (size_t q = 0; q < p && !earlier; q++)
+                earlier =
+                    phases[q].command == k[r] || phases[q].contingent == k[r];
+            if (!earlier && seen++ == i)
+                return k[r];
+        }
+    }
+    return NULL;
+}
+
 int
 wg_order_take(const wg_order_kind_t *k, const wg_scenario_t *sc,
               const wg_state_t *st, wg_turn_orders_t *t, int key,
@@ -647,7 +667,8 @@ static const wg_turn_info_t turns[] = {
      begin_rotation},
     {WG_TURN_INCIDENT, "incident", WGPB__V1__PHASE__PHASE_RESPOND,
      begin_incident},
-    {WG_TURN_FORCE_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT, begin_review},
+    {WG_TURN_FORCE_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT,
+     begin_review},
 };
 
 #define N_TURNS (sizeof turns / sizeof turns[0])

@@ -162,6 +162,9 @@ const wg_order_kind_t *wg_phase_order(const wg_phase_info_t *p, int key);
 void *wg_order_slot(const wg_order_kind_t *k, wg_turn_orders_t *t, int key);
 /* The kind of order named `name` (its written-orders key), or NULL. */
 const wg_order_kind_t *wg_order_kind_named(const char *name);
+/* The table's i-th kind of order (each once, in phase order), or NULL past
+ * the last. */
+const wg_order_kind_t *wg_order_kind_at(size_t i);
 
 /* What callers use instead of a kind's own take, put and describe: the
  * kind's function for a hand-made kind, the generic one of

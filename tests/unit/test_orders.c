@@ -2,7 +2,8 @@
  * test_orders.c - unit tests of written orders (wg/orders.h): the YAML
  * files that `wg-log fork --orders` and `wg-adjudicator --override` play.
  *
- * Every kind of order the file takes (pledge, rotation, response, decision)
+ * Every kind of order the file takes (pledge and decision, flat kinds read
+ * from their field maps; rotation, response and intention, read by hand)
  * is loaded and played through the bot's decide(), in the phase and for
  * the role it belongs to, and is silent everywhere else; every refusal of
  * the loader is checked for its line, column and message. Files are
@@ -319,12 +320,15 @@ test_decision(void **state)
 {
     fixture_t *f = *state;
     wg_bot_t *bot = load_ok(
-        f, "- turn: 9\n"
-           "  decision: {reinforce: [E2], robust_roe: false, recommit: true}\n"
-           "- turn: 12\n"
-           "  decision:\n"
-           "    robust_roe: true\n"
-           "    reinforce: [N, E3, R]\n");
+        f,
+        "- turn: 9\n"
+        "  decision: {reinforce: [E2], robust_roe: false, recommit: true}\n"
+        "- turn: 12\n"
+        "  decision:\n"
+        "    robust_roe: true\n"
+        "    reinforce: [N, E3, R]\n"
+        "- turn: 13\n"
+        "  decision: {reinforce: 'e2, S2', robust_roe: no, recommit: yes}\n");
     static wg_state_t st;
     static wg_incident_list_t inc;
     static wg_orders_t out;
@@ -348,6 +352,13 @@ test_decision(void **state)
                                                       1u << sector(f, "R"));
     assert_true(out.decision.robust_roe);
     assert_false(out.decision.recommit);
+    /* Sector codes in one string, yes and no (the field map's words). */
+    v.turn = 13;
+    assert_int_equal(decide(f, bot, &v, &out), 0);
+    assert_int_equal(out.decision.reinforce_mask,
+                     1u << sector(f, "E2") | 1u << sector(f, "S2"));
+    assert_false(out.decision.robust_roe);
+    assert_true(out.decision.recommit);
     wg_orders_bot_free(&bot);
 }
 
@@ -451,8 +462,8 @@ test_entry_errors(void **state)
 {
     fixture_t *f = *state;
     load_bad(f, "- turn: 7\n  surrender: yes\n", 2, 14,
-             "unknown key (turn, pledge, rotation, response, decision, "
-             "intention)");
+             "unknown key (turn, rotation, response, intention, pledge, "
+             "decision)");
     load_bad(f, "- turn: 0\n  response: hold\n", 1, 9,
              "turn: expected a turn number");
     load_bad(f, "- turn: -3\n  response: hold\n", 1, 9,
@@ -476,17 +487,23 @@ test_pledge_errors(void **state)
     fixture_t *f = *state;
     load_bad(f, "- turn: 7\n  pledge: 3000\n", 2, 11, "expected a mapping");
     load_bad(f, "- turn: 7\n  pledge: {troops: many}\n", 2, 20,
-             "troops: expected a number");
+             "troops: 'many' is not a number");
     load_bad(f, "- turn: 7\n  pledge: {troops: -5}\n", 2, 20,
-             "troops: expected a number");
+             "troops: '-5' is not a number");
     load_bad(f, "- turn: 7\n  pledge: {troops: 1.5}\n", 2, 20,
-             "troops: expected a number");
-    load_bad(f, "- turn: 7\n  pledge: {sectors: E1}\n", 2, 21,
-             "expected a list of sector codes");
+             "troops: '1.5' is not a number");
+    load_bad(f, "- turn: 7\n  pledge: {troops: 4294967296}\n", 2, 20,
+             "troops: '4294967296' is not a number up to 4294967295");
+    load_bad(f, "- turn: 7\n  pledge: {sectors: E1 ZZ}\n", 2, 21,
+             "sectors: no sector 'ZZ' (sectors: N E1 E2");
     load_bad(f, "- turn: 7\n  pledge:\n    troops: 10\n    sectors: [E1, ZZ]\n",
-             4, 19, "unknown sector code");
+             4, 19, "sectors: no sector 'ZZ'");
+    load_bad(f, "- turn: 7\n  pledge: {sectors: [E1, S2, E1]}\n", 2, 30,
+             "sectors: sector 'E1' named twice");
     load_bad(f, "- turn: 7\n  pledge: {sectors: [[E1]]}\n", 2, 22,
-             "unknown sector code");
+             "expected a sector code");
+    load_bad(f, "- turn: 7\n  pledge: {sectors: {E1: 1}}\n", 2, 21,
+             "sectors: expected sector codes");
     load_bad(f, "- turn: 7\n  pledge: {troops: 10, caveat: rear}\n", 2, 32,
              "pledge: unknown key (troops, sectors)");
 }
@@ -524,14 +541,14 @@ test_decision_errors(void **state)
     fixture_t *f = *state;
     load_bad(f, "- turn: 9\n  decision: recommit\n", 2, 13,
              "expected a mapping");
-    load_bad(f, "- turn: 9\n  decision: {reinforce: E2}\n", 2, 25,
-             "expected a list of sector codes");
     load_bad(f, "- turn: 9\n  decision: {reinforce: [E2, Kyiv]}\n", 2, 30,
-             "unknown sector code");
-    load_bad(f, "- turn: 9\n  decision: {robust_roe: yes}\n", 2, 26,
-             "robust_roe: expected true or false");
+             "reinforce: no sector 'Kyiv'");
+    load_bad(f, "- turn: 9\n  decision: {robust_roe: maybe}\n", 2, 26,
+             "robust_roe: yes or no, not 'maybe'");
     load_bad(f, "- turn: 9\n  decision: {recommit: 1}\n", 2, 24,
-             "recommit: expected true or false");
+             "recommit: yes or no, not '1'");
+    load_bad(f, "- turn: 9\n  decision: {recommit: [yes]}\n", 2, 24,
+             "recommit: expected yes or no");
     load_bad(f, "- turn: 9\n  decision: {withdraw: [FRA]}\n", 2, 24,
              "decision: unknown key (reinforce, robust_roe, recommit)");
 }
