@@ -367,10 +367,8 @@ wg_fields_describe(const wg_order_kind_t *k, const Wgpb__V1__Envelope *env,
 /* ---- text for people ------------------------------------------------------
  */
 
-/* The next word of *p (split at spaces and commas) into buf; false at
- * the end. */
-static bool
-next_word(const char **p, char *buf, size_t n)
+bool
+wg_text_next_word(const char **p, char *buf, size_t n)
 {
     const char *s = *p;
     while (*s == ' ' || *s == ',' || *s == '\t')
@@ -392,7 +390,8 @@ one_word(const wg_order_field_t *f, const char *text, char *buf, size_t bn,
 {
     char extra[64];
     const char *p = text;
-    if (!next_word(&p, buf, bn) || next_word(&p, extra, sizeof extra)) {
+    if (!wg_text_next_word(&p, buf, bn) ||
+        wg_text_next_word(&p, extra, sizeof extra)) {
         snprintf(why, n, "%s: one word, not '%s'", f->name, text);
         return -1;
     }
@@ -440,7 +439,7 @@ parse_sectors(const wg_order_field_t *f, const wg_scenario_t *sc,
     char word[64];
     const char *p = text;
     uint32_t m = 0;
-    while (next_word(&p, word, sizeof word)) {
+    while (wg_text_next_word(&p, word, sizeof word)) {
         if (strcasecmp(word, "all") == 0 || strcasecmp(word, "none") == 0) {
             m |= strcasecmp(word, "all") == 0 ? (1u << sc->n_sectors) - 1 : 0;
             continue;

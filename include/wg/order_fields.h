@@ -72,6 +72,10 @@ void wg_field_format(const wg_order_kind_t *k, const wg_order_field_t *f,
 void wg_field_accepts(const wg_order_kind_t *k, const wg_order_field_t *f,
                       char *buf, size_t n);
 
+/* The next word of text people typed at *p (words split at spaces, tabs
+ * and commas) into buf, and *p moved past it; false at the end. */
+bool wg_text_next_word(const char **p, char *buf, size_t n);
+
 /* Whether k's field map fits its message: every field of the message
  * mapped once, each by name to a proto field of its type (UINT a uint32,
  * BOOL a bool, CHOICE an enum, SECTORS a repeated string, NATION a

@@ -3,7 +3,8 @@
  * console_forms.c): what each parser refuses and why, what it takes, that
  * a field's text read back gives the same order, and that nothing a team
  * types (random bytes of any length into every field of every kind of
- * order) breaks a parser or leaves a refusal without a reason.
+ * order) breaks a parser or leaves a refusal without a reason. Two flat
+ * kinds made here (no form of their own) get forms from their field maps.
  *
  * The picture is tests/data/console.yaml's scenario with a few FRA units
  * placed by hand, incidents and pledges as a phase start would carry them.
@@ -279,6 +280,102 @@ test_round_trip(void **state)
     check_round_trip(c);
 }
 
+/* Two flat kinds of order with no form of their own in console_forms.c
+ * (their names are no kind of the table): the console builds theirs
+ * from their field maps. */
+static const wg_order_field_t review_fields[] = {
+    {"nation", WG_FIELD_NATION, 0, 0, NULL},
+    {"intention", WG_FIELD_CHOICE, offsetof(wg_intent_t, intention), 0,
+     "What the contingent will do."},
+    {"ceiling", WG_FIELD_UINT, offsetof(wg_intent_t, ceiling), 20000,
+     "Troops it keeps."},
+};
+
+static const wg_order_kind_t review_kind = {
+    .name = "test review",
+    .payload = WGPB__V1__ENVELOPE__PAYLOAD_INTENTION,
+    .size = sizeof(wg_intent_t),
+    .turn_off = offsetof(wg_turn_orders_t, intent),
+    .per_nation = true,
+    .bot_off = offsetof(wg_orders_t, intent),
+    .message = &wgpb__v1__force_intention__descriptor,
+    .fields = review_fields,
+    .n_fields = 3,
+};
+
+static const wg_order_field_t call_fields[] = {
+    {"reinforce", WG_FIELD_SECTORS, offsetof(wg_decision_t, reinforce_mask), 0,
+     "Where the reserve goes."},
+    {"robust_roe", WG_FIELD_BOOL, offsetof(wg_decision_t, robust_roe), 0, NULL},
+    {"recommit", WG_FIELD_BOOL, offsetof(wg_decision_t, recommit), 0,
+     "Call a truce."},
+};
+
+static const wg_order_kind_t call_kind = {
+    .name = "test call",
+    .payload = WGPB__V1__ENVELOPE__PAYLOAD_DECISION,
+    .size = sizeof(wg_decision_t),
+    .turn_off = offsetof(wg_turn_orders_t, dec),
+    .bot_off = offsetof(wg_orders_t, decision),
+    .message = &wgpb__v1__command_decision__descriptor,
+    .fields = call_fields,
+    .n_fields = 3,
+};
+
+static console_t *
+flat_form(fx_t *fx, const wg_order_kind_t *k, int key)
+{
+    console_t *c = &fx->c;
+    c->key = key;
+    c->nation = key - 1;
+    c->command = key == 0;
+    c->kind = k;
+    memset(&c->draft, 0, sizeof c->draft);
+    console_forms_build(c);
+    return c;
+}
+
+static void
+test_flat_kind(void **state)
+{
+    console_t *c = flat_form(*state, &review_kind, 1);
+    assert_int_equal(c->n_fields, 3); /* intention, ceiling, rationale */
+    assert_string_equal(c->fields[0].label, "intention");
+    assert_string_equal(c->fields[0].help,
+                        "What the contingent will do. (stay, reduce or leave)");
+    assert_string_equal(c->fields[1].help,
+                        "Troops it keeps. (a number up to 20000)");
+    refused(c, "intention", "go", "intention: stay, reduce or leave, not 'go'");
+    refused(c, "intention", "unspecified", "not 'unspecified'");
+    refused(c, "ceiling", "20001", "is not a number up to 20000");
+    refused(c, "ceiling", "lots", "'lots' is not a number");
+    taken(c, "intention", "Reduce");
+    taken(c, "ceiling", "3000");
+    assert_int_equal(c->draft.intent.intention, WG_INTENTION_REDUCE);
+    assert_int_equal(c->draft.intent.ceiling, 3000);
+    check_round_trip(c);
+    char buf[400];
+    console_forms_describe(c, &c->draft, buf, sizeof buf);
+    assert_string_equal(buf, "test review: intention [reduce] ceiling [3000]");
+
+    c = flat_form(*state, &call_kind, 0);
+    assert_int_equal(c->n_fields, 4);
+    assert_string_equal(c->fields[1].help, " (yes or no)");
+    refused(c, "reinforce", "E2 Q", "no sector 'Q'");
+    refused(c, "reinforce", "E2 e2", "sector 'e2' named twice");
+    refused(c, "robust_roe", "maybe", "yes or no, not 'maybe'");
+    taken(c, "reinforce", "E2, E3");
+    taken(c, "robust_roe", "true");
+    taken(c, "recommit", "no");
+    assert_int_equal(c->draft.decision.reinforce_mask, (1u << 2) | (1u << 3));
+    assert_true(c->draft.decision.robust_roe);
+    assert_false(c->draft.decision.recommit);
+    check_round_trip(c);
+    taken(c, "reinforce", "");
+    assert_int_equal(c->draft.decision.reinforce_mask, 0);
+    check_round_trip(c);
+}
+
 /* Random bytes of any length into every field of every form. */
 static void
 test_garbage(void **state)
@@ -318,6 +415,23 @@ test_garbage(void **state)
                     tries++;
                 }
         }
+    const wg_order_kind_t *flat[] = {&review_kind, &call_kind};
+    for (int k = 0; k < 2; k++) {
+        console_t *c = flat_form(*state, flat[k], k == 0);
+        for (int i = 0; i < c->n_fields; i++)
+            for (int n = 0; n < 300; n++) {
+                size_t len = (size_t)(rand_r(&seed) % 650);
+                for (size_t b = 0; b < len; b++)
+                    text[b] = (char)(1 + rand_r(&seed) % 255);
+                text[len] = '\0';
+                why[0] = '\0';
+                int rc = c->fields[i].parse(c, c->fields[i].arg, text, why,
+                                            sizeof why);
+                assert_true(rc == 0 || (rc == -1 && why[0] != '\0'));
+                refusals += rc != 0;
+                tries++;
+            }
+    }
     print_message("%d entries typed, %d refused with a reason\n", tries,
                   refusals);
     assert_true(refusals > 0 && refusals < tries);
@@ -328,9 +442,9 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_pledge),     T(test_rotation), T(test_response),
-        T(test_intention),  T(test_command),  T(test_rationale),
-        T(test_round_trip), T(test_garbage),
+        T(test_pledge),     T(test_rotation),  T(test_response),
+        T(test_intention),  T(test_command),   T(test_rationale),
+        T(test_round_trip), T(test_flat_kind), T(test_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,9 @@
  * phase table (wg/phases.h): a label, a help line drawn from what the
  * role sees (its ceiling, its due units, the incident's sector), the
  * draft's value as text, and a parser from what the team typed into the
- * draft (wg_orders_t, as a bot fills it).
+ * draft (wg_orders_t, as a bot fills it). A flat kind with no form here
+ * gets one from its field map (build_flat: each field's name, help, and
+ * wg/order_fields.h's text), so a new flat kind needs nothing here.
  *
  * A parser refuses what it cannot read (a word that is no number, a
  * sector or unit that is not there) with the reason; what it can read
@@ -12,6 +14,7 @@
  * console's picture: no I/O, loop thread only.
  */
 #include "console_int.h"
+#include "wg/order_fields.h"
 #include "wg/rules.h"
 
 #include <ctype.h>
@@ -24,24 +27,6 @@
 
 /* ---- words -----------------------------------------------------------------
  */
-
-/* The next word of *p (split at spaces and commas) into buf; false at
- * the end. */
-static bool
-next_word(const char **p, char *buf, size_t n)
-{
-    const char *s = *p;
-    while (*s == ' ' || *s == ',' || *s == '\t')
-        s++;
-    if (*s == '\0')
-        return false;
-    size_t l = 0;
-    while (s[l] != '\0' && s[l] != ' ' && s[l] != ',' && s[l] != '\t')
-        l++;
-    snprintf(buf, n, "%.*s", (int)(l < n ? l : n - 1), s);
-    *p = s + l;
-    return true;
-}
 
 static int
 parse_number(const char *word, uint32_t *v, char *why, size_t n)
@@ -68,11 +53,11 @@ parse_count(const char *text, uint32_t *v, char *why, size_t n)
 {
     char word[64], extra[64];
     const char *p = text;
-    if (!next_word(&p, word, sizeof word)) {
+    if (!wg_text_next_word(&p, word, sizeof word)) {
         *v = 0;
         return 0;
     }
-    if (next_word(&p, extra, sizeof extra)) {
+    if (wg_text_next_word(&p, extra, sizeof extra)) {
         snprintf(why, n, "one number, not '%s'", text);
         return -1;
     }
@@ -110,7 +95,7 @@ parse_sectors(const console_t *c, const char *text, uint32_t *mask, char *why,
     char word[64];
     const char *p = text;
     uint32_t m = 0;
-    while (next_word(&p, word, sizeof word)) {
+    while (wg_text_next_word(&p, word, sizeof word)) {
         if (strcasecmp(word, "all") == 0) {
             m |= (1u << c->sc->n_sectors) - 1;
             continue;
@@ -150,7 +135,7 @@ parse_ids(const console_t *c, const char *text, uint32_t *ids, uint32_t *count,
     char word[64];
     const char *p = text;
     uint32_t k = 0, w = c->mat->weeks_to_rotation;
-    while (next_word(&p, word, sizeof word)) {
+    while (wg_text_next_word(&p, word, sizeof word)) {
         if (strcasecmp(word, "due") == 0) {
             for (uint32_t i = 0; i < c->st->n_units; i++) {
                 const wg_unit_t *u = &c->st->units[i];
@@ -184,7 +169,7 @@ parse_yes(const char *text, bool *v, char *why, size_t n)
 {
     char word[16];
     const char *p = text;
-    if (!next_word(&p, word, sizeof word) ||
+    if (!wg_text_next_word(&p, word, sizeof word) ||
         (strcasecmp(word, "no") != 0 && strcasecmp(word, "n") != 0 &&
          strcasecmp(word, "yes") != 0 && strcasecmp(word, "y") != 0)) {
         snprintf(why, n, "yes or no, not '%s'", text);
@@ -374,7 +359,7 @@ parse_answer(console_t *c, int arg, const char *text, char *why, size_t n)
 {
     char word[32];
     const char *p = text;
-    if (!next_word(&p, word, sizeof word))
+    if (!wg_text_next_word(&p, word, sizeof word))
         word[0] = '\0';
     for (int a = WG_ROE_HOLD; a < WG_ROE_COUNT; a++) {
         const char *name = console_roe_name(a);
@@ -436,15 +421,15 @@ parse_intention(console_t *c, int arg, const char *text, char *why, size_t n)
     char word[32], num[32], extra[32];
     const char *p = text;
     wg_intent_t in = {0};
-    if (!next_word(&p, word, sizeof word))
+    if (!wg_text_next_word(&p, word, sizeof word))
         word[0] = '\0';
-    bool has_num = next_word(&p, num, sizeof num);
+    bool has_num = wg_text_next_word(&p, num, sizeof num);
     if (strcasecmp(word, "stay") == 0 && !has_num)
         in.intention = WG_INTENTION_STAY;
     else if (strcasecmp(word, "leave") == 0 && !has_num)
         in.intention = WG_INTENTION_LEAVE;
     else if (strcasecmp(word, "reduce") == 0 && has_num &&
-             !next_word(&p, extra, sizeof extra)) {
+             !wg_text_next_word(&p, extra, sizeof extra)) {
         in.intention = WG_INTENTION_REDUCE;
         if (parse_number(num, &in.ceiling, why, n) < 0)
             return -1;
@@ -524,7 +509,7 @@ parse_assigned(console_t *c, int arg, const char *text, char *why, size_t n)
     uint32_t row[WG_MAX_SECTORS] = {0};
     char word[64];
     const char *p = text;
-    while (next_word(&p, word, sizeof word)) {
+    while (wg_text_next_word(&p, word, sizeof word)) {
         char *eq = strchr(word, '=');
         if (eq == NULL) {
             snprintf(why, n, "'%s': SECTOR=TROOPS", word);
@@ -582,7 +567,7 @@ parse_moves(console_t *c, int arg, const char *text, char *why, size_t n)
     wg_rotation_t r = {0};
     char word[64];
     const char *p = text;
-    while (next_word(&p, word, sizeof word)) {
+    while (wg_text_next_word(&p, word, sizeof word)) {
         char *colon = strchr(word, ':');
         uint32_t id;
         if (colon == NULL) {
@@ -692,6 +677,44 @@ parse_rationale(console_t *c, int arg, const char *text, char *why, size_t n)
     return 0;
 }
 
+/* A flat kind of order with no form of its own: one field per field of
+ * its map (its nation left out), read and shown by wg/order_fields.h; arg
+ * is the field's index in the map. */
+
+static void
+fmt_flat(const console_t *c, const wg_orders_t *o, int arg, char *buf, size_t n)
+{
+    const wg_order_kind_t *k = c->kind;
+    wg_field_format(k, &k->fields[arg], c->sc, (const char *)o + k->bot_off,
+                    buf, n);
+}
+
+static int
+parse_flat(console_t *c, int arg, const char *text, char *why, size_t n)
+{
+    const wg_order_kind_t *k = c->kind;
+    return wg_field_parse(k, &k->fields[arg], c->sc, text,
+                          (char *)&c->draft + k->bot_off, why, n);
+}
+
+static void
+build_flat(console_t *c)
+{
+    const wg_order_kind_t *k = c->kind;
+    for (size_t i = 0; i < k->n_fields && c->n_fields < CONSOLE_MAX_FIELDS - 1;
+         i++) {
+        const wg_order_field_t *mf = &k->fields[i];
+        if (mf->type == WG_FIELD_NATION)
+            continue;
+        console_field_t *f =
+            add_field(c, mf->name, (int)i, fmt_flat, parse_flat);
+        char accepts[128];
+        wg_field_accepts(k, mf, accepts, sizeof accepts);
+        snprintf(f->help, sizeof f->help, "%s (%s)", mf->help ? mf->help : "",
+                 accepts);
+    }
+}
+
 /* ---- forms by kind of order -------------------------------------------------
  */
 
@@ -710,13 +733,19 @@ static const struct {
     {"replan", build_requirement},
 };
 
+/* The kind's own form, or one from its field map (a flat kind). */
 void
 console_forms_build(console_t *c)
 {
+    bool built = false;
     c->n_fields = 0;
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-        if (strcmp(forms[i].kind, c->kind->name) == 0)
+        if (strcmp(forms[i].kind, c->kind->name) == 0) {
             forms[i].build(c);
+            built = true;
+        }
+    if (!built && c->kind->fields != NULL)
+        build_flat(c);
     console_field_t *f =
         add_field(c, "rationale", 0, fmt_rationale, parse_rationale);
     snprintf(f->help, sizeof f->help,
