@@ -1,14 +1,15 @@
 /*
  * worker.c - the runtime of a player worker (command or contingent).
  *
- * Owns one libuv loop (created and closed here), a bus client, two signal
- * handles and a join timer, all in one struct on wg_worker_run()'s stack;
- * memory is released only after every handle reported closed. Single
- * thread. Endpoints: DEALER to the adjudicator's ROUTER, SUB to its PUB.
- * Sends Join, Forfeit and the orders the phase table (wg/phases.h) asks of
- * its role; receives Beacon, Welcome, TurnStart,
- * TurnResult, Error and ExerciseEnd. Errors from the adjudicator are logged
- * and counted; the worker carries on.
+ * Owns one libuv loop (created and closed here), its link to the
+ * adjudicator (the bus, the Join and the first step of each message:
+ * wg_worker_link_t, worker_link.c), two signal handles and a join timer,
+ * all in one struct on wg_worker_run()'s stack; memory is released only
+ * after every handle reported closed. Single thread. Endpoints: DEALER to
+ * the adjudicator's ROUTER, SUB to its PUB. Sends Join, Forfeit and the
+ * orders the phase table (wg/phases.h) asks of its role; receives Beacon,
+ * Welcome, TurnStart, TurnResult, Error and ExerciseEnd. Errors from the
+ * adjudicator are logged and counted; the worker carries on.
  */
 #include "wg/worker.h"
 #include "wg/bus.h"
@@ -41,12 +42,10 @@ struct wg_worker {
      * the SUB, two connections with no order between them: the role whose
      * Join starts the exercise (and any role joining in the same burst) can
      * see the first phase start before its Welcome. */
-    uint8_t *early;
-    size_t early_len;
+    Wgpb__V1__Envelope *early;
     int exit_code;
     uint64_t errors;
     unsigned join_refusals; /* in a row, since the last Welcome */
-    unsigned joins_sent;    /* since the last Welcome */
     unsigned silent_s;      /* seconds without a broadcast, before the first */
     /* A console's: when a broadcast came last, whether the link is shown
      * up, whether it is joining again (wg_worker_rejoin), and the phase
@@ -73,7 +72,7 @@ worker_close(worker_t *w, int exit_code)
     uv_close((uv_handle_t *)&w->join_timer, NULL);
     if (w->cfg->console != NULL)
         uv_close((uv_handle_t *)&w->sighup, NULL);
-    wg_bus_close(w->link.bus, NULL, NULL);
+    wg_worker_link_close(&w->link);
 }
 
 static const char *
@@ -115,7 +114,6 @@ send_join(worker_t *w)
     int rc = wg_worker_link_join(&w->link);
     if (rc < 0)
         WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
-    w->joins_sent++;
 }
 
 /* Gives up this phase's order (the bot failed) or, leaving, every order
@@ -220,7 +218,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     : -1;
     w->welcomed = true;
     w->join_refusals = 0;
-    w->joins_sent = 0;
+    w->link.joins_sent = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
     w->answered_phase = 0;
@@ -306,30 +304,21 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env, bool broadcast)
     free(buf);
 }
 
-/* A phase start before the Welcome: keep the latest one. */
+/* A phase start before the Welcome: keep the latest one (env is the
+ * worker's from now on). */
 static void
-keep_early_turn_start(worker_t *w, const uint8_t *data, size_t len,
-                      bool broadcast)
+keep_early_turn_start(worker_t *w, Wgpb__V1__Envelope *env, bool broadcast)
 {
-    uint8_t *copy = malloc(len);
-    if (copy == NULL)
-        return; /* the role's fallback plays at the deadline */
-    memcpy(copy, data, len);
-    free(w->early);
-    w->early = copy;
-    w->early_len = len;
+    wg_wire_free(w->early);
+    w->early = env;
     w->early_broadcast = broadcast;
 }
 
 static void
 handle_early_turn_start(worker_t *w)
 {
-    Wgpb__V1__Envelope *env = wg_wire_unpack(w->early, w->early_len);
-    free(w->early);
+    Wgpb__V1__Envelope *env = w->early;
     w->early = NULL;
-    w->early_len = 0;
-    if (env == NULL)
-        return;
     WG_DIAG_DEBUG("turn %u %s started before the Welcome: answering it now",
                   env->turn, wg_wire_phase_name(env->phase));
     handle_turn_start(w, env, w->early_broadcast);
@@ -355,7 +344,7 @@ handle_error(worker_t *w, const Wgpb__V1__Error *e)
      * wait in the socket and reach the one resumed after it, which refuses
      * them (the sender has not joined it) before it answers the Join. */
     if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED && !w->welcomed &&
-        w->join_refusals < w->joins_sent &&
+        w->join_refusals < w->link.joins_sent &&
         ++w->join_refusals >= WG_WORKER_REFUSALS) {
         /* Our Joins are refused: another connection holds the seat
          * (or took it over from us). Repeating them changes nothing. */
@@ -414,25 +403,16 @@ handle_end(worker_t *w, const Wgpb__V1__Envelope *env)
     worker_close(w, env->seq == 0 ? WG_WORKER_STOPPED : 0);
 }
 
+/* What the adjudicator sends (wg_worker_link_cb). */
 static void
-recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
-        const uint8_t *data, size_t len, void *arg)
+message_cb(wg_worker_link_t *link, Wgpb__V1__Envelope *env, int broadcast,
+           bool restarted, void *arg)
 {
-    (void)bus;
-    (void)peer;
-    (void)peer_len;
+    (void)link;
     worker_t *w = arg;
-    if (w->closing)
-        return;
-    wg_worker_link_event_t ev;
-    Wgpb__V1__Envelope *env =
-        wg_worker_link_take(&w->link, data, len, broadcast, &ev);
-    if (env == NULL)
-        return;
-    if (ev == WG_WORKER_LINK_RESTARTED)
+    bool kept = false; /* an early phase start, for after the Welcome */
+    if (restarted)
         w->welcomed = false;
-    if (ev != WG_WORKER_LINK_QUIET)
-        send_join(w);
     if (broadcast)
         watch_link(w, true);
     if (env->sender_role != WGPB__V1__ROLE__ROLE_ADJUDICATOR) {
@@ -458,7 +438,7 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
         if (w->welcomed)
             handle_turn_start(w, env, broadcast);
         else
-            keep_early_turn_start(w, data, len, broadcast);
+            kept = true;
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         handle_error(w, env->error);
@@ -480,7 +460,10 @@ recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
     if (env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_WELCOME &&
         env->payload_case != WGPB__V1__ENVELOPE__PAYLOAD_END)
         tell_console(w, env);
-    wg_wire_free(env);
+    if (kept)
+        keep_early_turn_start(w, env, broadcast);
+    else
+        wg_wire_free(env);
 }
 
 int
@@ -497,7 +480,7 @@ wg_worker_run(const wg_worker_config_t *cfg)
     w.link.role = cfg->role;
     w.link.nation = cfg->role == WG_WORKER_CONTINGENT ? cfg->nation : NULL;
     w.link.agent = cfg->agent;
-    rc = wg_worker_link_open(&w.link, &w.loop, cfg, recv_cb, &w);
+    rc = wg_worker_link_open(&w.link, &w.loop, cfg, message_cb, &w);
     if (rc < 0) {
         WG_DIAG_ERR("cannot connect to %s / %s: %s", cfg->router_endpoint,
                     cfg->pub_endpoint, wg_strerror(rc));
@@ -529,7 +512,7 @@ out_loop:
     if (uv_loop_close(&w.loop) != 0)
         WG_DIAG_WARN("loop closed with handles still open");
 out_free:
-    free(w.early);
+    wg_wire_free(w.early);
     free(w.sc);
     return rc;
 }
@@ -566,9 +549,8 @@ wg_worker_rejoin(wg_worker_t *w)
         return;
     w->welcomed = false;
     w->rejoining = true;
-    free(w->early);
+    wg_wire_free(w->early);
     w->early = NULL;
-    w->early_len = 0;
     send_join(w);
 }
 

@@ -134,43 +134,44 @@ void wg_worker_leave(wg_worker_t *w);
 /*
  * A client's link to the adjudicator (common/worker_link.c), shared by the
  * player worker's runtime and wg-director: the bus, the Join, and the
- * first step of a receive callback. On the loop's thread.
+ * first step of taking each message in. On the loop's thread.
  */
-typedef struct {
-    wg_bus_t *bus;
-    int role;           /* WG_WORKER_* */
-    const char *nation; /* a contingent's ISO code; else NULL */
-    const char *agent;  /* what the Join says plays the role */
-    bool heard;         /* the SUB has heard a broadcast */
-    uint64_t instance;  /* the adjudicator's, from its Beacons (0: none) */
-} wg_worker_link_t;
+typedef struct wg_worker_link wg_worker_link_t;
 
-/* What wg_worker_link_take saw besides the message itself. */
-typedef enum {
-    WG_WORKER_LINK_QUIET = 0,
-    /* The first broadcast: the SUB is live, so no broadcast is missed
-     * from now on: join now. */
-    WG_WORKER_LINK_LIVE,
-    /* A Beacon of another adjudicator instance (it restarted; said on
-     * stderr): it knows this client no more: join again. */
-    WG_WORKER_LINK_RESTARTED,
-} wg_worker_link_event_t;
+/* A message from the adjudicator's side (env: the callback's, to free with
+ * wg_wire_free), after the link took its step: bytes that are not an
+ * envelope were said and dropped; at the first broadcast (the SUB is
+ * live, so no broadcast is missed from now on) the link joined; restarted:
+ * a Beacon of another adjudicator instance (said on stderr), which knows
+ * this client no more: the link joined again, and the client forgets what
+ * the old one told it. */
+typedef void (*wg_worker_link_cb)(wg_worker_link_t *l, Wgpb__V1__Envelope *env,
+                                  int broadcast, bool restarted, void *arg);
+
+struct wg_worker_link {
+    wg_bus_t *bus;
+    int role;            /* WG_WORKER_* */
+    const char *nation;  /* a contingent's ISO code; else NULL */
+    const char *agent;   /* what the Join says plays the role */
+    bool heard;          /* the SUB has heard a broadcast */
+    bool closing;        /* wg_worker_link_close: nothing more is taken */
+    uint64_t instance;   /* the adjudicator's, from its Beacons (0: none) */
+    unsigned joins_sent; /* the client may reset it */
+    wg_worker_link_cb cb;
+    void *arg;
+};
 
 /* Opens l->bus to cfg's endpoints, a CURVE client with the seat's keys
- * when cfg->curve; recv_cb gets every message. Returns 0 or the bus's
- * error (the caller says it). */
+ * when cfg->curve; cb gets every message. Returns 0 or the bus's error
+ * (the caller says it). */
 int wg_worker_link_open(wg_worker_link_t *l, uv_loop_t *loop,
-                        const wg_worker_config_t *cfg, wg_bus_recv_cb recv_cb,
+                        const wg_worker_config_t *cfg, wg_worker_link_cb cb,
                         void *arg);
+/* Closes the bus (wg_bus_close); wg_bus_destroy(&l->bus) after the loop
+ * has run the close. */
+void wg_worker_link_close(wg_worker_link_t *l);
 /* Sends a Join as l's role. Returns 0 or a negative code. */
 int wg_worker_link_join(wg_worker_link_t *l);
-/* The first step of a client's receive callback: unpacks data (bytes that
- * are not an envelope are said and dropped: NULL), and tells in *ev when
- * to join. Returns the envelope, which the caller frees (wg_wire_free). */
-Wgpb__V1__Envelope *wg_worker_link_take(wg_worker_link_t *l,
-                                        const uint8_t *data, size_t len,
-                                        int broadcast,
-                                        wg_worker_link_event_t *ev);
 
 /* Where a worker connects without --router, --pub or --exercise. */
 #define WG_WORKER_ROUTER "tcp://127.0.0.1:5555"

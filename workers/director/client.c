@@ -36,7 +36,6 @@ struct dclient {
     bool have_base;
     char error[256];
     char result[1024];
-    bool closing;
 };
 
 static void
@@ -129,25 +128,16 @@ take_envelope(dclient_t *c, Wgpb__V1__Envelope *env)
     }
 }
 
+/* What the adjudicator sends (wg_worker_link_cb). */
 static void
-recv_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, int broadcast,
-        const uint8_t *data, size_t len, void *arg)
+message_cb(wg_worker_link_t *link, Wgpb__V1__Envelope *env, int broadcast,
+           bool restarted, void *arg)
 {
-    (void)bus;
-    (void)peer;
-    (void)peer_len;
+    (void)link;
+    (void)broadcast;
     dclient_t *c = arg;
-    if (c->closing)
-        return;
-    wg_worker_link_event_t ev;
-    Wgpb__V1__Envelope *env =
-        wg_worker_link_take(&c->link, data, len, broadcast, &ev);
-    if (env == NULL)
-        return;
-    if (ev == WG_WORKER_LINK_RESTARTED)
+    if (restarted)
         c->have_base = false; /* the new one counts commands anew */
-    if (ev != WG_WORKER_LINK_QUIET)
-        send_join(c);
     if (!take_envelope(c, env))
         wg_wire_free(env);
 }
@@ -166,7 +156,7 @@ dclient_new(uv_loop_t *loop, const wg_worker_config_t *cfg, dclient_cb cb,
     c->arg = arg;
     c->link.role = WG_WORKER_DIRECTOR;
     c->link.agent = "wg-director";
-    *err = wg_worker_link_open(&c->link, loop, cfg, recv_cb, c);
+    *err = wg_worker_link_open(&c->link, loop, cfg, message_cb, c);
     if (*err < 0) {
         free(c);
         return NULL;
@@ -180,11 +170,10 @@ dclient_new(uv_loop_t *loop, const wg_worker_config_t *cfg, dclient_cb cb,
 void
 dclient_close(dclient_t *c)
 {
-    if (c == NULL || c->closing)
+    if (c == NULL || c->link.closing)
         return;
-    c->closing = true;
     uv_close((uv_handle_t *)&c->tick, NULL);
-    wg_bus_close(c->link.bus, NULL, NULL);
+    wg_worker_link_close(&c->link);
 }
 
 void
