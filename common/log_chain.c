@@ -62,36 +62,16 @@ wg_log_chain_next(uint8_t link[32], const uint8_t *rec, size_t len)
     wg_log_chain_next_digest(link, d);
 }
 
-const uint8_t *
-wg__last_bytes_field(const uint8_t *p, size_t n, uint32_t num, size_t *len)
-{
-    const uint8_t *end = p + n, *found = NULL;
-    while (p < end) {
-        uint32_t f;
-        int wt;
-        uint64_t v;
-        const uint8_t *d = NULL;
-        size_t l = 0;
-        if (wg_wire_next_field(&p, end, &f, &wt, &v, &d, &l) < 0)
-            return NULL;
-        if (f == num && wt == 2) {
-            found = d;
-            *len = l;
-        }
-    }
-    return found;
-}
-
 long
 wg_log_chain_offset(const uint8_t *rec, size_t len)
 {
     enum { RESULT_CHAIN = 15 }; /* TurnResult.chain, proto/wg.proto */
     size_t rlen = 0, clen = 0;
-    const uint8_t *res = wg__last_bytes_field(
-        rec, len, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &rlen);
+    const uint8_t *res =
+        wg_wire_last_bytes(rec, len, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &rlen);
     if (res == NULL)
         return -1;
-    const uint8_t *chain = wg__last_bytes_field(res, rlen, RESULT_CHAIN, &clen);
+    const uint8_t *chain = wg_wire_last_bytes(res, rlen, RESULT_CHAIN, &clen);
     if (chain == NULL || clen != 32)
         return -1;
     return (long)(chain - rec);

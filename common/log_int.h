@@ -74,11 +74,6 @@ int wg__log_header_encode(const wg_log_header_t *hdr, uint8_t **out,
 /* Parses a file's first n bytes: see log.c. */
 int wg__log_header_parse(const uint8_t *buf, size_t n, wg_log_header_t *hdr,
                          uint64_t *first, char *writer, size_t writer_cap);
-/* The last occurrence of length-delimited field num in a message (as
- * protobuf reads it): its bytes and *len, or NULL (none, or the bytes do
- * not read as fields); log_chain.c. */
-const uint8_t *wg__last_bytes_field(const uint8_t *p, size_t n, uint32_t num,
-                                    size_t *len);
 /* A reader on an open fd (taken over even on failure); see log_reader.c. */
 int wg__log_reader_from_fd(int fd, wg_log_reader_t **out);
 

@@ -82,52 +82,18 @@ is_payload(uint64_t payloads, uint32_t num)
     return num < 64 && (payloads >> num & 1) != 0;
 }
 
-/* The varint field number `want` inside a sub-message's bytes (the last
- * one, as protobuf reads it); 0 when absent. */
-static uint64_t
-sub_varint(const uint8_t *p, size_t n, uint32_t want)
-{
-    const uint8_t *end = p + n;
-    uint64_t found = 0, v = 0;
-    uint32_t num;
-    int wt;
-    const uint8_t *d;
-    size_t l;
-    while (p < end) {
-        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
-            return 0;
-        if (num == want && wt == 0)
-            found = v;
-    }
-    return found;
-}
-
 /* Whether the sub-message's last length-delimited field `want` is a reason
  * a fallback played at a phase start gives. */
 static bool
 sub_skipped(const uint8_t *p, size_t n, uint32_t want)
 {
-    const uint8_t *end = p + n;
-    const uint8_t *found = NULL;
-    size_t found_len = 0;
-    while (p < end) {
-        uint32_t num;
-        int wt;
-        uint64_t v;
-        const uint8_t *d;
-        size_t l;
-        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
-            return false;
-        if (num == want && wt == 2) {
-            found = d;
-            found_len = l;
-        }
-    }
+    size_t len = 0;
+    const uint8_t *found = wg_wire_last_bytes(p, n, want, &len);
     char reason[32];
-    if (found == NULL || found_len >= sizeof reason)
+    if (found == NULL || len >= sizeof reason)
         return false;
-    memcpy(reason, found, found_len);
-    reason[found_len] = '\0';
+    memcpy(reason, found, len);
+    reason[len] = '\0';
     return wg_adjudicator_skip_reason(reason);
 }
 
@@ -174,10 +140,10 @@ wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s)
             s->seq = v;
             break;
         case WG__ENVELOPE_PROVENANCE: {
-            s->source = (int)sub_varint(d, l, WG__PROVENANCE_SOURCE);
+            s->source = (int)wg_wire_last_varint(d, l, WG__PROVENANCE_SOURCE);
             /* Format 3 says why a fallback played; format 2 only in the
              * reason's words. */
-            uint64_t why = sub_varint(d, l, WG__PROVENANCE_FALLBACK);
+            uint64_t why = wg_wire_last_varint(d, l, WG__PROVENANCE_FALLBACK);
             s->skipped =
                 why != 0 ? why == WGPB__V1__FALLBACK_KIND__FALLBACK_KIND_SKIP
                          : sub_skipped(d, l, WG__PROVENANCE_REASON);
@@ -186,9 +152,10 @@ wg__scan_envelope(const uint8_t *p, size_t n, wg__scan_t *s)
         default:
             if (is_payload(payloads, num)) {
                 s->payload = (int)num;
-                s->error_code = num == WGPB__V1__ENVELOPE__PAYLOAD_ERROR
-                                    ? (int)sub_varint(d, l, WG__ERROR_CODE)
-                                    : 0;
+                s->error_code =
+                    num == WGPB__V1__ENVELOPE__PAYLOAD_ERROR
+                        ? (int)wg_wire_last_varint(d, l, WG__ERROR_CODE)
+                        : 0;
             }
         }
     }
@@ -218,10 +185,10 @@ recorded_state_digest(const uint8_t *p, size_t n, uint8_t out[32])
 {
     const uint8_t *res, *d = NULL;
     size_t res_len = 0, l = 0;
-    res = wg__last_bytes_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT,
-                               &res_len);
+    res =
+        wg_wire_last_bytes(p, n, WGPB__V1__ENVELOPE__PAYLOAD_RESULT, &res_len);
     if (res != NULL)
-        d = wg__last_bytes_field(res, res_len, WG__RESULT_STATE_DIGEST, &l);
+        d = wg_wire_last_bytes(res, res_len, WG__RESULT_STATE_DIGEST, &l);
     if (d == NULL || l != 32)
         return false;
     memcpy(out, d, 32);

@@ -10,7 +10,7 @@
  * Situation and incidents from the state, TurnResult, and the envelopes of
  * TurnStart, TurnResult and Welcome (wg_wire_put_*, wg_wire_pack_*), plus
  * the field walker that records an input envelope without decoding it
- * (wg_wire_next_field, wg_wire_restamp). Its decoding twin is
+ * (wg_wire_next_field, wg_wire_last_*, wg_wire_restamp). Its decoding twin is
  * wire_decode.c.
  *
  * It writes what protobuf-c writes for the same message: fields in
@@ -640,6 +640,58 @@ wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
     default:
         return -1; /* groups: never written by wg */
     }
+}
+
+/* The last field numbered num of wire type wt (-1: any): 1 with its value
+ * or bytes, 0 if none, -1 for bytes that are not fields. */
+static int
+last_field(const uint8_t *p, size_t n, uint32_t num, int wt, uint64_t *val,
+           const uint8_t **data, size_t *len)
+{
+    const uint8_t *end = p + n;
+    int found = 0;
+    while (p < end) {
+        uint32_t f;
+        int w;
+        uint64_t v = 0;
+        const uint8_t *d = NULL;
+        size_t l = 0;
+        if (wg_wire_next_field(&p, end, &f, &w, &v, &d, &l) < 0)
+            return -1;
+        if (f == num && (wt < 0 || w == wt)) {
+            found = 1;
+            *val = v;
+            *data = d;
+            *len = l;
+        }
+    }
+    return found;
+}
+
+const uint8_t *
+wg_wire_last_bytes(const uint8_t *p, size_t n, uint32_t num, size_t *len)
+{
+    uint64_t v;
+    const uint8_t *d;
+    return last_field(p, n, num, 2, &v, &d, len) == 1 ? d : NULL;
+}
+
+uint64_t
+wg_wire_last_varint(const uint8_t *p, size_t n, uint32_t num)
+{
+    uint64_t v;
+    const uint8_t *d;
+    size_t l;
+    return last_field(p, n, num, 0, &v, &d, &l) == 1 ? v : 0;
+}
+
+bool
+wg_wire_has_field(const uint8_t *p, size_t n, uint32_t num)
+{
+    uint64_t v;
+    const uint8_t *d;
+    size_t l;
+    return last_field(p, n, num, -1, &v, &d, &l) == 1;
 }
 
 int

@@ -117,6 +117,19 @@ int wg_wire_next_field(const uint8_t **p, const uint8_t *end, uint32_t *num,
                        size_t *len);
 
 /*
+ * The last field numbered num in a message's n bytes (the one protobuf
+ * reads), found with wg_wire_next_field without decoding the message:
+ * wg_wire_last_bytes: a length-delimited one's bytes and *len, or NULL;
+ * wg_wire_last_varint: a varint one's value, or 0;
+ * wg_wire_has_field: whether there is one, of any wire type.
+ * Bytes that do not read as fields have none.
+ */
+const uint8_t *wg_wire_last_bytes(const uint8_t *p, size_t n, uint32_t num,
+                                  size_t *len);
+uint64_t wg_wire_last_varint(const uint8_t *p, size_t n, uint32_t num);
+bool wg_wire_has_field(const uint8_t *p, size_t n, uint32_t num);
+
+/*
  * The record of an input envelope, made from the bytes it arrived in: its
  * top-level fields in their order, without its recipient (6) and with seq
  * (5) set to `seq` (left out when 0), after the fields numbered below 5.

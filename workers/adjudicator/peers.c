@@ -284,19 +284,7 @@ bus_gone_cb(wg_bus_t *bus, const uint8_t *peer, size_t peer_len, void *arg)
 bool
 is_join(const uint8_t *p, size_t n)
 {
-    const uint8_t *end = p + n;
-    bool join = false;
-    while (p < end) {
-        uint32_t num;
-        int wt;
-        uint64_t v;
-        const uint8_t *d;
-        size_t l;
-        if (wg_wire_next_field(&p, end, &num, &wt, &v, &d, &l) < 0)
-            return false;
-        join = join || num == WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-    }
-    return join;
+    return wg_wire_has_field(p, n, WGPB__V1__ENVELOPE__PAYLOAD_JOIN);
 }
 
 /* A message the bus dropped unread: counted by the guard. */
