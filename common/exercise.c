@@ -120,6 +120,17 @@ wg_endpoint_is_loopback(const char *ep)
 }
 
 bool
+wg_endpoint_is_wildcard(const char *ep)
+{
+    static const char *const any[] = {
+        "tcp://0.0.0.0:", "tcp://*:", "tcp://[::]:"};
+    for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
+        if (strncmp(ep, any[i], strlen(any[i])) == 0)
+            return true;
+    return false;
+}
+
+bool
 wg_endpoint_port_ok(const char *ep)
 {
     if (strncmp(ep, "tcp://", 6) != 0)

@@ -15,27 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Whether an endpoint binds every interface (tcp://0.0.0.0:P, tcp:// then
- * a star, tcp://[::]:P): where the adjudicator binds, not where to
- * connect. */
-static bool
-is_wildcard(const char *ep)
-{
-    static const char *const any[] = {
-        "tcp://0.0.0.0:", "tcp://*:", "tcp://[::]:"};
-    for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
-        if (strncmp(ep, any[i], strlen(any[i])) == 0)
-            return true;
-    return false;
-}
-
 static int
 take_endpoint(const wg_exercise_t *ex, const char *ep, bool set,
               const char **out, char *buf, size_t cap, const char *opt)
 {
     if (set)
         return 0;
-    if (is_wildcard(ep)) {
+    if (wg_endpoint_is_wildcard(ep)) {
         fprintf(stderr,
                 "%s: %s is where the adjudicator binds, not an address to "
                 "connect to: give %s with the adjudicator's address (or "

@@ -127,6 +127,10 @@ const wg_seat_t *wg_exercise_seat_by_key(const wg_exercise_t *self,
 /* Whether an endpoint is a loopback address (tcp://127.x.y.z:..,
  * tcp://[::1]:.., tcp://localhost:.., ipc://, inproc://). */
 bool wg_endpoint_is_loopback(const char *endpoint);
+/* Whether an endpoint binds every interface (tcp://0.0.0.0:P, a star for
+ * the host, tcp://[::]:P): where the adjudicator binds, not an address to
+ * connect to. */
+bool wg_endpoint_is_wildcard(const char *endpoint);
 /* Whether a tcp:// endpoint's port is 1 to 65535, or * (ZeroMQ takes
  * port 99999 as 99999 mod 65536); endpoints of other transports pass. */
 bool wg_endpoint_port_ok(const char *endpoint);

@@ -264,15 +264,6 @@ take_key(const options_t *o, const wg_exercise_t *ex, sub_config_t *cfg,
     return 0;
 }
 
-/* An endpoint that binds every address: where to bind, not where to
- * connect from another machine. */
-static bool
-wildcard(const char *ep)
-{
-    return strstr(ep, "://0.0.0.0:") != NULL || strstr(ep, "://*:") != NULL ||
-           strstr(ep, "://[::]:") != NULL;
-}
-
 /* Endpoint, keys and scenario of a live board. */
 static int
 live_config(app_t *a, sub_config_t *cfg)
@@ -296,7 +287,7 @@ live_config(app_t *a, sub_config_t *cfg)
         if (!ex->has_keys && o->key != NULL)
             fprintf(stderr, "wg-observe: %s has no keys: --key not used\n",
                     ex->path);
-        if (o->sub == NULL && wildcard(ex->pub)) {
+        if (o->sub == NULL && wg_endpoint_is_wildcard(ex->pub)) {
             fprintf(stderr,
                     "wg-observe: %s: the adjudicator binds %s: give --sub "
                     "with its address (tcp://HOST:PORT)\n",
