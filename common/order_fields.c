@@ -21,7 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
-static int
+__attribute__((format(printf, 3, 4))) static int
 fail(char *why, size_t n, const char *fmt, ...)
 {
     va_list ap;
@@ -448,13 +448,15 @@ parse_sectors(const wg_order_field_t *f, const wg_scenario_t *sc,
         for (size_t i = 0; i < sc->n_sectors && s < 0; i++)
             if (strcasecmp(word, sc->sectors[i].code) == 0)
                 s = (int)i;
-        if (s < 0 || (m & (1u << s))) {
+        if (s >= 0 && (m & (1u << s))) {
+            snprintf(why, n, "%s: sector '%s' named twice", f->name, word);
+            return -1;
+        }
+        if (s < 0) {
             char all[128];
             sector_words(sc, (1u << sc->n_sectors) - 1, all, sizeof all);
-            snprintf(why, n,
-                     s < 0 ? "%s: no sector '%s' (sectors: %s)"
-                           : "%s: sector '%s' named twice",
-                     f->name, word, all);
+            snprintf(why, n, "%s: no sector '%s' (sectors: %s)", f->name, word,
+                     all);
             return -1;
         }
         m |= 1u << s;
