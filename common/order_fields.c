@@ -545,6 +545,20 @@ wg_field_accepts(const wg_order_kind_t *k, const wg_order_field_t *f, char *buf,
     }
 }
 
+const wg_order_field_t *
+wg_fields_sole_choice(const wg_order_kind_t *k)
+{
+    const wg_order_field_t *only = NULL;
+    for (size_t i = 0; i < k->n_fields; i++) {
+        if (k->fields[i].type == WG_FIELD_NATION)
+            continue;
+        if (only != NULL)
+            return NULL;
+        only = &k->fields[i];
+    }
+    return only && only->type == WG_FIELD_CHOICE ? only : NULL;
+}
+
 /* ---- the map against the message ------------------------------------------
  */
 

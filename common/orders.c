@@ -273,22 +273,6 @@ static const written_t written[] = {
 
 /* ---- flat kinds, from their field maps --------------------------------- */
 
-/* The kind's field that is read from a bare word: its one field besides
- * its nation, when that is a choice; else NULL. */
-static const wg_order_field_t *
-bare_field(const wg_order_kind_t *k)
-{
-    const wg_order_field_t *only = NULL;
-    for (size_t i = 0; i < k->n_fields; i++) {
-        if (k->fields[i].type == WG_FIELD_NATION)
-            continue;
-        if (only != NULL)
-            return NULL;
-        only = &k->fields[i];
-    }
-    return only && only->type == WG_FIELD_CHOICE ? only : NULL;
-}
-
 /* Sector codes as a list, each checked where it is written. */
 static int
 flat_sector_list(yaml_document_t *d, const wg_order_field_t *f,
@@ -363,7 +347,7 @@ static int
 flat_value(yaml_document_t *d, const yaml_node_t *v, entry_t *e,
            const wg_scenario_t *sc, const char *path, wg_config_error_t *err)
 {
-    const wg_order_field_t *bare = bare_field(e->flat);
+    const wg_order_field_t *bare = wg_fields_sole_choice(e->flat);
     char msg[256];
     if (v->type == YAML_MAPPING_NODE)
         return each_pair(d, v, flat_pair, e, sc, path, err);

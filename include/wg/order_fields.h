@@ -72,6 +72,10 @@ void wg_field_format(const wg_order_kind_t *k, const wg_order_field_t *f,
 void wg_field_accepts(const wg_order_kind_t *k, const wg_order_field_t *f,
                       char *buf, size_t n);
 
+/* The kind's one field besides its nation when that is a choice (so an
+ * order of the kind may be written as one word), else NULL. */
+const wg_order_field_t *wg_fields_sole_choice(const wg_order_kind_t *k);
+
 /* The next word of text people typed at *p (words split at spaces, tabs
  * and commas) into buf, and *p moved past it; false at the end. */
 bool wg_text_next_word(const char **p, char *buf, size_t n);

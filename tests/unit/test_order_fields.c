@@ -59,20 +59,63 @@ hex_of(const ProtobufCMessage *m, char *buf, size_t n)
     buf[2 * len] = '\0';
 }
 
+/* Every flat kind of the table (today's and any later one) has a map
+ * that fits its message and a validate, and no take, put or describe of
+ * its own; every other kind has all three. */
 static void
 test_maps_fit_messages(void **state)
 {
     (void)state;
-    const char *flat[] = {"pledge", "decision", "intention"};
     char why[200];
-    for (size_t i = 0; i < 3; i++) {
-        const wg_order_kind_t *k = wg_order_kind_named(flat[i]);
-        assert_non_null(k);
-        assert_non_null(k->fields);
+    size_t flat = 0;
+    const wg_order_kind_t *k;
+    for (size_t i = 0; (k = wg_order_kind_at(i)) != NULL; i++) {
+        assert_ptr_equal(wg_order_kind_named(k->name), k);
+        if (k->fields == NULL) {
+            assert_true(k->take && k->put && k->describe);
+            continue;
+        }
+        flat++;
         if (!wg_fields_check(k, why, sizeof why))
             fail_msg("%s", why);
+        assert_true(!k->take && !k->put && !k->describe && k->validate);
+        assert_true(k->size <= 64); /* written orders keep a value of 64 */
     }
+    assert_true(flat >= 3);
+    assert_non_null(wg_order_kind_named("pledge")->fields);
+    assert_non_null(wg_order_kind_named("decision")->fields);
+    assert_non_null(wg_order_kind_named("intention")->fields);
     assert_null(wg_order_kind_named("nothing"));
+
+    /* A map that does not fit is found: a field of another type, one
+     * missing, one the message does not have. */
+    wg_order_kind_t bad = *wg_order_kind_named("intention");
+    wg_order_field_t fields[3];
+    memcpy(fields, bad.fields, sizeof fields);
+    bad.fields = fields;
+    fields[2].type = WG_FIELD_BOOL;
+    assert_false(wg_fields_check(&bad, why, sizeof why));
+    assert_string_equal(why, "intention: field ceiling is not in "
+                             "wgpb.v1.ForceIntention once, of its type");
+    fields[2].type = WG_FIELD_UINT;
+    bad.n_fields = 2;
+    assert_false(wg_fields_check(&bad, why, sizeof why));
+    bad.n_fields = 3;
+    fields[0].name = "country";
+    assert_false(wg_fields_check(&bad, why, sizeof why));
+    fields[0].name = "nation";
+    assert_true(wg_fields_check(&bad, why, sizeof why));
+
+    /* A kind of one choice (besides its nation) is written as a word. */
+    assert_null(wg_fields_sole_choice(&bad));
+    bad.n_fields = 2;
+    assert_ptr_equal(wg_fields_sole_choice(&bad), &fields[1]);
+    bad.fields = fields + 1;
+    assert_null(wg_fields_sole_choice(&bad)); /* a choice and a number */
+    bad.n_fields = 1;
+    assert_ptr_equal(wg_fields_sole_choice(&bad), &fields[1]);
+    bad.fields = fields + 2;
+    assert_null(wg_fields_sole_choice(&bad)); /* a number */
 }
 
 /* What the hand-made encoders of wire.c (wg_wire_pledge, wg_wire_decision,
