@@ -571,8 +571,14 @@ fits(const wg_order_field_t *f, const ProtobufCFieldDescriptor *fd)
         return fd->type == PROTOBUF_C_TYPE_UINT32 && !repeated;
     case WG_FIELD_BOOL:
         return fd->type == PROTOBUF_C_TYPE_BOOL && !repeated;
-    case WG_FIELD_CHOICE:
-        return fd->type == PROTOBUF_C_TYPE_ENUM && !repeated;
+    case WG_FIELD_CHOICE: {
+        /* Its values fit the uint8_t of the C value. */
+        const ProtobufCEnumDescriptor *ed = fd->descriptor;
+        bool small = fd->type == PROTOBUF_C_TYPE_ENUM && ed->n_values > 0;
+        for (unsigned i = 0; small && i < ed->n_values; i++)
+            small = ed->values[i].value >= 0 && ed->values[i].value <= 255;
+        return small && !repeated;
+    }
     case WG_FIELD_SECTORS:
         return fd->type == PROTOBUF_C_TYPE_STRING && repeated;
     case WG_FIELD_NATION:

@@ -360,7 +360,7 @@ test_flat_kind(void **state)
 
     c = flat_form(*state, &call_kind, 0);
     assert_int_equal(c->n_fields, 4);
-    assert_string_equal(c->fields[1].help, " (yes or no)");
+    assert_string_equal(c->fields[1].help, "yes or no"); /* no help line */
     refused(c, "reinforce", "E2 Q", "no sector 'Q'");
     refused(c, "reinforce", "E2 e2", "sector 'e2' named twice");
     refused(c, "robust_roe", "maybe", "yes or no, not 'maybe'");

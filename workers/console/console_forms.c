@@ -710,8 +710,10 @@ build_flat(console_t *c)
             add_field(c, mf->name, (int)i, fmt_flat, parse_flat);
         char accepts[128];
         wg_field_accepts(k, mf, accepts, sizeof accepts);
-        snprintf(f->help, sizeof f->help, "%s (%s)", mf->help ? mf->help : "",
-                 accepts);
+        if (mf->help != NULL)
+            snprintf(f->help, sizeof f->help, "%s (%s)", mf->help, accepts);
+        else
+            snprintf(f->help, sizeof f->help, "%s", accepts);
     }
 }
 
