@@ -274,11 +274,61 @@ decide_replan(const wg_scenario_t *sc, const wg_phase_view_t *v,
              avail >= total ? "kept" : "scaled down");
 }
 
+/* The agenda's expected change of stability: chance x gain + (1 - chance)
+ * x cost, from the rules' own figures (wg/rules.h). */
+static double
+expected_gain(const wg_scenario_t *sc, const wg_state_t *st,
+              const wg_talks_t *t)
+{
+    double p = wg_rules_talks_chance(sc, st, t);
+    return p * wg_rules_talks_gain(sc, t, true) +
+           (1.0 - p) * wg_rules_talks_gain(sc, t, false);
+}
+
+/* Talks: de-confliction first while the ladder is off calm (the hotline
+ * steps it down, and every level costs stability each week); at calm the
+ * withdrawal, over the set of line sectors, with the best expected
+ * stability if that is above 0, else the hotline. Announced when that is
+ * expected to pay. */
+static void
+decide_talks(const wg_scenario_t *sc, const wg_phase_view_t *v,
+             wg_orders_t *out)
+{
+    const wg_state_t *st = v->st;
+    wg_talks_t *t = &out->talks;
+    memset(t, 0, sizeof *t);
+    t->item = WG_TALKS_HOTLINE;
+    uint32_t line = 0;
+    for (size_t s = 0; s < sc->n_sectors; s++)
+        if (!sc->sectors[s].rear)
+            line |= 1u << s;
+    double best = 0.0;
+    /* Every non-empty set of line sectors, largest mask first. */
+    for (uint32_t m = line; st->escalation == 0 && m != 0; m = (m - 1) & line) {
+        wg_talks_t c = {.item = WG_TALKS_HEAVY_WEAPONS, .sector_mask = m};
+        double e = expected_gain(sc, st, &c);
+        if (e > best) {
+            best = e;
+            *t = c;
+        }
+    }
+    wg_talks_t loud = *t;
+    loud.announce = true;
+    t->announce = expected_gain(sc, st, &loud) > expected_gain(sc, st, t);
+    snprintf(out->rationale, sizeof out->rationale,
+             "%s%s: takes with P %.2f, stability %+.1f expected "
+             "(escalation %u, stability %.0f)",
+             t->item == WG_TALKS_HOTLINE ? "the hotline" : "heavy weapons back",
+             t->announce ? ", announced" : "", wg_rules_talks_chance(sc, st, t),
+             expected_gain(sc, st, t), st->escalation, st->stability);
+}
+
 const wg__bot_decider_t wg__bot_command_deciders[] = {
     {"requirement", decide_requirement},
     {"assignment", decide_assignment},
     {"moves", decide_moves},
     {"decision", decide_decision},
     {"replan", decide_replan},
+    {"talks", decide_talks},
     {NULL, NULL},
 };

@@ -433,6 +433,46 @@ static const wg_order_kind_t replan = {
     .describe = describe_requirement,
 };
 
+/* Talks (command, talks): the agenda, a flat kind. */
+
+static int
+validate_talks(const wg_scenario_t *sc, const wg_state_t *st,
+               wg_turn_orders_t *t, int key, char *why, size_t n)
+{
+    (void)key;
+    return wg_rules_validate_talks(sc, st, &t->talks, why, n);
+}
+
+static void
+hold_talks(const wg_scenario_t *sc, const wg_state_t *st, wg_turn_orders_t *t,
+           int key)
+{
+    (void)key;
+    wg_rules_hold_talks(sc, st, &t->talks);
+}
+
+static const wg_order_field_t talks_fields[] = {
+    {"item", WG_FIELD_CHOICE, offsetof(wg_talks_t, item), 0,
+     "Keep the hotline (a small ask) or heavy weapons back (a big one)."},
+    {"sectors", WG_FIELD_SECTORS, offsetof(wg_talks_t, sector_mask), 0,
+     "Heavy weapons: the line sectors it covers; none: the whole line."},
+    {"announce", WG_FIELD_BOOL, offsetof(wg_talks_t, announce), 0,
+     "In public: a success binds the parties more, a failure costs more."},
+};
+
+static const wg_order_kind_t talks = {
+    .name = "talks",
+    .payload = WGPB__V1__ENVELOPE__PAYLOAD_TALKS,
+    .size = sizeof(wg_talks_t),
+    .turn_off = offsetof(wg_turn_orders_t, talks),
+    .bot_off = offsetof(wg_orders_t, talks),
+    .hold = hold_talks,
+    .message = &wgpb__v1__talks_agenda__descriptor,
+    .fields = talks_fields,
+    .n_fields = sizeof talks_fields / sizeof talks_fields[0],
+    .validate = validate_talks,
+};
+
 /* ---- phases ---------------------------------------------------------------
  */
 
@@ -469,6 +509,13 @@ close_replan(const wg_scenario_t *sc, wg_state_t *st, const wg_turn_orders_t *t,
              wg_turn_result_t *res)
 {
     wg_rules_replan(sc, st, &t->req, res);
+}
+
+static void
+close_talks(const wg_scenario_t *sc, wg_state_t *st, const wg_turn_orders_t *t,
+            wg_turn_result_t *res)
+{
+    wg_rules_talks(sc, st, &t->talks, res);
 }
 
 static const wg_phase_info_t phases[] = {
@@ -534,6 +581,14 @@ static const wg_phase_info_t phases[] = {
         .command = &replan,
         .close = close_replan,
         .asks = "the command re-plans its requirement",
+    },
+    {
+        .phase = WGPB__V1__PHASE__PHASE_TALKS,
+        .name = "talks",
+        .type = WG_TURN_TALKS,
+        .command = &talks,
+        .close = close_talks,
+        .asks = "the command puts one item to the parties",
     },
 };
 
@@ -660,6 +715,14 @@ begin_review(const wg_scenario_t *sc, wg_state_t *st, wg_turn_orders_t *t)
     memset(t->intent, 0, sc->n_nations * sizeof t->intent[0]);
 }
 
+static void
+begin_talks(const wg_scenario_t *sc, wg_state_t *st, wg_turn_orders_t *t)
+{
+    (void)sc;
+    (void)st;
+    memset(&t->talks, 0, sizeof t->talks);
+}
+
 static const wg_turn_info_t turns[] = {
     {WG_TURN_DEPLOYMENT, "deployment", WGPB__V1__PHASE__PHASE_REQUIREMENT,
      begin_deployment},
@@ -669,6 +732,7 @@ static const wg_turn_info_t turns[] = {
      begin_incident},
     {WG_TURN_FORCE_REVIEW, "review", WGPB__V1__PHASE__PHASE_INTENT,
      begin_review},
+    {WG_TURN_TALKS, "talks", WGPB__V1__PHASE__PHASE_TALKS, begin_talks},
 };
 
 #define N_TURNS (sizeof turns / sizeof turns[0])

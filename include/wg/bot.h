@@ -30,7 +30,7 @@
 #include "wg/scenario.h"
 #include "wg/state.h"
 
-#define WG_BOT_ABI_VERSION 4
+#define WG_BOT_ABI_VERSION 5
 
 /* ---- Orders, as a bot gives them and the rules take them ----------------
  *
@@ -101,6 +101,13 @@ typedef struct {
     uint32_t ceiling;  /* REDUCE only */
 } wg_intent_t;
 
+/* The command's agenda at talks (proto TalksAgenda). */
+typedef struct {
+    uint8_t item;         /* wg_talks_item_t */
+    uint32_t sector_mask; /* HEAVY_WEAPONS: line sectors; 0: the whole line */
+    bool announce;        /* a success binds more, a failure is public */
+} wg_talks_t;
+
 /* ---- What a bot sees and fills ------------------------------------------ */
 
 /* A nation's figures as the role's picture gives them: troops by status
@@ -141,6 +148,7 @@ typedef struct {
     wg_response_t response;
     wg_decision_t decision;
     wg_intent_t intent;  /* INTENT */
+    wg_talks_t talks;    /* TALKS */
     char rationale[256]; /* optional, recorded, never read */
 } wg_orders_t;
 

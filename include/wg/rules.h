@@ -13,6 +13,7 @@
  *               -> wg_rules_resolve_incidents
  *   force review: validate intentions -> wg_rules_apply_intents
  *               -> validate requirement -> wg_rules_replan
+ *   talks:      validate the command's agenda -> wg_rules_talks
  *   wg_rules_end_turn
  *
  * Each kind of order has a validator, and a hold (wg_rules_hold_*): the
@@ -65,6 +66,7 @@ typedef struct {
     wg_decision_t dec;
     uint32_t weeks_to_rotation;
     wg_intent_t intent[WG_MAX_NATIONS];
+    wg_talks_t talks;
 } wg_turn_orders_t;
 
 /* Fresh state for turn 1: generator seeded from scenario->seed, cohesion and
@@ -199,6 +201,33 @@ uint32_t wg_rules_max_troops(const wg_scenario_t *sc, const wg_state_t *st,
  * staying above a ceiling it lowered (UINT32_MAX if it lowered none). */
 uint32_t wg_rules_relief_room(const wg_scenario_t *sc, const wg_state_t *st,
                               size_t nation, uint32_t weeks_to_next_rotation);
+
+/* Talks (common/rules_talks.c): a Joint Military Commission meeting, where
+ * the command puts one item to the parties: keep the hotline (a small ask:
+ * the ladder steps down one when it takes) or withdraw heavy weapons from
+ * line sectors (a big ask: stability gains in proportion to the share of
+ * the line when it takes, and loses a little when it is refused); an
+ * announced agenda gains more and fails in public. Hold is the hotline,
+ * unannounced. Validation: an unknown item is the hotline, sectors only
+ * for a withdrawal, and only line sectors (none named: the whole line). */
+int wg_rules_validate_talks(const wg_scenario_t *sc, const wg_state_t *st,
+                            wg_talks_t *t, char *why, size_t why_len);
+void wg_rules_hold_talks(const wg_scenario_t *sc, const wg_state_t *st,
+                         wg_talks_t *t);
+/* The share of the line (by length x threat) a validated agenda asks the
+ * parties to withdraw from: 0 for the hotline. */
+double wg_rules_talks_share(const wg_scenario_t *sc, const wg_talks_t *t);
+/* The chance that a validated agenda takes, from what every role sees
+ * (stability, regime): what the staff weighs and the meeting draws. */
+double wg_rules_talks_chance(const wg_scenario_t *sc, const wg_state_t *st,
+                             const wg_talks_t *t);
+/* Stability the agenda gains if it took (took), or loses (negative). */
+double wg_rules_talks_gain(const wg_scenario_t *sc, const wg_talks_t *t,
+                           bool took);
+/* The meeting, when its phase closes: one draw from st->rng, the item's
+ * effect, the events. */
+void wg_rules_talks(const wg_scenario_t *sc, wg_state_t *st,
+                    const wg_talks_t *t, wg_turn_result_t *res);
 
 /* Closes the turn: withdrawals by cohesion, per-nation and per-sector totals
  * into res. */
