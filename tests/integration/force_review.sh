@@ -30,11 +30,8 @@ out="$WG_RUN_DIR/adjudicator.out"
 cat "$out"
 
 wg_check_turn_lines "$out" 14
-types=$(sed -n 's/^turn \{1,3\}[0-9]\{1,\} \([a-z]\{1,\}\) .*/\1/p' "$out" | tr '\n' ' ')
-plan="deployment rotation incident incident incident review"
-plan="$plan deployment rotation incident incident incident review"
-plan="$plan rotation incident "
-[ "$types" = "$plan" ] || fail "turn types: $types, wanted $plan"
+wg_check_turn_types "$out" deployment rotation incident incident incident \
+    review deployment rotation incident incident incident review rotation incident
 grep -E '^turn +1[234] ' "$out" | grep -Evq 'FRA +[0-9]+[-x]' &&
     fail "FRA is not marked leaving after the second review"
 

@@ -36,7 +36,8 @@
 #                                 record: a fork's, say) / do not check LOG
 #                                 (a test damages it on purpose)
 #   wg_chain_check LOG...         checks now (tests/tools/wg_chain_check.py)
-#   wg_check_turn_lines, wg_check_pol_zero, wg_summary, wg_nation_column:
+#   wg_check_turn_lines, wg_check_turn_types, wg_check_pol_zero, wg_summary,
+#   wg_nation_column:
 #                                 checks on an adjudicator.out
 
 WG_BUILD_DIR=${WG_BUILD_DIR:?WG_BUILD_DIR not set}
@@ -493,6 +494,15 @@ wg_check_turn_lines() {
         fail "$out: turn lines ${got:-none}, wanted $want"
     grep -Eq "^summary: .*, $n turns\$" "$out" ||
         fail "$out: no summary line for $n turns"
+}
+
+# wg_check_turn_types OUT TYPE...: OUT's turn lines name these turn types
+# (a plan's words), one a turn, in order.
+wg_check_turn_types() {
+    local out=$1 got
+    shift
+    got=$(sed -n 's/^turn \{1,3\}[0-9]\{1,\} \([a-z]\{1,\}\) .*/\1/p' "$out" | tr '\n' ' ')
+    [ "$got" = "$* " ] || fail "$out: turn types $got, wanted $*"
 }
 
 # wg_check_pol_zero OUT: POL has 0 troops deployed on every turn line.

@@ -41,6 +41,8 @@ not (the line says what and where: the first broken turn for the chain),
 """
 
 import hashlib
+import os
+import re
 import struct
 import sys
 
@@ -53,12 +55,23 @@ MAX_RECORD = 1 << 20
 HDR_FORMAT_VERSION, HDR_SCENARIO_HASH, HDR_SCENARIO_TEXT, HDR_SEED = 1, 4, 5, 6
 HDR_RULES_VERSION = 9
 ENV_TURN, ENV_SEQ = 3, 5
-ENV_PAYLOADS = {10: "join", 11: "welcome", 12: "turn_start",
-                13: "requirement", 14: "pledge", 15: "assignment",
-                16: "rotation", 17: "response", 18: "decision",
-                19: "result", 20: "error", 21: "end", 22: "beacon",
-                23: "forfeit", 24: "intention", 25: "refusals",
-                26: "director", 27: "director_status"}
+
+
+def envelope_payloads():
+    """The Envelope's payload oneof, number -> name, read from
+    proto/wg.proto's text (the source of truth), so that a payload added
+    there is known here without an edit."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "proto", "wg.proto")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    env = re.search(r"^message Envelope \{(.*?)^\}", text, re.S | re.M)
+    oneof = re.search(r"oneof payload \{(.*?)\}", env.group(1), re.S)
+    return {int(num): name for name, num in
+            re.findall(r"^\s*\w+ (\w+) = (\d+);", oneof.group(1), re.M)}
+
+
+ENV_PAYLOADS = envelope_payloads()
 RESULT_STATE_DIGEST, RESULT_CHAIN = 14, 15
 
 

@@ -30,6 +30,7 @@ included, and the header as a LogHeader, as the page's "not an Envelope"
 means; without it only the top level's wire format is read.
 """
 import hashlib
+import os
 import struct
 import sys
 
@@ -40,15 +41,32 @@ MAX_HEADER = 64 << 20
 # Field numbers (proto/wg.proto, proto/log.proto).
 ENV_TURN, ENV_SEQ = 3, 5
 ENV_RESULT, ENV_ERROR, ENV_END, ENV_REFUSALS = 19, 20, 21, 25
-ENV_PAYLOADS = range(10, 28)  # the oneof payload's numbers
 RESULT_STATE_DIGEST, RESULT_CHAIN = 14, 15
 HDR_FORMAT, HDR_HASH, HDR_TEXT, HDR_SEED, HDR_RULES = 1, 4, 5, 6, 9
-PAYLOAD_NAMES = {10: "join", 11: "welcome", 12: "turn_start",
-                 13: "requirement", 14: "pledge", 15: "assignment",
-                 16: "rotation", 17: "response", 18: "decision",
-                 19: "result", 20: "error", 21: "end", 22: "beacon",
-                 23: "forfeit", 24: "intention", 25: "refusals",
-                 26: "director", 27: "director_status"}
+
+
+def payload_names(proto="proto/wg.proto"):
+    """The numbers and names of the Envelope's oneof payload, as proto/wg.proto
+    declares them (read from its text next to this file's tree): a payload
+    the proto gains is read with no edit here."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", proto), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    start = lines.index("message Envelope {")
+    names, inside = {}, False
+    for line in lines[start:]:
+        words = line.split()
+        if words[:2] == ["oneof", "payload"]:
+            inside = True
+        elif inside and words and words[0] == "}":
+            return names
+        elif inside and len(words) >= 4 and words[2] == "=":
+            names[int(words[3].rstrip(";"))] = words[1]
+    raise SystemExit("%s: no Envelope payload oneof" % proto)
+
+
+PAYLOAD_NAMES = payload_names()
+ENV_PAYLOADS = set(PAYLOAD_NAMES)  # the oneof payload's numbers
 
 
 class Bad(Exception):

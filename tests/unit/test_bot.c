@@ -8,7 +8,8 @@
  * when the force is struck; the command restricts its ROE as the ladder
  * climbs, calls a recommitment only for a breakdown that is serious,
  * asks for what the nations can field and keeps a larger reserve under
- * pressure.
+ * pressure, and at talks asks for the hotline while the ladder is off
+ * calm and for the withdrawal it expects most of at calm.
  */
 #include "wg_cmocka.h"
 
@@ -375,6 +376,64 @@ test_requirement_replanned(void **state)
     assert_in_range(required(f, true), 6600, 6700);
 }
 
+/* Talks: the command's agenda from the picture (stability, escalation,
+ * regime), with the rules' own chance and gain (wg/rules.h). */
+static const wg_talks_t *
+talks_at(fixture_t *f, uint32_t escalation, double stability)
+{
+    f->st.escalation = escalation;
+    f->st.stability = stability;
+    decide(f, WG_PHASE_TALKS, -1);
+    wg_talks_t copy = f->out.talks;
+    assert_int_equal(wg_rules_validate_talks(f->sc, &f->st, &copy, NULL, 0), 0);
+    return &f->out.talks;
+}
+
+static double
+expected(const fixture_t *f, const wg_talks_t *t)
+{
+    double p = wg_rules_talks_chance(f->sc, &f->st, t);
+    return p * wg_rules_talks_gain(f->sc, t, true) +
+           (1 - p) * wg_rules_talks_gain(f->sc, t, false);
+}
+
+static void
+test_talks_agenda(void **state)
+{
+    fixture_t *f = *state;
+    /* Off calm: the hotline, announced when it is likely to take (P 0.78
+     * at 70), not when it is not (P 0.58 at 20). */
+    const wg_talks_t *t = talks_at(f, 2, 70);
+    assert_int_equal(t->item, WG_TALKS_HOTLINE);
+    assert_int_equal(t->sector_mask, 0);
+    assert_true(t->announce);
+    t = talks_at(f, 1, 20);
+    assert_int_equal(t->item, WG_TALKS_HOTLINE);
+    assert_false(t->announce);
+    /* At calm in a stable managed truce: heavy weapons back from E alone
+     * (share 0.74: P 0.24, +1.0 expected), the best of every set of line
+     * sectors; not announced (a public failure is likely). */
+    t = talks_at(f, 0, 80);
+    assert_int_equal(t->item, WG_TALKS_HEAVY_WEAPONS);
+    assert_int_equal(t->sector_mask, 1u << SEC_E);
+    assert_false(t->announce);
+    wg_talks_t chosen = *t;
+    double best = expected(f, &chosen);
+    assert_true(best > 0.9 && best < 1.1);
+    for (uint32_t m = 1; m < 1u << 3; m++) {
+        wg_talks_t other = {.item = WG_TALKS_HEAVY_WEAPONS, .sector_mask = m};
+        assert_true(expected(f, &other) <= best + 1e-12);
+    }
+    /* The same picture, the same agenda. */
+    talks_at(f, 0, 80);
+    assert_memory_equal(&f->out.talks, &chosen, sizeof chosen);
+    /* A broken truce at calm: no withdrawal is worth asking. */
+    f->st.regime = f->sc->threat.hot_regime;
+    t = talks_at(f, 0, 10);
+    assert_int_equal(t->item, WG_TALKS_HOTLINE);
+    assert_false(t->announce);
+}
+
 int
 main(void)
 {
@@ -394,6 +453,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_requirement_replanned, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_talks_agenda, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

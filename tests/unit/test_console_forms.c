@@ -376,13 +376,50 @@ test_flat_kind(void **state)
     check_round_trip(c);
 }
 
+/* Talks, a flat kind of the phase table with no form of its own: its form
+ * comes from its field map (item, sectors, announce), checked by the same
+ * generic text readers as written orders. */
+static void
+test_talks(void **state)
+{
+    console_t *c = form(*state, WG_PHASE_TALKS, 0);
+    assert_int_equal(c->n_fields, 4); /* item, sectors, announce, rationale */
+    assert_string_equal(c->fields[0].label, "item");
+    assert_string_equal(c->fields[1].label, "sectors");
+    assert_string_equal(c->fields[2].label, "announce");
+    assert_non_null(strstr(c->fields[0].help, "hotline or heavy_weapons"));
+    assert_non_null(strstr(c->fields[2].help, "yes or no"));
+    refused(c, "item", "peace", "hotline or heavy_weapons, not 'peace'");
+    refused(c, "item", "item_unspecified", "not 'item_unspecified'");
+    refused(c, "sectors", "E2 Q", "no sector 'Q'");
+    refused(c, "announce", "loudly", "yes or no, not 'loudly'");
+    taken(c, "item", "heavy_weapons");
+    taken(c, "sectors", "E2, E3");
+    taken(c, "announce", "yes");
+    assert_int_equal(c->draft.talks.item, WG_TALKS_HEAVY_WEAPONS);
+    assert_int_equal(c->draft.talks.sector_mask, (1u << 2) | (1u << 3));
+    assert_true(c->draft.talks.announce);
+    check_round_trip(c);
+    char buf[400];
+    console_forms_describe(c, &c->draft, buf, sizeof buf);
+    assert_string_equal(buf, "talks: item [heavy_weapons] sectors [E2 E3] "
+                             "announce [yes]");
+    taken(c, "item", "hotline");
+    taken(c, "sectors", "");
+    taken(c, "announce", "no");
+    assert_int_equal(c->draft.talks.item, WG_TALKS_HOTLINE);
+    assert_int_equal(c->draft.talks.sector_mask, 0);
+    assert_false(c->draft.talks.announce);
+    check_round_trip(c);
+}
+
 /* Random bytes of any length into every field of every form. */
 static void
 test_garbage(void **state)
 {
     static const int phases[] = {
         WG_PHASE_REQUIREMENT, WG_PHASE_PLEDGE, WG_PHASE_ASSIGN, WG_PHASE_ROTATE,
-        WG_PHASE_RESPOND,     WG_PHASE_INTENT, WG_PHASE_REPLAN,
+        WG_PHASE_RESPOND,     WG_PHASE_INTENT, WG_PHASE_REPLAN, WG_PHASE_TALKS,
     };
     unsigned seed = 16;
     char text[700], why[400];
@@ -444,7 +481,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(test_pledge),     T(test_rotation),  T(test_response),
         T(test_intention),  T(test_command),   T(test_rationale),
-        T(test_round_trip), T(test_flat_kind), T(test_garbage),
+        T(test_round_trip), T(test_flat_kind), T(test_talks),
+        T(test_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

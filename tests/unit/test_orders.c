@@ -461,9 +461,11 @@ static void
 test_entry_errors(void **state)
 {
     fixture_t *f = *state;
+    /* The keys: turn, the hand-made kinds, then every flat kind of the
+     * phase table in its order (a new one is appended there, talks was). */
     load_bad(f, "- turn: 7\n  surrender: yes\n", 2, 14,
              "unknown key (turn, rotation, response, intention, pledge, "
-             "decision)");
+             "decision, ");
     load_bad(f, "- turn: 0\n  response: hold\n", 1, 9,
              "turn: expected a turn number");
     load_bad(f, "- turn: -3\n  response: hold\n", 1, 9,
