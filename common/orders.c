@@ -16,10 +16,12 @@
  *     decision: {reinforce: [E2], robust_roe: false, recommit: true}  # command
  *   - turn: 14
  *     intention: {reduce: 4000}      # force review: stay | leave | {reduce: N}
+ *   - turn: 16
+ *     talks: {item: heavy_weapons, sectors: [E2, E3], announce: yes}  # command
  *
  * Rotation, response and intention have a syntax of their own, read by
  * hand below. Every other key is the name of a flat kind of order of the
- * phase table (wg/phases.h: pledge and decision today), read from its
+ * phase table (wg/phases.h; pledge, decision and talks are), read from its
  * field map: `KIND: {field: value, ...}` with the field names of its
  * message and each value as wg/order_fields.h reads text (a number; yes or
  * no, true or false; a choice's word; sector codes, as a list or in one
