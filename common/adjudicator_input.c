@@ -393,3 +393,31 @@ wg_adjudicator_receive_decoded(wg_adjudicator_t *self, int key,
         return handle_join(self, key, env, joined_key);
     return handle_order(self, key, env);
 }
+
+int
+wg_adjudicator_join_all(wg_adjudicator_t *self, const char *agent)
+{
+    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
+    join.agent = (char *)(agent != NULL ? agent : "");
+    for (int k = 0; k <= (int)self->sc.n_nations; k++) {
+        Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
+        env.sender_role = k == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
+                                 : WGPB__V1__ROLE__ROLE_CONTINGENT;
+        env.sender_nation = k == 0 ? "" : (char *)self->sc.nations[k - 1].code;
+        env.phase = WGPB__V1__PHASE__PHASE_LOBBY;
+        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
+        env.join = &join;
+        uint8_t *buf;
+        size_t len;
+        if (wg_wire_pack(&env, &buf, &len) != 0)
+            return WG_EMALFORMED;
+        int joined = -1;
+        int rc = wg_adjudicator_receive(self, -1, buf, len, &joined);
+        free(buf);
+        if (rc != 0)
+            return rc;
+        if (joined != k)
+            return WG_ESTATE;
+    }
+    return 0;
+}

@@ -152,6 +152,12 @@ int wg_adjudicator_receive(wg_adjudicator_t *self, int key,
 int wg_adjudicator_receive_decoded(wg_adjudicator_t *self, int key,
                                    const uint8_t *bytes, size_t len,
                                    Wgpb__V1__Envelope *env, int *joined_key);
+/* Every role of the scenario joins (the command, then the nations in
+ * order), as a driver that plays the exercise in-process, with no bus,
+ * has them join (wg-calibrate, the fuzzers, the tests); agent is what
+ * their Joins say plays them. Returns 0, or the first refusal's code
+ * (WG_ESTATE for a Join bound to another role). */
+int wg_adjudicator_join_all(wg_adjudicator_t *self, const char *agent);
 
 /* Leaves the lobby and starts turn 1 (roles that never joined get their
  * fallback's orders until they do). */

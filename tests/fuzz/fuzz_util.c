@@ -264,24 +264,8 @@ fz_exercise_open(fz_exercise_t *x, const wg_scenario_t *sc, const char *text,
     x->u = wg_adjudicator_new(sc, text, len, discard_cb, NULL);
     if (x->u == NULL)
         fz_finding("harness: no adjudicator");
-    for (int k = 0; k <= (int)sc->n_nations; k++) {
-        Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
-        Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-        env.sender_role = k == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
-                                 : WGPB__V1__ROLE__ROLE_CONTINGENT;
-        env.sender_nation = k == 0 ? "" : (char *)sc->nations[k - 1].code;
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-        env.join = &join;
-        uint8_t *buf;
-        size_t n;
-        if (wg_wire_pack(&env, &buf, &n) != 0)
-            fz_finding("harness: cannot pack a Join");
-        int joined = -1;
-        if (wg_adjudicator_receive(x->u, -1, buf, n, &joined) != 0 ||
-            joined != k)
-            fz_finding("harness: role %d cannot join", k);
-        free(buf);
-    }
+    if (wg_adjudicator_join_all(x->u, NULL) != 0)
+        fz_finding("harness: the roles cannot join");
     wg_adjudicator_start(x->u);
 }
 

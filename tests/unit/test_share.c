@@ -323,21 +323,7 @@ play(const char *policy, int silent, watch_t *w)
     w->n_roles = 1 + sc->n_nations;
     wg_adjudicator_t *u = wg_adjudicator_new(sc, text, len, watch_cb, w);
     assert_non_null(u);
-    for (int k = 0; k <= (int)sc->n_nations; k++) {
-        Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
-        Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-        env.sender_role = k == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
-                                 : WGPB__V1__ROLE__ROLE_CONTINGENT;
-        env.sender_nation = k == 0 ? "" : sc->nations[k - 1].code;
-        env.phase = WGPB__V1__PHASE__PHASE_LOBBY;
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-        env.join = &join;
-        uint8_t *buf;
-        size_t n;
-        assert_int_equal(wg_wire_pack(&env, &buf, &n), 0);
-        assert_int_equal(wg_adjudicator_receive(u, -1, buf, n, NULL), 0);
-        free(buf);
-    }
+    assert_int_equal(wg_adjudicator_join_all(u, NULL), 0);
     wg_adjudicator_start(u);
     while (!wg_adjudicator_done(u)) {
         uint64_t serial = wg_adjudicator_phase_serial(u);

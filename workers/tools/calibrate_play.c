@@ -215,31 +215,6 @@ command_decide(const wg_scenario_t *sc, const wg_phase_view_t *v,
 
 /* ---- the exercise ------------------------------------------------------- */
 
-static int
-join_all(wg_adjudicator_t *u, const wg_scenario_t *sc)
-{
-    Wgpb__V1__Join join = WGPB__V1__JOIN__INIT;
-    join.agent = "wg-calibrate";
-    for (size_t k = 0; k <= sc->n_nations; k++) {
-        Wgpb__V1__Envelope env;
-        wgpb__v1__envelope__init(&env);
-        env.sender_role = k == 0 ? WGPB__V1__ROLE__ROLE_COMMAND
-                                 : WGPB__V1__ROLE__ROLE_CONTINGENT;
-        env.sender_nation = k == 0 ? "" : (char *)sc->nations[k - 1].code;
-        env.payload_case = WGPB__V1__ENVELOPE__PAYLOAD_JOIN;
-        env.join = &join;
-        uint8_t *buf;
-        size_t len;
-        if (wg_wire_pack(&env, &buf, &len) != 0)
-            return WG_EMALFORMED;
-        int rc = wg_adjudicator_receive(u, -1, buf, len, NULL);
-        free(buf);
-        if (rc != 0)
-            return rc;
-    }
-    return 0;
-}
-
 /* A phase start unpacked once per phase and viewer: under `sharing: full`
  * every role is handed the same bytes, so one unpack serves them all. */
 typedef struct {
@@ -353,7 +328,7 @@ cal_play_seed(const wg_scenario_t *sc, const char *text, size_t text_len,
     ts_cache_t cache = {0};
     int rc = WG_ESTATE;
     wg_adjudicator_t *u = wg_adjudicator_new(copy, text, text_len, sink_cb, &c);
-    if (u != NULL && join_all(u, copy) == 0) {
+    if (u != NULL && wg_adjudicator_join_all(u, "wg-calibrate") == 0) {
         wg_adjudicator_start(u);
         /* Each pass closes a phase (its deadline plays the fallbacks of
          * the silent), so the exercise ends within this many. */
