@@ -115,9 +115,8 @@ choice_words(const ProtobufCEnumDescriptor *ed, char *buf, size_t n)
 
 /* ---- sectors ------------------------------------------------------------- */
 
-/* The codes of the sectors in mask, split by spaces; "none" for none. */
-static void
-sector_words(const wg_scenario_t *sc, uint32_t mask, char *buf, size_t n)
+void
+wg_sector_codes(const wg_scenario_t *sc, uint32_t mask, char *buf, size_t n)
 {
     size_t at = 0;
     buf[0] = '\0';
@@ -125,7 +124,14 @@ sector_words(const wg_scenario_t *sc, uint32_t mask, char *buf, size_t n)
         if (mask & (1u << s))
             at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? " " : "",
                                    sc->sectors[s].code);
-    if (at == 0)
+}
+
+/* The codes of the sectors in mask; "none" for none. */
+static void
+sector_words(const wg_scenario_t *sc, uint32_t mask, char *buf, size_t n)
+{
+    wg_sector_codes(sc, mask, buf, n);
+    if (buf[0] == '\0')
         snprintf(buf, n, "none");
 }
 

@@ -67,6 +67,10 @@ int wg_field_parse(const wg_order_kind_t *k, const wg_order_field_t *f,
 void wg_field_format(const wg_order_kind_t *k, const wg_order_field_t *f,
                      const wg_scenario_t *sc, const void *v, char *buf,
                      size_t n);
+/* The codes of the sectors in mask, in scenario order, split by spaces
+ * ("E1 S2"); "" for none. */
+void wg_sector_codes(const wg_scenario_t *sc, uint32_t mask, char *buf,
+                     size_t n);
 /* What f accepts, for an error or a help line: "a number up to 4000",
  * "stay, reduce or leave", "sector codes", "yes or no". */
 void wg_field_accepts(const wg_order_kind_t *k, const wg_order_field_t *f,

@@ -64,17 +64,6 @@ parse_count(const char *text, uint32_t *v, char *why, size_t n)
     return parse_number(word, v, why, n);
 }
 
-static void
-sector_list(const wg_scenario_t *sc, uint32_t mask, char *buf, size_t n)
-{
-    size_t at = 0;
-    buf[0] = '\0';
-    for (size_t s = 0; s < sc->n_sectors && at < n; s++)
-        if (mask & (1u << s))
-            at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? " " : "",
-                                   sc->sectors[s].code);
-}
-
 static int
 sector_of(const console_t *c, const char *word, char *why, size_t n)
 {
@@ -82,7 +71,7 @@ sector_of(const console_t *c, const char *word, char *why, size_t n)
         if (strcasecmp(word, c->sc->sectors[s].code) == 0)
             return (int)s;
     char all[128];
-    sector_list(c->sc, (1u << c->sc->n_sectors) - 1, all, sizeof all);
+    wg_sector_codes(c->sc, (1u << c->sc->n_sectors) - 1, all, sizeof all);
     snprintf(why, n, "no sector '%s' (sectors: %s)", word, all);
     return -1;
 }
@@ -221,7 +210,7 @@ fmt_pledge_sectors(const console_t *c, const wg_orders_t *o, int arg, char *buf,
                    size_t n)
 {
     (void)arg;
-    sector_list(c->sc, o->pledge.sector_mask, buf, n);
+    wg_sector_codes(c->sc, o->pledge.sector_mask, buf, n);
 }
 
 static int
@@ -250,7 +239,7 @@ build_pledge(console_t *c)
         if (wg_rules_sector_allowed(c->sc, (size_t)c->nation, s))
             allowed |= 1u << s;
     char list[128];
-    sector_list(c->sc, allowed, list, sizeof list);
+    wg_sector_codes(c->sc, allowed, list, sizeof list);
     f = add_field(c, "pledge sectors", 0, fmt_pledge_sectors,
                   parse_pledge_sectors);
     snprintf(f->help, sizeof f->help,
@@ -533,7 +522,7 @@ build_assignment(console_t *c)
             continue;
         char label[64], list[128];
         snprintf(label, sizeof label, "assign %s", c->sc->nations[i].code);
-        sector_list(c->sc, p->sector_mask, list, sizeof list);
+        wg_sector_codes(c->sc, p->sector_mask, list, sizeof list);
         console_field_t *f =
             add_field(c, label, (int)i, fmt_assigned, parse_assigned);
         snprintf(f->help, sizeof f->help,
@@ -606,7 +595,7 @@ fmt_reinforce(const console_t *c, const wg_orders_t *o, int arg, char *buf,
               size_t n)
 {
     (void)arg;
-    sector_list(c->sc, o->decision.reinforce_mask, buf, n);
+    wg_sector_codes(c->sc, o->decision.reinforce_mask, buf, n);
 }
 
 static int
