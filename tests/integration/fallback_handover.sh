@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # fallback_handover.sh - a team that drops out gets its scenario fallback
 # and takes control back when it joins again. tests/data/short.yaml (1 s
-# deadline, every nation `fallback: bot`) plays normally; after turn 2's
-# line FRA's contingent is killed (SIGKILL); two turn lines later (each
-# phase now waits for FRA's deadline) a new wg-contingent --nation FRA
-# joins on the same endpoints. Checks:
+# deadline, every nation `fallback: bot`) plays normally; FRA's contingent
+# (wg_start_held_contingent) is held at the start of turn 3 and killed
+# there (SIGKILL): a fast build plays the 14 turns in a fraction of a
+# second, so a kill "after turn 2's line" could come any number of turns
+# later, or after the end; two turn lines later (each phase now waits for
+# FRA's deadline) a new wg-contingent --nation FRA joins on the same
+# endpoints. Checks:
 #   the exercise completes (adjudicator exit 0, 14 turn lines);
 #   the log holds FRA orders with source ORDER_SOURCE_DEFAULT, reason
 #   "deadline missed" and agent "wg-contingent-bot/1" (the bot fallback);
@@ -24,20 +27,14 @@ t0=$(wg_ms)
 # until the new one joins (integration.absent tests the default), and
 # --heartbeat 0 leaves its closed connection unwatched (else FRA has left
 # and the clock stops: integration.heartbeat).
-wg_start_exercise run "$WG_SHORT" --log "$log" --lobby-timeout 20000 \
-    --absent wait --heartbeat 0
+wg_start_exercise run "$WG_SHORT" --skip FRA --log "$log" \
+    --lobby-timeout 20000 --absent wait --heartbeat 0
 out="$WG_RUN_DIR/adjudicator.out"
 
-# FRA's contingent: its PID, out of the worker list (it dies on purpose).
-fra=
-for i in "${!WG_WORKER_NAMES[@]}"; do
-    [ "${WG_WORKER_NAMES[$i]}" = contingent-FRA ] || continue
-    fra=${WG_WORKER_PIDS[$i]}
-    unset 'WG_WORKER_PIDS[i]' 'WG_WORKER_NAMES[i]'
-done
-[ -n "$fra" ] || wg_abort "no FRA contingent started"
-
-wg_wait_turn 2 30
+# FRA's contingent, out of the worker list (it dies on purpose), plays
+# turns 1 and 2 and is held at the start of turn 3: it sends nothing more.
+wg_start_held_contingent run FRA 3
+fra=$WG_HELD_PID
 kill -KILL "$fra" 2>/dev/null || fail "FRA's contingent was gone before the kill"
 wait "$fra" 2>/dev/null
 wg_forget "$fra"

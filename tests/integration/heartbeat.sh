@@ -7,12 +7,23 @@
 # Forfeit for FRA (provenance ORDER_SOURCE_ADJUDICATOR, "connection
 # closed"), and from then on FRA's fallback plays at every phase start
 # ("disconnected"). The exercise completes and its log verifies.
+#
+# The scenario is tests/data/short.yaml with a 10 s deadline: the
+# connection must close while turn 2's phase still waits for FRA. With
+# short.yaml's 1 s the close (600 ms after the freeze) raced the deadline:
+# when the test froze FRA half a second late (a loaded machine), FRA's
+# fallback played at the deadline, the bots played the other turns at
+# once, and the exercise was over before the connection closed. The close
+# ends FRA's phase, so the longer deadline is never waited for.
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 wg_init heartbeat
 
 log="$WG_TMP/exercise.wglog"
-wg_start_exercise run "$WG_SHORT" --skip FRA --log "$log" \
+scenario="$WG_TMP/heartbeat.yaml"
+sed 's/^deadline_ms: .*/deadline_ms: 10000/' "$WG_SHORT" >"$scenario"
+grep -q '^deadline_ms: 10000' "$scenario" || wg_abort "no deadline_ms in $WG_SHORT"
+wg_start_exercise run "$scenario" --skip FRA --log "$log" \
     --lobby-timeout 20000 --heartbeat 200
 err="$WG_RUN_DIR/adjudicator.err"
 wg_start_held_contingent run FRA 2

@@ -21,6 +21,10 @@
 #                                 every process's stderr (*.err)
 #   wg_play RUN SCENARIO ...      the same, then waits: the adjudicator and
 #                                 every worker must exit 0
+#   wg_start_gated NAME ROLE TURN a role's bot, to be held at TURN until
+#                                 the test lets it go (wg-bot-gate.so)
+#   wg_start_held_contingent NAME NATION TURN
+#                                 the same, returning once it is held
 #   wg_wait PID SECONDS           sets WG_RC (exit code) or aborts on timeout
 #   wg_wait_workers SECONDS       waits for every worker; checks exit 0
 #   wg_wait_for FILE REGEX SECONDS  waits for a line in FILE or aborts
@@ -367,25 +371,39 @@ wg_start_exercise() {
     done
 }
 
-# wg_wait PID SECONDS: waits for PID (a child of this shell) and sets
-# WG_RC to its exit code; after SECONDS kills everything and aborts.
-# wg_start_held_contingent NAME NATION TURN: NATION's contingent plays the
-# built-in bot through wg-bot-gate.so (tests/tools/bot_gate.c), held at the
-# start of TURN; returns once it is held there, with its pid in
-# WG_HELD_PID and the gate's directory in WG_HELD_GATE (touch
-# $WG_HELD_GATE/go-TURN to let it play on). For a test that freezes or
-# kills a role mid-exercise: a fast build plays a short exercise in a few
-# milliseconds, so "once it has joined" is no moment to act at.
-wg_start_held_contingent() {
+# wg_start_gated NAME ROLE TURN: ROLE (command, or a nation's code)
+# plays the built-in bot through wg-bot-gate.so (tests/tools/bot_gate.c),
+# to be held at the start of TURN; returns at once, with its pid in
+# WG_HELD_PID and the gate's directory in WG_HELD_GATE: $WG_HELD_GATE/at-TURN
+# appears once it is held, and touching $WG_HELD_GATE/go-TURN lets it play
+# on. Held, it keeps the phase of TURN open (up to the phase's deadline),
+# so the exercise cannot run past TURN while the test does its part.
+wg_start_gated() {
+    local argv err="$WG_RUN_DIR/command.err"
     WG_HELD_GATE="$WG_TMP/$1.gate"
     mkdir -p "$WG_HELD_GATE" && touch "$WG_HELD_GATE/hold-$3" ||
         wg_abort "mkdir $WG_HELD_GATE"
-    WG_GATE_DIR=$WG_HELD_GATE "$WG_BIN/wg-contingent" --nation "$2" \
+    if [ "$2" = command ]; then
+        argv=("$WG_BIN/wg-command")
+    else
+        argv=("$WG_BIN/wg-contingent" --nation "$2")
+        err="$WG_RUN_DIR/contingent-$2.err"
+    fi
+    WG_GATE_DIR=$WG_HELD_GATE "${argv[@]}" \
         --router "$WG_ROUTER" --pub "$WG_PUB" \
         --bot "$WG_BUILD_DIR/tests/wg-bot-gate.so" \
-        2>"$WG_RUN_DIR/contingent-$2.err" &
+        2>"$err" &
     WG_HELD_PID=$!
     WG_PIDS+=("$WG_HELD_PID")
+}
+
+# wg_start_held_contingent NAME NATION TURN: wg_start_gated NAME NATION
+# TURN, and returns once the contingent is held there. For a test that
+# freezes or kills a role mid-exercise: a fast build plays a short
+# exercise in a few milliseconds, so "once it has joined" is no moment to
+# act at.
+wg_start_held_contingent() {
+    wg_start_gated "$@"
     local i
     for i in $(seq 300); do
         [ -e "$WG_HELD_GATE/at-$3" ] && return 0
@@ -395,6 +413,8 @@ wg_start_held_contingent() {
     wg_abort "$2's contingent never reached turn $3"
 }
 
+# wg_wait PID SECONDS: waits for PID (a child of this shell) and sets
+# WG_RC to its exit code; after SECONDS kills everything and aborts.
 wg_wait() {
     local pid=$1 limit=$2 ticks=0
     while kill -0 "$pid" 2>/dev/null; do

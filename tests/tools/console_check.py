@@ -18,8 +18,11 @@ and 'n' stays, then every incident answered; turn 4: the adjudicator is
 stopped for a few seconds (the console shows RECONNECTING, then the link
 back), and nothing is typed, so the fallback plays at the deadline (and
 in the phases that start while FRA is absent) and the console joins
-again; every phase after that is answered. The console exits 0 at the
-end.
+again; once the screen shows it joined, the file named by
+WG_CONSOLE_RELEASE is created (the calling test holds the command's bot
+at turn 5 until then, so the bots cannot play the exercise to its end
+before the team is back); every phase after that is answered. The
+console exits 0 at the end.
 
 assist: turn 1: the assistant's pledge accepted unchanged; turn 2: its
 rotation edited (one more unit prepared, or one fewer); turn 3: Ctrl-C
@@ -201,6 +204,13 @@ def human():
                r"played", 40)
     print("turn 4: nothing entered; the fallback played after %.1f s"
           % (time.monotonic() - start))
+    # The console joins again at once; the calling test holds the
+    # command at turn 5 until then (WG_CONSOLE_RELEASE: the file that lets
+    # it go), so the bots cannot end the exercise before the Join is taken.
+    t.wait_for(r"(?s)Joining again for the next phase\..*> Joined ", 40)
+    release = os.environ.get("WG_CONSOLE_RELEASE")
+    if release:
+        open(release, "w").close()
 
     # FRA is absent from the deadline of turn 4 until its Join is taken
     # (docs/PROTOCOL.md, "Absent roles"): the phases that start before

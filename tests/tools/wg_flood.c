@@ -2,9 +2,22 @@
  * wg-flood - a peer that sends the adjudicator's ROUTER everything but
  * what the protocol asks, as fast as ZeroMQ takes it, for a while.
  *
- *   wg-flood --router EP [--seconds 5] [--peers 1]
+ *   wg-flood --router EP [--seconds 5] [--peers 1] [--burst N]
  *
- * Each of --peers DEALER connections sends, round and round until
+ * --burst N: the first connection starts with N messages of 64 random
+ * bytes, queued at once (each costs the adjudicator a token of the peer's
+ * rate bucket when it reads it, and is answered ERROR_MALFORMED if it was
+ * let through), then a Pledge every 50 ms until one is answered
+ * (ERROR_UNAUTHORISED): one connection keeps its order both ways, so the
+ * adjudicator has read the whole burst by then, and the burst's messages
+ * it did not answer were refused for their rate. It prints 'wg-flood:
+ * burst of N read: A answered, R refused for rate' (stdout, flushed) and
+ * floods on; exit 1 if no Pledge is answered within 60 s. However slowly
+ * a loaded machine lets the adjudicator read, the burst is read at once,
+ * before the roles join (tests/integration/flood.sh waits for the line):
+ * more than a bucket holds.
+ *
+ * Then each of --peers DEALER connections sends, round and round until
  * --seconds have passed: 64 random bytes (not an Envelope), a Join whose
  * agent is 200 bytes (over its cap), a Join whose agent is 900 KB (over
  * what the adjudicator reads), a message of two frames, and a Pledge from
@@ -95,6 +108,66 @@ send_one(void *s, int which, uint8_t *const bufs[3], const size_t lens[3])
     }
 }
 
+/* The ErrorCode of a reply on s, or -1 for none yet (or no Error). */
+static int
+reply_code(void *s)
+{
+    uint8_t buf[4096];
+    int n = zmq_recv(s, buf, sizeof buf, ZMQ_DONTWAIT);
+    if (n < 0 || (size_t)n > sizeof buf)
+        return -1;
+    Wgpb__V1__Envelope *env = wgpb__v1__envelope__unpack(NULL, (size_t)n, buf);
+    int code = -1;
+    if (env != NULL && env->payload_case == WGPB__V1__ENVELOPE__PAYLOAD_ERROR)
+        code = (int)env->error->code;
+    wgpb__v1__envelope__free_unpacked(env, NULL);
+    return code;
+}
+
+/* --burst: n messages of junk, then a Pledge every 50 ms until one is
+ * answered; counts the junk answered. 0, or -1 if nothing answered in
+ * time. */
+static int
+burst(void *s, int n, const uint8_t *pledge, size_t pledge_len,
+      unsigned long long *sent)
+{
+    int wait_ms = 10000;
+    zmq_setsockopt(s, ZMQ_SNDTIMEO, &wait_ms, sizeof wait_ms);
+    uint8_t junk[64];
+    for (int i = 0; i < n; i++) {
+        for (size_t j = 0; j < sizeof junk; j++)
+            junk[j] = (uint8_t)rand();
+        junk[0] = 0xff; /* field 31, wire type 7: never an Envelope */
+        if (zmq_send(s, junk, sizeof junk, 0) < 0)
+            return -1;
+        (*sent)++;
+    }
+    int answered = 0;
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int t = 0; t < 6000; t++) {
+        if (t % 5 == 0) {
+            if (zmq_send(s, pledge, pledge_len, 0) < 0)
+                return -1;
+            (*sent)++;
+        }
+        int code;
+        while ((code = reply_code(s)) >= 0) {
+            if (code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED) {
+                printf("wg-flood: burst of %d read: %d answered, %d refused "
+                       "for rate\n",
+                       n, answered, n - answered);
+                fflush(stdout);
+                return 0;
+            }
+            if (code == WGPB__V1__ERROR_CODE__ERROR_MALFORMED)
+                answered++;
+        }
+        nanosleep(&tick, NULL);
+    }
+    fprintf(stderr, "wg-flood: no Pledge answered in 60 s after the burst\n");
+    return -1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -102,23 +175,30 @@ main(int argc, char **argv)
         {"router", required_argument, NULL, 'r'},
         {"seconds", required_argument, NULL, 's'},
         {"peers", required_argument, NULL, 'p'},
+        {"burst", required_argument, NULL, 'b'},
         {NULL, 0, NULL, 0},
     };
     const char *router = NULL;
     double seconds = 5;
-    int peers = 1, c;
-    while ((c = getopt_long(argc, argv, "r:s:p:", opts, NULL)) != -1) {
+    int peers = 1, burst_n = 0, c;
+    while ((c = getopt_long(argc, argv, "r:s:p:b:", opts, NULL)) != -1) {
         if (c == 'r')
             router = optarg;
         else if (c == 's')
             seconds = atof(optarg);
         else if (c == 'p')
             peers = atoi(optarg);
+        else if (c == 'b')
+            burst_n = atoi(optarg);
         else
             return 2;
     }
-    if (router == NULL || peers < 1 || peers > MAX_PEERS) {
-        fputs("usage: wg-flood --router EP [--seconds S] [--peers N]\n",
+    /* A burst fits the queues between the two ends (1000 messages each
+     * way), so it is queued whatever the adjudicator's pace. */
+    if (router == NULL || peers < 1 || peers > MAX_PEERS || burst_n < 0 ||
+        burst_n > 1000) {
+        fputs("usage: wg-flood --router EP [--seconds S] [--peers N] "
+              "[--burst N]\n",
               stderr);
         return 2;
     }
@@ -139,6 +219,8 @@ main(int argc, char **argv)
                         pack(true, BIG_AGENT, &lens[1]),
                         pack(false, 0, &lens[2])};
     unsigned long long sent = 0, skipped = 0;
+    if (burst_n > 0 && burst(s[0], burst_n, bufs[2], lens[2], &sent) < 0)
+        return 1;
     double end = now_s() + seconds;
     for (unsigned long n = 0; now_s() < end; n++) {
         for (int i = 0; i < peers; i++) {
