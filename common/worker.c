@@ -46,7 +46,13 @@ struct wg_worker {
     int exit_code;
     uint64_t errors;
     unsigned join_refusals; /* in a row, since the last Welcome */
-    unsigned silent_s;      /* seconds without a broadcast, before the first */
+    /* Orders and Forfeits sent since the last Welcome, or the last
+     * TurnResult that took ours (settle_orders), less the refusals taken
+     * for them: each may reach an adjudicator that no longer knows this
+     * peer (it restarted, or closed our connection while we were stopped)
+     * and draw an ERROR_UNAUTHORISED that says nothing of our Joins. */
+    unsigned orders_unsettled;
+    unsigned silent_s; /* seconds without a broadcast, before the first */
     /* A console's: when a broadcast came last, whether the link is shown
      * up, whether it is joining again (wg_worker_rejoin), and the phase
      * that was current when it last joined again (gone_turn, gone_phase):
@@ -95,6 +101,18 @@ envelope_init(const worker_t *w, Wgpb__V1__Envelope *env, uint32_t turn,
     env->phase = phase;
 }
 
+/* Sends an order or a Forfeit (Joins: wg_worker_link_join). */
+static int
+send_order(worker_t *w, const uint8_t *buf, size_t len)
+{
+    int rc = wg_bus_send(w->link.bus, buf, len);
+    if (rc < 0)
+        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
+    else
+        w->orders_unsettled++;
+    return rc;
+}
+
 static void
 send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
 {
@@ -102,9 +120,7 @@ send_envelope(worker_t *w, const Wgpb__V1__Envelope *env)
     size_t len;
     if (wg_wire_pack(env, &buf, &len) != 0)
         return;
-    int rc = wg_bus_send(w->link.bus, buf, len);
-    if (rc < 0)
-        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
+    send_order(w, buf, len);
     free(buf);
 }
 
@@ -218,6 +234,7 @@ handle_welcome(worker_t *w, const Wgpb__V1__Welcome *m)
                     : -1;
     w->welcomed = true;
     w->join_refusals = 0;
+    w->orders_unsettled = 0;
     w->link.joins_sent = 0;
     /* A Welcome after a restart comes with the current phase again. */
     w->answered_turn = 0;
@@ -298,9 +315,7 @@ handle_turn_start(worker_t *w, const Wgpb__V1__Envelope *env, bool broadcast)
                      wg_strerror(rc));
     if (rc != 0)
         return;
-    rc = wg_bus_send(w->link.bus, buf, len);
-    if (rc < 0)
-        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
+    send_order(w, buf, len);
     free(buf);
 }
 
@@ -340,11 +355,18 @@ handle_error(worker_t *w, const Wgpb__V1__Error *e)
         worker_close(w, WG_WORKER_NO_ROLE);
         return;
     }
-    /* At most one refusal a Join: orders sent to an adjudicator that died
-     * wait in the socket and reach the one resumed after it, which refuses
-     * them (the sender has not joined it) before it answers the Join. */
+    /* Orders sent to an adjudicator that died (or that closed our
+     * connection while we were stopped) wait in the socket and reach the
+     * one resumed after it, which refuses them (the sender has not joined
+     * it) before it answers the Join queued behind them: a refusal is
+     * taken for an order while orders are unsettled, and beyond them at
+     * most one for each Join. */
+    bool of_an_order = e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED &&
+                       w->orders_unsettled > 0;
+    if (of_an_order)
+        w->orders_unsettled--;
     if (e->code == WGPB__V1__ERROR_CODE__ERROR_UNAUTHORISED && !w->welcomed &&
-        w->join_refusals < w->link.joins_sent &&
+        !of_an_order && w->join_refusals < w->link.joins_sent &&
         ++w->join_refusals >= WG_WORKER_REFUSALS) {
         /* Our Joins are refused: another connection holds the seat
          * (or took it over from us). Repeating them changes nothing. */
@@ -362,6 +384,19 @@ handle_error(worker_t *w, const Wgpb__V1__Error *e)
         w->welcomed = false;
         send_join(w);
     }
+}
+
+/* A turn's result that did not play our fallback: the adjudicator took
+ * our orders, so none sent before is waiting to be refused. */
+static void
+settle_orders(worker_t *w, const Wgpb__V1__TurnResult *r)
+{
+    if (!w->welcomed)
+        return;
+    for (size_t i = 0; i < r->n_defaulted; i++)
+        if (strcmp(r->defaulted[i], role_name(w)) == 0)
+            return;
+    w->orders_unsettled = 0;
 }
 
 /* What a console shows besides the phases it owes (those went to it from
@@ -442,6 +477,9 @@ message_cb(wg_worker_link_t *link, Wgpb__V1__Envelope *env, int broadcast,
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_ERROR:
         handle_error(w, env->error);
+        break;
+    case WGPB__V1__ENVELOPE__PAYLOAD_RESULT:
+        settle_orders(w, env->result);
         break;
     case WGPB__V1__ENVELOPE__PAYLOAD_END:
         /* Welcomed once is enough: an adjudicator resumed after the end
@@ -536,10 +574,7 @@ wg_worker_send(wg_worker_t *w, const uint8_t *buf, size_t len)
 {
     if (!w->welcomed || w->closing)
         return WG_ESTATE;
-    int rc = wg_bus_send(w->link.bus, buf, len);
-    if (rc < 0)
-        WG_DIAG_WARN("send failed: %s", wg_strerror(rc));
-    return rc;
+    return send_order(w, buf, len);
 }
 
 void
