@@ -24,7 +24,8 @@ wg_rules_validate_intent(const wg_scenario_t *sc, const wg_state_t *st,
         return 0;
     const wg_nation_t *nat = &sc->nations[nation];
     const wg_nation_state_t *ns = &st->nations[nation];
-    if (in->intention < WG_INTENTION_STAY || in->intention > WG_INTENTION_LEAVE) {
+    if (in->intention < WG_INTENTION_STAY ||
+        in->intention > WG_INTENTION_LEAVE) {
         wg__rules_correct(&n, why, why_len, "%s: intention %u: stay", nat->code,
                           in->intention);
         in->intention = WG_INTENTION_STAY;
@@ -85,7 +86,8 @@ wg_rules_apply_intents(const wg_scenario_t *sc, wg_state_t *st,
             ns->leaving = true;
             wg__rules_add_event(res, "%s will leave as its tours end (review)",
                                 code);
-        } else if (in[i].intention == WG_INTENTION_REDUCE && in[i].ceiling > 0 &&
+        } else if (in[i].intention == WG_INTENTION_REDUCE &&
+                   in[i].ceiling > 0 &&
                    in[i].ceiling < wg_rules_max_troops(sc, st, i)) {
             ns->ceiling = in[i].ceiling;
             wg__rules_add_event(res, "%s lowers its ceiling to %u (review)",
