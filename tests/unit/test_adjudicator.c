@@ -14,6 +14,7 @@
  * know is refused, not answered.
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "wg/adjudicator.h"
 #include "wg/bot.h"
@@ -133,9 +134,9 @@ static void
 ex_open_with(ex_t *x, const char *name, const char *absent, const char *extra)
 {
     static char text[1 << 16];
-    char path[1024];
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/data/%s", src ? src : ".", name);
+    char path[1024], rel[256];
+    snprintf(rel, sizeof rel, "tests/data/%s", name);
+    wg_test_source_path(path, sizeof path, rel);
     memset(x, 0, sizeof *x);
     wg_config_error_t err;
     FILE *f = fopen(path, "rb");
@@ -484,12 +485,8 @@ static void
 test_unknown_phase_refused(void **state)
 {
     (void)state;
-    char path[1024];
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
-    wg_scenario_t *sc;
-    wg_config_error_t err;
-    assert_int_equal(wg_scenario_load(path, &sc, &err), 0);
+    wg_scenario_t *sc = wg_test_load_scenario("tests/data/short.yaml");
+    assert_non_null(sc);
     Wgpb__V1__Envelope env = WGPB__V1__ENVELOPE__INIT;
     Wgpb__V1__TurnStart ts = WGPB__V1__TURN_START__INIT;
     Wgpb__V1__Situation sit = WGPB__V1__SITUATION__INIT;

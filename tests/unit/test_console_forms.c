@@ -10,6 +10,7 @@
  * placed by hand, incidents and pledges as a phase start would carry them.
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "console_int.h"
 #include "wg/rules.h"
@@ -42,11 +43,8 @@ static int
 setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof *fx);
-    char path[1024];
-    wg_config_error_t err;
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/tests/data/console.yaml", src ? src : ".");
-    if (fx == NULL || wg_scenario_load(path, &fx->sc, &err) != 0)
+    if (fx == NULL ||
+        (fx->sc = wg_test_load_scenario("tests/data/console.yaml")) == NULL)
         return -1;
     wg_state_init(&fx->st, fx->sc);
     /* FRA (0): two due units and two more deployed in E1 (1), two ready

@@ -37,13 +37,8 @@ setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    char scenario[1024];
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(scenario, sizeof scenario, "%s/configs/scenarios/default.yaml",
-             src ? src : ".");
-    wg_config_error_t err;
-    if (wg_scenario_load(scenario, &f->sc, &err) != 0) {
-        wg_config_error_print(&err);
+    f->sc = wg_test_load_scenario("configs/scenarios/default.yaml");
+    if (f->sc == NULL) {
         free(f);
         return -1;
     }

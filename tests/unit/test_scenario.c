@@ -9,19 +9,12 @@
 #include "wg/error.h"
 #include "wg/scenario.h"
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void
-source_path(char *out, size_t size, const char *rel)
-{
-    const char *dir = getenv("WG_SOURCE_DIR");
-
-    snprintf(out, size, "%s/%s", dir ? dir : ".", rel);
-}
 
 static wg_scenario_t *
 load_ok(const char *rel)
@@ -30,7 +23,7 @@ load_ok(const char *rel)
     wg_config_error_t err;
     wg_scenario_t *sc = NULL;
 
-    source_path(path, sizeof path, rel);
+    wg_test_source_path(path, sizeof path, rel);
     int rc = wg_scenario_load(path, &sc, &err);
     if (rc)
         wg_config_error_print(&err);
@@ -180,7 +173,7 @@ test_default_loads(void **state)
 
     /* The hash is SHA-256 of the file's bytes. */
     char path[1024];
-    source_path(path, sizeof path, "configs/scenarios/default.yaml");
+    wg_test_source_path(path, sizeof path, "configs/scenarios/default.yaml");
     assert_string_equal(sc->path, path);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -275,7 +268,7 @@ test_bad_fixtures(void **state)
         wg_scenario_t *sc = NULL;
 
         snprintf(rel, sizeof rel, "tests/data/bad/%s.yaml", bc->file);
-        source_path(path, sizeof path, rel);
+        wg_test_source_path(path, sizeof path, rel);
         int rc = wg_scenario_load(path, &sc, &err);
         if (rc != WG_ECONFIG || err.line != bc->line ||
             err.column != bc->column || !strstr(err.message, bc->msg)) {

@@ -12,6 +12,7 @@
 #include "wg/keys.h"
 #include "wg/seats.h"
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,13 +43,8 @@ static int
 setup_policy(void **state, wg_second_connection_t policy)
 {
     fixture_t *f = calloc(1, sizeof *f);
-    char path[1024];
-    wg_config_error_t err;
-    const char *src = getenv("WG_SOURCE_DIR");
-    if (f == NULL)
-        return -1;
-    snprintf(path, sizeof path, "%s/tests/data/short.yaml", src ? src : ".");
-    if (wg_scenario_load(path, &f->sc, &err) != 0)
+    if (f == NULL ||
+        (f->sc = wg_test_load_scenario("tests/data/short.yaml")) == NULL)
         return -1;
     if (wg_keys_generate(&f->fra) != 0 || wg_keys_generate(&f->command) ||
         wg_keys_generate(&f->press) || wg_keys_generate(&f->stranger))

@@ -7,6 +7,7 @@
  * ctest, locates configs/).
  */
 #include "wg_cmocka.h"
+#include "wg_test_files.h"
 
 #include "wg/error.h"
 #include "wg/scenario.h"
@@ -25,12 +26,7 @@ static int
 setup(void **state)
 {
     (void)state;
-    char path[1024];
-    const char *src = getenv("WG_SOURCE_DIR");
-    snprintf(path, sizeof path, "%s/configs/scenarios/default.yaml",
-             src ? src : ".");
-    wg_config_error_t err;
-    if (wg_scenario_load(path, &sc, &err) != 0)
+    if ((sc = wg_test_load_scenario("configs/scenarios/default.yaml")) == NULL)
         return -1;
     arena = wg_arena_new();
     return 0;

@@ -214,12 +214,8 @@ teardown(void **state)
 static wg_scenario_t *
 load_short(void)
 {
-    char path[1024];
-    const char *dir = getenv("WG_SOURCE_DIR");
-    wg_scenario_t *sc = NULL;
-    wg_config_error_t err;
-    snprintf(path, sizeof path, "%s/tests/data/short.yaml", dir ? dir : ".");
-    assert_int_equal(wg_scenario_load(path, &sc, &err), 0);
+    wg_scenario_t *sc = wg_test_load_scenario("tests/data/short.yaml");
+    assert_non_null(sc);
     return sc;
 }
 
